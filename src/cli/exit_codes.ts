@@ -1,0 +1,52 @@
+/**
+ * The one place where error codes become process exit statuses.
+ *
+ * | status | meaning |
+ * | --- | --- |
+ * | 0 | ok |
+ * | 1 | bad input (malformed JSON, unreadable file, oversized or too-deep payload) |
+ * | 2 | usage (unknown command or flag, bad config) |
+ * | 3 | blocked by policy |
+ * | 4 | audit chain broken |
+ * | 70 | internal error |
+ *
+ * @module
+ */
+import type { ErrorCode } from "../errors.ts";
+
+/** Exit statuses. */
+export const EXIT = {
+  ok: 0,
+  badInput: 1,
+  usage: 2,
+  blocked: 3,
+  chainBroken: 4,
+  internal: 70,
+} as const;
+
+/**
+ * Exit status for an error code.
+ *
+ * @example
+ * ```ts
+ * import { exitCodeFor } from "./exit_codes.ts";
+ * if (exitCodeFor("payload.too_deep") !== 1) throw new Error("bad input is 1");
+ * ```
+ */
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case "usage.invalid":
+    case "config.invalid":
+    case "config.not_found":
+    case "config.parse":
+      return EXIT.usage;
+    case "payload.blocked":
+      return EXIT.blocked;
+    case "audit.chain_broken":
+      return EXIT.chainBroken;
+    case "internal":
+      return EXIT.internal;
+    default:
+      return EXIT.badInput;
+  }
+}

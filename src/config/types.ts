@@ -1,0 +1,108 @@
+/**
+ * The validated configuration, as the rest of haechi consumes it.
+ *
+ * The raw JSON file (`haechi.config.json`, `configVersion: 1`) is checked against the schema
+ * in `schema.ts`, overlaid with `HAECHI_*` environment variables and filled with defaults,
+ * producing one {@linkcode HaechiConfig}. Nothing downstream re-validates.
+ *
+ * @module
+ */
+
+/** What to do with a finding. */
+export type Action = "allow" | "mask" | "tokenize" | "encrypt" | "redact" | "block";
+
+/** Every action, weakest first: the order the strengthen-only merge uses. */
+export const ACTIONS: readonly Action[] = [
+  "allow",
+  "mask",
+  "tokenize",
+  "encrypt",
+  "redact",
+  "block",
+];
+
+/** Enforce changes payloads; dry-run only reports. */
+export type Mode = "enforce" | "dry-run";
+
+/** Named starting points for per-type actions. */
+export type PresetName = "balanced" | "strict" | "secrets-only";
+
+/** Policy section. */
+export interface PolicyConfig {
+  /** Starting point for per-type actions. */
+  readonly preset: PresetName;
+  /** Action for types the preset and `actions` leave open. */
+  readonly defaultAction: Action;
+  /** Per-type overrides, keyed by finding type. */
+  readonly actions: Readonly<Record<string, Action>>;
+  /** How many trailing characters `mask` keeps visible. */
+  readonly maskKeep: number;
+}
+
+/** Filters that can silence soft findings (never hard-block types). */
+export interface FiltersConfig {
+  /** Soft findings below this confidence are ignored. */
+  readonly minConfidence: number;
+  /** Exact values or `*` globs that are never reported for soft types. */
+  readonly allowlist: readonly string[];
+}
+
+/** Detection switches. */
+export interface DetectConfig {
+  /** Decode base64, URL-encoding and `\u` escapes and rescan. */
+  readonly decode: boolean;
+  /** Layers of encoding to peel when decoding. */
+  readonly decodeMaxDepth: number;
+  /** Scan object keys as well as values. */
+  readonly scanKeys: boolean;
+  /** Scan JSON numbers (as their decimal text). */
+  readonly scanNumbers: boolean;
+  /** Rule ids to switch off. */
+  readonly disabledRules: readonly string[];
+}
+
+/** Payload limits. */
+export interface LimitsConfig {
+  /** Largest accepted payload in bytes. */
+  readonly maxBytes: number;
+  /** Deepest accepted JSON nesting. */
+  readonly maxDepth: number;
+}
+
+/** Audit log section. */
+export interface AuditConfig {
+  /** Write audit events. */
+  readonly enabled: boolean;
+  /** JSONL log path. */
+  readonly path: string;
+  /** Anchor file path, or empty for none. */
+  readonly anchorPath: string;
+  /** Write an anchor record every this many events (0: only on close). */
+  readonly anchorEvery: number;
+}
+
+/** Key material location. */
+export interface KeysConfig {
+  /** Key file written by `haechi init` (mode 0600). */
+  readonly path: string;
+}
+
+/** The whole validated configuration. */
+export interface HaechiConfig {
+  /** Always 1 for this release. */
+  readonly configVersion: 1;
+  /** Enforce or dry-run. */
+  readonly mode: Mode;
+  /** Policy. */
+  readonly policy: PolicyConfig;
+  /** Filters. */
+  readonly filters: FiltersConfig;
+  /** Detection. */
+  readonly detect: DetectConfig;
+  /** Limits. */
+  readonly limits: LimitsConfig;
+  /** Audit. */
+  readonly audit: AuditConfig;
+  /** Keys. */
+  readonly keys: KeysConfig;
+}

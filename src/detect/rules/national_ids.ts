@@ -1,0 +1,9 @@
+/**
+ * Placeholder; filled by its own change.
+ *
+ * @module
+ */
+import type { Rule } from "../rule.ts";
+
+/** Rules in this file. */
+export const NATIONAL_ID_RULES: readonly Rule[] = [];

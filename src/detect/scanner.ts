@@ -1,0 +1,355 @@
+/**
+ * The scanner: folds Unicode, finds triggers in one pass, runs each woken rule over merged
+ * windows around its triggers, validates, resolves overlaps and applies filters.
+ *
+ * Order of work per match follows the cheap-first habit: trigger → pattern → captured
+ * group → validator → entropy → context words → allowlist and confidence floor.
+ *
+ * @module
+ */
+
+import type { Finding, Rule, RuleContext } from "./rule.ts";
+import { normalizeForScan, toOriginalSpan } from "./normalize.ts";
+import { buildKeywordAutomaton, findTriggers, type KeywordAutomaton } from "./triggers.ts";
+import { shannonEntropy } from "./entropy.ts";
+import { findEncodedCandidates } from "./decode.ts";
+
+/** Limits for decode-and-rescan. */
+export interface DecodeOptions {
+  /** How many layers of encoding to peel (default 2). */
+  maxDepth?: number;
+  /** Total decoded characters per scan call (default 1,048,576). */
+  maxChars?: number;
+}
+
+/** Scanner options, fixed when the scanner is built. */
+export interface ScanOptions {
+  /** Soft findings below this confidence are dropped (default 0). */
+  minConfidence?: number;
+  /**
+   * Values that are never reported for soft types: exact strings, or globs where `*`
+   * matches any run of characters (e.g. `*@example.com`). Matched against the folded value.
+   */
+  allowlist?: readonly string[];
+  /** Decode base64, URL-encoding and `\u` escapes and rescan (off by default). */
+  decode?: boolean | DecodeOptions;
+}
+
+/** A compiled rule set. */
+export interface Scanner {
+  /** The rules this scanner runs, in table order. */
+  readonly rules: readonly Rule[];
+  /**
+   * Find every sensitive value in `text`.
+   *
+   * @returns Non-overlapping findings sorted by start offset, in original offsets.
+   */
+  scan(text: string): Finding[];
+}
+
+interface CompiledRule {
+  readonly rule: Rule;
+  readonly index: number;
+  readonly re: RegExp;
+  readonly before: number;
+  readonly after: number;
+}
+
+interface RawFinding {
+  rule: Rule;
+  start: number;
+  end: number;
+  encoding?: Finding["encoding"];
+}
+
+const DEFAULT_BEFORE = 64;
+const DEFAULT_AFTER = 256;
+/** How far a window may widen to reach a word boundary. */
+const BOUNDARY_SLACK = 128;
+
+/**
+ * Compile `rules` into a scanner. Validation of the rule table happens here, once.
+ *
+ * @param rules Rule rows.
+ * @param options Filters and decoding.
+ * @returns A scanner.
+ * @throws {TypeError} When a rule row is malformed (duplicate id, no trigger, bad keyword,
+ *   confidence outside 0..1); the message starts with the rule id.
+ *
+ * @example
+ * ```ts
+ * import { createScanner } from "./scanner.ts";
+ * const scanner = createScanner([{
+ *   id: "demo-key", type: "demo_key", category: "secret", description: "Demo key",
+ *   pattern: /\bdemo_[a-z0-9]{8}\b/, trigger: { keywords: ["demo_"] },
+ *   confidence: 0.9, hardBlock: true, examples: { positive: [], negative: [] },
+ * }]);
+ * const [f] = scanner.scan("use demo_abcd1234 here");
+ * if (f.type !== "demo_key" || f.start !== 4 || f.end !== 17) throw new Error("miss");
+ * ```
+ */
+export function createScanner(rules: readonly Rule[], options: ScanOptions = {}): Scanner {
+  const compiled = rules.map(compileRule);
+  assertUniqueIds(rules);
+  const keywords: string[] = [];
+  const keywordRules: number[][] = [];
+  const keywordIndex = new Map<string, number>();
+  for (const c of compiled) {
+    for (const kw of c.rule.trigger.keywords ?? []) {
+      let id = keywordIndex.get(kw);
+      if (id === undefined) {
+        id = keywords.length;
+        keywordIndex.set(kw, id);
+        keywords.push(kw);
+        keywordRules.push([]);
+      }
+      keywordRules[id].push(c.index);
+    }
+  }
+  const automaton = buildKeywordAutomaton(keywords);
+  const digitRules = compiled
+    .filter((c) => c.rule.trigger.digits !== undefined)
+    .sort((a, b) => a.rule.trigger.digits! - b.rule.trigger.digits!);
+  const minConfidence = options.minConfidence ?? 0;
+  const allow = compileAllowlist(options.allowlist ?? []);
+  const decode = options.decode === true ? {} : options.decode || null;
+  const maxDepth = decode?.maxDepth ?? 2;
+  const maxChars = decode?.maxChars ?? 1 << 20;
+  const engine: Engine = { compiled, automaton, keywordRules, digitRules };
+
+  function keep(text: string, f: RawFinding): boolean {
+    if (f.rule.hardBlock) return true;
+    if (f.rule.confidence < minConfidence) return false;
+    return !(allow !== null && f.encoding === undefined && allow.test(text.slice(f.start, f.end)));
+  }
+
+  function scanFolded(text: string, depth: number, budget: { chars: number }): RawFinding[] {
+    const found = runRules(engine, text).filter((f) => keep(text, f));
+    if (decode !== null && depth < maxDepth && budget.chars > 0) {
+      for (const cand of findEncodedCandidates(text, budget.chars)) {
+        budget.chars -= cand.decoded.length;
+        const inner = scanFolded(normalizeForScan(cand.decoded).text, depth + 1, budget);
+        const best = strongest(inner);
+        if (best !== null) {
+          found.push({ rule: best.rule, start: cand.start, end: cand.end, encoding: cand.encoding });
+        }
+      }
+    }
+    return found;
+  }
+
+  return {
+    rules,
+    scan(text: string): Finding[] {
+      if (text.length === 0) return [];
+      const folded = normalizeForScan(text);
+      const raw = resolveOverlaps(scanFolded(folded.text, 0, { chars: maxChars }));
+      return raw.map((f) => {
+        const [start, end] = toOriginalSpan(folded, f.start, f.end);
+        const r = f.rule;
+        const finding: Finding = {
+          ruleId: r.id,
+          type: r.type,
+          category: r.category,
+          start,
+          end,
+          confidence: r.confidence,
+          hardBlock: r.hardBlock,
+        };
+        return f.encoding === undefined ? finding : { ...finding, encoding: f.encoding };
+      });
+    },
+  };
+}
+
+interface Engine {
+  readonly compiled: readonly CompiledRule[];
+  readonly automaton: KeywordAutomaton;
+  readonly keywordRules: readonly (readonly number[])[];
+  readonly digitRules: readonly CompiledRule[];
+}
+
+/** Windows per rule as flat `[start, end, start, end, …]`, merged as they arrive. */
+type WindowTable = (number[] | undefined)[];
+
+function addWindow(table: WindowTable, c: CompiledRule, s: number, e: number, n: number): void {
+  const start = Math.max(0, s - c.before);
+  const end = Math.min(n, e + c.after);
+  let w = table[c.index];
+  if (w === undefined) {
+    w = [];
+    table[c.index] = w;
+  }
+  const last = w.length - 1;
+  if (last > 0 && start <= w[last]) {
+    if (end > w[last]) w[last] = end;
+    if (start < w[last - 1]) w[last - 1] = start;
+  } else {
+    w.push(start, end);
+  }
+}
+
+function runRules(engine: Engine, text: string): RawFinding[] {
+  const n = text.length;
+  const table: WindowTable = new Array(engine.compiled.length);
+  const { compiled, keywordRules, digitRules } = engine;
+  findTriggers(text, engine.automaton, {
+    keyword(id, s, e) {
+      const listeners = keywordRules[id];
+      for (let k = 0; k < listeners.length; k++) addWindow(table, compiled[listeners[k]], s, e, n);
+    },
+    cluster(s, e, digits) {
+      for (let k = 0; k < digitRules.length; k++) {
+        const c = digitRules[k];
+        if (c.rule.trigger.digits! > digits) break;
+        addWindow(table, c, s, e, n);
+      }
+    },
+  });
+  const found: RawFinding[] = [];
+  for (let r = 0; r < table.length; r++) {
+    const w = table[r];
+    if (w !== undefined) scanWindows(compiled[r], text, w, found);
+  }
+  return found;
+}
+
+function isWordish(c: number): boolean {
+  // letters, digits and the punctuation that sits inside tokens, URLs and assignments
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ||
+    c === 45 || c === 43 || c === 47 || c === 61 || c === 46 || c === 58 || c === 64 ||
+    c === 37 || c === 126 || c > 127;
+}
+
+function scanWindows(c: CompiledRule, text: string, windows: number[], out: RawFinding[]): void {
+  const n = text.length;
+  let prevEnd = -1;
+  for (let i = 0; i < windows.length; i += 2) {
+    let s = windows[i];
+    let e = windows[i + 1];
+    const floor = Math.max(0, s - BOUNDARY_SLACK);
+    while (s > floor && isWordish(text.charCodeAt(s - 1))) s--;
+    const ceil = Math.min(n, e + BOUNDARY_SLACK);
+    while (e < ceil && isWordish(text.charCodeAt(e))) e++;
+    if (s < prevEnd) s = prevEnd;
+    if (s >= e) continue;
+    prevEnd = e;
+    matchWindow(c, text, s, e, out);
+  }
+}
+
+function matchWindow(c: CompiledRule, text: string, s: number, e: number, out: RawFinding[]) {
+  const { rule, re } = c;
+  const slice = text.slice(s, e);
+  re.lastIndex = 0;
+  for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    let vs: number;
+    let value: string;
+    if (rule.group !== undefined) {
+      const span = m.indices?.[rule.group];
+      if (span === undefined) continue;
+      vs = s + span[0];
+      value = m[rule.group]!;
+    } else {
+      vs = s + m.index;
+      value = m[0];
+    }
+    const ve = vs + value.length;
+    if (value.length === 0) continue;
+    if (rule.validate !== undefined && !rule.validate(value)) continue;
+    if (rule.minEntropy !== undefined && shannonEntropy(value) < rule.minEntropy) continue;
+    if (rule.context !== undefined && !hasContext(text, vs, ve, rule.context)) continue;
+    if (rule.excludeContext !== undefined && hasContext(text, vs, ve, rule.excludeContext)) {
+      continue;
+    }
+    out.push({ rule, start: vs, end: ve });
+  }
+}
+
+function hasContext(text: string, start: number, end: number, ctx: RuleContext): boolean {
+  const region = text.slice(Math.max(0, start - (ctx.before ?? 48)), end + (ctx.after ?? 16))
+    .toLowerCase();
+  for (const w of ctx.words) if (region.includes(w)) return true;
+  return false;
+}
+
+function outranks(a: RawFinding, b: RawFinding): boolean {
+  if (a.rule.hardBlock !== b.rule.hardBlock) return a.rule.hardBlock;
+  if (a.rule.confidence !== b.rule.confidence) return a.rule.confidence > b.rule.confidence;
+  return a.end - a.start > b.end - b.start;
+}
+
+function strongest(found: readonly RawFinding[]): RawFinding | null {
+  let best: RawFinding | null = null;
+  for (const f of found) if (best === null || outranks(f, best)) best = f;
+  return best;
+}
+
+/**
+ * Sort and merge overlapping findings. The stronger finding names the merged span, and the
+ * span covers both, so a partial overlap never leaves part of a value behind.
+ */
+function resolveOverlaps(found: RawFinding[]): RawFinding[] {
+  if (found.length < 2) return found;
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: RawFinding[] = [found[0]];
+  for (let i = 1; i < found.length; i++) {
+    const f = found[i];
+    const last = out[out.length - 1];
+    if (f.start >= last.end) {
+      out.push(f);
+      continue;
+    }
+    const winner = outranks(f, last) ? f : last;
+    out[out.length - 1] = {
+      rule: winner.rule,
+      start: last.start,
+      end: Math.max(last.end, f.end),
+      encoding: winner.encoding,
+    };
+  }
+  return out;
+}
+
+function compileRule(rule: Rule, index: number): CompiledRule {
+  const fail = (why: string): never => {
+    throw new TypeError(`Rule "${rule.id}": ${why}`);
+  };
+  if (!/^[a-z0-9]+(?:-[a-z0-9]+)+$/.test(rule.id)) fail("id must be <provider>-<kind>");
+  const t = rule.trigger;
+  if ((t.keywords?.length ?? 0) === 0 && t.digits === undefined) {
+    fail("needs trigger keywords or digits");
+  }
+  if (!(rule.confidence >= 0 && rule.confidence <= 1)) fail("confidence must be within 0..1");
+  if (rule.pattern.flags.includes("g") || rule.pattern.flags.includes("y")) {
+    fail("pattern must not carry the g or y flag; the scanner adds what it needs");
+  }
+  const flags = rule.pattern.flags + "g" + (rule.group !== undefined ? "d" : "");
+  return {
+    rule,
+    index,
+    re: new RegExp(rule.pattern.source, flags),
+    before: rule.windowBefore ?? DEFAULT_BEFORE,
+    after: rule.windowAfter ?? DEFAULT_AFTER,
+  };
+}
+
+function assertUniqueIds(rules: readonly Rule[]): void {
+  const seen = new Set<string>();
+  for (const r of rules) {
+    if (seen.has(r.id)) throw new TypeError(`Rule "${r.id}": duplicate id`);
+    seen.add(r.id);
+  }
+}
+
+function compileAllowlist(entries: readonly string[]): RegExp | null {
+  if (entries.length === 0) return null;
+  const alternatives = entries.map((e) =>
+    e.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("[^]*?")
+  );
+  return new RegExp(`^(?:${alternatives.join("|")})$`, "i");
+}

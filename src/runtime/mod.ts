@@ -1,0 +1,166 @@
+/**
+ * The thin runtime layer. Every call into `Deno.*` that touches files, the environment,
+ * processes or standard streams lives here, so the Node build swaps this one folder.
+ *
+ * @module
+ */
+
+/** A sink for text, such as stdout or a captured buffer in tests. */
+export interface TextSink {
+  /** Write `text` completely. */
+  write(text: string): Promise<void>;
+}
+
+/** An append-only file handle. */
+export interface AppendHandle {
+  /** Append bytes in one write call. */
+  append(bytes: Uint8Array): Promise<void>;
+  /** Flush to stable storage. */
+  sync(): Promise<void>;
+  /** Close the handle. */
+  close(): void;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Read a whole UTF-8 text file. Invalid UTF-8 throws a `TypeError`.
+ *
+ * @example
+ * ```ts ignore
+ * const text = await readTextFile("haechi.config.json");
+ * ```
+ */
+export async function readTextFile(path: string): Promise<string> {
+  const bytes = await Deno.readFile(path);
+  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+}
+
+/**
+ * Write a text file, creating parent folders; `mode` applies on creation (e.g. `0o600`).
+ *
+ * @example
+ * ```ts ignore
+ * await writeTextFile(".haechi/keys.json", "{}", { mode: 0o600 });
+ * ```
+ */
+export async function writeTextFile(
+  path: string,
+  text: string,
+  options: { mode?: number; createNew?: boolean } = {},
+): Promise<void> {
+  await ensureParentDir(path);
+  await Deno.writeTextFile(path, text, { mode: options.mode, createNew: options.createNew });
+  if (options.mode !== undefined) await Deno.chmod(path, options.mode);
+}
+
+/**
+ * Open `path` for appending, creating it (and its folder) with `mode` if missing.
+ *
+ * @example
+ * ```ts ignore
+ * const h = await openAppend(".haechi/audit.jsonl");
+ * await h.append(new TextEncoder().encode("{}\n"));
+ * h.close();
+ * ```
+ */
+export async function openAppend(path: string, mode = 0o600): Promise<AppendHandle> {
+  await ensureParentDir(path);
+  const file = await Deno.open(path, { append: true, create: true, mode });
+  return {
+    async append(bytes: Uint8Array) {
+      let written = 0;
+      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+    },
+    async sync() {
+      await file.sync();
+    },
+    close() {
+      file.close();
+    },
+  };
+}
+
+/** Open a file as a byte stream. */
+export async function openReadStream(path: string): Promise<ReadableStream<Uint8Array>> {
+  const file = await Deno.open(path, { read: true });
+  return file.readable;
+}
+
+/** Read a whole file as bytes. */
+export function readFile(path: string): Promise<Uint8Array> {
+  return Deno.readFile(path);
+}
+
+/** Whether a file or folder exists at `path`. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/** File size and permission bits, or null when missing. */
+export async function fileInfo(path: string): Promise<{ size: number; mode: number | null } | null> {
+  try {
+    const st = await Deno.stat(path);
+    return { size: st.size, mode: st.mode };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+/** Whether `err` means a file was missing. */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof Deno.errors.NotFound;
+}
+
+/** Create the folder holding `path` if needed. */
+export async function ensureParentDir(path: string): Promise<void> {
+  const slash = path.lastIndexOf("/");
+  if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
+}
+
+/** A snapshot of the process environment. */
+export function environment(): Record<string, string> {
+  return Deno.env.toObject();
+}
+
+/** The current working folder. */
+export function cwd(): string {
+  return Deno.cwd();
+}
+
+/** Standard input as bytes. */
+export function stdinStream(): ReadableStream<Uint8Array> {
+  return Deno.stdin.readable;
+}
+
+function sinkFor(stream: { write(p: Uint8Array): Promise<number> }): TextSink {
+  return {
+    async write(text: string) {
+      const bytes = encoder.encode(text);
+      let written = 0;
+      while (written < bytes.length) written += await stream.write(bytes.subarray(written));
+    },
+  };
+}
+
+/** Standard output as a text sink. */
+export function stdoutSink(): TextSink {
+  return sinkFor(Deno.stdout);
+}
+
+/** Standard error as a text sink. */
+export function stderrSink(): TextSink {
+  return sinkFor(Deno.stderr);
+}
+
+/** Whether stdout and stderr are terminals (colour is used only then). */
+export function isTerminal(): { stdout: boolean; stderr: boolean } {
+  return { stdout: Deno.stdout.isTerminal(), stderr: Deno.stderr.isTerminal() };
+}
