@@ -1,0 +1,37 @@
+/**
+ * Built-in defaults: what haechi does with no config file at all, and what `init` writes.
+ *
+ * @module
+ */
+import type { HaechiConfig } from "./types.ts";
+
+/**
+ * The default configuration: enforce, balanced preset, audit on.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CONFIG } from "./defaults.ts";
+ * if (DEFAULT_CONFIG.mode !== "enforce") throw new Error("defaults enforce");
+ * ```
+ */
+export const DEFAULT_CONFIG: HaechiConfig = {
+  configVersion: 1,
+  mode: "enforce",
+  policy: { preset: "balanced", defaultAction: "redact", actions: {}, maskKeep: 4 },
+  filters: { minConfidence: 0, allowlist: [] },
+  detect: {
+    decode: false,
+    decodeMaxDepth: 2,
+    scanKeys: true,
+    scanNumbers: false,
+    disabledRules: [],
+  },
+  limits: { maxBytes: 10 * 1024 * 1024, maxDepth: 64 },
+  audit: {
+    enabled: true,
+    path: ".haechi/audit.jsonl",
+    anchorPath: ".haechi/audit.anchors.jsonl",
+    anchorEvery: 1000,
+  },
+  keys: { path: ".haechi/keys.json" },
+};
