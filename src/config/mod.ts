@@ -1,8 +1,42 @@
 /**
- * Configuration: types, defaults, loading and validation.
+ * Configuration: types, defaults, the schema table, loading and validation.
+ *
+ * - {@linkcode loadConfig} reads `haechi.config.json` (or `--config`), overlays `HAECHI_*`
+ *   variables and returns one frozen {@linkcode HaechiConfig}, or throws `config.*`.
+ * - {@linkcode CONFIG_SCHEMA} is the one table of keys; validation, the environment
+ *   overlay, `haechi config` and {@linkcode renderConfigFile} all read it.
  *
  * @module
  */
 export * from "./types.ts";
 export { DEFAULT_CONFIG } from "./defaults.ts";
-export { DEFAULT_CONFIG_PATH, loadConfig, type LoadConfigOptions } from "./load.ts";
+export {
+  configFromText,
+  type ConfigFromTextOptions,
+  DEFAULT_CONFIG_PATH,
+  loadConfig,
+  type LoadConfigOptions,
+} from "./load.ts";
+export {
+  CONFIG_SCHEMA,
+  type ConfigKey,
+  type ConfigKeySpec,
+  describeType,
+  envNameFor,
+  type FieldType,
+} from "./schema.ts";
+export {
+  type ConfigIssue,
+  validateConfigFile,
+  type ValidateOptions,
+  type ValidationResult,
+} from "./validate.ts";
+export { readEnvOverlay } from "./env.ts";
+export { resolveConfig, type ResolveConfigOptions } from "./resolve.ts";
+export {
+  type ConfigReference,
+  configReference,
+  type ConfigReferenceEntry,
+  renderConfigReference,
+} from "./reference.ts";
+export { renderConfigFile } from "./render.ts";

@@ -1,0 +1,162 @@
+/**
+ * The `HAECHI_*` environment overlay.
+ *
+ * Every key with an `env` name can be set from the environment; the variable replaces the
+ * file's value for that key (precedence: defaults < file < environment). Values are parsed
+ * by the key's type, then checked with the same rules and words as the file, naming the
+ * variable instead of the path:
+ *
+ * | type | environment form |
+ * | --- | --- |
+ * | string, enum | the text as is (empty is allowed where the key allows it) |
+ * | boolean | `true` or `false` |
+ * | integer, number | decimal text, e.g. `64`, `0.5` |
+ * | string array | comma-separated, items trimmed, empty items dropped: `a,b` |
+ * | action map | comma-separated `type=action` pairs: `email=mask,us_ssn=block` |
+ *
+ * Unknown variables: the environment is shared with other programs and with haechi
+ * features that are not config keys, and there is no warning channel, so an unknown
+ * `HAECHI_*` name is ignored, with two exceptions that fail closed because they are almost
+ * certainly mistakes:
+ * - a name under a config section's prefix (`HAECHI_LIMITS_MAXDEPTH` under `HAECHI_LIMITS_`),
+ *   which reads as a misspelt key that would otherwise silently not apply;
+ * - the name of a file-only key (`HAECHI_CONFIG_VERSION`).
+ *
+ * @module
+ */
+import { CONFIG_SCHEMA, type ConfigKey, envNameFor, quoteList } from "./schema.ts";
+import { checkValue, type ConfigIssue, describeGot, envSubject, issue } from "./_check.ts";
+import {
+  checkContext,
+  sectionPaths,
+  type ValidateOptions,
+  type ValidationResult,
+} from "./validate.ts";
+
+const BY_ENV = new Map<string, ConfigKey>(
+  CONFIG_SCHEMA.filter((key) => key.env !== null).map((key) => [key.env as string, key]),
+);
+const FILE_ONLY = new Map<string, ConfigKey>(
+  CONFIG_SCHEMA.filter((key) => key.env === null).map((key) => [envNameFor(key.path), key]),
+);
+const RESERVED_PREFIXES: readonly string[] = sectionPaths().map((path) => `${envNameFor(path)}_`);
+
+/**
+ * Read `HAECHI_*` overrides from an environment snapshot, collecting every issue.
+ *
+ * @param env Environment snapshot (only `HAECHI_*` names are looked at).
+ * @param options Known finding types for `HAECHI_POLICY_ACTIONS`.
+ * @returns Parsed values by dotted path, and issues naming the variables.
+ *
+ * @example
+ * ```ts
+ * import { readEnvOverlay } from "./env.ts";
+ * const { values } = readEnvOverlay({ HAECHI_LIMITS_MAX_DEPTH: "32" });
+ * if (values.get("limits.maxDepth") !== 32) throw new Error("parsed as an integer");
+ * ```
+ */
+export function readEnvOverlay(
+  env: Readonly<Record<string, string>>,
+  options: ValidateOptions = {},
+): ValidationResult {
+  const values = new Map<string, unknown>();
+  const issues: ConfigIssue[] = [];
+  const context = checkContext(options);
+  // Schema order, not environment order, so the first error is stable across shells.
+  for (const key of CONFIG_SCHEMA) {
+    if (key.env === null || !Object.hasOwn(env, key.env)) continue;
+    const subject = envSubject(key.path, key.env);
+    const parsed = parseEnvText(key, env[key.env]);
+    if (!parsed.ok) {
+      issues.push(issue(subject, parsed.message(subject.label)));
+      continue;
+    }
+    const result = checkValue(key, parsed.value, subject, context);
+    if (result.ok) values.set(key.path, result.value);
+    else issues.push(...result.issues);
+  }
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith("HAECHI_") || BY_ENV.has(name)) continue;
+    const fileOnly = FILE_ONLY.get(name);
+    if (fileOnly !== undefined) {
+      issues.push({
+        path: fileOnly.path,
+        env: name,
+        message: `${name} cannot be set from the environment; ${
+          JSON.stringify(fileOnly.path)
+        } is read from the config file only`,
+      });
+      continue;
+    }
+    const prefix = RESERVED_PREFIXES.find((p) => name.startsWith(p));
+    if (prefix === undefined) continue;
+    const siblings = [...BY_ENV.keys()].filter((n) => n.startsWith(prefix));
+    issues.push({
+      path: "",
+      env: name,
+      message: `Unknown environment variable ${name}; expected one of ${quoteList(siblings)}`,
+    });
+  }
+  return { values, issues };
+}
+
+type Parsed =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly message: (label: string) => string };
+
+const INTEGER_TEXT = /^[+-]?\d+$/;
+const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Turn a variable's text into a value of the key's type. Text that does not look like the
+ * type is passed through unchanged, so the shared check rejects it with the usual words.
+ */
+function parseEnvText(key: ConfigKey, text: string): Parsed {
+  const trimmed = text.trim();
+  switch (key.type.kind) {
+    case "string":
+    case "enum":
+      return { ok: true, value: text };
+    case "const":
+    case "integer":
+      return { ok: true, value: INTEGER_TEXT.test(trimmed) ? Number(trimmed) : text };
+    case "number":
+      return { ok: true, value: NUMBER_TEXT.test(trimmed) ? Number(trimmed) : text };
+    case "boolean":
+      if (trimmed === "true") return { ok: true, value: true };
+      if (trimmed === "false") return { ok: true, value: false };
+      return { ok: true, value: text };
+    case "stringArray":
+      return { ok: true, value: splitList(text) };
+    case "actionMap":
+      return parsePairs(text, key.sensitive === true);
+  }
+}
+
+function splitList(text: string): string[] {
+  return text.split(",").map((item) => item.trim()).filter((item) => item !== "");
+}
+
+function parsePairs(text: string, sensitive: boolean): Parsed {
+  // A Map, then fromEntries: a "__proto__=mask" pair must become an entry (and be rejected
+  // as an unknown type), not a silent prototype assignment.
+  const out = new Map<string, string>();
+  for (const item of splitList(text)) {
+    const eq = item.indexOf("=");
+    const name = eq < 0 ? "" : item.slice(0, eq).trim();
+    const value = eq < 0 ? "" : item.slice(eq + 1).trim();
+    if (name === "" || value === "") {
+      const got = sensitive ? "" : `, got ${describeGot(item)}`;
+      return {
+        ok: false,
+        message: (label) => `${label} must be comma-separated "type=action" pairs${got}`,
+      };
+    }
+    if (out.has(name)) {
+      // Two settings for one type would make the effective action depend on order.
+      return { ok: false, message: (label) => `${label} names ${JSON.stringify(name)} twice` };
+    }
+    out.set(name, value);
+  }
+  return { ok: true, value: Object.fromEntries(out) };
+}

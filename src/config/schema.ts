@@ -1,0 +1,263 @@
+/**
+ * The configuration schema as data: one row per key.
+ *
+ * Each row names a dotted path, its value type with constraints, the environment variable
+ * that overrides it and a one-line description. Validation, the `HAECHI_*` overlay,
+ * `haechi config` and {@linkcode renderConfigFile} all read this table, so adding a key
+ * means adding its field to `types.ts`, its default to `defaults.ts` (the compiler insists)
+ * and one row here (the test suite insists). Sections nest by path: a row `proxy.tls.cert`
+ * makes `proxy` and `proxy.tls` objects without further code.
+ *
+ * @module
+ */
+import { ACTIONS } from "./types.ts";
+import { DEFAULT_CONFIG } from "./defaults.ts";
+
+/** The value shapes a key can take, with their constraints. */
+export type FieldType =
+  | { readonly kind: "const"; readonly value: number }
+  | { readonly kind: "string"; readonly nonEmpty?: boolean }
+  | { readonly kind: "boolean" }
+  | { readonly kind: "integer"; readonly min: number; readonly max: number }
+  | { readonly kind: "number"; readonly min: number; readonly max: number }
+  | { readonly kind: "enum"; readonly values: readonly string[] }
+  | { readonly kind: "stringArray" }
+  | { readonly kind: "actionMap"; readonly values: readonly string[] };
+
+/** What a row states; the default is read from `DEFAULT_CONFIG` by path. */
+export interface ConfigKeySpec {
+  /** Dotted path, e.g. `limits.maxDepth`. */
+  readonly path: string;
+  /** Value shape and constraints. */
+  readonly type: FieldType;
+  /** One line for `haechi config`. */
+  readonly description: string;
+  /**
+   * Environment variable; derived from the path when absent ({@linkcode envNameFor}),
+   * `null` when the key cannot come from the environment.
+   */
+  readonly env?: string | null;
+  /** The key must appear in every config file. */
+  readonly required?: boolean;
+  /** Never echo the value in an error message (credentials, tokens). */
+  readonly sensitive?: boolean;
+}
+
+/** One documented, validated key. */
+export interface ConfigKey extends ConfigKeySpec {
+  /** Environment variable, or `null` when the key is file-only. */
+  readonly env: string | null;
+  /** Built-in default, from `DEFAULT_CONFIG`. */
+  readonly default: unknown;
+}
+
+/**
+ * Derive the `HAECHI_*` name for a dotted path: camelCase words split on capitals, dots
+ * become underscores.
+ *
+ * @param path Dotted key path.
+ * @returns The environment variable name.
+ *
+ * @example
+ * ```ts
+ * import { envNameFor } from "./schema.ts";
+ * if (envNameFor("limits.maxDepth") !== "HAECHI_LIMITS_MAX_DEPTH") throw new Error("bad name");
+ * ```
+ */
+export function envNameFor(path: string): string {
+  const words = path.split(".").map((part) => part.replace(/([a-z0-9])([A-Z])/g, "$1_$2"));
+  return `HAECHI_${words.join("_").toUpperCase()}`;
+}
+
+const SPECS: readonly ConfigKeySpec[] = [
+  {
+    path: "configVersion",
+    type: { kind: "const", value: 1 },
+    env: null,
+    required: true,
+    description: "Schema version of the file; always 1 for this release.",
+  },
+  {
+    path: "mode",
+    type: { kind: "enum", values: ["enforce", "dry-run"] },
+    description: "Enforce changes payloads; dry-run only reports what would change.",
+  },
+  {
+    path: "policy.preset",
+    type: { kind: "enum", values: ["balanced", "strict", "secrets-only"] },
+    description: "Named starting point for per-type actions.",
+  },
+  {
+    path: "policy.defaultAction",
+    type: { kind: "enum", values: ACTIONS },
+    description: "Action for finding types that the preset and policy.actions leave open.",
+  },
+  {
+    path: "policy.actions",
+    type: { kind: "actionMap", values: ACTIONS },
+    description: "Per-type action overrides, keyed by finding type.",
+  },
+  {
+    path: "policy.maskKeep",
+    type: { kind: "integer", min: 0, max: 64 },
+    description: "How many trailing characters the mask action leaves visible.",
+  },
+  {
+    path: "filters.minConfidence",
+    type: { kind: "number", min: 0, max: 1 },
+    description: "Soft findings below this confidence are ignored.",
+  },
+  {
+    path: "filters.allowlist",
+    type: { kind: "stringArray" },
+    description: "Exact values or * globs never reported for soft types.",
+  },
+  {
+    path: "detect.decode",
+    type: { kind: "boolean" },
+    description: "Decode base64, URL-encoding and \\u escapes, then scan again.",
+  },
+  {
+    path: "detect.decodeMaxDepth",
+    type: { kind: "integer", min: 0, max: 8 },
+    description: "Layers of encoding to peel when decoding.",
+  },
+  {
+    path: "detect.scanKeys",
+    type: { kind: "boolean" },
+    description: "Scan JSON object keys as well as values.",
+  },
+  {
+    path: "detect.scanNumbers",
+    type: { kind: "boolean" },
+    description: "Scan JSON numbers as their decimal text.",
+  },
+  {
+    path: "detect.disabledRules",
+    type: { kind: "stringArray" },
+    description: "Rule ids to switch off.",
+  },
+  {
+    path: "limits.maxBytes",
+    type: { kind: "integer", min: 1, max: 1024 * 1024 * 1024 },
+    description: "Largest accepted payload in bytes.",
+  },
+  {
+    path: "limits.maxDepth",
+    type: { kind: "integer", min: 1, max: 1024 },
+    description: "Deepest accepted JSON nesting.",
+  },
+  {
+    path: "audit.enabled",
+    type: { kind: "boolean" },
+    description: "Write audit events.",
+  },
+  {
+    path: "audit.path",
+    type: { kind: "string", nonEmpty: true },
+    description: "Audit log file (JSON lines).",
+  },
+  {
+    path: "audit.anchorPath",
+    type: { kind: "string" },
+    description: "Anchor file for the audit hash chain; empty for none.",
+  },
+  {
+    path: "audit.anchorEvery",
+    type: { kind: "integer", min: 0, max: 1_000_000_000 },
+    description: "Write an anchor every this many events; 0 writes one only on close.",
+  },
+  {
+    path: "keys.path",
+    type: { kind: "string", nonEmpty: true },
+    description: "Key file written by haechi init (mode 0600).",
+  },
+];
+
+/**
+ * Read the value at a dotted path, or `undefined` when any step is missing.
+ *
+ * @example
+ * ```ts
+ * import { valueAt } from "./schema.ts";
+ * if (valueAt({ a: { b: 2 } }, "a.b") !== 2) throw new Error("bad lookup");
+ * ```
+ */
+export function valueAt(root: unknown, path: string): unknown {
+  let node: unknown = root;
+  for (const part of path.split(".")) {
+    if (node === null || typeof node !== "object" || !Object.hasOwn(node, part)) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+function buildKey(spec: ConfigKeySpec): ConfigKey {
+  const fallback = valueAt(DEFAULT_CONFIG, spec.path);
+  if (fallback === undefined) {
+    throw new TypeError(`Schema row "${spec.path}" has no default in DEFAULT_CONFIG`);
+  }
+  return Object.freeze({
+    ...spec,
+    env: spec.env === undefined ? envNameFor(spec.path) : spec.env,
+    default: fallback,
+  });
+}
+
+/**
+ * Every configuration key, in the order `haechi config` and rendered files show them.
+ *
+ * @example
+ * ```ts
+ * import { CONFIG_SCHEMA } from "./schema.ts";
+ * const depth = CONFIG_SCHEMA.find((k) => k.path === "limits.maxDepth");
+ * if (depth?.env !== "HAECHI_LIMITS_MAX_DEPTH") throw new Error("env name");
+ * ```
+ */
+export const CONFIG_SCHEMA: readonly ConfigKey[] = Object.freeze(SPECS.map(buildKey));
+
+/**
+ * Describe a field type in words, as `haechi config` and error messages phrase it.
+ *
+ * @param type The field type.
+ * @returns A phrase such as `an integer from 1 to 1024`.
+ *
+ * @example
+ * ```ts
+ * import { describeType } from "./schema.ts";
+ * if (describeType({ kind: "boolean" }) !== "true or false") throw new Error("phrase");
+ * ```
+ */
+export function describeType(type: FieldType): string {
+  switch (type.kind) {
+    case "const":
+      return String(type.value);
+    case "string":
+      return type.nonEmpty ? "a non-empty string" : "a string";
+    case "boolean":
+      return "true or false";
+    case "integer":
+      return `an integer from ${type.min} to ${type.max}`;
+    case "number":
+      return `a number from ${type.min} to ${type.max}`;
+    case "enum":
+      return `one of ${quoteList(type.values)}`;
+    case "stringArray":
+      return "an array of strings";
+    case "actionMap":
+      return "an object mapping finding types to actions";
+  }
+}
+
+/**
+ * Quote and comma-join values for messages: `"a", "b"`.
+ *
+ * @example
+ * ```ts
+ * import { quoteList } from "./schema.ts";
+ * if (quoteList(["a", "b"]) !== '"a", "b"') throw new Error("quoting");
+ * ```
+ */
+export function quoteList(values: readonly string[]): string {
+  return values.map((v) => JSON.stringify(v)).join(", ");
+}
