@@ -1,0 +1,27 @@
+/**
+ * haechi: keeps secrets and personal data out of what apps and agents send to models and
+ * tools. This is the executable entry; it is the only place that exits the process.
+ *
+ * @example
+ * ```sh
+ * deno run -A jsr:@haechi/cli protect payload.json
+ * ```
+ *
+ * @module
+ */
+import { runCli } from "./src/cli/mod.ts";
+import { environment, isTerminal, stderrSink, stdinStream, stdoutSink } from "./src/runtime/mod.ts";
+
+if (import.meta.main) {
+  const tty = isTerminal();
+  const env = environment();
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
+  const code = await runCli(Deno.args, {
+    stdin: stdinStream,
+    stdout: stdoutSink(),
+    stderr: stderrSink(),
+    env,
+    color: { stdout: tty.stdout && !noColor, stderr: tty.stderr && !noColor },
+  });
+  Deno.exit(code);
+}

@@ -1,0 +1,72 @@
+/**
+ * The audit sink commands write to: builds value-free events from findings and appends
+ * them to the hash-chained log, or does nothing when `audit.enabled` is false.
+ *
+ * @module
+ */
+import type { HaechiConfig, Mode } from "../config/mod.ts";
+import {
+  type AuditDetails,
+  type AuditFindingSource,
+  buildAuditEvent,
+  createPathFingerprinter,
+  openAuditWriter,
+} from "../audit/mod.ts";
+
+/** One decision to record. */
+export interface AuditInput {
+  /** Event kind, e.g. `protect`. */
+  readonly kind: string;
+  /** Ties events of one request together. */
+  readonly correlationId: string;
+  /** `clean`, `redacted`, `blocked`, `dry-run`, `error`… */
+  readonly outcome: string;
+  /** Findings with their actions and paths (values are never read). */
+  readonly findings?: Iterable<AuditFindingSource>;
+  /** Safe facts only. */
+  readonly details?: AuditDetails;
+}
+
+/** Where commands send audit events. */
+export interface AuditSink {
+  /** Effective mode stamped on every event. */
+  readonly mode: Mode;
+  /** Append one event. */
+  record(input: AuditInput): Promise<void>;
+  /** Write the closing anchor and close the log. */
+  close(): Promise<void>;
+}
+
+/**
+ * Open the audit sink described by `config.audit`.
+ *
+ * @example
+ * ```ts ignore
+ * const sink = await openAuditSink(config, keys.hmacKey, "cli.protect");
+ * await sink.record({ kind: "protect", correlationId: "c1", outcome: "clean" });
+ * await sink.close();
+ * ```
+ */
+export async function openAuditSink(
+  config: HaechiConfig,
+  hmacKey: Uint8Array,
+  source: string,
+): Promise<AuditSink> {
+  const mode = config.mode;
+  if (!config.audit.enabled) {
+    return { mode, record: () => Promise.resolve(), close: () => Promise.resolve() };
+  }
+  const writer = await openAuditWriter({
+    path: config.audit.path,
+    anchorPath: config.audit.anchorPath === "" ? undefined : config.audit.anchorPath,
+    anchorEvery: config.audit.anchorEvery,
+  });
+  const fingerprint = createPathFingerprinter(hmacKey);
+  return {
+    mode,
+    async record(input: AuditInput) {
+      await writer.append(await buildAuditEvent({ ...input, mode, source }, fingerprint));
+    },
+    close: () => writer.close(),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Helpers shared by the subcommands: strict flag parsing, config loading, bounded input
+ * reading and colour.
+ *
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { HaechiError } from "../errors.ts";
+import { type HaechiConfig, loadConfig } from "../config/mod.ts";
+import { openReadStream } from "../runtime/mod.ts";
+import type { CliIO } from "./command.ts";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * Parse `args` strictly; unknown flags and missing values become `usage.invalid`.
+ *
+ * @example
+ * ```ts
+ * import { parseFlags } from "./_shared.ts";
+ * const { values } = parseFlags(["--json"], { json: { type: "boolean" } });
+ * if (values.json !== true) throw new Error("flag");
+ * ```
+ */
+export function parseFlags<T extends Options>(
+  args: string[],
+  options: T,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals });
+  } catch (e) {
+    throw new HaechiError("usage.invalid", (e as Error).message);
+  }
+}
+
+/** Load config from `--config` (or the default file) with the environment overlay. */
+export function loadConfigFor(path: string | undefined, io: CliIO): Promise<HaechiConfig> {
+  return loadConfig({ path, env: io.env });
+}
+
+/**
+ * Read all of `source` (a path, or `-`/undefined for stdin), refusing more than `maxBytes`
+ * without buffering past the limit.
+ *
+ * @throws {HaechiError} `payload.too_large`, `input.read_failed` or `input.invalid_utf8`.
+ */
+export async function readInputText(
+  source: string | undefined,
+  io: CliIO,
+  maxBytes: number,
+): Promise<string> {
+  const stream = await openInput(source, io);
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      throw new HaechiError(
+        "payload.too_large",
+        `Input exceeds the limit of ${maxBytes} bytes (limits.maxBytes)`,
+        { maxBytes },
+      );
+    }
+    parts.push(chunk);
+  }
+  const all = new Uint8Array(size);
+  let off = 0;
+  for (const p of parts) {
+    all.set(p, off);
+    off += p.length;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(all);
+  } catch {
+    throw new HaechiError("input.invalid_utf8", "Input is not valid UTF-8");
+  }
+}
+
+/** Open `source` (a path, or `-`/undefined for stdin) as a byte stream. */
+export async function openInput(
+  source: string | undefined,
+  io: CliIO,
+): Promise<ReadableStream<Uint8Array>> {
+  if (source === undefined || source === "-") return io.stdin();
+  try {
+    return await openReadStream(source);
+  } catch {
+    throw new HaechiError("input.read_failed", `Cannot read input file ${source}`, {
+      path: source,
+    });
+  }
+}
+
+/** ANSI styling that is a no-op when colour is off. */
+export function palette(enabled: boolean) {
+  const wrap = (code: string) => (s: string) => enabled ? `\x1b[${code}m${s}\x1b[0m` : s;
+  return {
+    bold: wrap("1"),
+    red: wrap("31"),
+    green: wrap("32"),
+    yellow: wrap("33"),
+    dim: wrap("2"),
+  };
+}

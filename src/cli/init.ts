@@ -1,0 +1,69 @@
+/**
+ * `haechi init`: write a config that enforces the default policy, and the key file.
+ *
+ * @module
+ */
+import { HaechiError } from "../errors.ts";
+import { DEFAULT_CONFIG, DEFAULT_CONFIG_PATH, renderConfigFile } from "../config/mod.ts";
+import { pathExists, writeTextFile } from "../runtime/mod.ts";
+import { createKeyFile } from "../vault/keyfile.ts";
+import type { CliIO, Command } from "./command.ts";
+import { parseFlags } from "./_shared.ts";
+import { EXIT } from "./exit_codes.ts";
+
+const HELP = `Usage: haechi init [--config PATH] [--force] [--json]
+
+Write a config file that enforces the default policy (secrets redacted, contact data
+tokenized, cards masked, national IDs redacted; nothing blocked) and create the key
+file (.haechi/keys.json, mode 0600) if it does not exist yet.
+
+Options:
+  --config PATH   Where to write the config (default: haechi.config.json).
+  --force         Overwrite an existing config file. The key file is never replaced:
+                  replacing it would orphan every token issued under it.
+  --json          Machine-readable output.
+  -h, --help      Show this help.
+`;
+
+/** The `init` command. */
+export const initCommand: Command = {
+  name: "init",
+  summary: "Write haechi.config.json (enforcing defaults) and the key file",
+  help: HELP,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parseFlags(args, {
+      config: { type: "string" },
+      force: { type: "boolean" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    });
+    if (values.help) {
+      await io.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    const configPath = values.config ?? DEFAULT_CONFIG_PATH;
+    if (!values.force && await pathExists(configPath)) {
+      throw new HaechiError(
+        "usage.invalid",
+        `${configPath} already exists; pass --force to overwrite it`,
+        { path: configPath },
+      );
+    }
+    await writeTextFile(configPath, renderConfigFile(DEFAULT_CONFIG));
+    const keysPath = DEFAULT_CONFIG.keys.path;
+    const keysCreated = !await pathExists(keysPath);
+    if (keysCreated) await createKeyFile(keysPath);
+    if (values.json) {
+      await io.stdout.write(
+        JSON.stringify({ config: configPath, keys: keysPath, keysCreated, mode: "enforce" }) + "\n",
+      );
+    } else {
+      await io.stdout.write(
+        `Wrote ${configPath} (mode: enforce, preset: balanced)\n` +
+          (keysCreated ? `Created ${keysPath} (mode 0600)\n` : `Kept existing ${keysPath}\n`) +
+          `Next: haechi status, then haechi protect FILE\n`,
+      );
+    }
+    return EXIT.ok;
+  },
+};

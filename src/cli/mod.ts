@@ -1,0 +1,91 @@
+/**
+ * The command-line entry: dispatch to a subcommand, map errors to exit codes in one place.
+ *
+ * @module
+ */
+import { toHaechiError } from "../errors.ts";
+import { VERSION } from "../version.ts";
+import type { CliIO, Command } from "./command.ts";
+import { EXIT, exitCodeFor } from "./exit_codes.ts";
+import { palette } from "./_shared.ts";
+import { initCommand } from "./init.ts";
+import { protectCommand } from "./protect.ts";
+import { scanCommand } from "./scan.ts";
+import { statusCommand } from "./status.ts";
+import { configCommand } from "./config.ts";
+import { auditVerifyCommand } from "./audit_verify.ts";
+import { reportCommand } from "./report.ts";
+
+export type { CliIO, Command } from "./command.ts";
+
+/** Every subcommand, in the order `haechi help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  initCommand,
+  protectCommand,
+  scanCommand,
+  statusCommand,
+  configCommand,
+  auditVerifyCommand,
+  reportCommand,
+];
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length), 4) + 2;
+  return `haechi ${VERSION}: keeps secrets and personal data out of LLM and tool traffic.
+
+Usage: haechi <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join("\n")}
+  ${"help".padEnd(width)}Show help for a command: haechi help <command>
+
+Options:
+  --version     Print the version
+  -h, --help    Show this help
+
+Exit status: 0 ok, 1 bad input, 2 usage or config error, 3 blocked, 4 audit chain broken.
+`;
+}
+
+/**
+ * Run the CLI with `argv` (without the program name) and return the exit code.
+ *
+ * @example
+ * ```ts ignore
+ * const code = await runCli(["--version"], io);
+ * ```
+ */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "-h" || name === "--help") {
+    await io.stdout.write(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version" || name === "-V" || name === "version") {
+    await io.stdout.write(`haechi ${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (name === "help") {
+    const target = rest[0] === undefined ? undefined : COMMANDS.find((c) => c.name === rest[0]);
+    if (rest[0] !== undefined && target === undefined) {
+      return await fail(io, `Unknown command "${rest[0]}"; run "haechi help"`, EXIT.usage);
+    }
+    await io.stdout.write(target?.help ?? usage());
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    return await fail(io, `Unknown command "${name}"; run "haechi help"`, EXIT.usage);
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    const err = toHaechiError(e);
+    return await fail(io, `${err.message} [${err.code}]`, exitCodeFor(err.code));
+  }
+}
+
+async function fail(io: CliIO, message: string, code: number): Promise<number> {
+  await io.stderr.write(`${palette(io.color.stderr).red("haechi: error:")} ${message}\n`);
+  return code;
+}

@@ -1,0 +1,257 @@
+/**
+ * `haechi protect`: protect a JSON document, a JSONL stream or plain text.
+ *
+ * @module
+ */
+import { HaechiError, toHaechiError } from "../errors.ts";
+import { readLines } from "../stream/lines.ts";
+import type { AppliedFinding, ProtectOutcome } from "../protect/mod.ts";
+import type { CliIO, Command } from "./command.ts";
+import { loadConfigFor, openInput, parseFlags, readInputText } from "./_shared.ts";
+import { openSession, type Session, summarizeFindings } from "./_session.ts";
+import { EXIT } from "./exit_codes.ts";
+
+/** Input formats. */
+export type ProtectFormat = "json" | "jsonl" | "text";
+
+const HELP = `Usage: haechi protect [FILE|-] [--format json|jsonl|text] [--config PATH] [--json]
+
+Protect a payload according to the policy and write the result to stdout.
+A one-line summary goes to stderr; nothing on either stream holds a detected value.
+
+Arguments:
+  FILE                 Input file; "-" or nothing reads stdin.
+
+Options:
+  --format FORMAT      json (default; .jsonl files default to jsonl), jsonl, or text.
+                       jsonl streams: one output line per input line, same order,
+                       constant memory. A blocked line becomes
+                       {"haechi":{"blocked":true,"types":[...]}}; a malformed line becomes
+                       {"haechi":{"error":"..."}}.
+  --scope SCOPE        Token scope (tenant, caller or session); default "default".
+  --config PATH        Config file (default: haechi.config.json when present).
+  --json               Print the summary on stderr as JSON.
+  -h, --help           Show this help.
+
+Exit status: 0 ok, 1 bad input, 2 usage, 3 blocked.
+`;
+
+/** The `protect` command. */
+export const protectCommand: Command = {
+  name: "protect",
+  summary: "Protect a JSON, JSONL or text payload and print the result",
+  help: HELP,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseFlags(args, {
+      format: { type: "string" },
+      scope: { type: "string" },
+      config: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    }, true);
+    if (values.help) {
+      await io.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    if (positionals.length > 1) {
+      throw new HaechiError("usage.invalid", "protect takes at most one input file");
+    }
+    const source = positionals[0];
+    const format = resolveFormat(values.format, source);
+    const config = await loadConfigFor(values.config, io);
+    const session = await openSession(config, "cli.protect");
+    const scope = values.scope ?? "default";
+    try {
+      if (format === "jsonl") {
+        return await protectJsonl(session, source, io, { scope, json: values.json === true });
+      }
+      return await protectWhole(session, source, format, io, {
+        scope,
+        json: values.json === true,
+      });
+    } finally {
+      await session.close();
+    }
+  },
+};
+
+/**
+ * Pick the input format from `--format` or the file name.
+ *
+ * @example
+ * ```ts
+ * import { resolveFormat } from "./protect.ts";
+ * if (resolveFormat(undefined, "logs.jsonl") !== "jsonl") throw new Error("jsonl by extension");
+ * ```
+ */
+export function resolveFormat(flag: string | undefined, source: string | undefined): ProtectFormat {
+  if (flag === undefined) {
+    if (source?.endsWith(".jsonl") || source?.endsWith(".ndjson")) return "jsonl";
+    if (source?.endsWith(".txt") || source?.endsWith(".log")) return "text";
+    return "json";
+  }
+  if (flag === "json" || flag === "jsonl" || flag === "text") return flag;
+  throw new HaechiError(
+    "usage.invalid",
+    `--format must be one of "json", "jsonl", "text", got "${flag}"`,
+  );
+}
+
+interface WholeOptions {
+  readonly scope: string;
+  readonly json: boolean;
+}
+
+async function protectWhole(
+  session: Session,
+  source: string | undefined,
+  format: "json" | "text",
+  io: CliIO,
+  options: WholeOptions,
+): Promise<number> {
+  const { protector, config } = session;
+  const correlationId = crypto.randomUUID();
+  let outcome: ProtectOutcome<string>;
+  try {
+    const text = await readInputText(source, io, config.limits.maxBytes);
+    outcome = format === "json"
+      ? await protector.protectJsonText(text, { scope: options.scope })
+      : await protector.protectText(text, { scope: options.scope });
+  } catch (e) {
+    const err = toHaechiError(e);
+    await session.audit.record({
+      kind: "protect",
+      correlationId,
+      outcome: "error",
+      details: { errorCode: err.code, format },
+    });
+    throw err;
+  }
+  const result = outcomeName(outcome);
+  await session.audit.record({
+    kind: "protect",
+    correlationId,
+    outcome: result,
+    findings: outcome.findings,
+    details: { format },
+  });
+  if (outcome.blocked) {
+    if (format === "json") await io.stdout.write(blockedLine(outcome.findings) + "\n");
+  } else {
+    const out = outcome.output ?? "";
+    await io.stdout.write(format === "json" || !out.endsWith("\n") ? out + "\n" : out);
+  }
+  await writeSummary(io, options.json, {
+    mode: outcome.mode,
+    outcome: result,
+    findings: outcome.findings,
+    correlationId,
+  });
+  return outcome.blocked ? EXIT.blocked : EXIT.ok;
+}
+
+async function protectJsonl(
+  session: Session,
+  source: string | undefined,
+  io: CliIO,
+  options: { scope: string; json: boolean },
+): Promise<number> {
+  const { protector, config } = session;
+  const stream = await openInput(source, io);
+  const totals = { lines: 0, changed: 0, blocked: 0, errors: 0 };
+  const all: AppliedFinding[] = [];
+  const correlationId = crypto.randomUUID();
+  let lineNo = 0;
+  for await (const line of readLines(stream, { maxLineBytes: config.limits.maxBytes })) {
+    lineNo++;
+    totals.lines++;
+    let out: string;
+    if (line.tooLong) {
+      totals.errors++;
+      out = errorLine(`line ${lineNo} exceeds the limit of ${config.limits.maxBytes} bytes`);
+    } else if (line.invalidUtf8) {
+      totals.errors++;
+      out = errorLine(`line ${lineNo} is not valid UTF-8`);
+    } else if (line.text.trim() === "") {
+      out = line.text;
+    } else {
+      try {
+        const r = await protector.protectJsonText(line.text, { scope: options.scope });
+        for (const f of r.findings) all.push(f);
+        if (r.findings.length > 0) {
+          await session.audit.record({
+            kind: "protect",
+            correlationId,
+            outcome: outcomeName(r),
+            findings: r.findings,
+            details: { format: "jsonl", line: lineNo },
+          });
+        }
+        if (r.blocked) {
+          totals.blocked++;
+          out = blockedLine(r.findings);
+        } else {
+          if (r.findings.length > 0 && r.mode === "enforce") totals.changed++;
+          out = r.output ?? "";
+        }
+      } catch (e) {
+        const err = toHaechiError(e);
+        if (err.code === "internal" || err.code === "action.unavailable") throw err;
+        totals.errors++;
+        out = errorLine(`line ${lineNo}: ${err.message}`);
+      }
+    }
+    await io.stdout.write(out + "\n");
+  }
+  const outcome = totals.blocked > 0 ? "blocked" : all.length > 0 ? "redacted" : "clean";
+  await session.audit.record({
+    kind: "protect.batch",
+    correlationId,
+    outcome,
+    details: { format: "jsonl", ...totals },
+  });
+  await writeSummary(io, options.json, {
+    mode: session.protector.policy.mode,
+    outcome,
+    findings: all,
+    correlationId,
+    ...totals,
+  });
+  return totals.blocked > 0 ? EXIT.blocked : EXIT.ok;
+}
+
+function outcomeName(r: ProtectOutcome<unknown>): string {
+  if (r.blocked) return "blocked";
+  if (r.findings.length === 0) return "clean";
+  return r.mode === "dry-run" ? "dry-run" : "redacted";
+}
+
+function blockedLine(findings: readonly AppliedFinding[]): string {
+  const types = [...new Set(findings.filter((f) => f.action === "block").map((f) => f.type))];
+  return JSON.stringify({ haechi: { blocked: true, types } });
+}
+
+function errorLine(message: string): string {
+  return JSON.stringify({ haechi: { error: message } });
+}
+
+async function writeSummary(
+  io: CliIO,
+  json: boolean,
+  s:
+    & { mode: string; outcome: string; findings: readonly AppliedFinding[]; correlationId: string }
+    & Record<string, unknown>,
+): Promise<void> {
+  if (json) {
+    const { findings, ...rest } = s;
+    const byType: Record<string, number> = {};
+    for (const f of findings) byType[f.type] = (byType[f.type] ?? 0) + 1;
+    await io.stderr.write(JSON.stringify({ ...rest, findings: findings.length, byType }) + "\n");
+    return;
+  }
+  const detail = s.findings.length > 0 ? ` (${summarizeFindings(s.findings)})` : "";
+  const lines = typeof s.lines === "number" ? `, ${s.lines} line(s)` : "";
+  await io.stderr.write(
+    `haechi: ${s.outcome} [${s.mode}] ${s.findings.length} finding(s)${detail}${lines}\n`,
+  );
+}

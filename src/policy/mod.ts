@@ -1,0 +1,8 @@
+/**
+ * Policy: turns findings into actions, and decides the mode.
+ *
+ * @module
+ */
+export { actionStrength, mergeStrengthen, strongerAction } from "./actions.ts";
+export { presetAction, PRESETS, type TypeTraits } from "./presets.ts";
+export { compilePolicy, type Policy } from "./policy.ts";

@@ -1,0 +1,142 @@
+/**
+ * Walk a parsed JSON value and collect every string (and, when asked, key and number)
+ * that holds a finding, enforcing the depth limit on the way.
+ *
+ * Collection is synchronous and separate from replacement, so reversible actions that
+ * need `await` run once per site, after the walk, and a clean payload never awaits.
+ *
+ * @module
+ */
+import { HaechiError } from "../errors.ts";
+import type { Finding } from "../detect/rule.ts";
+
+/** A place in the JSON value whose text holds findings. */
+export interface Site {
+  /** Object or array that holds the text. */
+  readonly holder: Record<string, unknown> | unknown[];
+  /** Key or index within `holder`. */
+  readonly key: string | number;
+  /** `value`: the text is `holder[key]`; `key`: the text is the key itself. */
+  readonly kind: "value" | "key" | "number";
+  /** The text that was scanned. */
+  readonly text: string;
+  /** Findings inside `text`. */
+  readonly findings: readonly Finding[];
+  /** JSONPath-style location, e.g. `$.messages[0].content`. */
+  readonly path: string;
+}
+
+/** Walk settings. */
+export interface WalkOptions {
+  /** Deepest nesting accepted. */
+  readonly maxDepth: number;
+  /** Scan object keys. */
+  readonly scanKeys: boolean;
+  /** Scan numbers as decimal text. */
+  readonly scanNumbers: boolean;
+  /** The scanner. */
+  readonly scan: (text: string) => Finding[];
+}
+
+/** Shorter strings cannot hold any detector's value (the shortest, an IPv4 like 8.8.8.8, has 7). */
+const MIN_SCAN_LENGTH = 6;
+
+/**
+ * Collect the sites of `root.value`.
+ *
+ * @param root A wrapper `{ value }` so the top-level value has a holder too.
+ * @param options Limits and scanner.
+ * @returns Sites in document order.
+ * @throws {HaechiError} `payload.too_deep` when nesting exceeds `maxDepth`.
+ *
+ * @example
+ * ```ts
+ * import { collectSites } from "./walk.ts";
+ * const sites = collectSites({ value: { a: ["x@y.example"] } }, {
+ *   maxDepth: 8, scanKeys: false, scanNumbers: false,
+ *   scan: (t) => t.includes("@") ? [{ ruleId: "x-y", type: "email", category: "pii",
+ *     start: 0, end: t.length, confidence: 1, hardBlock: false }] : [],
+ * });
+ * if (sites[0].path !== "$.a[0]") throw new Error(sites[0].path);
+ * ```
+ */
+export function collectSites(root: { value: unknown }, options: WalkOptions): Site[] {
+  const sites: Site[] = [];
+  const segments: (string | number)[] = [];
+  const { maxDepth, scanKeys, scanNumbers, scan } = options;
+
+  const visit = (
+    holder: Record<string, unknown> | unknown[],
+    key: string | number,
+    depth: number,
+  ): void => {
+    const v = (holder as Record<string | number, unknown>)[key];
+    if (typeof v === "string") {
+      if (v.length >= MIN_SCAN_LENGTH) {
+        const findings = scan(v);
+        if (findings.length > 0) {
+          sites.push({ holder, key, kind: "value", text: v, findings, path: renderPath(segments) });
+        }
+      }
+      return;
+    }
+    if (v === null || typeof v !== "object") {
+      if (scanNumbers && typeof v === "number") {
+        const text = String(v);
+        const findings = text.length >= MIN_SCAN_LENGTH ? scan(text) : [];
+        if (findings.length > 0) {
+          sites.push({ holder, key, kind: "number", text, findings, path: renderPath(segments) });
+        }
+      }
+      return;
+    }
+    if (depth >= maxDepth) {
+      throw new HaechiError(
+        "payload.too_deep",
+        `JSON nesting exceeds the limit of ${maxDepth} levels`,
+        { maxDepth },
+      );
+    }
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        segments.push(i);
+        visit(v, i, depth + 1);
+        segments.pop();
+      }
+      return;
+    }
+    const obj = v as Record<string, unknown>;
+    for (const k of Object.keys(obj)) {
+      segments.push(k);
+      if (scanKeys && k.length >= MIN_SCAN_LENGTH) {
+        const findings = scan(k);
+        if (findings.length > 0) {
+          sites.push({
+            holder: obj,
+            key: k,
+            kind: "key",
+            text: k,
+            findings,
+            path: renderPath(segments) + "#key",
+          });
+        }
+      }
+      visit(obj, k, depth + 1);
+      segments.pop();
+    }
+  };
+  visit(root as unknown as Record<string, unknown>, "value", 0);
+  return sites;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function renderPath(segments: readonly (string | number)[]): string {
+  let out = "$";
+  for (const s of segments) {
+    if (typeof s === "number") out += `[${s}]`;
+    else if (IDENTIFIER.test(s)) out += `.${s}`;
+    else out += `[${JSON.stringify(s)}]`;
+  }
+  return out;
+}
