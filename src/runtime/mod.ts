@@ -164,3 +164,33 @@ export function stderrSink(): TextSink {
 export function isTerminal(): { stdout: boolean; stderr: boolean } {
   return { stdout: Deno.stdout.isTerminal(), stderr: Deno.stderr.isTerminal() };
 }
+
+/**
+ * Read up to `length` bytes of `path` starting at byte `offset`; fewer at end of file.
+ * Lets callers look at the end of a large file without loading all of it.
+ *
+ * @example
+ * ```ts ignore
+ * const lastByte = await readFileRange(".haechi/audit.jsonl", size - 1, 1);
+ * ```
+ */
+export async function readFileRange(
+  path: string,
+  offset: number,
+  length: number,
+): Promise<Uint8Array> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    await file.seek(offset, Deno.SeekMode.Start);
+    const buf = new Uint8Array(length);
+    let filled = 0;
+    while (filled < length) {
+      const n = await file.read(buf.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    return buf.subarray(0, filled);
+  } finally {
+    file.close();
+  }
+}

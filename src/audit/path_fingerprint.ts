@@ -1,0 +1,60 @@
+/**
+ * Keyed fingerprints of JSON paths, so the log can say "the same field again" without
+ * saying which field. Paths can themselves be personal data (`$.users["alice@example.com"]`),
+ * and an unkeyed hash of a short path is easy to reverse by guessing, hence HMAC.
+ *
+ * @module
+ */
+import { HaechiError } from "../errors.ts";
+import { toHex } from "./record.ts";
+
+/** Hex digits kept from each HMAC-SHA256 (128 bits: collisions are not a practical concern). */
+export const PATH_FINGERPRINT_HEX_LENGTH = 32;
+
+/** Shortest key accepted, in bytes. */
+export const PATH_FINGERPRINT_MIN_KEY_BYTES = 16;
+
+const encoder = new TextEncoder();
+
+/**
+ * Build a function that fingerprints JSON paths under `key`.
+ *
+ * Each fingerprint is the HMAC-SHA256 (WebCrypto) of the path's UTF-8 bytes, as lowercase
+ * hex truncated to the first {@linkcode PATH_FINGERPRINT_HEX_LENGTH} digits. The same key and
+ * path always give the same fingerprint; without the key, fingerprints reveal nothing.
+ *
+ * @param key Raw key bytes, at least {@linkcode PATH_FINGERPRINT_MIN_KEY_BYTES}; copied, so
+ *   later changes to the caller's array have no effect.
+ * @returns An async function from a path such as `$.messages[0].content` to its fingerprint.
+ * @throws {HaechiError} `keys.invalid` when the key is too short.
+ *
+ * @example
+ * ```ts
+ * import { createPathFingerprinter } from "./path_fingerprint.ts";
+ * const fingerprint = createPathFingerprinter(new Uint8Array(32).fill(7));
+ * const a = await fingerprint("$.messages[0].content");
+ * if (a.length !== 32 || a !== await fingerprint("$.messages[0].content")) {
+ *   throw new Error("fingerprints are stable 32-digit hex");
+ * }
+ * ```
+ */
+export function createPathFingerprinter(key: Uint8Array): (path: string) => Promise<string> {
+  if (!(key instanceof Uint8Array) || key.length < PATH_FINGERPRINT_MIN_KEY_BYTES) {
+    throw new HaechiError(
+      "keys.invalid",
+      `Path fingerprint key must be at least ${PATH_FINGERPRINT_MIN_KEY_BYTES} bytes`,
+    );
+  }
+  // Import once; every path after the first reuses the CryptoKey.
+  const cryptoKey = crypto.subtle.importKey(
+    "raw",
+    key.slice(),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  return async (path: string) => {
+    const mac = await crypto.subtle.sign("HMAC", await cryptoKey, encoder.encode(path));
+    return toHex(new Uint8Array(mac)).slice(0, PATH_FINGERPRINT_HEX_LENGTH);
+  };
+}

@@ -1,0 +1,301 @@
+/**
+ * The append-only audit writer: one per log per process.
+ *
+ * The writer keeps the chain head (seq and hash) in memory, so an append is one hash and
+ * one `write` call, with no lock file and no re-read. Appends are queued on a promise
+ * chain, so concurrent `append` calls get consecutive seqs in call order.
+ *
+ * Reopening a log recovers the head from its last line, read backwards from the end of the
+ * file. Only that record is checked (shape and self-hash); the full chain is the job of
+ * `verifyAuditLog`, which is linear in the log's size.
+ *
+ * **Interrupted writes fail closed.** If the log does not end in `\n`, a write was cut off
+ * (a crash or a full disk). The writer then refuses to open with `audit.chain_broken`
+ * rather than guess: truncating the tail could hide a record that was removed on purpose,
+ * and appending after it would bury an unparsable line mid-chain. The operator runs
+ * `haechi audit-verify`, keeps the broken file as evidence and starts a new log.
+ *
+ * Two processes must not write the same log at once: each would extend its own idea of
+ * the head and the chain would fork (which `audit-verify` then reports).
+ *
+ * @module
+ */
+import { HaechiError } from "../errors.ts";
+import { type AppendHandle, openAppend } from "../runtime/mod.ts";
+import { checkRecordLine } from "./_check_record.ts";
+import { readLastLine } from "./_last_line.ts";
+import { assertSafeAuditEvent } from "./event_guard.ts";
+import { DEFAULT_MAX_LINE_BYTES } from "./line_reader.ts";
+import {
+  AUDIT_SCHEMA_VERSION,
+  type AuditAnchor,
+  type AuditEvent,
+  type AuditRecord,
+  GENESIS_HASH,
+  hashRecord,
+} from "./record.ts";
+
+/** Where and how to write. The shape matches `HaechiConfig.audit`, which can be passed as is. */
+export interface AuditWriterOptions {
+  /** JSONL log path; created (mode 0600) when missing. */
+  readonly path: string;
+  /** Anchor file path; empty or absent for none. */
+  readonly anchorPath?: string;
+  /** Anchor every this many records; 0 (default) anchors only on close. */
+  readonly anchorEvery?: number;
+  /** fsync after every record (slower; survives power loss). Default false. */
+  readonly sync?: boolean;
+  /** Clock, for tests. */
+  readonly now?: () => Date;
+}
+
+/** The last record of the chain. */
+export interface AuditHead {
+  /** Its seq; 0 for an empty log. */
+  readonly seq: number;
+  /** Its hash; `GENESIS_HASH` for an empty log. */
+  readonly hash: string;
+}
+
+/** An open audit log. */
+export interface AuditWriter {
+  /** Head after the last completed append. */
+  readonly head: AuditHead;
+  /**
+   * Append one event.
+   *
+   * @returns The record as written.
+   * @throws {HaechiError} `internal` for an unsafe event (nothing is written), `audit.io`
+   *   when the write fails or the writer is closed. After a failed write every later append
+   *   fails too: the file may hold a partial line.
+   */
+  append(event: AuditEvent): Promise<AuditRecord>;
+  /** Wait for queued appends, write a final anchor if the head moved, close the files. */
+  close(): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Open (or create) an audit log for appending.
+ *
+ * @param options Paths, anchoring and clock.
+ * @returns A writer positioned at the recovered head.
+ * @throws {HaechiError} `audit.chain_broken` when the log ends with an incomplete or invalid
+ *   record; `audit.io` when a file cannot be opened.
+ *
+ * @example
+ * ```ts
+ * import { openAuditWriter } from "./writer.ts";
+ * const dir = await Deno.makeTempDir();
+ * const writer = await openAuditWriter({ path: `${dir}/audit.jsonl` });
+ * const record = await writer.append({
+ *   kind: "scan", mode: "dry-run", correlationId: "run-1", source: "cli.scan",
+ *   outcome: "clean",
+ * });
+ * await writer.close();
+ * if (record.seq !== 1) throw new Error("first record has seq 1");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function openAuditWriter(options: AuditWriterOptions): Promise<AuditWriter> {
+  const anchorEvery = options.anchorEvery ?? 0;
+  if (!Number.isSafeInteger(anchorEvery) || anchorEvery < 0) {
+    throw new RangeError(`anchorEvery must be a non-negative integer, got ${anchorEvery}`);
+  }
+  const head = await recoverHead(options.path);
+  const log = await openOrFail(options.path);
+  let anchors: AppendHandle | null = null;
+  if (options.anchorPath) {
+    try {
+      anchors = await openOrFail(options.anchorPath);
+    } catch (e) {
+      log.close();
+      throw e;
+    }
+  }
+  return new Writer(log, anchors, head, {
+    anchorEvery,
+    sync: options.sync ?? false,
+    now: options.now ?? (() => new Date()),
+    path: options.path,
+  });
+}
+
+class Writer implements AuditWriter {
+  #log: AppendHandle;
+  #anchors: AppendHandle | null;
+  #head: AuditHead;
+  #lastAnchoredSeq: number;
+  #queue: Promise<unknown> = Promise.resolve();
+  #failure: HaechiError | null = null;
+  #closing: Promise<void> | null = null;
+  #anchorEvery: number;
+  #sync: boolean;
+  #now: () => Date;
+  #path: string;
+
+  constructor(
+    log: AppendHandle,
+    anchors: AppendHandle | null,
+    head: AuditHead,
+    opts: { anchorEvery: number; sync: boolean; now: () => Date; path: string },
+  ) {
+    this.#log = log;
+    this.#anchors = anchors;
+    this.#head = head;
+    // A head recovered on open may or may not have been anchored by the last run; it is
+    // covered by the next anchor this run writes, since anchoring seq n vouches for 1..n.
+    this.#lastAnchoredSeq = head.seq;
+    this.#anchorEvery = opts.anchorEvery;
+    this.#sync = opts.sync;
+    this.#now = opts.now;
+    this.#path = opts.path;
+  }
+
+  get head(): AuditHead {
+    return this.#head;
+  }
+
+  append(event: AuditEvent): Promise<AuditRecord> {
+    if (this.#closing !== null) {
+      return Promise.reject(new HaechiError("audit.io", "Audit writer is closed"));
+    }
+    try {
+      assertSafeAuditEvent(event);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    // Copy only the checked fields now, so a caller mutating its object later (or an
+    // extra field) cannot change what gets written.
+    const copy = snapshot(event);
+    const result = this.#queue.then(() => this.#write(copy));
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#queue.then(async () => {
+      try {
+        if (this.#failure === null && this.#head.seq > this.#lastAnchoredSeq) {
+          await this.#writeAnchor();
+        }
+      } finally {
+        this.#log.close();
+        this.#anchors?.close();
+      }
+    });
+    return this.#closing;
+  }
+
+  async #write(event: AuditEvent): Promise<AuditRecord> {
+    if (this.#failure !== null) throw this.#failure;
+    const unsigned = {
+      schemaVersion: AUDIT_SCHEMA_VERSION,
+      seq: this.#head.seq + 1,
+      ts: this.#now().toISOString(),
+      prevHash: this.#head.hash,
+      kind: event.kind,
+      mode: event.mode,
+      correlationId: event.correlationId,
+      source: event.source,
+      outcome: event.outcome,
+      findings: event.findings ?? [],
+      paths: event.paths ?? [],
+      ...(event.details === undefined ? {} : { details: event.details }),
+    };
+    const record: AuditRecord = { ...unsigned, hash: await hashRecord(unsigned) };
+    await this.#appendTo(this.#log, record);
+    this.#head = { seq: record.seq, hash: record.hash };
+    if (this.#anchorEvery > 0 && record.seq % this.#anchorEvery === 0) await this.#writeAnchor();
+    return record;
+  }
+
+  async #writeAnchor(): Promise<void> {
+    if (this.#anchors === null) return;
+    const anchor: AuditAnchor = {
+      schemaVersion: AUDIT_SCHEMA_VERSION,
+      seq: this.#head.seq,
+      hash: this.#head.hash,
+      ts: this.#now().toISOString(),
+    };
+    await this.#appendTo(this.#anchors, anchor);
+    this.#lastAnchoredSeq = anchor.seq;
+  }
+
+  async #appendTo(handle: AppendHandle, value: AuditRecord | AuditAnchor): Promise<void> {
+    try {
+      await handle.append(encoder.encode(JSON.stringify(value) + "\n"));
+      if (this.#sync) await handle.sync();
+    } catch (e) {
+      this.#failure = new HaechiError(
+        "audit.io",
+        `Cannot write audit log ${this.#path}; the writer has stopped`,
+        { path: this.#path, kind: e instanceof Error ? e.name : typeof e },
+      );
+      throw this.#failure;
+    }
+  }
+}
+
+function snapshot(event: AuditEvent): AuditEvent {
+  const copy: AuditEvent = {
+    kind: event.kind,
+    mode: event.mode,
+    correlationId: event.correlationId,
+    source: event.source,
+    outcome: event.outcome,
+    findings: (event.findings ?? []).map((f) => ({
+      type: f.type,
+      ruleId: f.ruleId,
+      action: f.action,
+      count: f.count,
+    })),
+    paths: [...(event.paths ?? [])],
+  };
+  return event.details === undefined ? copy : { ...copy, details: { ...event.details } };
+}
+
+async function recoverHead(path: string): Promise<AuditHead> {
+  let last;
+  try {
+    last = await readLastLine(path, DEFAULT_MAX_LINE_BYTES);
+  } catch (e) {
+    if (e instanceof TypeError) throw brokenTail(path, "its last line is not valid UTF-8");
+    throw new HaechiError("audit.io", `Cannot read audit log ${path}`, {
+      path,
+      kind: e instanceof Error ? e.name : typeof e,
+    });
+  }
+  switch (last.kind) {
+    case "empty":
+      return { seq: 0, hash: GENESIS_HASH };
+    case "partial":
+      throw brokenTail(path, "it ends with an incomplete record (an earlier write was cut off)");
+    case "too-long":
+      throw brokenTail(path, "its last line is longer than any record");
+  }
+  const check = await checkRecordLine(last.text);
+  if (!check.ok) throw brokenTail(path, `its last record is invalid (${check.reason})`);
+  return { seq: check.record.seq, hash: check.record.hash };
+}
+
+function brokenTail(path: string, why: string): HaechiError {
+  return new HaechiError(
+    "audit.chain_broken",
+    `Audit log ${path} cannot be extended: ${why}. Run "haechi audit-verify --audit ${path}" ` +
+      "to inspect it, keep the file as evidence and start a new log.",
+    { path },
+  );
+}
+
+async function openOrFail(path: string): Promise<AppendHandle> {
+  try {
+    return await openAppend(path, 0o600);
+  } catch (e) {
+    throw new HaechiError("audit.io", `Cannot open audit file ${path} for appending`, {
+      path,
+      kind: e instanceof Error ? e.name : typeof e,
+    });
+  }
+}
