@@ -104,10 +104,11 @@ export function configFromText(text: string, options: ConfigFromTextOptions = {}
 function jsonReason(e: unknown): string {
   const message = e instanceof Error ? e.message : "";
   const reason = message
-    .replace(/, ".*" is not valid JSON$/s, "")
+    .split(/, (?:\.\.\.)?"/)[0]
     .replace(/ in JSON at position \d+/, "")
     .replace(/\s*\((line \d+ column \d+)\)/, " at $1")
     .trim();
-  if (reason === "") return "syntax error";
+  // Whatever shape a future engine uses, a double quote means file text is being echoed.
+  if (reason === "" || reason.includes('"')) return "syntax error";
   return reason[0].toLowerCase() + reason.slice(1);
 }

@@ -114,7 +114,7 @@ const EXPECTED: Record<string, { code: string; path: string; message: string }> 
     code: "config.parse",
     path: "invalid_json.json",
     message: 'Config file "invalid_json.json" is not valid JSON: ' +
-      "expected double-quoted property name at line 4 column 1",
+      "expected property name or '}' at line 2 column 3",
   },
   "several_mistakes.json": {
     code: "config.invalid",
