@@ -47,27 +47,42 @@ export async function openSession(config: HaechiConfig, source: string): Promise
   };
 }
 
+/** Counts of findings by type and action; constant size however long the input. */
+export type FindingTally = Map<string, { type: string; action: string; count: number }>;
+
 /**
- * A one-line, value-free summary of findings: `email×2 tokenize, github_token×1 redact`.
+ * Add `findings` to `tally` (a new one when absent) and return it.
  *
  * @example
  * ```ts
- * import { summarizeFindings } from "./_session.ts";
- * const s = summarizeFindings([
- *   { type: "email", ruleId: "email-address", category: "pii", action: "tokenize",
- *     confidence: 1, path: "$", start: 0, end: 1 },
- * ]);
+ * import { tallyFindings } from "./_session.ts";
+ * const t = tallyFindings([{ type: "email", action: "tokenize" }, { type: "email", action: "tokenize" }]);
+ * if ([...t.values()][0].count !== 2) throw new Error("count");
+ * ```
+ */
+export function tallyFindings(
+  findings: Iterable<Pick<AppliedFinding, "type" | "action">>,
+  tally: FindingTally = new Map(),
+): FindingTally {
+  for (const f of findings) {
+    const key = `${f.type} ${f.action}`;
+    const entry = tally.get(key);
+    if (entry === undefined) tally.set(key, { type: f.type, action: f.action, count: 1 });
+    else entry.count++;
+  }
+  return tally;
+}
+
+/**
+ * A one-line, value-free summary of a tally: `email×2 tokenize, github_token×1 redact`.
+ *
+ * @example
+ * ```ts
+ * import { summarizeTally, tallyFindings } from "./_session.ts";
+ * const s = summarizeTally(tallyFindings([{ type: "email", action: "tokenize" }]));
  * if (s !== "email×1 tokenize") throw new Error(s);
  * ```
  */
-export function summarizeFindings(findings: readonly AppliedFinding[]): string {
-  const counts = new Map<string, number>();
-  for (const f of findings) {
-    const key = `${f.type} ${f.action}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts].map(([key, n]) => {
-    const [type, action] = key.split(" ");
-    return `${type}×${n} ${action}`;
-  }).join(", ");
+export function summarizeTally(tally: FindingTally): string {
+  return [...tally.values()].map((e) => `${e.type}×${e.count} ${e.action}`).join(", ");
 }

@@ -8,7 +8,13 @@ import { readLines } from "../stream/lines.ts";
 import type { AppliedFinding, ProtectOutcome } from "../protect/mod.ts";
 import type { CliIO, Command } from "./command.ts";
 import { loadConfigFor, openInput, parseFlags, readInputText } from "./_shared.ts";
-import { openSession, type Session, summarizeFindings } from "./_session.ts";
+import {
+  type FindingTally,
+  openSession,
+  type Session,
+  summarizeTally,
+  tallyFindings,
+} from "./_session.ts";
 import { EXIT } from "./exit_codes.ts";
 
 /** Input formats. */
@@ -144,11 +150,14 @@ async function protectWhole(
   await writeSummary(io, options.json, {
     mode: outcome.mode,
     outcome: result,
-    findings: outcome.findings,
+    tally: tallyFindings(outcome.findings),
     correlationId,
   });
   return outcome.blocked ? EXIT.blocked : EXIT.ok;
 }
+
+/** Lines per aggregated audit event when scrubbing JSONL; blocked lines get their own event. */
+const JSONL_AUDIT_BATCH = 1000;
 
 async function protectJsonl(
   session: Session,
@@ -159,8 +168,24 @@ async function protectJsonl(
   const { protector, config } = session;
   const stream = await openInput(source, io);
   const totals = { lines: 0, changed: 0, blocked: 0, errors: 0 };
-  const all: AppliedFinding[] = [];
+  const tally: FindingTally = new Map();
+  let found = 0;
   const correlationId = crypto.randomUUID();
+  let batch: AppliedFinding[] = [];
+  let batchStart = 1;
+  const flushBatch = async (lastLine: number) => {
+    if (batch.length > 0) {
+      await session.audit.record({
+        kind: "protect",
+        correlationId,
+        outcome: protector.policy.enforcing ? "redacted" : "dry-run",
+        findings: batch,
+        details: { format: "jsonl", fromLine: batchStart, toLine: lastLine },
+      });
+    }
+    batch = [];
+    batchStart = lastLine + 1;
+  };
   let lineNo = 0;
   for await (const line of readLines(stream, { maxLineBytes: config.limits.maxBytes })) {
     lineNo++;
@@ -177,21 +202,21 @@ async function protectJsonl(
     } else {
       try {
         const r = await protector.protectJsonText(line.text, { scope: options.scope });
-        for (const f of r.findings) all.push(f);
-        if (r.findings.length > 0) {
-          await session.audit.record({
-            kind: "protect",
-            correlationId,
-            outcome: outcomeName(r),
-            findings: r.findings,
-            details: { format: "jsonl", line: lineNo },
-          });
-        }
+        tallyFindings(r.findings, tally);
+        found += r.findings.length;
         if (r.blocked) {
           totals.blocked++;
           out = blockedLine(r.findings);
+          await session.audit.record({
+            kind: "protect",
+            correlationId,
+            outcome: "blocked",
+            findings: r.findings,
+            details: { format: "jsonl", line: lineNo },
+          });
         } else {
           if (r.findings.length > 0 && r.mode === "enforce") totals.changed++;
+          for (const f of r.findings) batch.push(f);
           out = r.output ?? "";
         }
       } catch (e) {
@@ -202,8 +227,16 @@ async function protectJsonl(
       }
     }
     await io.stdout.write(out + "\n");
+    if (lineNo - batchStart + 1 >= JSONL_AUDIT_BATCH) await flushBatch(lineNo);
   }
-  const outcome = totals.blocked > 0 ? "blocked" : all.length > 0 ? "redacted" : "clean";
+  await flushBatch(lineNo);
+  const outcome = totals.blocked > 0
+    ? "blocked"
+    : found === 0
+    ? "clean"
+    : protector.policy.enforcing
+    ? "redacted"
+    : "dry-run";
   await session.audit.record({
     kind: "protect.batch",
     correlationId,
@@ -211,9 +244,9 @@ async function protectJsonl(
     details: { format: "jsonl", ...totals },
   });
   await writeSummary(io, options.json, {
-    mode: session.protector.policy.mode,
+    mode: protector.policy.mode,
     outcome,
-    findings: all,
+    tally,
     correlationId,
     ...totals,
   });
@@ -239,19 +272,22 @@ async function writeSummary(
   io: CliIO,
   json: boolean,
   s:
-    & { mode: string; outcome: string; findings: readonly AppliedFinding[]; correlationId: string }
-    & Record<string, unknown>,
+    & { mode: string; outcome: string; tally: FindingTally; correlationId: string }
+    & Record<
+      string,
+      unknown
+    >,
 ): Promise<void> {
+  const { tally, ...rest } = s;
+  const entries = [...tally.values()];
+  const total = entries.reduce((n, e) => n + e.count, 0);
   if (json) {
-    const { findings, ...rest } = s;
     const byType: Record<string, number> = {};
-    for (const f of findings) byType[f.type] = (byType[f.type] ?? 0) + 1;
-    await io.stderr.write(JSON.stringify({ ...rest, findings: findings.length, byType }) + "\n");
+    for (const e of entries) byType[e.type] = (byType[e.type] ?? 0) + e.count;
+    await io.stderr.write(JSON.stringify({ ...rest, findings: total, byType }) + "\n");
     return;
   }
-  const detail = s.findings.length > 0 ? ` (${summarizeFindings(s.findings)})` : "";
+  const detail = total > 0 ? ` (${summarizeTally(tally)})` : "";
   const lines = typeof s.lines === "number" ? `, ${s.lines} line(s)` : "";
-  await io.stderr.write(
-    `haechi: ${s.outcome} [${s.mode}] ${s.findings.length} finding(s)${detail}${lines}\n`,
-  );
+  await io.stderr.write(`haechi: ${s.outcome} [${s.mode}] ${total} finding(s)${detail}${lines}\n`);
 }
