@@ -1,0 +1,100 @@
+import { readLines } from "../../src/audit/mod.ts";
+import { assertEquals, assertRejects } from "../assert.ts";
+
+function streamOf(chunks: (string | Uint8Array)[]): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  return ReadableStream.from(chunks.map((c) => (typeof c === "string" ? enc.encode(c) : c)));
+}
+
+async function collect(stream: ReadableStream<Uint8Array>, max?: number) {
+  const out = [];
+  for await (const l of readLines(stream, { maxLineBytes: max })) {
+    out.push([l.number, l.text, l.terminated]);
+  }
+  return out;
+}
+
+Deno.test("lines are split at newlines and the last unterminated line is marked", async () => {
+  assertEquals(await collect(streamOf(["a\nb\n", "c"])), [
+    [1, "a", true],
+    [2, "b", true],
+    [3, "c", false],
+  ]);
+});
+
+Deno.test("a trailing newline does not produce an empty extra line", async () => {
+  assertEquals(await collect(streamOf(["a\n"])), [[1, "a", true]]);
+  assertEquals(await collect(streamOf([])), []);
+});
+
+Deno.test("empty lines in the middle are reported as empty lines", async () => {
+  assertEquals(await collect(streamOf(["a\n\nb\n"])), [[1, "a", true], [2, "", true], [
+    3,
+    "b",
+    true,
+  ]]);
+});
+
+Deno.test("CRLF split across chunks is handled", async () => {
+  assertEquals(await collect(streamOf(["one\r", "\ntwo\r\n"])), [[1, "one", true], [
+    2,
+    "two",
+    true,
+  ]]);
+});
+
+Deno.test("every chunk boundary of a multi-line input gives the same lines", async () => {
+  const text = '{"a":"é"}\r\n{"b":"日本"}\n\n{"c":3}';
+  const bytes = new TextEncoder().encode(text);
+  const expected = await collect(streamOf([bytes]));
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    assertEquals(
+      await collect(streamOf([bytes.slice(0, cut), bytes.slice(cut)])),
+      expected,
+      `cut ${cut}`,
+    );
+  }
+  // One byte per chunk, splitting every multi-byte character.
+  assertEquals(await collect(streamOf([...bytes].map((b) => new Uint8Array([b])))), expected);
+});
+
+Deno.test("a line longer than maxLineBytes is refused", async () => {
+  await assertRejects(() => collect(streamOf(["x".repeat(20) + "\n"]), 10), RangeError);
+  await assertRejects(() => collect(streamOf(["x".repeat(6), "x".repeat(6)]), 10), RangeError);
+  assertEquals((await collect(streamOf(["x".repeat(10) + "\r\n"]), 10)).length, 1);
+});
+
+Deno.test("invalid UTF-8 in a line is a TypeError naming the line", async () => {
+  await assertRejects(
+    () => collect(streamOf(["ok\n", new Uint8Array([0xff, 0x0a])])),
+    TypeError,
+    "Line 2",
+  );
+});
+
+Deno.test("stopping early cancels the underlying stream", async () => {
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(c) {
+      c.enqueue(new TextEncoder().encode("line\n"));
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  for await (const _ of readLines(stream)) break;
+  assertEquals(cancelled, true);
+});
+
+Deno.test("20,000 lines in small chunks are read in linear time", async () => {
+  const text = "0123456789abcdef\n".repeat(20_000);
+  const bytes = new TextEncoder().encode(text);
+  const chunks = [];
+  for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.slice(i, i + 7));
+  const start = performance.now();
+  let n = 0;
+  for await (const _ of readLines(ReadableStream.from(chunks))) n++;
+  assertEquals(n, 20_000);
+  // Generous bound: a quadratic join would take many seconds here.
+  if (performance.now() - start > 5000) throw new Error("line splitting is too slow");
+});
