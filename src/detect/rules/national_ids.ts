@@ -99,7 +99,22 @@ const MY_NUMBER_WORDS = ["マイナンバー", "個人番号", word("my ?number"
 const CPF_WORDS = [word("cpf"), "cadastro de pessoas? f[ií]sicas?"];
 const SIN_WORDS = [word("sin"), "social insurance", "assurance sociale", word("nas")];
 
-/** Rules in this file. */
+/**
+ * The national-ID rows, all hard-block personal data.
+ *
+ * @example
+ * ```ts
+ * import { NATIONAL_ID_RULES } from "./national_ids.ts";
+ * import { createScanner } from "../scanner.ts";
+ * const scanner = createScanner(NATIONAL_ID_RULES);
+ * const text = "주민등록번호: 850315-2154329";
+ * const [f] = scanner.scan(text);
+ * if (f.type !== "kr_rrn" || text.slice(f.start, f.end) !== "850315-2154329") {
+ *   throw new Error("RRN should be reported with its exact span");
+ * }
+ * if (scanner.scan("order #100234567").length !== 0) throw new Error("bare digits are no ID");
+ * ```
+ */
 export const NATIONAL_ID_RULES: readonly Rule[] = [
   {
     id: "us-ssn-dashed",
