@@ -1,0 +1,195 @@
+/**
+ * Credentials found by where they sit rather than what they look like: passwords inside
+ * URLs, `Authorization` header values and values assigned to secret-named keys.
+ *
+ * These rows carry lower confidence than the vendor rows, so when both match the same
+ * span the finding is named after the vendor.
+ *
+ * @module
+ */
+
+import type { Rule } from "../../rule.ts";
+import { isPlaceholder, isSecretValue } from "./_checks.ts";
+import { ALPHABETS, fake } from "./_fake.ts";
+
+const { alnum, base64, hex } = ALPHABETS;
+
+const PASSWORD = "Zq8vL2pXr7Tk";
+// A name inside a URL's userinfo (`https://x-access-token:<value>@host`) belongs to the
+// url-password row, which stops at the `@`; the lookbehind keeps these rows out of it. The
+// leading lookahead limits the lookbehind to positions where a name can start.
+const KEY_NAMES = String.raw`(?=[apst])(?<!\/\/[^\s\/?#@&"']{0,64})` +
+  String
+    .raw`(?:passw(?:or)?d|pwd|secret(?:[_-]?(?:access[_-]?)?key)?|api[_-]?key|token|private[_-]?key)`;
+const ASSIGN = String.raw`(?:=>|:=|={1,2}|:)`;
+const NAME_KEYWORDS = [
+  "passw",
+  "pwd",
+  "secret",
+  "api_key",
+  "apikey",
+  "api-key",
+  "token",
+  "private_key",
+  "private-key",
+  "privatekey",
+];
+
+/**
+ * URL-password, Authorization-header and generic assignment rows.
+ *
+ * @example
+ * ```ts
+ * import { CREDENTIAL_RULES } from "./credentials.ts";
+ * if (!CREDENTIAL_RULES.some((r) => r.type === "url_password")) throw new Error("missing");
+ * ```
+ */
+export const CREDENTIAL_RULES: readonly Rule[] = [
+  {
+    id: "url-password",
+    type: "url_password",
+    category: "secret",
+    description: "Password in the userinfo part of a URL (scheme://user:password@host)",
+    // The user part cannot hold ':' and neither part can hold '/' or '?', so `host:port/`
+    // and `host:port?q=a@b` never read as a user and a password.
+    pattern:
+      /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,31}:\/\/([^\s:\/?#@"'<>\\]{0,128}):([^\s\/?@"'<>\\]{1,256})@(?=[A-Za-z0-9\[_-])/,
+    group: 2,
+    trigger: { keywords: ["://"] },
+    validate: (v) => !isPlaceholder(v),
+    confidence: 0.9,
+    hardBlock: true,
+    examples: {
+      positive: [
+        `DATABASE_URL=postgres://app:${PASSWORD}@db.internal:5432/app`,
+        `mongodb+srv://admin:${fake("", 16)}@cluster0.abcde.mongodb.net/?retryWrites=true`,
+        `REDIS_URL="redis://:${fake("", 20, alnum, 1)}@cache:6379/0"`,
+        `amqp://guest:s3cr3t-Rabbit!@mq.local:5672/`,
+        `mysql -e "..." mysql://root:hunter2@127.0.0.1/db 로 접속`,
+        `git remote add origin https://kim:${fake("", 14, alnum, 2)}@git.example.com/repo.git`,
+      ],
+      negative: [
+        "see https://example.com:8080/ for details",
+        "clone ssh://git@github.com/acme/repo.git",
+        "postgres://user:password@localhost/db",
+        "postgres://user:****@localhost/db",
+        "postgres://user:<password>@localhost/db",
+        "postgres://user:${DB_PASS}@localhost/db",
+        "http://[::1]:8080/health",
+      ],
+    },
+  },
+  {
+    id: "http-authorization-header",
+    type: "auth_header",
+    category: "secret",
+    description: "Credential in an Authorization header (Bearer, Basic, token or Bot scheme)",
+    pattern:
+      /authorization\\?["']?\s{0,4}[:=,]\s{0,4}\\?["']?\s{0,4}(?:bearer|basic|token|bot)\s{1,4}([A-Za-z0-9._~+/=-]{8,8192})/i,
+    group: 1,
+    trigger: { keywords: ["authorization"] },
+    // A single-case word after the scheme is prose ("Bearer authentication"), not a token.
+    validate: (v) => !isPlaceholder(v) && !/^(?:[a-z]+|[A-Z]+)$/.test(v),
+    minEntropy: 3,
+    confidence: 0.85,
+    hardBlock: true,
+    // Bearer tokens are often JWTs of a kilobyte or more.
+    windowAfter: 8192,
+    examples: {
+      positive: [
+        `curl -H "Authorization: Bearer ${fake("", 40, alnum, 1)}" https://api.example.com/v1/me`,
+        `GET /v1/me HTTP/1.1\r\nHost: api.example.com\r\nAuthorization: Basic ${
+          btoa("svc-user:" + fake("", 12, alnum, 2))
+        }\r\n`,
+        `{"headers": {"authorization": "Bearer ${fake("", 32, hex, 3)}"}}`,
+        `req.Header.Set("Authorization", "token ${fake("", 40, alnum, 4)}")`,
+        `헤더에 Authorization: Bearer ${fake("", 48, base64, 5)} 넣었는데 401이 나와요`,
+      ],
+      negative: [
+        "Authorization: Bearer <token>",
+        "Authorization: Bearer $TOKEN",
+        "Authorization: Bearer YOUR_API_KEY",
+        'headers = {"Authorization": f"Bearer {token}"}',
+        "The Authorization: Bearer authentication scheme is defined in RFC 6750.",
+        "Authorization: Bearer xxxxxxxxxxxxxxxx",
+      ],
+    },
+  },
+  {
+    id: "generic-secret-quoted",
+    type: "generic_secret",
+    category: "secret",
+    description: "Quoted high-entropy value assigned to a password, secret, token or API-key name",
+    pattern: new RegExp(
+      String
+        .raw`${KEY_NAMES}\\?["'\x60]?\s{0,4}${ASSIGN}\s{0,4}\\?(["'\x60])([^\s"'\x60\\]{8,200})\\?\1`,
+      "i",
+    ),
+    group: 2,
+    trigger: { keywords: NAME_KEYWORDS },
+    validate: (v) => isSecretValue(v, true),
+    minEntropy: 3,
+    confidence: 0.8,
+    hardBlock: true,
+    examples: {
+      positive: [
+        `DB_PASSWORD="${PASSWORD}"`,
+        `{"client_secret": "${fake("", 32, alnum, 1)}", "client_id": "web"}`,
+        `const apiKey = '${fake("", 24, alnum, 2)}';`,
+        `config.token = \`${fake("", 30, base64, 3)}\``,
+        `{:password => "Tr0ub4dor&3x"}`,
+        `{\\"api_key\\": \\"${fake("", 20, alnum, 4)}\\"}`,
+        `설정: password: "비밀${PASSWORD}"`,
+      ],
+      negative: [
+        `password = "changeme"`,
+        `"password": "<your-password>"`,
+        `api_key: "YOUR_API_KEY_HERE"`,
+        `token = "xxxxxxxxxxxxxxxx"`,
+        `secret: "12345678901"`,
+        `password = "${"ab".repeat(6)}"`,
+        `"token": "https://auth.example.com/oauth/token"`,
+      ],
+    },
+  },
+  {
+    id: "generic-secret-unquoted",
+    type: "generic_secret",
+    category: "secret",
+    description: "Bare high-entropy value assigned to a password, secret, token or API-key name",
+    // The value must end at whitespace, a quote or a delimiter; a value running into `(` or
+    // `[` is a call or an index expression, not a literal.
+    pattern: new RegExp(
+      String
+        .raw`${KEY_NAMES}["']?\s{0,4}${ASSIGN}\s{0,4}(?!["'\x60])([^\s"'\x60,;&<>(){}\[\]\\]{8,200})(?![^\s"'\x60,;&<>)}\]])`,
+      "i",
+    ),
+    group: 1,
+    trigger: { keywords: NAME_KEYWORDS },
+    validate: (v) => isSecretValue(v, false),
+    minEntropy: 3,
+    confidence: 0.75,
+    hardBlock: true,
+    examples: {
+      positive: [
+        `API_KEY=${fake("", 32, alnum, 5)}`,
+        `password: ${PASSWORD}`,
+        `https://api.example.com/v1/report?token=${fake("", 24, alnum, 6)}&format=csv`,
+        `[database]\npwd = ${fake("", 14, base64, 7)}`,
+        `제 비번은 password=${PASSWORD} 입니다`,
+      ],
+      negative: [
+        "token: null",
+        "secret=true",
+        "password = getPassword()",
+        "api_key = os.environ['API_KEY']",
+        "secret = settings.SECRET_KEY",
+        "PWD=/home/kim/projects/app",
+        "api_key: ${API_KEY}",
+        "password: changeme",
+        "token_count: 1234567890",
+        "token: 1700000000123",
+      ],
+    },
+  },
+];
