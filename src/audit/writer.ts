@@ -15,6 +15,9 @@
  * and appending after it would bury an unparsable line mid-chain. The operator runs
  * `haechi audit-verify`, keeps the broken file as evidence and starts a new log.
  *
+ * With an anchor file, opening also refuses a log that ends before the last anchor (records
+ * were cut off the end), so new records cannot paper over the cut.
+ *
  * Two processes must not write the same log at once: each would extend its own idea of
  * the head and the chain would fork (which `audit-verify` then reports).
  *
@@ -82,7 +85,7 @@ const encoder = new TextEncoder();
  * @param options Paths, anchoring and clock.
  * @returns A writer positioned at the recovered head.
  * @throws {HaechiError} `audit.chain_broken` when the log ends with an incomplete or invalid
- *   record; `audit.io` when a file cannot be opened.
+ *   record, or is shorter than its last anchor; `audit.io` when a file cannot be opened.
  *
  * @example
  * ```ts
@@ -104,6 +107,7 @@ export async function openAuditWriter(options: AuditWriterOptions): Promise<Audi
     throw new RangeError(`anchorEvery must be a non-negative integer, got ${anchorEvery}`);
   }
   const head = await recoverHead(options.path);
+  if (options.anchorPath) await checkAnchorsAgainst(options.anchorPath, options.path, head);
   const log = await openOrFail(options.path);
   let anchors: AppendHandle | null = null;
   if (options.anchorPath) {
@@ -278,6 +282,38 @@ async function recoverHead(path: string): Promise<AuditHead> {
   const check = await checkRecordLine(last.text);
   if (!check.ok) throw brokenTail(path, `its last record is invalid (${check.reason})`);
   return { seq: check.record.seq, hash: check.record.hash };
+}
+
+// The last anchor must not be ahead of the log: extending a log whose tail was cut off
+// would hide the cut behind fresh records. Anchors only vouch for the past, so an anchor
+// behind the head is normal (the last run may have stopped before anchoring).
+async function checkAnchorsAgainst(anchorPath: string, path: string, head: AuditHead) {
+  let last;
+  try {
+    last = await readLastLine(anchorPath, DEFAULT_MAX_LINE_BYTES);
+  } catch {
+    throw brokenTail(path, `its anchor file ${anchorPath} cannot be read`);
+  }
+  if (last.kind === "empty") return;
+  if (last.kind !== "line") {
+    throw brokenTail(path, `its anchor file ${anchorPath} ends with an incomplete anchor`);
+  }
+  let anchor: Partial<AuditAnchor> | null = null;
+  try {
+    anchor = JSON.parse(last.text);
+  } catch {
+    // handled below
+  }
+  if (typeof anchor?.seq !== "number" || typeof anchor.hash !== "string") {
+    throw brokenTail(path, `the last line of its anchor file ${anchorPath} is not an anchor`);
+  }
+  if (anchor.seq > head.seq || (anchor.seq === head.seq && anchor.hash !== head.hash)) {
+    throw brokenTail(
+      path,
+      `its anchor file ${anchorPath} vouches for seq ${anchor.seq} but the log ends at seq ` +
+        `${head.seq} with a different history (records were removed)`,
+    );
+  }
 }
 
 function brokenTail(path: string, why: string): HaechiError {

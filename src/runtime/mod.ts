@@ -104,7 +104,9 @@ export async function pathExists(path: string): Promise<boolean> {
 }
 
 /** File size and permission bits, or null when missing. */
-export async function fileInfo(path: string): Promise<{ size: number; mode: number | null } | null> {
+export async function fileInfo(
+  path: string,
+): Promise<{ size: number; mode: number | null } | null> {
   try {
     const st = await Deno.stat(path);
     return { size: st.size, mode: st.mode };

@@ -311,3 +311,44 @@ Deno.test("a new log file is created with mode 0600", async () => {
     await cleanup();
   }
 });
+
+Deno.test("a log cut shorter than its last anchor is refused on open", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const path = `${dir}/audit.jsonl`;
+    const anchorPath = `${dir}/anchors.jsonl`;
+    const writer = await openAuditWriter({ path, anchorPath });
+    for (let i = 1; i <= 3; i++) await writer.append(sampleEvent(i));
+    await writer.close();
+    const lines = await readLogLines(path);
+    await Deno.writeTextFile(path, lines.slice(0, 2).map((l) => l + "\n").join(""));
+    const err = await assertRejects(() => openAuditWriter({ path, anchorPath }), HaechiError);
+    assertEquals((err as HaechiError).code, "audit.chain_broken");
+    assertStringIncludes(err.message, "seq 3");
+    // Without the anchor file the shorter log is a valid chain and can be extended.
+    await (await openAuditWriter({ path })).close();
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("an anchor behind the head (a run that stopped before anchoring) is fine", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const path = `${dir}/audit.jsonl`;
+    const anchorPath = `${dir}/anchors.jsonl`;
+    const first = await openAuditWriter({ path, anchorPath });
+    await first.append(sampleEvent(1));
+    await first.close();
+    const noAnchors = await openAuditWriter({ path });
+    await noAnchors.append(sampleEvent(2));
+    await noAnchors.close();
+    const again = await openAuditWriter({ path, anchorPath });
+    await again.append(sampleEvent(3));
+    await again.close();
+    const r = await verifyAuditLog({ path, anchorPath });
+    assertEquals([r.ok, r.anchorsChecked], [true, 2]);
+  } finally {
+    await cleanup();
+  }
+});
