@@ -31,7 +31,10 @@ export interface RuleTrigger {
 
 /** A keyword that must appear near a match for the finding to count. */
 export interface RuleContext {
-  /** Lowercase words; any one of them is enough. Non-ASCII words are allowed. */
+  /**
+   * Lowercase words; any one of them is enough. ASCII words match only at the start of a
+   * word ("sin" does not match "using"); words in other scripts match anywhere.
+   */
   words: readonly string[];
   /** How many characters before the match to look (default 48). */
   before?: number;
@@ -64,7 +67,7 @@ export interface Rule {
   readonly category: Category;
   /** One line, for `haechi scan` and docs. */
   readonly description: string;
-  /** Source pattern; compiled once with the `g` flag (plus `i` when {@linkcode Rule.ignoreCase}). */
+  /** Source pattern, without `g`/`y`; the scanner compiles it once, adding `g` (and `d` for groups). */
   readonly pattern: RegExp;
   /** Capture group that holds the value; the whole match when absent. */
   readonly group?: number;

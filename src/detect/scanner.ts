@@ -131,7 +131,12 @@ export function createScanner(rules: readonly Rule[], options: ScanOptions = {})
         const inner = scanFolded(normalizeForScan(cand.decoded).text, depth + 1, budget);
         const best = strongest(inner);
         if (best !== null) {
-          found.push({ rule: best.rule, start: cand.start, end: cand.end, encoding: cand.encoding });
+          found.push({
+            rule: best.rule,
+            start: cand.start,
+            end: cand.end,
+            encoding: cand.encoding,
+          });
         }
       }
     }
@@ -273,8 +278,26 @@ function matchWindow(c: CompiledRule, text: string, s: number, e: number, out: R
 function hasContext(text: string, start: number, end: number, ctx: RuleContext): boolean {
   const region = text.slice(Math.max(0, start - (ctx.before ?? 48)), end + (ctx.after ?? 16))
     .toLowerCase();
-  for (const w of ctx.words) if (region.includes(w)) return true;
+  for (const w of ctx.words) if (containsWord(region, w)) return true;
   return false;
+}
+
+/**
+ * Whether `word` occurs in `region` at the start of a word: an ASCII word must not follow an
+ * ASCII letter or digit ("sin" is not in "using", but "secretaccess" is in
+ * "SecretAccessKey"). Words in other scripts match anywhere, since Korean and Japanese
+ * attach particles directly ("주민등록번호는").
+ */
+function containsWord(region: string, word: string): boolean {
+  if (!isAsciiAlnum(word.charCodeAt(0))) return region.includes(word);
+  for (let i = region.indexOf(word); i !== -1; i = region.indexOf(word, i + 1)) {
+    if (i === 0 || !isAsciiAlnum(region.charCodeAt(i - 1))) return true;
+  }
+  return false;
+}
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
 
 function outranks(a: RawFinding, b: RawFinding): boolean {

@@ -155,3 +155,22 @@ Deno.test("a malformed rule row is refused at compile time, naming the rule", ()
     "lowercase",
   );
 });
+
+Deno.test("an ASCII context word counts only as a whole word, other scripts anywhere", () => {
+  const rule: Rule = {
+    id: "test-sin",
+    type: "sin",
+    category: "pii",
+    description: "sin",
+    pattern: /(?<!\d)\d{9}(?!\d)/,
+    trigger: { digits: 9 },
+    context: { words: ["sin", "주민번호"] },
+    confidence: 0.9,
+    hardBlock: true,
+    examples: none,
+  };
+  const s = createScanner([rule]);
+  assertEquals(s.scan("using 123456789").length, 0);
+  assertEquals(s.scan("SIN: 123456789").length, 1);
+  assertEquals(s.scan("주민번호는 123456789").length, 1);
+});
