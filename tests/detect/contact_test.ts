@@ -92,6 +92,15 @@ Deno.test("a bare digit run is a phone number only next to a phone word", () => 
   assertEquals(found("phone log 1733040000000"), []);
 });
 
+Deno.test("a number wrapped in brackets is found and the brackets stay outside the span", () => {
+  assertEquals(found("Kim (010-1234-5678)"), [["phone", "010-1234-5678"]]);
+  assertEquals(found("(+1 212 555 0142)"), [["phone", "+1 212 555 0142"]]);
+  assertEquals(found("phone (01012345678)"), [["phone", "01012345678"]]);
+  assertEquals(found("[030 12345678]"), [["phone", "030 12345678"]]);
+  assertEquals(found("card (4111 1111 1111 1111)"), [["payment_card", "4111 1111 1111 1111"]]);
+  assertEquals(found("(+82) 10-1234-5678"), [["phone", "(+82) 10-1234-5678"]]);
+});
+
 Deno.test("an scp-style git remote is not an email address but a mailbox at github.com is", () => {
   assertEquals(found("git clone git@github.com:org/repo.git"), []);
   assertEquals(found("mail octo.cat@github.com: thanks"), [["email", "octo.cat@github.com"]]);

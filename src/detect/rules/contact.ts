@@ -22,7 +22,7 @@ import { anyPhoneValid, e164Valid, nationalPhoneValid } from "../validators/phon
 
 // Left edge for digit formats: not inside a word, a signed number, a dotted or dashed run,
 // and not right after "digit space" (the middle of a space-grouped run).
-const DIGITS_START = String.raw`(?<![\w+.\-()])(?<!\d )`;
+const DIGITS_START = String.raw`(?<![\w+.\-])(?<!\d )`;
 // Right edge: no word character and no separator followed by a digit.
 const DIGITS_END = String.raw`(?![\w]|[ .\-/]\d)`;
 
@@ -140,7 +140,7 @@ export const CONTACT_RULES: readonly Rule[] = [
     category: "pii",
     description: "International phone number: + country code, 8 to 15 digits",
     pattern: new RegExp(
-      String.raw`(?<![\w+])\+[1-9](?:[ .\-()]{0,2}\d){7,14}(?![\w]|[.\-]\d)`,
+      String.raw`(?<![\w+])(?:\(\+[1-9]\d{0,2}\)|\+[1-9])(?:[ .\-()]{0,2}\d){6,14}(?![\w]|[.\-]\d)`,
     ),
     trigger: { digits: 8 },
     validate: e164Valid,
@@ -319,7 +319,7 @@ export const CONTACT_RULES: readonly Rule[] = [
     category: "pii",
     description: "Loosely written or bare phone number next to a phone word",
     pattern: new RegExp(
-      String.raw`(?<![\w+.\-()])(?<!\d )(?:\+|\()?\d[\d ().\-]{5,22}\d(?![\w]|[.\-]\d)`,
+      String.raw`(?<![\w+.\-])(?<!\d )(?:\+|\((?=\d{2,5}\)))?\d[\d ().\-]{5,22}\d(?![\w]|[.\-]\d)`,
     ),
     trigger: { digits: 9 },
     context: { words: PHONE_WORDS, before: 48, after: 24 },

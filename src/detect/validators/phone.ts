@@ -125,7 +125,8 @@ export function nationalPhoneValid(value: string, country: PhoneCountry): boolea
  * ```
  */
 export function e164Valid(value: string): boolean {
-  let text = value.replace("(0)", "");
+  // "(+82) 10-…" wraps the country code itself; unwrap it before pairing parentheses.
+  let text = value.replace(/^\(\+(\d{1,3})\)/, "+$1").replace("(0)", "");
   if (text.startsWith("+")) text = text.slice(1);
   else if (text.startsWith("00")) text = text.slice(2);
   else return false;
