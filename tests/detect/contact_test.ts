@@ -90,6 +90,9 @@ Deno.test("a bare digit run is a phone number only next to a phone word", () => 
   assertEquals(found("call me: 2125550142"), [["phone", "2125550142"]]);
   assertEquals(found("휴대폰 번호 01012345678"), [["phone", "01012345678"]]);
   assertEquals(found("phone log 1733040000000"), []);
+  assertEquals(found("Telephone: 2125550142"), [["phone", "2125550142"]]);
+  assertEquals(found("Tél. 0612345678"), [["phone", "0612345678"]]);
+  assertEquals(found("hotel 2125550142"), []);
 });
 
 Deno.test("a number wrapped in brackets is found and the brackets stay outside the span", () => {
@@ -131,6 +134,7 @@ Deno.test("a bank code after a spaced IBAN stays outside the finding", () => {
 Deno.test("a version word before a dotted quad vetoes the IP finding", () => {
   assertEquals(found("version 81.2.69.160"), []);
   assertEquals(found("server 81.2.69.160"), [["ip_address", "81.2.69.160"]]);
+  assertEquals(found("(ver 81.2.69.160)"), []);
   assertEquals(found("mapped ::ffff:81.2.69.160"), [["ip_address", "::ffff:81.2.69.160"]]);
   assertEquals(found("mapped ::ffff:192.168.1.1"), []);
 });

@@ -55,8 +55,17 @@ function ipv6Valid(value: string): boolean {
   return isPublicIpv6(value);
 }
 
+// Context words match at word starts, so compounds that carry "phone" inside need their own
+// entry ("telephone", "smartphone"); "cell" already covers "cellphone".
 const PHONE_WORDS = [
   "phone",
+  "telephone",
+  "smartphone",
+  "tél",
+  "teléfono",
+  "telefono",
+  "mob:",
+  "mob.",
   "tel:",
   "tel.",
   "tel ",
@@ -444,8 +453,8 @@ export const CONTACT_RULES: readonly Rule[] = [
     excludeContext: {
       words: [
         "version",
-        " ver.",
-        " ver ",
+        "ver.",
+        "ver ",
         "build",
         "release",
         "firmware",
