@@ -25,8 +25,22 @@ export type ErrorCode =
   | "audit.io"
   | "audit.chain_broken"
   | "audit.parse"
+  | "audit.unsafe_event"
   | "keys.invalid"
   | "keys.not_found"
+  | "keys.locked"
+  | "keys.nonce_budget_exhausted"
+  | "vault.corrupt"
+  | "vault.io"
+  | "vault.invalid_scope"
+  | "vault.invalid_type"
+  | "vault.invalid_envelope"
+  | "vault.decrypt_failed"
+  | "vault.decrypt_denied"
+  | "token.invalid"
+  | "token.not_found"
+  | "token.expired"
+  | "token.reveal_denied"
   | "internal";
 
 /**

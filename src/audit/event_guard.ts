@@ -30,8 +30,8 @@ const FINGERPRINT = /^(?:[0-9a-f]{32}|[0-9a-f]{64})$/;
  * Check that `event` is safe to write.
  *
  * @param event The event a caller wants logged.
- * @throws {HaechiError} `internal` (a programming error in the caller), with
- *   `details.reason = "unsafe-audit-event"` and `details.field` naming the offending field.
+ * @throws {HaechiError} `audit.unsafe_event` (a programming error in the caller), with
+ *   `details.field` naming the offending field.
  *
  * @example
  * ```ts
@@ -136,8 +136,7 @@ function checkOnlyKeys(value: object, allowed: readonly string[], where: string)
 }
 
 function refuse(field: string, problem: string): never {
-  throw new HaechiError("internal", `Audit event refused: ${field} ${problem}`, {
-    reason: "unsafe-audit-event",
+  throw new HaechiError("audit.unsafe_event", `Audit event refused: ${field} ${problem}`, {
     field,
   });
 }

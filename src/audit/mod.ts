@@ -61,12 +61,6 @@ export {
   type BuildAuditEventInput,
 } from "./build_event.ts";
 export {
-  DEFAULT_MAX_LINE_BYTES,
-  type Line,
-  readLines,
-  type ReadLinesOptions,
-} from "./line_reader.ts";
-export {
   type AuditHead,
   type AuditWriter,
   type AuditWriterOptions,

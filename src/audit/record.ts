@@ -12,6 +12,9 @@ import { canonicalJson } from "./canonical_json.ts";
 /** Schema version written into every record and anchor. */
 export const AUDIT_SCHEMA_VERSION = 1;
 
+/** Longest record or anchor line accepted when reading a log back (1 MiB). */
+export const MAX_RECORD_LINE_BYTES = 1024 * 1024;
+
 /** `prevHash` of the first record: 64 zeros. */
 export const GENESIS_HASH = "0".repeat(64);
 

@@ -9,7 +9,8 @@
  */
 import { HaechiError } from "../errors.ts";
 import { isNotFound, openReadStream } from "../runtime/mod.ts";
-import { readLines } from "./line_reader.ts";
+import { readLines } from "../stream/lines.ts";
+import { MAX_RECORD_LINE_BYTES } from "./record.ts";
 
 /** Totals over a log. */
 export interface AuditSummary {
@@ -99,9 +100,9 @@ export async function summarizeAuditLog(options: SummarizeAuditOptions): Promise
   let findings = 0;
   let lineNo = 0;
   try {
-    for await (const line of readLines(stream)) {
+    for await (const line of readLines(stream, { maxLineBytes: MAX_RECORD_LINE_BYTES })) {
       lineNo = line.number;
-      const record = parseForSummary(line.text, line.terminated);
+      const record = line.kind === "text" ? parseForSummary(line.text, line.terminated) : null;
       if (record === null) throw badLine(options.path, lineNo);
       if (options.since !== undefined && record.day < options.since) continue;
       events++;

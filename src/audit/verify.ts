@@ -10,7 +10,10 @@
 import { HaechiError } from "../errors.ts";
 import { isNotFound, openReadStream } from "../runtime/mod.ts";
 import { checkRecordLine } from "./_check_record.ts";
-import { type Line, readLines } from "./line_reader.ts";
+import { type LineItem, readLines } from "../stream/lines.ts";
+import { MAX_RECORD_LINE_BYTES } from "./record.ts";
+
+type TextLine = Extract<LineItem, { kind: "text" }>;
 import { AUDIT_SCHEMA_VERSION, GENESIS_HASH, isHex64 } from "./record.ts";
 
 /** Why verification stopped. */
@@ -110,16 +113,18 @@ type Next<T> = { value: T | null } | { error: string };
  */
 export async function verifyAuditLog(options: VerifyAuditOptions): Promise<VerifyAuditResult> {
   const logStream = await open(options.path, "Audit log");
-  let anchorLines: AsyncGenerator<Line> | null = null;
+  let anchorLines: AsyncGenerator<LineItem> | null = null;
   if (options.anchorPath) {
     try {
-      anchorLines = readLines(await open(options.anchorPath, "Anchor file"));
+      anchorLines = readLines(await open(options.anchorPath, "Anchor file"), {
+        maxLineBytes: MAX_RECORD_LINE_BYTES,
+      });
     } catch (e) {
       await logStream.cancel();
       throw e;
     }
   }
-  const logLines = readLines(logStream);
+  const logLines = readLines(logStream, { maxLineBytes: MAX_RECORD_LINE_BYTES });
   try {
     return await walk(logLines, anchorLines);
   } finally {
@@ -129,8 +134,8 @@ export async function verifyAuditLog(options: VerifyAuditOptions): Promise<Verif
 }
 
 async function walk(
-  logLines: AsyncGenerator<Line>,
-  anchorLines: AsyncGenerator<Line> | null,
+  logLines: AsyncGenerator<LineItem>,
+  anchorLines: AsyncGenerator<LineItem> | null,
 ): Promise<VerifyAuditResult> {
   let records = 0;
   let headSeq = 0;
@@ -145,29 +150,21 @@ async function walk(
       ? { ok: true, records, headSeq, headHash, anchorsChecked }
       : { ok: false, records, headSeq, headHash, anchorsChecked, broken };
 
-  const nextLine = async (): Promise<Next<Line>> => {
-    try {
-      const r = await logLines.next();
-      if (r.done) return { value: null };
-      lineNo = r.value.number;
-      return { value: r.value };
-    } catch (e) {
-      lineNo++;
-      return { error: e instanceof RangeError ? "Line is too long" : "Line is not valid UTF-8" };
-    }
+  const nextLine = async (): Promise<Next<TextLine>> => {
+    const r = await logLines.next();
+    if (r.done) return { value: null };
+    lineNo = r.value.number;
+    if (r.value.kind === "too-long") return { error: "Line is too long" };
+    if (r.value.kind === "invalid-utf8") return { error: "Line is not valid UTF-8" };
+    return { value: r.value };
   };
 
   const nextAnchor = async (): Promise<Next<Anchor>> => {
     if (anchorLines === null) return { value: null };
-    let r;
-    try {
-      r = await anchorLines.next();
-    } catch {
-      anchorLineNo++;
-      return { error: "Anchor line is unreadable" };
-    }
+    const r = await anchorLines.next();
     if (r.done) return { value: null };
     anchorLineNo = r.value.number;
+    if (r.value.kind !== "text") return { error: "Anchor line is unreadable" };
     const anchor = parseAnchor(r.value);
     if (anchor === null) return { error: "Anchor line is not a valid anchor record" };
     if (anchor.seq < lastAnchorSeq) return { error: "Anchors are out of seq order" };
@@ -266,7 +263,7 @@ async function walk(
   return result();
 }
 
-function parseAnchor(line: Line): Anchor | null {
+function parseAnchor(line: TextLine): Anchor | null {
   if (!line.terminated) return null;
   let v: unknown;
   try {
@@ -281,7 +278,7 @@ function parseAnchor(line: Line): Anchor | null {
   return { seq: a.seq as number, hash: a.hash, line: line.number };
 }
 
-function claimedSeq(line: Line): number | null {
+function claimedSeq(line: TextLine): number | null {
   try {
     const v = JSON.parse(line.text);
     return typeof v === "object" && v !== null && Number.isSafeInteger(v.seq) ? v.seq : null;

@@ -28,7 +28,6 @@ import { type AppendHandle, openAppend } from "../runtime/mod.ts";
 import { checkRecordLine } from "./_check_record.ts";
 import { readLastLine } from "./_last_line.ts";
 import { assertSafeAuditEvent } from "./event_guard.ts";
-import { DEFAULT_MAX_LINE_BYTES } from "./line_reader.ts";
 import {
   AUDIT_SCHEMA_VERSION,
   type AuditAnchor,
@@ -36,6 +35,7 @@ import {
   type AuditRecord,
   GENESIS_HASH,
   hashRecord,
+  MAX_RECORD_LINE_BYTES,
 } from "./record.ts";
 
 /** Where and how to write. The shape matches `HaechiConfig.audit`, which can be passed as is. */
@@ -263,7 +263,7 @@ function snapshot(event: AuditEvent): AuditEvent {
 async function recoverHead(path: string): Promise<AuditHead> {
   let last;
   try {
-    last = await readLastLine(path, DEFAULT_MAX_LINE_BYTES);
+    last = await readLastLine(path, MAX_RECORD_LINE_BYTES);
   } catch (e) {
     if (e instanceof TypeError) throw brokenTail(path, "its last line is not valid UTF-8");
     throw new HaechiError("audit.io", `Cannot read audit log ${path}`, {
@@ -290,7 +290,7 @@ async function recoverHead(path: string): Promise<AuditHead> {
 async function checkAnchorsAgainst(anchorPath: string, path: string, head: AuditHead) {
   let last;
   try {
-    last = await readLastLine(anchorPath, DEFAULT_MAX_LINE_BYTES);
+    last = await readLastLine(anchorPath, MAX_RECORD_LINE_BYTES);
   } catch {
     throw brokenTail(path, `its anchor file ${anchorPath} cannot be read`);
   }

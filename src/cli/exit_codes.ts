@@ -6,7 +6,7 @@
  * | 0 | ok |
  * | 1 | bad input (malformed JSON, unreadable file, oversized or too-deep payload) |
  * | 2 | usage (unknown command or flag, bad config) |
- * | 3 | blocked by policy |
+ * | 3 | blocked by policy (including a denied token reveal or decrypt) |
  * | 4 | audit chain broken |
  * | 70 | internal error |
  *
@@ -41,10 +41,13 @@ export function exitCodeFor(code: ErrorCode): number {
     case "config.parse":
       return EXIT.usage;
     case "payload.blocked":
+    case "token.reveal_denied":
+    case "vault.decrypt_denied":
       return EXIT.blocked;
     case "audit.chain_broken":
       return EXIT.chainBroken;
     case "internal":
+    case "audit.unsafe_event":
       return EXIT.internal;
     default:
       return EXIT.badInput;

@@ -191,10 +191,10 @@ async function protectJsonl(
     lineNo++;
     totals.lines++;
     let out: string;
-    if (line.tooLong) {
+    if (line.kind === "too-long") {
       totals.errors++;
       out = errorLine(`line ${lineNo} exceeds the limit of ${config.limits.maxBytes} bytes`);
-    } else if (line.invalidUtf8) {
+    } else if (line.kind === "invalid-utf8") {
       totals.errors++;
       out = errorLine(`line ${lineNo} is not valid UTF-8`);
     } else if (line.text.trim() === "") {

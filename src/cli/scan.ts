@@ -77,8 +77,11 @@ export const scanCommand: Command = {
       const stream = await openInput(source, io);
       for await (const line of readLines(stream, { maxLineBytes: config.limits.maxBytes })) {
         lineNo++;
-        if (line.tooLong || line.invalidUtf8) {
-          errors.push({ line: lineNo, error: line.tooLong ? "line too long" : "invalid UTF-8" });
+        if (line.kind !== "text") {
+          errors.push({
+            line: lineNo,
+            error: line.kind === "too-long" ? "line too long" : "invalid UTF-8",
+          });
           continue;
         }
         if (line.text.trim() === "") continue;

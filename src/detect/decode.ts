@@ -127,5 +127,6 @@ function decodeBase64(run: string, start: number): EncodedCandidate | null {
 
 /** Decoded binary noise is not worth rescanning; text has no control characters but tab and newlines. */
 function isPrintable(s: string): boolean {
+  // deno-lint-ignore no-control-regex -- control characters are exactly what this looks for
   return !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]/.test(s);
 }

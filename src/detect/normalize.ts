@@ -19,11 +19,13 @@ export interface NormalizedText {
   readonly ends: Int32Array | null;
 }
 
+// deno-lint-ignore no-control-regex -- the ASCII range includes control characters
 const NON_ASCII = /[^\x00-\x7f]/;
 // Zero-width characters, bidi embeddings/overrides/isolates, word joiner and invisible
 // operators, soft hyphen, Mongolian vowel separator and the BOM.
 const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
-const INVISIBLE_SINGLE = /^[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]$/;
+const INVISIBLE_SINGLE =
+  /^[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]$/;
 
 /**
  * Fold `input` for matching.

@@ -59,6 +59,7 @@ export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutom
   const goto: Int32Array[] = [new Int32Array(ALPHABET).fill(-1)];
   const out: number[][] = [[]];
   keywords.forEach((kw, id) => {
+    // deno-lint-ignore no-control-regex -- keywords must be printable-range ASCII
     if (kw.length === 0 || kw !== kw.toLowerCase() || /[^\x01-\x7f]/.test(kw)) {
       throw new TypeError(`Cannot use keyword "${kw}": keywords must be non-empty lowercase ASCII`);
     }

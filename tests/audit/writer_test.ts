@@ -140,7 +140,7 @@ Deno.test("the writer refuses details that are nested, too long or not scalar", 
         HaechiError,
         "Audit event refused",
       );
-      assertEquals((err as HaechiError).details.reason, "unsafe-audit-event");
+      assertEquals((err as HaechiError).code, "audit.unsafe_event");
     }
     // Exactly 200 characters is still a short fact.
     await writer.append(sampleEvent(1, { details: { code: "x".repeat(200) } }));

@@ -3,7 +3,7 @@ import { createTestIO } from "./_io.ts";
 import { tempEnv } from "./_env.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../assert.ts";
 
-const TOKEN = "ghp_" + "Zx8Qw2Lp4Rt6Yu8Io0Pa1Sd3Fg5Hj7Kl9Mn2B";
+const TOKEN = "ghp_" + "Zx8Qw2Lp4Rt6Yu8Io0Pa1Sd3Fg5Hj7Kl9Mn2";
 const EMAIL = "jane.doe@acme-corp.com";
 
 async function run(args: string[], stdin = "", env: Record<string, string> = {}) {
@@ -73,7 +73,7 @@ Deno.test("protect --format jsonl keeps one output line per input line, in order
     const lines = [
       JSON.stringify({ n: 1, text: `mail ${EMAIL}` }),
       "{not json",
-      JSON.stringify({ n: 3, text: "SSN: 123-45-6789" }),
+      JSON.stringify({ n: 3, text: "SSN: 536-22-8146" }),
       "",
       JSON.stringify({ n: 5, text: "nothing here" }),
     ];
