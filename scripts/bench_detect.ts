@@ -51,8 +51,10 @@ export interface FailureExample {
 export interface AccuracyReport {
   /** One row per type seen in labels or findings, corpus types first. */
   rows: TypeRow[];
-  /** Up to a few failure examples per type. */
+  /** Up to a few failure examples per type, one per distinct generator kind first. */
   examples: Map<string, FailureExample[]>;
+  /** Failure counts per type by `FN|FP <kind> [<lang>: <template>]`, to show where misses cluster. */
+  breakdown: Map<string, Map<string, number>>;
   /** Samples scanned. */
   samples: number;
   /** Seconds spent scanning. */
@@ -82,7 +84,7 @@ function around(text: string, start: number, end: number): string {
 export function evaluateAccuracy(
   scanner: Scanner,
   corpus: readonly Sample[],
-  maxExamples = 3,
+  maxExamples = 4,
 ): AccuracyReport {
   const rows = new Map<string, TypeRow>();
   for (const t of CORPUS_TYPES) rows.set(t, { type: t, tp: 0, fp: 0, fn: 0 });
@@ -92,10 +94,21 @@ export function evaluateAccuracy(
     return r;
   };
   const examples = new Map<string, FailureExample[]>();
-  const note = (t: string, ex: FailureExample) => {
+  const breakdown = new Map<string, Map<string, number>>();
+  const seenKinds = new Map<string, Set<string>>();
+  const note = (t: string, where: string, ex: FailureExample) => {
+    const key = `${ex.what} ${ex.kind} [${where}]`;
+    const counts = breakdown.get(t) ?? new Map<string, number>();
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    breakdown.set(t, counts);
+    const seen = seenKinds.get(t) ?? new Set<string>();
+    seenKinds.set(t, seen);
     const list = examples.get(t) ?? [];
-    if (list.length < maxExamples) list.push(ex);
     examples.set(t, list);
+    // Prefer one example per distinct kind so the listing shows different failure shapes.
+    if (seen.has(key) || list.length >= maxExamples) return;
+    seen.add(key);
+    list.push(ex);
   };
   const t0 = performance.now();
   for (const s of corpus) {
@@ -105,7 +118,7 @@ export function evaluateAccuracy(
         row(l.type).tp++;
       } else {
         row(l.type).fn++;
-        note(l.type, {
+        note(l.type, `${s.lang}: ${JSON.stringify(s.template)}`, {
           what: "FN",
           kind: s.kind,
           value: s.text.slice(l.start, l.end),
@@ -117,7 +130,7 @@ export function evaluateAccuracy(
     for (const f of found) {
       if (s.labels.some((l) => l.type === f.type && overlaps(f, l))) continue;
       row(f.type).fp++;
-      note(f.type, {
+      note(f.type, `${s.lang}: ${JSON.stringify(s.template)}`, {
         what: "FP",
         kind: `${s.kind} via ${f.ruleId}`,
         value: s.text.slice(f.start, f.end),
@@ -129,6 +142,7 @@ export function evaluateAccuracy(
   return {
     rows: [...rows.values()],
     examples,
+    breakdown,
     samples: corpus.length,
     seconds: (performance.now() - t0) / 1000,
   };
@@ -206,6 +220,10 @@ export function formatExamples(report: AccuracyReport): string[] {
     const list = report.examples.get(r.type) ?? [];
     if (list.length === 0) continue;
     lines.push(`[${r.type}]`);
+    const counts = [...(report.breakdown.get(r.type) ?? new Map<string, number>()).entries()]
+      .sort((a, b) => b[1] - a[1]);
+    lines.push("  where:");
+    for (const [k, n] of counts.slice(0, 6)) lines.push(`    ×${String(n).padEnd(4)} ${k}`);
     for (const ex of list) {
       const as = ex.foundAs.length > 0 ? ` (found as ${ex.foundAs.join(", ")})` : "";
       lines.push(`  ${ex.what} ${ex.kind}: ${JSON.stringify(ex.value)}${as}`);

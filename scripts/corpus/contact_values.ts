@@ -106,27 +106,33 @@ interface PhoneFormat {
 
 const d = (rng: Rng, n: number) => rng.digits(n);
 const nz = (rng: Rng) => String(rng.int(2, 9));
+/** A NANP area code or exchange: [2-9]XX but never an N11 service code. */
+const nanp = (rng: Rng) => {
+  const a = nz(rng);
+  const b = rng.digits(2);
+  return b === "11" ? a + "12" : a + b;
+};
 
 const PHONES: readonly PhoneFormat[] = [
   {
     variant: "us-intl",
     international: true,
-    make: (r) => `+1 ${nz(r)}${d(r, 2)}-${nz(r)}${d(r, 2)}-${d(r, 4)}`,
+    make: (r) => `+1 ${nanp(r)}-${nanp(r)}-${d(r, 4)}`,
   },
   {
     variant: "us-paren",
     international: true,
-    make: (r) => `+1 (${nz(r)}${d(r, 2)}) ${nz(r)}${d(r, 2)}-${d(r, 4)}`,
+    make: (r) => `+1 (${nanp(r)}) ${nanp(r)}-${d(r, 4)}`,
   },
   {
     variant: "us-local",
     international: false,
-    make: (r) => `(${nz(r)}${d(r, 2)}) ${nz(r)}${d(r, 2)}-${d(r, 4)}`,
+    make: (r) => `(${nanp(r)}) ${nanp(r)}-${d(r, 4)}`,
   },
   {
     variant: "e164-us",
     international: true,
-    make: (r) => `+1${nz(r)}${d(r, 2)}${nz(r)}${d(r, 6)}`,
+    make: (r) => `+1${nanp(r)}${nz(r)}${d(r, 6)}`,
   },
   { variant: "kr-intl", international: true, make: (r) => `+82 10-${d(r, 4)}-${d(r, 4)}` },
   { variant: "kr-local", international: false, make: (r) => `010-${d(r, 4)}-${d(r, 4)}` },
@@ -263,7 +269,8 @@ const IBANS: readonly IbanCountry[] = [
     },
   },
   { cc: "AT", bban: (r) => r.digits(16) },
-  { cc: "CH", bban: (r) => r.digits(5) + r.chars(ALNUM_UP, 12) },
+  // Swiss account parts may hold letters, but most are numeric.
+  { cc: "CH", bban: (r) => r.digits(5) + (r.chance(0.15) ? r.chars(ALNUM_UP, 12) : r.digits(12)) },
   {
     cc: "PT",
     bban: (r) => {

@@ -161,12 +161,15 @@ const PLAIN: Record<string, NegMaker> = {
     ])),
 };
 
-/** Types whose broken look-alikes make good negatives (a checksum or structure fails). */
+/**
+ * Types whose broken look-alikes make good negatives (a checksum or structure fails).
+ * Korean RRNs are left out: numbers issued since October 2020 no longer end in a check
+ * digit, so a checksum-failing RRN can still be a real one.
+ */
 const BROKEN_TYPES = [
   "payment_card",
   "iban",
   "us_ssn",
-  "kr_rrn",
   "fr_nir",
   "es_dni",
   "es_nie",
@@ -198,7 +201,7 @@ function broken(rng: Rng, type: string): Sample {
     { ...made, needsKeyword: true },
     chooseTemplate(rng, spec, { ...made, needsKeyword: true }),
   );
-  return { text: s.text, labels: [], kind: `neg:broken_${type}`, lang: s.lang };
+  return { ...s, labels: [], kind: `neg:broken_${type}` };
 }
 
 function shortSecret(rng: Rng): Sample {
@@ -211,7 +214,13 @@ function shortSecret(rng: Rng): Sample {
   ]);
   const tpl = rng.pick(SECRET_CODE_TEMPLATES);
   const text = tpl.text.replace(/\{NAME\}|\{name\}|\{camel\}/g, "prefix_example").replace("{v}", v);
-  return { text, labels: [], kind: "neg:short_secret", lang: "code" };
+  return {
+    text,
+    labels: [],
+    kind: "neg:short_secret",
+    lang: "code",
+    template: tpl.text.slice(0, 24),
+  };
 }
 
 /**
@@ -230,7 +239,7 @@ export function generateNegatives(rng: Rng, count: number): Sample[] {
     const r = streams[k];
     if (kind in PLAIN) {
       const { text, lang } = PLAIN[kind](r);
-      out.push({ text, labels: [], kind: `neg:${kind}`, lang });
+      out.push({ text, labels: [], kind: `neg:${kind}`, lang, template: kind });
     } else if (kind === "short_secret") {
       out.push(shortSecret(r));
     } else {

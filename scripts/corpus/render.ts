@@ -39,6 +39,8 @@ export interface Sample {
   kind: string;
   /** Template language, or `code`. */
   lang: string;
+  /** The template's first characters, to group failures by surrounding shape. */
+  template: string;
 }
 
 const TOKEN = /\{(@[a-z_]+|[a-zA-Z]+)\}/g;
@@ -97,7 +99,13 @@ export function render(rng: Rng, spec: TypeSpec, made: Made, tpl: Template): Sam
     }
   }
   out += tpl.text.slice(last);
-  return { text: out, labels, kind: `${spec.type}/${made.variant}`, lang: tpl.lang };
+  return {
+    text: out,
+    labels,
+    kind: `${spec.type}/${made.variant}`,
+    lang: tpl.lang,
+    template: tpl.text.slice(0, 24),
+  };
 }
 
 function word(rng: Rng, spec: TypeSpec, key: string, lang: Lang, name: string): string {

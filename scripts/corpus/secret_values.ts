@@ -189,7 +189,8 @@ export const urlPassword: MakeValue = (rng) => {
     "ftp",
   ]);
   const user = rng.pick(["admin", "app", "svc_orders", "deploy", "root", "analytics"]);
-  const pass = rng.chars(PASS_CHARS, rng.int(12, 28));
+  // A leading "$" would read as a shell variable placeholder, which detectors rightly skip.
+  const pass = rng.chars(BASE62, 1) + rng.chars(PASS_CHARS, rng.int(11, 27));
   const host = rng.pick([
     "db.internal.acme-corp.io",
     "cluster0.ab12cd.mongodb.net",
