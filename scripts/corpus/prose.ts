@@ -167,5 +167,7 @@ export function hostileInputs(seed: number): Record<string, string> {
     "nested [[…]] 100k deep": "[".repeat(100_000) + "]".repeat(100_000),
     '"@a." x 1MB': "@a.".repeat(Math.floor(mb / 3)),
     "random base64 1MB": rng.chars(B64, mb),
+    // Full-width forms fold under NFKC, so this input exercises the folding slow path.
+    "full-width text 1MB": "ｔｏｋｅｎ＝ＡＢＣ１２３ ".repeat(Math.floor(mb / 37)),
   };
 }

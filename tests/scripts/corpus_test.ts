@@ -152,3 +152,19 @@ Deno.test("hard negatives carry no labels and cover every negative kind", () => 
   const kinds = new Set(corpus.map((s) => s.kind.slice(4)));
   assertEquals([...kinds].sort(), [...NEGATIVE_KINDS].sort());
 });
+
+Deno.test("checksum-failing look-alikes fail the check they imitate", () => {
+  const corpus = generateCorpus({ seed: 9, perType: 0, negatives: NEGATIVE_KINDS.length * 20 });
+  const values = (kind: string, re: RegExp) =>
+    corpus.filter((s) => s.kind === kind).map((s) => s.text.match(re)?.[0] ?? "");
+  const cards = values("neg:broken_payment_card", /\d[\d -]{12,21}\d/);
+  assert(cards.length > 0);
+  for (const v of cards) assert(!luhnOk(v), v);
+  for (const v of values("neg:broken_iban", /[A-Z]{2}\d{2}[A-Z0-9 ]{10,34}[A-Z0-9]/)) {
+    assert(!ibanOk(v), v);
+  }
+  for (const v of values("neg:broken_in_aadhaar", /\d{4}[ -]?\d{4}[ -]?\d{4}/)) {
+    assert(!verhoeffOk(v), v);
+  }
+  for (const v of values("neg:broken_ca_sin", /\d{3}[ -]?\d{3}[ -]?\d{3}/)) assert(!luhnOk(v), v);
+});
