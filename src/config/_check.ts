@@ -163,6 +163,8 @@ export function checkValue(
       return checkStringArray(key, value, subject);
     case "actionMap":
       return checkActionMap(key, type, value, subject, context);
+    case "integerMap":
+      return checkIntegerMap(key, type, value, subject, context);
   }
 }
 
@@ -222,6 +224,41 @@ function checkActionMap(
       continue;
     }
     out.push([findingType, action]);
+  }
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: Object.fromEntries(out) };
+}
+
+function checkIntegerMap(
+  key: ConfigKey,
+  type: { readonly min: number; readonly max: number },
+  value: unknown,
+  subject: Subject,
+  context: CheckContext,
+): CheckResult {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { ok: false, issues: [issue(subject, mustBe(subject, key.type, value, key.sensitive))] };
+  }
+  const issues: ConfigIssue[] = [];
+  const out: [string, number][] = [];
+  for (const [findingType, n] of Object.entries(value)) {
+    const child = subject.child(findingType);
+    if (!context.knownTypes.has(findingType)) {
+      issues.push(
+        issue(
+          child,
+          `${child.label}: unknown finding type; ${knownTypeHint(findingType, context)}`,
+        ),
+      );
+      continue;
+    }
+    if (!Number.isInteger(n) || !inRange(n as number, type)) {
+      const message = `${child.label} must be an integer from ${type.min} to ${type.max}, got ${
+        describeGot(n)
+      }`;
+      issues.push(issue(child, message));
+      continue;
+    }
+    out.push([findingType, n as number]);
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value: Object.fromEntries(out) };
 }

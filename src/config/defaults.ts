@@ -33,5 +33,14 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     anchorPath: ".haechi/audit.anchors.jsonl",
     anchorEvery: 1000,
   },
-  keys: { path: ".haechi/keys.json" },
+  keys: { path: ".haechi/keys.json", nonceBudget: 2 ** 32 },
+  tokenVault: {
+    path: ".haechi/vault.db",
+    deterministicTypes: ["email", "phone", "ip_address"],
+    ttlSeconds: 30 * 24 * 60 * 60,
+    ttlByType: {},
+    revealPolicy: "deny",
+    decryptPolicy: "deny",
+    synchronous: "normal",
+  },
 };

@@ -13,6 +13,7 @@
  * | integer, number | decimal text, e.g. `64`, `0.5` |
  * | string array | comma-separated, items trimmed, empty items dropped: `a,b` |
  * | action map | comma-separated `type=action` pairs: `email=mask,us_ssn=block` |
+ * | integer map | comma-separated `type=integer` pairs: `email=3600,phone=60` |
  *
  * Unknown variables: the environment is shared with other programs and with haechi
  * features that are not config keys, and there is no warning channel, so an unknown
@@ -130,6 +131,15 @@ function parseEnvText(key: ConfigKey, text: string): Parsed {
       return { ok: true, value: splitList(text) };
     case "actionMap":
       return parsePairs(text, key.sensitive === true);
+    case "integerMap": {
+      const pairs = parsePairs(text, key.sensitive === true, "type=integer");
+      if (!pairs.ok) return pairs;
+      // Numbers that do not look like integers pass through as text for the shared check.
+      const entries = Object.entries(pairs.value as Record<string, string>).map((
+        [name, n],
+      ) => [name, INTEGER_TEXT.test(n) ? Number(n) : n]);
+      return { ok: true, value: Object.fromEntries(entries) };
+    }
   }
 }
 
@@ -137,7 +147,7 @@ function splitList(text: string): string[] {
   return text.split(",").map((item) => item.trim()).filter((item) => item !== "");
 }
 
-function parsePairs(text: string, sensitive: boolean): Parsed {
+function parsePairs(text: string, sensitive: boolean, shape = "type=action"): Parsed {
   // A Map, then fromEntries: a "__proto__=mask" pair must become an entry (and be rejected
   // as an unknown type), not a silent prototype assignment.
   const out = new Map<string, string>();
@@ -149,7 +159,7 @@ function parsePairs(text: string, sensitive: boolean): Parsed {
       const got = sensitive ? "" : `, got ${describeGot(item)}`;
       return {
         ok: false,
-        message: (label) => `${label} must be comma-separated "type=action" pairs${got}`,
+        message: (label) => `${label} must be comma-separated "${shape}" pairs${got}`,
       };
     }
     if (out.has(name)) {

@@ -106,6 +106,16 @@ function entryFor(key: ConfigKey): ConfigReferenceEntry {
         ...required,
         ...common,
       };
+    case "integerMap":
+      return {
+        path: key.path,
+        type: "map",
+        keys: "finding type",
+        min: type.min,
+        max: type.max,
+        ...required,
+        ...common,
+      };
   }
 }
 
@@ -136,7 +146,8 @@ export function renderConfigReference(): string {
   }
   lines.push(
     "Environment values: booleans are true or false; lists are comma-separated (a,b);",
-    "maps are comma-separated type=action pairs (email=mask,us_ssn=block).",
+    "maps are comma-separated type=action pairs (email=mask,us_ssn=block) or",
+    "type=integer pairs (email=3600).",
     "A variable replaces the file's value for its key.",
   );
   return lines.join("\n") + "\n";
@@ -146,5 +157,6 @@ function envLine(key: ConfigKey): string {
   if (key.env === null) return "(file only)";
   if (key.type.kind === "stringArray") return `${key.env} (comma-separated)`;
   if (key.type.kind === "actionMap") return `${key.env} (type=action,...)`;
+  if (key.type.kind === "integerMap") return `${key.env} (type=integer,...)`;
   return key.env;
 }

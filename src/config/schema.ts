@@ -22,7 +22,8 @@ export type FieldType =
   | { readonly kind: "number"; readonly min: number; readonly max: number }
   | { readonly kind: "enum"; readonly values: readonly string[] }
   | { readonly kind: "stringArray" }
-  | { readonly kind: "actionMap"; readonly values: readonly string[] };
+  | { readonly kind: "actionMap"; readonly values: readonly string[] }
+  | { readonly kind: "integerMap"; readonly min: number; readonly max: number };
 
 /** What a row states; the default is read from `DEFAULT_CONFIG` by path. */
 export interface ConfigKeySpec {
@@ -172,6 +173,47 @@ const SPECS: readonly ConfigKeySpec[] = [
     type: { kind: "string", nonEmpty: true },
     description: "Key file written by haechi init (mode 0600).",
   },
+  {
+    path: "keys.nonceBudget",
+    type: { kind: "integer", min: 1, max: 2 ** 32 },
+    description:
+      "AES-GCM encryptions per data key before haechi keys rotate is required (NIST limit 2^32).",
+  },
+  {
+    path: "tokenVault.path",
+    type: { kind: "string", nonEmpty: true },
+    description: "SQLite database holding encrypted token records (mode 0600).",
+  },
+  {
+    path: "tokenVault.deterministicTypes",
+    type: { kind: "stringArray" },
+    description: "Types whose same value in the same scope always maps to the same token.",
+  },
+  {
+    path: "tokenVault.ttlSeconds",
+    type: { kind: "integer", min: 0, max: 10 * 365 * 24 * 60 * 60 },
+    description: "Token lifetime in seconds; 0 means tokens never expire.",
+  },
+  {
+    path: "tokenVault.ttlByType",
+    type: { kind: "integerMap", min: 0, max: 10 * 365 * 24 * 60 * 60 },
+    description: "Per-type token lifetimes in seconds, overriding tokenVault.ttlSeconds.",
+  },
+  {
+    path: "tokenVault.revealPolicy",
+    type: { kind: "enum", values: ["deny", "allow"] },
+    description: "Whether haechi token-reveal may print a token's value (always audited).",
+  },
+  {
+    path: "tokenVault.decryptPolicy",
+    type: { kind: "enum", values: ["deny", "allow"] },
+    description: "Whether haechi decrypt may print an [ENC:...] envelope's value (always audited).",
+  },
+  {
+    path: "tokenVault.synchronous",
+    type: { kind: "enum", values: ["normal", "full"] },
+    description: "SQLite sync level: normal survives process crashes, full also power loss.",
+  },
 ];
 
 /**
@@ -246,6 +288,8 @@ export function describeType(type: FieldType): string {
       return "an array of strings";
     case "actionMap":
       return "an object mapping finding types to actions";
+    case "integerMap":
+      return `an object mapping finding types to integers from ${type.min} to ${type.max}`;
   }
 }
 

@@ -81,10 +81,36 @@ export interface AuditConfig {
   readonly anchorEvery: number;
 }
 
-/** Key material location. */
+/** Key material location and limits. */
 export interface KeysConfig {
   /** Key file written by `haechi init` (mode 0600). */
   readonly path: string;
+  /**
+   * AES-GCM encryptions allowed per data key before `haechi keys rotate` is required.
+   * The default, 2^32, is the NIST SP 800-38D limit for random 96-bit nonces.
+   */
+  readonly nonceBudget: number;
+}
+
+/** Who may turn a token or envelope back into its value from the command line. */
+export type RevealPolicy = "deny" | "allow";
+
+/** Token vault section. */
+export interface TokenVaultConfig {
+  /** SQLite database holding the encrypted token records. */
+  readonly path: string;
+  /** Types whose same value in the same scope always gets the same token. */
+  readonly deterministicTypes: readonly string[];
+  /** Default token lifetime in seconds; 0 means tokens never expire. */
+  readonly ttlSeconds: number;
+  /** Per-type lifetimes in seconds, overriding `ttlSeconds`. */
+  readonly ttlByType: Readonly<Record<string, number>>;
+  /** Whether `haechi token-reveal` may print values. */
+  readonly revealPolicy: RevealPolicy;
+  /** Whether `haechi decrypt` may print values. */
+  readonly decryptPolicy: RevealPolicy;
+  /** SQLite `synchronous`: `normal` survives process crashes, `full` also power loss. */
+  readonly synchronous: "normal" | "full";
 }
 
 /** The whole validated configuration. */
@@ -105,4 +131,6 @@ export interface HaechiConfig {
   readonly audit: AuditConfig;
   /** Keys. */
   readonly keys: KeysConfig;
+  /** Token vault. */
+  readonly tokenVault: TokenVaultConfig;
 }

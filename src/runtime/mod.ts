@@ -196,3 +196,116 @@ export async function readFileRange(
     file.close();
   }
 }
+
+/**
+ * Replace `path` with `text` atomically: write a temporary file beside it (created with
+ * `mode`), flush it to disk, then rename it over `path`. A crash leaves either the old
+ * file or the new one, never a torn mix. The folder is synced afterwards where the
+ * platform allows, so the rename itself survives a power loss.
+ *
+ * @example
+ * ```ts ignore
+ * await writeFileAtomic(".haechi/keys.json", "{}\n", { mode: 0o600 });
+ * ```
+ */
+export async function writeFileAtomic(
+  path: string,
+  text: string,
+  options: { mode?: number } = {},
+): Promise<void> {
+  await ensureParentDir(path);
+  const mode = options.mode ?? 0o600;
+  const tmp = `${path}.tmp-${crypto.randomUUID()}`;
+  const file = await Deno.open(tmp, { write: true, createNew: true, mode });
+  try {
+    const bytes = encoder.encode(text);
+    let written = 0;
+    while (written < bytes.length) written += await file.write(bytes.subarray(written));
+    await file.sync();
+  } catch (e) {
+    file.close();
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+  file.close();
+  try {
+    await Deno.chmod(tmp, mode);
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+  const slash = path.lastIndexOf("/");
+  try {
+    const dir = await Deno.open(slash > 0 ? path.slice(0, slash) : ".", { read: true });
+    try {
+      await dir.sync();
+    } finally {
+      dir.close();
+    }
+  } catch {
+    // Not every platform can sync a folder; the rename is still atomic.
+  }
+}
+
+/**
+ * Remove a file; resolves to false when it was already gone.
+ *
+ * @example
+ * ```ts ignore
+ * await removeFile(".haechi/keys.json.lock");
+ * ```
+ */
+export async function removeFile(path: string): Promise<boolean> {
+  try {
+    await Deno.remove(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/** Whether `err` means a file already existed (from a `createNew` write). */
+export function isAlreadyExists(err: unknown): boolean {
+  return err instanceof Deno.errors.AlreadyExists;
+}
+
+/**
+ * Milliseconds since the file at `path` was last modified, or null when it is missing.
+ *
+ * @example
+ * ```ts ignore
+ * const age = await fileAgeMs(".haechi/keys.json.lock");
+ * ```
+ */
+export async function fileAgeMs(path: string): Promise<number | null> {
+  try {
+    const st = await Deno.stat(path);
+    return st.mtime === null ? 0 : Date.now() - st.mtime.getTime();
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+/**
+ * Create an empty file with `mode` (and its folder) unless it exists; existing files are
+ * left untouched. Used to give SQLite databases owner-only permissions before SQLite
+ * creates them with the default umask.
+ *
+ * @example
+ * ```ts ignore
+ * await ensureFile(".haechi/vault.db", 0o600);
+ * ```
+ */
+export async function ensureFile(path: string, mode = 0o600): Promise<void> {
+  await ensureParentDir(path);
+  try {
+    const file = await Deno.open(path, { write: true, createNew: true, mode });
+    file.close();
+    await Deno.chmod(path, mode);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+  }
+}

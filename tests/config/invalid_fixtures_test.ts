@@ -11,7 +11,7 @@ const EXPECTED: Record<string, { code: string; path: string; message: string }> 
     code: "config.invalid",
     path: "modes",
     message: 'Unknown key "modes"; expected one of "configVersion", "mode", "policy", ' +
-      '"filters", "detect", "limits", "audit", "keys"',
+      '"filters", "detect", "limits", "audit", "keys", "tokenVault"',
   },
   "unknown_nested_key.json": {
     code: "config.invalid",

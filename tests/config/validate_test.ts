@@ -48,7 +48,7 @@ Deno.test("an invalid file reports every mistake in details.errors", () => {
   assertEquals(
     err.message,
     'Unknown key "extra"; expected one of "configVersion", "mode", ' +
-      '"policy", "filters", "detect", "limits", "audit", "keys"',
+      '"policy", "filters", "detect", "limits", "audit", "keys", "tokenVault"',
   );
   assertEquals(err.details.path, "extra");
   assertEquals(

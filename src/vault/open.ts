@@ -1,0 +1,73 @@
+/**
+ * Open the configured vault: the local key provider (`keys.*`) and the SQLite store
+ * (`tokenVault.*`), wired into a {@linkcode TokenVault}.
+ *
+ * @module
+ */
+import type { HaechiConfig } from "../config/mod.ts";
+import type { KeyMaterial } from "./keyfile.ts";
+import { openLocalKeyProvider } from "./key_provider.ts";
+import { openSqliteStore } from "./sqlite_store.ts";
+import { createTokenVault, type TokenVault } from "./vault.ts";
+
+/** Options for {@linkcode openTokenVault}. */
+export interface OpenTokenVaultOptions {
+  /** Key material already loaded from `config.keys.path` (skips a second read). */
+  readonly material?: KeyMaterial;
+  /** Clock in milliseconds, for tests. */
+  readonly now?: () => number;
+  /** Nonces reserved per ledger write (tests use small blocks). */
+  readonly nonceBlockSize?: number;
+}
+
+/**
+ * Open the vault `config` describes. Close it when done: that closes the database and
+ * the nonce ledger.
+ *
+ * @throws {HaechiError} `keys.not_found`, `keys.invalid`, `vault.io`, `vault.corrupt`.
+ *
+ * @example
+ * ```ts ignore
+ * const material = await loadKeyFile(config.keys.path, { createIfMissing: true });
+ * const vault = await openTokenVault(config, { material });
+ * try {
+ *   const t = await vault.tokenize("bob@corp.example", { type: "email", scope: "alice" });
+ * } finally {
+ *   await vault.close();
+ * }
+ * ```
+ */
+export async function openTokenVault(
+  config: HaechiConfig,
+  options: OpenTokenVaultOptions = {},
+): Promise<TokenVault> {
+  const keys = await openLocalKeyProvider({
+    path: config.keys.path,
+    nonceBudget: config.keys.nonceBudget,
+    material: options.material,
+    blockSize: options.nonceBlockSize,
+  });
+  let store;
+  try {
+    store = await openSqliteStore(config.tokenVault.path, {
+      synchronous: config.tokenVault.synchronous,
+    });
+  } catch (e) {
+    await keys.close();
+    throw e;
+  }
+  try {
+    return await createTokenVault({
+      keys,
+      store,
+      deterministicTypes: config.tokenVault.deterministicTypes,
+      ttlSeconds: config.tokenVault.ttlSeconds,
+      ttlByType: config.tokenVault.ttlByType,
+      now: options.now,
+    });
+  } catch (e) {
+    store.close();
+    await keys.close();
+    throw e;
+  }
+}

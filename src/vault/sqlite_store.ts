@@ -1,0 +1,250 @@
+/**
+ * The embedded {@linkcode VaultStore}: SQLite through `node:sqlite` at
+ * `tokenVault.path` (default `.haechi/vault.db`).
+ *
+ * - WAL journal. Each insert is its own transaction and is committed before the token is
+ *   handed out, so a process killed with `kill -9` loses no token it returned, and the
+ *   database reopens cleanly (SQLite replays or discards the WAL tail).
+ * - `synchronous=NORMAL` by default: in WAL mode a commit is in the OS page cache once
+ *   `insert` returns, which survives a process crash; only a power loss or kernel crash
+ *   can drop the last commits. `tokenVault.synchronous: "full"` also syncs every commit,
+ *   at roughly a disk flush per token.
+ * - Lookups go through the primary key (id) and a unique partial index on the
+ *   fingerprint; purging goes through an index on the expiry time. No query scans the
+ *   table except `list` (export) and `count`.
+ * - Statements are prepared once, when the store opens.
+ *
+ * @module
+ */
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { HaechiError } from "../errors.ts";
+import { corruptError, openDatabase } from "./_sqlite.ts";
+import type { TokenMetadata, VaultRecord, VaultStore } from "./store.ts";
+
+/** Schema version kept in `PRAGMA user_version`. */
+export const VAULT_SCHEMA_VERSION = 1;
+
+const LABEL = "Token vault";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS tokens (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  fingerprint BLOB,
+  key_id INTEGER NOT NULL,
+  nonce BLOB NOT NULL,
+  ciphertext BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS tokens_by_fingerprint
+  ON tokens (fingerprint) WHERE fingerprint IS NOT NULL;
+CREATE INDEX IF NOT EXISTS tokens_by_expiry
+  ON tokens (expires_at) WHERE expires_at IS NOT NULL;
+`;
+
+const COLUMNS = "id, type, scope, created_at, expires_at, fingerprint, key_id, nonce, ciphertext";
+
+/** Options for {@linkcode openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** `normal` (default) or `full`. */
+  readonly synchronous?: "normal" | "full";
+}
+
+/** The SQLite store, with a bulk loader for benchmarks and imports. */
+export interface SqliteVaultStore extends VaultStore {
+  /** Insert many records in one transaction; returns how many were new. */
+  insertMany(records: Iterable<VaultRecord>): number;
+  /** Database path. */
+  readonly path: string;
+}
+
+interface Row {
+  id: string;
+  type: string;
+  scope: string;
+  created_at: number;
+  expires_at: number | null;
+  fingerprint: Uint8Array | null;
+  key_id: number;
+  nonce: Uint8Array;
+  ciphertext: Uint8Array;
+}
+
+/**
+ * Open (creating when missing) the vault database at `path`.
+ *
+ * @throws {HaechiError} `vault.io` when it cannot be opened, `vault.corrupt` when it is not
+ *   a vault database or SQLite reports damage.
+ *
+ * @example
+ * ```ts ignore
+ * const store = await openSqliteStore(".haechi/vault.db");
+ * console.log(store.count());
+ * store.close();
+ * ```
+ */
+export async function openSqliteStore(
+  path: string,
+  options: SqliteStoreOptions = {},
+): Promise<SqliteVaultStore> {
+  const db = await openDatabase(path, {
+    synchronous: options.synchronous === "full" ? "FULL" : "NORMAL",
+    label: LABEL,
+  });
+  try {
+    const version = (db.prepare("PRAGMA user_version").get() as { user_version: number })
+      .user_version;
+    if (version > VAULT_SCHEMA_VERSION) {
+      db.close();
+      throw new HaechiError(
+        "vault.corrupt",
+        `${LABEL} ${path} has schema version ${version}; this haechi reads up to ${VAULT_SCHEMA_VERSION}`,
+        { path },
+      );
+    }
+    db.exec(SCHEMA);
+    if (version === 0) db.exec(`PRAGMA user_version = ${VAULT_SCHEMA_VERSION}`);
+    return new SqliteStore(db, path);
+  } catch (e) {
+    if (e instanceof HaechiError) throw e;
+    try {
+      db.close();
+    } catch {
+      // Already unusable.
+    }
+    throw corruptError(LABEL, path, e);
+  }
+}
+
+class SqliteStore implements SqliteVaultStore {
+  readonly path: string;
+  #db: DatabaseSync;
+  #byId: StatementSync;
+  #byFingerprint: StatementSync;
+  #insert: StatementSync;
+  #delete: StatementSync;
+  #purge: StatementSync;
+  #count: StatementSync;
+  #listAll: StatementSync;
+  #listType: StatementSync;
+
+  constructor(db: DatabaseSync, path: string) {
+    this.#db = db;
+    this.path = path;
+    this.#byId = db.prepare(`SELECT ${COLUMNS} FROM tokens WHERE id = ?`);
+    this.#byFingerprint = db.prepare(`SELECT ${COLUMNS} FROM tokens WHERE fingerprint = ?`);
+    this.#insert = db.prepare(
+      `INSERT INTO tokens (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    );
+    this.#delete = db.prepare("DELETE FROM tokens WHERE id = ?");
+    this.#purge = db.prepare(
+      "DELETE FROM tokens WHERE id IN (SELECT id FROM tokens " +
+        "WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)",
+    );
+    this.#count = db.prepare("SELECT count(*) AS n FROM tokens");
+    const meta = "id, type, scope, created_at, expires_at";
+    this.#listAll = db.prepare(`SELECT ${meta} FROM tokens`);
+    this.#listType = db.prepare(`SELECT ${meta} FROM tokens WHERE type = ?`);
+  }
+
+  findById(id: string): VaultRecord | undefined {
+    const row = this.#guard(() => this.#byId.get(id) as Row | undefined);
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  findByFingerprint(fingerprint: Uint8Array): VaultRecord | undefined {
+    const row = this.#guard(() => this.#byFingerprint.get(fingerprint) as Row | undefined);
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  insert(r: VaultRecord): boolean {
+    return this.#guard(() => this.#insertOne(r));
+  }
+
+  insertMany(records: Iterable<VaultRecord>): number {
+    return this.#guard(() => {
+      this.#db.exec("BEGIN IMMEDIATE");
+      let n = 0;
+      try {
+        for (const r of records) if (this.#insertOne(r)) n++;
+        this.#db.exec("COMMIT");
+      } catch (e) {
+        this.#db.exec("ROLLBACK");
+        throw e;
+      }
+      return n;
+    });
+  }
+
+  deleteById(id: string): boolean {
+    return this.#guard(() => Number(this.#delete.run(id).changes) > 0);
+  }
+
+  purgeExpired(now: number, limit: number): number {
+    return this.#guard(() => Number(this.#purge.run(now, limit).changes));
+  }
+
+  *list(filter: { readonly type?: string } = {}): Iterable<TokenMetadata> {
+    const rows = filter.type === undefined
+      ? this.#listAll.iterate()
+      : this.#listType.iterate(filter.type);
+    for (const raw of rows) {
+      const row = raw as unknown as Row;
+      yield {
+        id: row.id,
+        type: row.type,
+        scope: row.scope,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+      };
+    }
+  }
+
+  count(): number {
+    return this.#guard(() => (this.#count.get() as { n: number }).n);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  #insertOne(r: VaultRecord): boolean {
+    const res = this.#insert.run(
+      r.id,
+      r.type,
+      r.scope,
+      r.createdAt,
+      r.expiresAt,
+      r.fingerprint,
+      r.keyId,
+      r.nonce,
+      r.ciphertext,
+    );
+    return Number(res.changes) > 0;
+  }
+
+  #guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof HaechiError) throw e;
+      throw corruptError(LABEL, this.path, e);
+    }
+  }
+}
+
+function toRecord(row: Row): VaultRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    scope: row.scope,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    fingerprint: row.fingerprint,
+    keyId: row.key_id,
+    nonce: row.nonce,
+    ciphertext: row.ciphertext,
+  };
+}
