@@ -49,7 +49,9 @@ export async function vaultEnv(options: VaultEnvOptions = {}): Promise<VaultEnv>
 }
 
 /** A clock tests can move. */
-export function fakeClock(start = Date.UTC(2030, 0, 1)): { now: () => number; advance(ms: number): void } {
+export function fakeClock(
+  start = Date.UTC(2030, 0, 1),
+): { now: () => number; advance(ms: number): void } {
   let t = start;
   return { now: () => t, advance: (ms) => void (t += ms) };
 }
