@@ -19,15 +19,23 @@
  */
 export function shannonEntropy(value: string): number {
   if (value.length === 0) return 0;
-  const counts = new Map<number, number>();
+  // Secrets are almost always ASCII: count in a small table, falling back to a map.
+  const ascii = new Uint32Array(128);
+  let other: Map<number, number> | null = null;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (c < 128) ascii[c]++;
+    else {
+      other ??= new Map();
+      other.set(c, (other.get(c) ?? 0) + 1);
+    }
   }
   let bits = 0;
-  for (const count of counts.values()) {
+  const add = (count: number) => {
     const p = count / value.length;
     bits -= p * Math.log2(p);
-  }
+  };
+  for (let c = 0; c < 128; c++) if (ascii[c] !== 0) add(ascii[c]);
+  if (other !== null) { for (const count of other.values()) add(count); }
   return bits;
 }

@@ -21,6 +21,28 @@ export interface NormalizedText {
 
 // deno-lint-ignore no-control-regex -- the ASCII range includes control characters
 const NON_ASCII = /[^\x00-\x7f]/;
+// Letters that NFKC leaves alone, alone and in any sequence (none of them composes with
+// another), and that include no invisible controls: Latin-1 letters, Greek, Cyrillic,
+// Hebrew and Arabic letters, Hangul syllables, kana and CJK ideographs. Text made only of
+// these and ASCII needs no folding, so most prose in those languages skips NFKC entirely.
+// A test checks every listed code point.
+export const FOLD_STABLE_RANGES: readonly (readonly [number, number])[] = [
+  [0x00c0, 0x00ff],
+  [0x0386, 0x0386],
+  [0x0388, 0x03ce],
+  [0x0400, 0x0482],
+  [0x048a, 0x04ff],
+  [0x05d0, 0x05ea],
+  [0x0621, 0x064a],
+  [0x3041, 0x3096],
+  [0x30a1, 0x30fa],
+  [0x4e00, 0x9fff],
+  [0xac00, 0xd7a3],
+];
+const hex = (c: number) => "\\u" + c.toString(16).padStart(4, "0");
+const OUTSIDE_STABLE = new RegExp(
+  `[^\\x00-\\x7f${FOLD_STABLE_RANGES.map(([a, b]) => `${hex(a)}-${hex(b)}`).join("")}]`,
+);
 // Zero-width characters, bidi embeddings/overrides/isolates, word joiner and invisible
 // operators, soft hyphen, Mongolian vowel separator and the BOM.
 const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
@@ -46,7 +68,9 @@ const INVISIBLE_SINGLE =
  * ```
  */
 export function normalizeForScan(input: string): NormalizedText {
-  if (!NON_ASCII.test(input)) return { text: input, starts: null, ends: null };
+  if (!NON_ASCII.test(input) || !OUTSIDE_STABLE.test(input)) {
+    return { text: input, starts: null, ends: null };
+  }
   if (!INVISIBLE.test(input) && input.normalize("NFKC") === input) {
     return { text: input, starts: null, ends: null };
   }

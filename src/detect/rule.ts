@@ -85,9 +85,12 @@ export interface Rule {
   readonly confidence: number;
   /** Hard-block findings cannot be silenced by allowlists or confidence floors. */
   readonly hardBlock: boolean;
-  /** How far before a trigger the window opens (default 64). */
+  /**
+   * How far before a trigger the window opens (default 64 for keyword triggers, 48 for
+   * digit clusters, whose value is the cluster itself).
+   */
   readonly windowBefore?: number;
-  /** How far after a trigger the window reaches (default 256). */
+  /** How far after a trigger the window reaches (default 256 for keywords, 48 for clusters). */
   readonly windowAfter?: number;
   /** Examples checked by the test suite. */
   readonly examples: RuleExamples;

@@ -53,6 +53,8 @@ interface CompiledRule {
   readonly re: RegExp;
   readonly before: number;
   readonly after: number;
+  readonly digitBefore: number;
+  readonly digitAfter: number;
 }
 
 interface RawFinding {
@@ -64,6 +66,8 @@ interface RawFinding {
 
 const DEFAULT_BEFORE = 64;
 const DEFAULT_AFTER = 256;
+const DEFAULT_DIGIT_BEFORE = 48;
+const DEFAULT_DIGIT_AFTER = 48;
 /** How far a window may widen to reach a word boundary. */
 const BOUNDARY_SLACK = 128;
 
@@ -174,24 +178,39 @@ interface Engine {
   readonly digitRules: readonly CompiledRule[];
 }
 
-/** Windows per rule as flat `[start, end, start, end, …]`, merged as they arrive. */
+/** Windows per rule as flat `[start, end, start, end, …]`, merged with the last as they arrive. */
 type WindowTable = (number[] | undefined)[];
 
-function addWindow(table: WindowTable, c: CompiledRule, s: number, e: number, n: number): void {
-  const start = Math.max(0, s - c.before);
-  const end = Math.min(n, e + c.after);
+function addWindow(
+  table: WindowTable,
+  c: CompiledRule,
+  start: number,
+  end: number,
+): void {
   let w = table[c.index];
   if (w === undefined) {
     w = [];
     table[c.index] = w;
   }
   const last = w.length - 1;
-  if (last > 0 && start <= w[last]) {
+  if (last > 0 && start <= w[last] && start >= w[last - 1]) {
     if (end > w[last]) w[last] = end;
-    if (start < w[last - 1]) w[last - 1] = start;
   } else {
     w.push(start, end);
   }
+}
+
+/** Keyword and digit triggers arrive in two ordered runs; put a rule's windows in one order. */
+function sortWindows(w: number[]): number[] {
+  for (let i = 2; i < w.length; i += 2) {
+    if (w[i] < w[i - 2]) {
+      const pairs: [number, number][] = [];
+      for (let k = 0; k < w.length; k += 2) pairs.push([w[k], w[k + 1]]);
+      pairs.sort((a, b) => a[0] - b[0]);
+      return pairs.flat();
+    }
+  }
+  return w;
 }
 
 function runRules(engine: Engine, text: string): RawFinding[] {
@@ -201,20 +220,23 @@ function runRules(engine: Engine, text: string): RawFinding[] {
   findTriggers(text, engine.automaton, {
     keyword(id, s, e) {
       const listeners = keywordRules[id];
-      for (let k = 0; k < listeners.length; k++) addWindow(table, compiled[listeners[k]], s, e, n);
+      for (let k = 0; k < listeners.length; k++) {
+        const c = compiled[listeners[k]];
+        addWindow(table, c, Math.max(0, s - c.before), Math.min(n, e + c.after));
+      }
     },
     cluster(s, e, digits) {
       for (let k = 0; k < digitRules.length; k++) {
         const c = digitRules[k];
         if (c.rule.trigger.digits! > digits) break;
-        addWindow(table, c, s, e, n);
+        addWindow(table, c, Math.max(0, s - c.digitBefore), Math.min(n, e + c.digitAfter));
       }
     },
   });
   const found: RawFinding[] = [];
   for (let r = 0; r < table.length; r++) {
     const w = table[r];
-    if (w !== undefined) scanWindows(compiled[r], text, w, found);
+    if (w !== undefined) scanWindows(compiled[r], text, sortWindows(w), found);
   }
   return found;
 }
@@ -228,7 +250,8 @@ function isWordish(c: number): boolean {
 
 function scanWindows(c: CompiledRule, text: string, windows: number[], out: RawFinding[]): void {
   const n = text.length;
-  let prevEnd = -1;
+  let openStart = -1;
+  let openEnd = -1;
   for (let i = 0; i < windows.length; i += 2) {
     let s = windows[i];
     let e = windows[i + 1];
@@ -236,11 +259,16 @@ function scanWindows(c: CompiledRule, text: string, windows: number[], out: RawF
     while (s > floor && isWordish(text.charCodeAt(s - 1))) s--;
     const ceil = Math.min(n, e + BOUNDARY_SLACK);
     while (e < ceil && isWordish(text.charCodeAt(e))) e++;
-    if (s < prevEnd) s = prevEnd;
-    if (s >= e) continue;
-    prevEnd = e;
-    matchWindow(c, text, s, e, out);
+    if (openStart >= 0 && s <= openEnd) {
+      // Overlapping windows are matched as one, so no value is cut at a window edge.
+      if (e > openEnd) openEnd = e;
+      continue;
+    }
+    if (openStart >= 0) matchWindow(c, text, openStart, openEnd, out);
+    openStart = s;
+    openEnd = e;
   }
+  if (openStart >= 0) matchWindow(c, text, openStart, openEnd, out);
 }
 
 function matchWindow(c: CompiledRule, text: string, s: number, e: number, out: RawFinding[]) {
@@ -358,6 +386,8 @@ function compileRule(rule: Rule, index: number): CompiledRule {
     re: new RegExp(rule.pattern.source, flags),
     before: rule.windowBefore ?? DEFAULT_BEFORE,
     after: rule.windowAfter ?? DEFAULT_AFTER,
+    digitBefore: rule.windowBefore ?? DEFAULT_DIGIT_BEFORE,
+    digitAfter: rule.windowAfter ?? DEFAULT_DIGIT_AFTER,
   };
 }
 

@@ -11,8 +11,14 @@
 
 /** A keyword automaton built once per rule set. */
 export interface KeywordAutomaton {
-  /** Flattened transition table: `delta[state * 128 + char]`. */
+  /** Flattened transition table: `delta[(state << shift) | symbol]`. */
   readonly delta: Int32Array;
+  /** Bits per symbol in `delta`'s row index. */
+  readonly shift: number;
+  /** Symbol for each UTF-16 unit: letters fold to lowercase, unused characters to 0. */
+  readonly symbols: Uint8Array;
+  /** 1 where a keyword ends in that state. */
+  readonly accepting: Uint8Array;
   /** For each state, the keyword ids that end there (including via failure links). */
   readonly outputs: readonly (readonly number[])[];
   /** Keyword lengths by id. */
@@ -42,6 +48,10 @@ const ALPHABET = 128;
 /**
  * Build the automaton for a list of lowercase ASCII keywords.
  *
+ * Only characters that occur in some keyword get a symbol of their own, which keeps each
+ * state's row small enough to stay in cache; every other character is symbol 0 and sends
+ * the automaton back towards the root.
+ *
  * @param keywords Keyword strings; their index is their id.
  * @returns The automaton.
  * @throws {TypeError} When a keyword is empty, not lowercase, or not ASCII.
@@ -56,19 +66,32 @@ const ALPHABET = 128;
  * ```
  */
 export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutomaton {
-  const goto: Int32Array[] = [new Int32Array(ALPHABET).fill(-1)];
-  const out: number[][] = [[]];
-  keywords.forEach((kw, id) => {
+  const symbols = new Uint8Array(65536);
+  let alphabet = 1;
+  for (const kw of keywords) {
     // deno-lint-ignore no-control-regex -- keywords must be printable-range ASCII
     if (kw.length === 0 || kw !== kw.toLowerCase() || /[^\x01-\x7f]/.test(kw)) {
       throw new TypeError(`Cannot use keyword "${kw}": keywords must be non-empty lowercase ASCII`);
     }
-    let s = 0;
     for (let i = 0; i < kw.length; i++) {
       const c = kw.charCodeAt(i);
+      if (symbols[c] === 0) {
+        symbols[c] = alphabet++;
+        if (c >= 97 && c <= 122) symbols[c - 32] = symbols[c];
+      }
+    }
+  }
+  const shift = Math.max(1, Math.ceil(Math.log2(alphabet)));
+  const width = 1 << shift;
+  const goto: Int32Array[] = [new Int32Array(width).fill(-1)];
+  const out: number[][] = [[]];
+  keywords.forEach((kw, id) => {
+    let s = 0;
+    for (let i = 0; i < kw.length; i++) {
+      const c = symbols[kw.charCodeAt(i)];
       if (goto[s][c] === -1) {
         goto[s][c] = goto.length;
-        goto.push(new Int32Array(ALPHABET).fill(-1));
+        goto.push(new Int32Array(width).fill(-1));
         out.push([]);
       }
       s = goto[s][c];
@@ -76,12 +99,12 @@ export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutom
     out[s].push(id);
   });
   const states = goto.length;
-  const delta = new Int32Array(states * ALPHABET);
+  const delta = new Int32Array(states * width);
   const fail = new Int32Array(states);
   const queue: number[] = [];
-  for (let c = 0; c < ALPHABET; c++) {
+  for (let c = 0; c < width; c++) {
     const t = goto[0][c];
-    if (t === -1) delta[c] = 0;
+    if (t <= 0) delta[c] = 0;
     else {
       delta[c] = t;
       fail[t] = 0;
@@ -91,29 +114,20 @@ export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutom
   for (let qi = 0; qi < queue.length; qi++) {
     const s = queue[qi];
     out[s] = [...out[s], ...out[fail[s]]];
-    for (let c = 0; c < ALPHABET; c++) {
+    for (let c = 0; c < width; c++) {
       const t = goto[s][c];
-      if (t === -1) delta[s * ALPHABET + c] = delta[fail[s] * ALPHABET + c];
+      if (t === -1) delta[(s << shift) | c] = delta[(fail[s] << shift) | c];
       else {
-        fail[t] = delta[fail[s] * ALPHABET + c];
-        delta[s * ALPHABET + c] = t;
+        fail[t] = delta[(fail[s] << shift) | c];
+        delta[(s << shift) | c] = t;
         queue.push(t);
       }
     }
   }
-  return { delta, outputs: out, lengths: keywords.map((k) => k.length) };
+  const accepting = new Uint8Array(states);
+  for (let s = 0; s < states; s++) accepting[s] = out[s].length > 0 ? 1 : 0;
+  return { delta, shift, symbols, accepting, outputs: out, lengths: keywords.map((k) => k.length) };
 }
-
-// Character classes for digit clustering.
-const DIGIT = 1;
-const LETTER = 2;
-const SEPARATOR = 3;
-const OTHER = 0;
-const CLASS = new Uint8Array(65536);
-for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
-for (let c = 65; c <= 90; c++) CLASS[c] = LETTER;
-for (let c = 97; c <= 122; c++) CLASS[c] = LETTER;
-for (const ch of " \t-./()+:") CLASS[ch.charCodeAt(0)] = SEPARATOR;
 
 /** More separators than this in a row end a digit cluster. */
 const MAX_SEPARATOR_RUN = 3;
@@ -121,7 +135,9 @@ const MAX_SEPARATOR_RUN = 3;
 const MAX_TOKEN_LENGTH = 40;
 
 /**
- * Scan `text` once, reporting keyword hits and digit clusters to `sink`.
+ * Find every trigger in `text`: keyword hits (one automaton step per character) and digit
+ * clusters (located with a native digit search, then walked in JS, so prose with few
+ * digits costs almost nothing here).
  *
  * A digit cluster is a run of alphanumeric tokens that each hold a digit, joined by at most
  * three separator characters (space, tab, `-./()+:`). A token longer than 40 characters
@@ -129,7 +145,7 @@ const MAX_TOKEN_LENGTH = 40;
  *
  * @param text Folded text.
  * @param ac Keyword automaton.
- * @param sink Receives triggers in order of their end offset.
+ * @param sink Receives keyword hits in order, then clusters in order.
  *
  * @example
  * ```ts
@@ -143,61 +159,69 @@ const MAX_TOKEN_LENGTH = 40;
  * ```
  */
 export function findTriggers(text: string, ac: KeywordAutomaton, sink: TriggerSink): void {
-  const { delta, outputs, lengths } = ac;
+  const { delta, shift, symbols, accepting, outputs, lengths } = ac;
   const n = text.length;
   let state = 0;
-  let tokenStart = -1;
-  let tokenDigits = 0;
-  let clusterStart = -1;
-  let clusterEnd = -1;
-  let clusterDigits = 0;
-  let separators = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 0;
-    const cls = i < n ? CLASS[c] : OTHER;
-    if (i < n) {
-      const folded = c >= 65 && c <= 90 ? c + 32 : c < ALPHABET ? c : 0;
-      state = delta[state * ALPHABET + folded];
+  for (let i = 0; i < n; i++) {
+    state = delta[(state << shift) | symbols[text.charCodeAt(i)]];
+    if (accepting[state] !== 0) {
       const hits = outputs[state];
-      if (hits.length !== 0) {
-        for (let h = 0; h < hits.length; h++) {
-          const id = hits[h];
-          sink.keyword(id, i + 1 - lengths[id], i + 1);
-        }
+      for (let h = 0; h < hits.length; h++) {
+        const id = hits[h];
+        sink.keyword(id, i + 1 - lengths[id], i + 1);
       }
-    }
-    if (cls === DIGIT || cls === LETTER) {
-      if (tokenStart < 0) {
-        tokenStart = i;
-        tokenDigits = 0;
-      }
-      if (cls === DIGIT) tokenDigits++;
-      continue;
-    }
-    if (tokenStart >= 0) {
-      const tooLong = i - tokenStart > MAX_TOKEN_LENGTH;
-      if (tokenDigits > 0 && !tooLong) {
-        if (clusterDigits > 0 && separators <= MAX_SEPARATOR_RUN) {
-          clusterEnd = i;
-          clusterDigits += tokenDigits;
-        } else {
-          if (clusterDigits > 0) sink.cluster(clusterStart, clusterEnd, clusterDigits);
-          clusterStart = tokenStart;
-          clusterEnd = i;
-          clusterDigits = tokenDigits;
-        }
-      } else if (clusterDigits > 0) {
-        sink.cluster(clusterStart, clusterEnd, clusterDigits);
-        clusterDigits = 0;
-      }
-      tokenStart = -1;
-      separators = 0;
-    }
-    if (cls === SEPARATOR) {
-      separators++;
-    } else if (clusterDigits > 0) {
-      sink.cluster(clusterStart, clusterEnd, clusterDigits);
-      clusterDigits = 0;
     }
   }
+  const digit = /[0-9]/g;
+  for (let m = digit.exec(text); m !== null; m = digit.exec(text)) {
+    digit.lastIndex = clusterAt(text, m.index, sink);
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isSeparator(c: number): boolean {
+  // space, tab, - . / ( ) + :
+  return c === 32 || c === 9 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41 ||
+    c === 43 || c === 58;
+}
+
+/** Report the cluster holding the digit at `at`; returns where the digit search resumes. */
+function clusterAt(text: string, at: number, sink: TriggerSink): number {
+  const n = text.length;
+  let i = at;
+  const floor = at - MAX_TOKEN_LENGTH;
+  while (i > 0 && i > floor && isAlnum(text.charCodeAt(i - 1))) i--;
+  if (i > 0 && isAlnum(text.charCodeAt(i - 1))) {
+    // The token reaches back further than any value can: skip the rest of it.
+    while (i < n && isAlnum(text.charCodeAt(i))) i++;
+    return i;
+  }
+  let start = -1;
+  let end = -1;
+  let digits = 0;
+  while (i < n) {
+    const tokenStart = i;
+    let tokenDigits = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (isDigit(c)) tokenDigits++;
+      else if (!isAlnum(c)) break;
+    }
+    if (tokenDigits === 0 || i - tokenStart > MAX_TOKEN_LENGTH) break;
+    if (start < 0) start = tokenStart;
+    end = i;
+    digits += tokenDigits;
+    const gap = i;
+    while (i < n && i - gap <= MAX_SEPARATOR_RUN && isSeparator(text.charCodeAt(i))) i++;
+    if (i === gap || i - gap > MAX_SEPARATOR_RUN || i >= n || !isAlnum(text.charCodeAt(i))) break;
+  }
+  if (digits > 0) sink.cluster(start, end, digits);
+  return Math.max(i, at + 1);
 }

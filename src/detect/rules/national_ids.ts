@@ -57,17 +57,19 @@ function standalone(value: string, flags = ""): RegExp {
 /**
  * A value standing on its own with one of `keywords` at most {@linkcode GAP_BEFORE}
  * non-digits before it or {@linkcode GAP_AFTER} after it. Both are lookarounds, so the
- * match (and the redaction span) is the value alone. Sources must not hold capture
- * groups; every quantifier is bounded, so the cost per position is constant.
+ * match (and the redaction span) is the value alone. The keyword checks come after the
+ * value (the lookbehind reaches back over it), so they run only where a value matched
+ * rather than at every position of the window. Sources must not hold capture groups;
+ * every quantifier is bounded, so the cost per position is constant.
  */
 function nearKeyword(value: string, keywords: readonly string[]): RegExp {
   const kw = `(?:${keywords.join("|")})`;
   if (new RegExp(`${kw}|${value}|`).exec("")!.length !== 1) {
     throw new TypeError("Cannot build keyword pattern: sources must not capture");
   }
-  const before = `(?<=${kw}[^0-9]{0,${GAP_BEFORE}})`;
-  const after = `(?=(?:${value})${END}[^0-9]{0,${GAP_AFTER}}${kw})`;
-  return new RegExp(`${START}(?:${before}|${after})(?:${value})${END}`, "i");
+  const before = `(?<=${kw}[^0-9]{0,${GAP_BEFORE}}(?:${value}))`;
+  const after = `(?=[^0-9]{0,${GAP_AFTER}}${kw})`;
+  return new RegExp(`${START}(?:${value})${END}(?:${before}|${after})`, "i");
 }
 
 const SSN_WORDS = [

@@ -16,11 +16,12 @@ const { alnum, base64, hex } = ALPHABETS;
 
 const PASSWORD = "Zq8vL2pXr7Tk";
 // A name inside a URL's userinfo (`https://x-access-token:<value>@host`) belongs to the
-// url-password row, which stops at the `@`; the lookbehind keeps these rows out of it. The
-// leading lookahead limits the lookbehind to positions where a name can start.
-const KEY_NAMES = String.raw`(?=[apst])(?<!\/\/[^\s\/?#@&"']{0,64})` +
-  String
-    .raw`(?:passw(?:or)?d|pwd|secret(?:[_-]?(?:access[_-]?)?key)?|api[_-]?key|token|private[_-]?key)`;
+// url-password row, which stops at the `@`; the lookbehind keeps these rows out of it. It
+// sits after the name (and so reaches back over it, 64 + 20 characters) so that it runs
+// only where a name matched, not at every position of the window.
+const KEY_NAMES = String
+  .raw`(?:passw(?:or)?d|pwd|secret(?:[_-]?(?:access[_-]?)?key)?|api[_-]?key|token|private[_-]?key)` +
+  String.raw`(?<!\/\/[^\s\/?#@&"']{0,84})`;
 const ASSIGN = String.raw`(?:=>|:=|={1,2}|:)`;
 const NAME_KEYWORDS = [
   "passw",

@@ -193,7 +193,11 @@ export const MESSAGING_RULES: readonly Rule[] = [
     category: "secret",
     description: "Twilio API key SID (upper-case SK followed by 32 lower-case hex digits)",
     pattern: /(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])/,
+    // "sk" is common in prose ("ask", "task"); the value starts at the keyword, so a
+    // narrow window keeps those hits cheap.
     trigger: { keywords: ["sk"] },
+    windowBefore: 0,
+    windowAfter: 40,
     // 32 random hex digits hold letters and digits; a run of one kind is filler.
     validate: (v) => /[a-f]/.test(v) && /[0-9]/.test(v),
     minEntropy: 3,
