@@ -18,6 +18,11 @@ export interface OpenTokenVaultOptions {
   readonly now?: () => number;
   /** Nonces reserved per ledger write (tests use small blocks). */
   readonly nonceBlockSize?: number;
+  /**
+   * New tokens between opportunistic purges of expired ones; 0 turns them off, including
+   * the sweep on open (`haechi token-purge --expired` does, to report what it removed).
+   */
+  readonly purgeEvery?: number;
 }
 
 /**
@@ -64,6 +69,7 @@ export async function openTokenVault(
       ttlSeconds: config.tokenVault.ttlSeconds,
       ttlByType: config.tokenVault.ttlByType,
       now: options.now,
+      purgeEvery: options.purgeEvery,
     });
   } catch (e) {
     store.close();

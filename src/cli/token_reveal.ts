@@ -1,0 +1,110 @@
+/**
+ * `haechi token-reveal`: print the value behind a token, when the reveal policy allows.
+ *
+ * @module
+ */
+import { HaechiError, toHaechiError } from "../errors.ts";
+import { loadKeyFile } from "../vault/keyfile.ts";
+import { openTokenVault } from "../vault/open.ts";
+import { parseToken } from "../vault/token.ts";
+import type { CliIO, Command } from "./command.ts";
+import { loadConfigFor, parseFlags } from "./_shared.ts";
+import { openAuditSink } from "./_audit.ts";
+import { EXIT } from "./exit_codes.ts";
+
+const HELP = `Usage: haechi token-reveal <TOKEN> [--scope SCOPE] [--config PATH] [--json]
+
+Print the original value behind a token such as [TOKEN:email:abcdefghij234567abcd].
+Only when tokenVault.revealPolicy is "allow" (the default is "deny"). Every attempt,
+allowed or not, is written to the audit log, which records the token and its type but
+never the value. Quote the token: brackets are special to most shells.
+
+Arguments:
+  TOKEN            The token to reveal.
+
+Options:
+  --scope SCOPE    Refuse unless the token was issued to SCOPE.
+  --config PATH    Config file (default: haechi.config.json when present).
+  --json           Print {"token","type","scope","value","createdAt","expiresAt"}.
+  -h, --help       Show this help.
+
+Exit status: 0 revealed, 1 unknown, expired or invalid token, 2 usage, 3 denied by policy.
+`;
+
+/** The `token-reveal` command. */
+export const tokenRevealCommand: Command = {
+  name: "token-reveal",
+  summary: "Print the value behind a token (policy-gated, audited)",
+  help: HELP,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseFlags(args, {
+      scope: { type: "string" },
+      config: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    }, true);
+    if (values.help) {
+      await io.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1) {
+      throw new HaechiError("usage.invalid", "token-reveal takes exactly one token");
+    }
+    const token = positionals[0].trim();
+    const parsed = parseToken(token);
+    if (parsed === null) {
+      throw new HaechiError(
+        "token.invalid",
+        "Not a token; expected [TOKEN:<type>:<20 characters a-z, 2-7>]",
+      );
+    }
+    const config = await loadConfigFor(values.config, io);
+    const material = await loadKeyFile(config.keys.path);
+    const audit = await openAuditSink(config, material.hmacKey, "cli.token-reveal");
+    const correlationId = crypto.randomUUID();
+    const details = { token, type: parsed.type };
+    try {
+      if (config.tokenVault.revealPolicy !== "allow") {
+        await audit.record({ kind: "token.reveal", correlationId, outcome: "denied", details });
+        throw new HaechiError(
+          "token.reveal_denied",
+          'Revealing tokens is disabled: tokenVault.revealPolicy is "deny"; ' +
+            'set it to "allow" to permit it',
+        );
+      }
+      const vault = await openTokenVault(config, { material });
+      try {
+        const r = await vault.reveal(token, { scope: values.scope });
+        await audit.record({ kind: "token.reveal", correlationId, outcome: "revealed", details });
+        if (values.json) {
+          await io.stdout.write(
+            JSON.stringify({
+              token,
+              type: r.type,
+              scope: r.scope,
+              value: r.value,
+              createdAt: new Date(r.createdAt).toISOString(),
+              expiresAt: r.expiresAt === null ? null : new Date(r.expiresAt).toISOString(),
+            }) + "\n",
+          );
+        } else {
+          await io.stdout.write(r.value + "\n");
+        }
+        return EXIT.ok;
+      } catch (e) {
+        const err = toHaechiError(e);
+        await audit.record({
+          kind: "token.reveal",
+          correlationId,
+          outcome: "error",
+          details: { ...details, errorCode: err.code },
+        });
+        throw err;
+      } finally {
+        await vault.close();
+      }
+    } finally {
+      await audit.close();
+    }
+  },
+};
