@@ -6,6 +6,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
+import { createHmacSha256 } from "../crypto/hmac_sha256.ts";
 import type { ReversibleActions, ReversibleContext } from "../protect/reversible.ts";
 
 /** The in-memory vault. */
@@ -35,28 +36,15 @@ const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
  * if (v.restore(t, "mallory") !== t) throw new Error("other scope must not restore");
  * ```
  */
-export async function createMemoryVault(hmacKey: Uint8Array): Promise<MemoryVault> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    hmacKey as BufferSource,
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
+export function createMemoryVault(hmacKey: Uint8Array): Promise<MemoryVault> {
+  const mac = createHmacSha256(hmacKey);
   const byToken = new Map<string, { value: string; scope: string }>();
-  const encoder = new TextEncoder();
-  return {
-    async tokenize(value: string, ctx: ReversibleContext): Promise<string> {
-      const mac = new Uint8Array(
-        await crypto.subtle.sign(
-          "HMAC",
-          key,
-          encoder.encode(`${ctx.scope}\0${ctx.type}\0${value}`),
-        ),
-      );
-      const token = `[TOKEN:${ctx.type}:${base32(mac).slice(0, 20)}]`;
+  const vault: MemoryVault = {
+    tokenize(value: string, ctx: ReversibleContext): Promise<string> {
+      const id = base32(mac(`${ctx.scope}\0${ctx.type}\0${value}`)).slice(0, 20);
+      const token = `[TOKEN:${ctx.type}:${id}]`;
       byToken.set(token, { value, scope: ctx.scope });
-      return token;
+      return Promise.resolve(token);
     },
     encrypt(_value: string, ctx: ReversibleContext): Promise<string> {
       return Promise.reject(
@@ -77,6 +65,7 @@ export async function createMemoryVault(hmacKey: Uint8Array): Promise<MemoryVaul
       return byToken.size;
     },
   };
+  return Promise.resolve(vault);
 }
 
 function base32(bytes: Uint8Array): string {

@@ -1,0 +1,48 @@
+import { createHmacSha256, sha256 } from "../../src/crypto/hmac_sha256.ts";
+import { assertEquals } from "../assert.ts";
+
+async function webHmac(key: Uint8Array, msg: Uint8Array): Promise<Uint8Array> {
+  const k = await crypto.subtle.importKey(
+    "raw",
+    key as BufferSource,
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    [
+      "sign",
+    ],
+  );
+  return new Uint8Array(await crypto.subtle.sign("HMAC", k, msg as BufferSource));
+}
+
+Deno.test("SHA-256 matches WebCrypto for every length across block boundaries", async () => {
+  for (let len = 0; len <= 300; len++) {
+    const data = crypto.getRandomValues(new Uint8Array(len));
+    const expected = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+    assertEquals(sha256(data), expected, `length ${len}`);
+  }
+});
+
+Deno.test("HMAC-SHA-256 matches WebCrypto for short, block-sized and long keys and messages", async () => {
+  for (const keyLen of [1, 16, 32, 63, 64, 65, 200]) {
+    const key = crypto.getRandomValues(new Uint8Array(keyLen));
+    const mac = createHmacSha256(key);
+    for (const msgLen of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000]) {
+      const msg = crypto.getRandomValues(new Uint8Array(msgLen));
+      assertEquals(mac(msg), await webHmac(key, msg), `key ${keyLen} msg ${msgLen}`);
+    }
+  }
+});
+
+Deno.test("RFC 4231 test case 2 gives the published MAC", () => {
+  const mac = createHmacSha256(new TextEncoder().encode("Jefe"));
+  const hex = [...mac("what do ya want for nothing?")].map((b) => b.toString(16).padStart(2, "0"))
+    .join("");
+  assertEquals(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+});
+
+Deno.test("one HMAC function can be reused without state leaking between messages", () => {
+  const mac = createHmacSha256(new Uint8Array(32).fill(9));
+  const a = mac("first");
+  mac("x".repeat(500));
+  assertEquals(mac("first"), a);
+});
