@@ -18,6 +18,7 @@ export { openTokenVault, type OpenTokenVaultOptions } from "./open.ts";
 export {
   checkScope,
   createTokenVault,
+  DEFAULT_HIT_CACHE_SIZE,
   DEFAULT_PURGE_EVERY,
   type RestoreCounts,
   type RestoreResult,

@@ -102,7 +102,15 @@ export interface TokenVaultOptions {
   readonly now?: () => number;
   /** Purge a batch of expired tokens after this many new tokens (0: never). */
   readonly purgeEvery?: number;
+  /**
+   * Deterministic values remembered in memory (never on disk) so repeats skip the HMAC;
+   * 0 turns the cache off. Default {@linkcode DEFAULT_HIT_CACHE_SIZE}.
+   */
+  readonly hitCacheSize?: number;
 }
+
+/** Deterministic (scope, type, value) entries kept in the in-memory hit cache. */
+export const DEFAULT_HIT_CACHE_SIZE = 10_000;
 
 /** New tokens between opportunistic purges. */
 export const DEFAULT_PURGE_EVERY = 1000;
@@ -145,6 +153,8 @@ class Vault implements TokenVault {
   #now: () => number;
   #purgeEvery: number;
   #sincePurge = 0;
+  #hits = new Map<string, string>();
+  #hitCacheSize: number;
 
   constructor(o: TokenVaultOptions) {
     this.keys = o.keys;
@@ -154,43 +164,96 @@ class Vault implements TokenVault {
     this.#ttlByType = o.ttlByType ?? {};
     this.#now = o.now ?? Date.now;
     this.#purgeEvery = o.purgeEvery ?? DEFAULT_PURGE_EVERY;
+    this.#hitCacheSize = o.hitCacheSize ?? DEFAULT_HIT_CACHE_SIZE;
   }
 
   async tokenize(value: string, ctx: ReversibleContext): Promise<string> {
     checkContext(ctx);
     const { type, scope } = ctx;
-    const fingerprint = this.#deterministic.has(type)
-      ? await this.#fingerprint(scope, type, value)
-      : null;
-    if (fingerprint !== null) {
-      const found = await this.#liveByFingerprint(fingerprint);
-      if (found !== undefined) return formatToken(found.type, found.id);
+    if (!this.#deterministic.has(type)) {
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const id = randomTokenId();
+        const sealed = await this.#seal(value, recordAad(id, type, scope));
+        if (await this.#insert(id, type, scope, null, sealed)) return formatToken(type, id);
+      }
+      throw new HaechiError("internal", "Could not store a new token");
     }
+    const cacheKey = `${scope.length}:${scope}${type.length}:${type}${value}`;
+    const cached = await this.#fromHitCache(cacheKey, type, scope);
+    if (cached !== undefined) return cached;
     for (let attempt = 0; attempt < 4; attempt++) {
       const id = randomTokenId();
-      const now = this.#now();
-      const ttl = this.#ttlByType[type] ?? this.#ttl;
-      const sealed = await this.#seal(value, recordAad(id, type, scope));
-      const record: VaultRecord = {
-        id,
-        type,
-        scope,
-        createdAt: now,
-        expiresAt: ttl === 0 ? null : now + ttl * 1000,
-        fingerprint,
-        ...sealed,
-      };
-      if (await this.#store.insert(record)) {
-        await this.#afterInsert();
-        return formatToken(type, id);
+      // A cache miss is usually a new value, so the HMAC and the encryption run side by
+      // side: each WebCrypto call costs a thread hop, and waiting for one before starting
+      // the other doubles the latency. When the value turns out to be stored already (by
+      // another process, or before this one started), the sealed copy is discarded and
+      // one nonce is spent for nothing; the budget counts it, so this stays safe.
+      const [fingerprint, sealed] = await Promise.all([
+        this.#fingerprint(scope, type, value),
+        this.#seal(value, recordAad(id, type, scope)),
+      ]);
+      const found = await this.#liveByFingerprint(fingerprint);
+      if (found !== undefined) return this.#remember(cacheKey, found.id, type);
+      if (await this.#insert(id, type, scope, fingerprint, sealed)) {
+        return this.#remember(cacheKey, id, type);
       }
-      // Taken: either a concurrent call stored this value first, or (2^-100) the id.
-      if (fingerprint !== null) {
-        const found = await this.#liveByFingerprint(fingerprint);
-        if (found !== undefined) return formatToken(found.type, found.id);
-      }
+      // Taken: a concurrent call stored this value first, or (2^-100) the id collided.
+      const raced = await this.#liveByFingerprint(fingerprint);
+      if (raced !== undefined) return this.#remember(cacheKey, raced.id, type);
     }
     throw new HaechiError("internal", "Could not store a new token");
+  }
+
+  async #insert(
+    id: string,
+    type: string,
+    scope: string,
+    fingerprint: Uint8Array | null,
+    sealed: { keyId: number; nonce: Uint8Array; ciphertext: Uint8Array },
+  ): Promise<boolean> {
+    const now = this.#now();
+    const ttl = this.#ttlByType[type] ?? this.#ttl;
+    const record: VaultRecord = {
+      id,
+      type,
+      scope,
+      createdAt: now,
+      expiresAt: ttl === 0 ? null : now + ttl * 1000,
+      fingerprint,
+      ...sealed,
+    };
+    if (!(await this.#store.insert(record))) return false;
+    await this.#afterInsert();
+    return true;
+  }
+
+  // The hit cache maps (scope, type, value) to a token id so a repeated value skips the
+  // HMAC. Every hit is checked against the store (one primary-key read), so a token
+  // purged or expired meanwhile, even by another process, is never handed out.
+  async #fromHitCache(key: string, type: string, scope: string): Promise<string | undefined> {
+    const id = this.#hits.get(key);
+    if (id === undefined) return undefined;
+    this.#hits.delete(key);
+    const record = await this.#store.findById(id);
+    if (
+      record === undefined || record.type !== type || record.scope !== scope ||
+      isExpired(record, this.#now())
+    ) {
+      return undefined;
+    }
+    this.#hits.set(key, id);
+    return formatToken(type, id);
+  }
+
+  #remember(key: string, id: string, type: string): string {
+    if (this.#hitCacheSize > 0) {
+      this.#hits.delete(key);
+      this.#hits.set(key, id);
+      if (this.#hits.size > this.#hitCacheSize) {
+        this.#hits.delete(this.#hits.keys().next().value as string);
+      }
+    }
+    return formatToken(type, id);
   }
 
   async encrypt(value: string, ctx: ReversibleContext): Promise<string> {

@@ -331,3 +331,21 @@ Deno.test("a corrupt vault database fails closed with vault.corrupt", async () =
     await env.cleanup();
   }
 });
+
+Deno.test("the hit cache never hands out a token purged by another process", async () => {
+  const env = await vaultEnv();
+  const a = await env.open();
+  const b = await env.open();
+  try {
+    const first = await a.tokenize("bob@corp.example", EMAIL);
+    assertEquals(await a.tokenize("bob@corp.example", EMAIL), first, "served from the cache");
+    assertEquals(await b.purge(first), true);
+    const second = await a.tokenize("bob@corp.example", EMAIL);
+    assertNotEquals(second, first);
+    assertEquals((await b.restoreTokens(second, "alice")).text, "bob@corp.example");
+  } finally {
+    await a.close();
+    await b.close();
+    await env.cleanup();
+  }
+});
