@@ -48,7 +48,11 @@ export function assertNotMatch(actual: string, expected: RegExp, msg?: string): 
 }
 
 /** Assert `fn` throws, optionally an instance of `errorClass` whose message includes `msgIncludes`. */
-export function assertThrows(fn: () => unknown, errorClass?: ErrorClass, msgIncludes?: string): Error {
+export function assertThrows(
+  fn: () => unknown,
+  errorClass?: ErrorClass,
+  msgIncludes?: string,
+): Error {
   try {
     fn();
   } catch (e) {

@@ -1,13 +1,18 @@
 /**
- * What a protecting command sets up once: config, keys, protector, token store and audit
+ * What a protecting command sets up once: config, keys, protector, token vault and audit
  * sink. Commands get one {@linkcode Session} and close it when done.
  *
  * @module
  */
 import type { HaechiConfig } from "../config/mod.ts";
 import { loadKeyFile } from "../vault/keyfile.ts";
-import { createMemoryVault, type MemoryVault } from "../vault/memory.ts";
-import { type AppliedFinding, createProtector, type Protector } from "../protect/mod.ts";
+import { openTokenVault, type TokenVault } from "../vault/mod.ts";
+import {
+  type AppliedFinding,
+  createProtector,
+  type Protector,
+  type ReversibleActions,
+} from "../protect/mod.ts";
 import { type AuditSink, openAuditSink } from "./_audit.ts";
 
 /** Everything a protecting command needs. */
@@ -16,10 +21,12 @@ export interface Session {
   readonly config: HaechiConfig;
   /** The protector. */
   readonly protector: Protector;
-  /** Token store for this process. */
-  readonly vault: MemoryVault;
+  /** The token vault (tokenize, encrypt, restore). */
+  readonly vault: TokenVault;
   /** Audit events go here. */
   readonly audit: AuditSink;
+  /** Tokens and envelopes issued by this session with their values, when recording was asked for. */
+  readonly issued: ReadonlyMap<string, string>;
   /** Flush and close. */
   close(): Promise<void>;
 }
@@ -33,17 +40,50 @@ export interface Session {
  * await s.close();
  * ```
  */
-export async function openSession(config: HaechiConfig, source: string): Promise<Session> {
-  const keys = await loadKeyFile(config.keys.path, { createIfMissing: true });
-  const vault = await createMemoryVault(keys.hmacKey);
-  const protector = createProtector(config, { reversible: vault });
-  const audit = await openAuditSink(config, keys.hmacKey, source);
+export async function openSession(
+  config: HaechiConfig,
+  source: string,
+  options: { recordIssued?: boolean } = {},
+): Promise<Session> {
+  const material = await loadKeyFile(config.keys.path, { createIfMissing: true });
+  const vault = await openTokenVault(config, { material });
+  let audit: AuditSink;
+  try {
+    audit = await openAuditSink(config, material.hmacKey, source);
+  } catch (e) {
+    await vault.close();
+    throw e;
+  }
+  const issued = new Map<string, string>();
+  // Recording keeps values only in this process, for a caller that asked to see them.
+  const reversible: ReversibleActions = options.recordIssued
+    ? {
+      async tokenize(value, ctx) {
+        const token = await vault.tokenize(value, ctx);
+        issued.set(token, value);
+        return token;
+      },
+      async encrypt(value, ctx) {
+        const envelope = await vault.encrypt(value, ctx);
+        issued.set(envelope, value);
+        return envelope;
+      },
+    }
+    : vault;
+  const protector = createProtector(config, { reversible });
   return {
     config,
     protector,
     vault,
     audit,
-    close: () => audit.close(),
+    issued,
+    async close() {
+      try {
+        await audit.close();
+      } finally {
+        await vault.close();
+      }
+    },
   };
 }
 

@@ -15,6 +15,12 @@ import { statusCommand } from "./status.ts";
 import { configCommand } from "./config.ts";
 import { auditVerifyCommand } from "./audit_verify.ts";
 import { reportCommand } from "./report.ts";
+import { keysCommand } from "./keys.ts";
+import { tokenRevealCommand } from "./token_reveal.ts";
+import { tokenPurgeCommand } from "./token_purge.ts";
+import { tokenExportCommand } from "./token_export.ts";
+import { decryptCommand } from "./decrypt.ts";
+import { restoreCommand } from "./restore.ts";
 
 export type { CliIO, Command } from "./command.ts";
 
@@ -27,6 +33,12 @@ export const COMMANDS: readonly Command[] = [
   configCommand,
   auditVerifyCommand,
   reportCommand,
+  restoreCommand,
+  keysCommand,
+  tokenRevealCommand,
+  tokenPurgeCommand,
+  tokenExportCommand,
+  decryptCommand,
 ];
 
 function usage(): string {

@@ -35,6 +35,10 @@ Options:
                        {"haechi":{"blocked":true,"types":[...]}}; a malformed line becomes
                        {"haechi":{"error":"..."}}.
   --scope SCOPE        Token scope (tenant, caller or session); default "default".
+                       "haechi restore --scope SCOPE" puts the values back later.
+  --show-tokens        Also print the tokens and envelopes issued by this run, with
+                       their values, as one JSON object on stderr (for the caller only;
+                       never written to the audit log).
   --config PATH        Config file (default: haechi.config.json when present).
   --json               Print the summary on stderr as JSON.
   -h, --help           Show this help.
@@ -51,6 +55,7 @@ export const protectCommand: Command = {
     const { values, positionals } = parseFlags(args, {
       format: { type: "string" },
       scope: { type: "string" },
+      "show-tokens": { type: "boolean" },
       config: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -65,16 +70,20 @@ export const protectCommand: Command = {
     const source = positionals[0];
     const format = resolveFormat(values.format, source);
     const config = await loadConfigFor(values.config, io);
-    const session = await openSession(config, "cli.protect");
+    const showTokens = values["show-tokens"] === true;
+    const session = await openSession(config, "cli.protect", { recordIssued: showTokens });
     const scope = values.scope ?? "default";
+    const json = values.json === true;
     try {
-      if (format === "jsonl") {
-        return await protectJsonl(session, source, io, { scope, json: values.json === true });
+      const code = format === "jsonl"
+        ? await protectJsonl(session, source, io, { scope, json })
+        : await protectWhole(session, source, format, io, { scope, json });
+      if (showTokens) {
+        await io.stderr.write(
+          `haechi: tokens ${JSON.stringify(Object.fromEntries(session.issued))}\n`,
+        );
       }
-      return await protectWhole(session, source, format, io, {
-        scope,
-        json: values.json === true,
-      });
+      return code;
     } finally {
       await session.close();
     }

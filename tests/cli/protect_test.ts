@@ -1,4 +1,4 @@
-import { runCli } from "../../src/cli/mod.ts";
+import { COMMANDS, runCli } from "../../src/cli/mod.ts";
 import { createTestIO } from "./_io.ts";
 import { tempEnv } from "./_env.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../assert.ts";
@@ -168,7 +168,7 @@ Deno.test("status reports the effective mode after environment overrides", async
 });
 
 Deno.test("every command answers --help with exit 0", async () => {
-  for (const name of ["init", "protect", "scan", "status", "config", "audit-verify", "report"]) {
+  for (const { name } of COMMANDS) {
     const r = await run([name, "--help"]);
     assertEquals(r.code, 0, name);
     assertStringIncludes(r.out, `haechi ${name}`);
@@ -176,4 +176,40 @@ Deno.test("every command answers --help with exit 0", async () => {
   assertEquals((await run(["help", "protect"])).code, 0);
   assertMatch((await run(["--version"])).out, /^haechi \d+\.\d+\.\d+\n$/);
   assertEquals((await run(["bogus"])).code, 2);
+});
+
+Deno.test("protect then restore round-trips a tokenized email for the same scope only", async () => {
+  const e = await tempEnv();
+  try {
+    const p = await run(
+      ["protect", "--format", "text", "--scope", "alice", "--show-tokens", "--config", e.config],
+      `write to ${EMAIL}\n`,
+    );
+    assertEquals(p.code, 0);
+    const token = /\[TOKEN:email:[a-z2-7]{20}\]/.exec(p.out)![0];
+    const shown = JSON.parse(p.err.split("haechi: tokens ")[1]);
+    assertEquals(shown[token], EMAIL);
+    const back = await run(["restore", "--scope", "alice", "--config", e.config], p.out);
+    assertEquals(back.out, `write to ${EMAIL}\n`);
+    const other = await run(["restore", "--scope", "mallory", "--config", e.config], p.out);
+    assertEquals(other.out, p.out);
+    assertStringIncludes(other.err, "1 other scope");
+    assert(!(await Deno.readTextFile(e.auditPath)).includes(EMAIL));
+  } finally {
+    await e.cleanup();
+  }
+});
+
+Deno.test("tokens are stable across runs for the same scope and differ across scopes", async () => {
+  const e = await tempEnv();
+  try {
+    const body = JSON.stringify({ q: EMAIL });
+    const a1 = await run(["protect", "--scope", "a", "--config", e.config], body);
+    const a2 = await run(["protect", "--scope", "a", "--config", e.config], body);
+    const b = await run(["protect", "--scope", "b", "--config", e.config], body);
+    assertEquals(a1.out, a2.out);
+    assert(a1.out !== b.out);
+  } finally {
+    await e.cleanup();
+  }
 });

@@ -1,0 +1,72 @@
+/**
+ * `haechi restore`: put the values back into text that came back from a model or tool,
+ * for the scope the tokens were issued to.
+ *
+ * @module
+ */
+import { HaechiError } from "../errors.ts";
+import type { CliIO, Command } from "./command.ts";
+import { loadConfigFor, parseFlags, readInputText } from "./_shared.ts";
+import { openSession } from "./_session.ts";
+import { EXIT } from "./exit_codes.ts";
+
+const HELP = `Usage: haechi restore [FILE|-] [--scope SCOPE] [--config PATH] [--json]
+
+Replace [TOKEN:type:id] tokens in the input with their values, but only tokens issued to
+SCOPE that have not expired. Tokens from another scope, unknown or forged tokens and
+expired ones stay as they are; every refusal is counted in the audit log.
+
+Options:
+  --scope SCOPE   Scope the tokens were issued to (default "default").
+  --config PATH   Config file (default: haechi.config.json when present).
+  --json          Print the counts on stderr as JSON.
+  -h, --help      Show this help.
+`;
+
+/** The `restore` command. */
+export const restoreCommand: Command = {
+  name: "restore",
+  summary: "Put values back in place of tokens issued to a scope",
+  help: HELP,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseFlags(args, {
+      scope: { type: "string" },
+      config: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    }, true);
+    if (values.help) {
+      await io.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    if (positionals.length > 1) {
+      throw new HaechiError("usage.invalid", "restore takes at most one input file");
+    }
+    const config = await loadConfigFor(values.config, io);
+    const scope = values.scope ?? "default";
+    const session = await openSession(config, "cli.restore");
+    try {
+      const text = await readInputText(positionals[0], io, config.limits.maxBytes);
+      const { text: restored, counts } = await session.vault.restoreTokens(text, scope);
+      const refused = counts.foreignScope + counts.unknown + counts.expired + counts.corrupt;
+      await session.audit.record({
+        kind: "token.restore",
+        correlationId: crypto.randomUUID(),
+        outcome: refused > 0 ? "partial" : "restored",
+        details: { ...counts },
+      });
+      await io.stdout.write(restored);
+      if (values.json) await io.stderr.write(JSON.stringify(counts) + "\n");
+      else {
+        await io.stderr.write(
+          `haechi: restored ${counts.restored} token(s); left ${refused} in place ` +
+            `(${counts.foreignScope} other scope, ${counts.unknown} unknown, ` +
+            `${counts.expired} expired, ${counts.corrupt} unreadable)\n`,
+        );
+      }
+      return EXIT.ok;
+    } finally {
+      await session.close();
+    }
+  },
+};
