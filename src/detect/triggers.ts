@@ -43,7 +43,6 @@ export interface TriggerSink {
   cluster(start: number, end: number, digits: number): void;
 }
 
-
 /**
  * Build the automaton for a list of lowercase ASCII keywords.
  *
