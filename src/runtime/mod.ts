@@ -309,3 +309,131 @@ export async function ensureFile(path: string, mode = 0o600): Promise<void> {
     if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
   }
 }
+
+/** How one standard stream of a child is connected. */
+export type ChildStdio = "piped" | "inherit" | "null";
+
+/** Options for {@linkcode spawnChild}. */
+export interface SpawnChildOptions {
+  /** Extra or replaced environment variables (the parent's environment is inherited). */
+  readonly env?: Record<string, string>;
+  /** Working folder. */
+  readonly cwd?: string;
+  /** Standard input (default `piped`). */
+  readonly stdin?: ChildStdio;
+  /** Standard output (default `piped`). */
+  readonly stdout?: ChildStdio;
+  /** Standard error (default `piped`). */
+  readonly stderr?: ChildStdio;
+}
+
+/** How a child ended: its exit code, or the signal that killed it. */
+export interface ChildStatus {
+  /** Exit code; 128 + signal number when a signal ended it (shell convention). */
+  readonly code: number;
+  /** Signal name such as `SIGTERM`, or null. */
+  readonly signal: string | null;
+}
+
+/** A running child process. Streams exist only for `piped` stdio. */
+export interface ChildProcess {
+  /** Process id. */
+  readonly pid: number;
+  /** The child's standard input. */
+  readonly stdin: WritableStream<Uint8Array> | null;
+  /** The child's standard output. */
+  readonly stdout: ReadableStream<Uint8Array> | null;
+  /** The child's standard error. */
+  readonly stderr: ReadableStream<Uint8Array> | null;
+  /** Resolves once the child has exited. */
+  readonly status: Promise<ChildStatus>;
+  /** Send a signal (default `SIGTERM`); a child that already exited is ignored. */
+  kill(signal?: string): void;
+}
+
+/**
+ * Start `command` with `args` as a child process, without a shell.
+ *
+ * @throws {Deno.errors.NotFound} when the command does not exist.
+ *
+ * @example
+ * ```ts ignore
+ * const child = spawnChild("node", ["server.js"]);
+ * const { code } = await child.status;
+ * ```
+ */
+export function spawnChild(
+  command: string,
+  args: readonly string[],
+  options: SpawnChildOptions = {},
+): ChildProcess {
+  const proc = new Deno.Command(command, {
+    args: [...args],
+    env: options.env,
+    cwd: options.cwd,
+    stdin: options.stdin ?? "piped",
+    stdout: options.stdout ?? "piped",
+    stderr: options.stderr ?? "piped",
+  }).spawn();
+  const piped = (s: ChildStdio | undefined) => (s ?? "piped") === "piped";
+  const status = proc.status.then((s) => ({
+    code: s.signal !== null ? 128 + (SIGNAL_NUMBERS[s.signal] ?? 0) : s.code,
+    signal: s.signal,
+  }));
+  return {
+    pid: proc.pid,
+    stdin: piped(options.stdin) ? proc.stdin : null,
+    stdout: piped(options.stdout) ? proc.stdout : null,
+    stderr: piped(options.stderr) ? proc.stderr : null,
+    status,
+    kill(signal = "SIGTERM") {
+      try {
+        proc.kill(signal as Deno.Signal);
+      } catch {
+        // Already exited: nothing to signal.
+      }
+    },
+  };
+}
+
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+};
+
+/**
+ * Call `handler` when this process receives one of `signals` (unsupported ones are
+ * skipped, e.g. on Windows). Returns a function that removes the listeners.
+ *
+ * @example
+ * ```ts ignore
+ * const off = onSignals(["SIGINT", "SIGTERM"], (s) => child.kill(s));
+ * off();
+ * ```
+ */
+export function onSignals(
+  signals: readonly string[],
+  handler: (signal: string) => void,
+): () => void {
+  const added: [Deno.Signal, () => void][] = [];
+  for (const s of signals) {
+    const listener = () => handler(s);
+    try {
+      Deno.addSignalListener(s as Deno.Signal, listener);
+      added.push([s as Deno.Signal, listener]);
+    } catch {
+      // Not supported on this platform.
+    }
+  }
+  return () => {
+    for (const [s, l] of added) Deno.removeSignalListener(s, l);
+  };
+}
