@@ -75,6 +75,12 @@ export interface Rule {
   readonly trigger: RuleTrigger;
   /** Nearby words required for the finding to count (ambiguous digit formats). */
   readonly context?: RuleContext;
+  /**
+   * Cheap prefilter for patterns that embed their own keyword checks: lowercase fragments of
+   * which at least one must occur in a window for the pattern to run there at all. A rule
+   * with {@linkcode Rule.context} gets this from its context words automatically.
+   */
+  readonly windowRequires?: readonly string[];
   /** Nearby words that veto a finding (e.g. "version" before a dotted quad). */
   readonly excludeContext?: RuleContext;
   /** Checksum or structure check on the captured value; false drops the match. */

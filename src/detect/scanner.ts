@@ -55,6 +55,10 @@ interface CompiledRule {
   readonly after: number;
   readonly digitBefore: number;
   readonly digitAfter: number;
+  /** Window prefilter: one of these must occur near the window, or the pattern is skipped. */
+  readonly requires: readonly string[] | null;
+  /** How far around the window the prefilter looks. */
+  readonly requiresReach: number;
 }
 
 interface RawFinding {
@@ -273,6 +277,10 @@ function scanWindows(c: CompiledRule, text: string, windows: number[], out: RawF
 
 function matchWindow(c: CompiledRule, text: string, s: number, e: number, out: RawFinding[]) {
   const { rule, re } = c;
+  if (c.requires !== null) {
+    const near = text.slice(Math.max(0, s - c.requiresReach), e + c.requiresReach).toLowerCase();
+    if (!c.requires.some((w) => near.includes(w))) return;
+  }
   const slice = text.slice(s, e);
   re.lastIndex = 0;
   for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
@@ -388,6 +396,10 @@ function compileRule(rule: Rule, index: number): CompiledRule {
     after: rule.windowAfter ?? DEFAULT_AFTER,
     digitBefore: rule.windowBefore ?? DEFAULT_DIGIT_BEFORE,
     digitAfter: rule.windowAfter ?? DEFAULT_DIGIT_AFTER,
+    requires: rule.windowRequires ?? rule.context?.words ?? null,
+    requiresReach: rule.windowRequires !== undefined || rule.context === undefined
+      ? 0
+      : Math.max(rule.context.before ?? 48, rule.context.after ?? 16),
   };
 }
 

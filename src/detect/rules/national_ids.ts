@@ -102,6 +102,31 @@ const CPF_WORDS = [word("cpf"), "cadastro de pessoas? f[ií]sicas?"];
 const SIN_WORDS = [word("sin"), "social insurance", "assurance sociale", word("nas")];
 
 /**
+ * Literal fragments of each keyword list, lowercase: a window holding none of them cannot
+ * satisfy the keyword lookarounds, so the scanner skips the pattern there.
+ */
+const SSN_CUES = ["ssn", "social security", "soc", "tin", "taxpayer", "seguro social"];
+const RRN_CUES = ["주민", "rrn", "resident registration"];
+const NIR_CUES = ["nir", "curit", "ro de s", "insee", "carte vitale"];
+const STEUER_CUES = ["steuer", "identifikationsnummer", "id", "tin", "tax"];
+const BSN_CUES = ["bsn", "burgerservicenummer", "sofi"];
+const AADHAAR_CUES = [
+  "adar",
+  "adaar",
+  "adhar",
+  "adhaar",
+  "aadar",
+  "aadaar",
+  "aadhar",
+  "aadhaar",
+  "uid",
+  "आधार",
+];
+const MY_NUMBER_CUES = ["マイナンバー", "個人番号", "my number", "mynumber"];
+const CPF_CUES = ["cpf", "cadastro de pessoa"];
+const SIN_CUES = ["sin", "social insurance", "assurance sociale", "nas"];
+
+/**
  * The national-ID rows, all hard-block personal data.
  *
  * @example
@@ -149,6 +174,7 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
     category: "pii",
     description: "US Social Security number, bare or spaced, next to an SSN/TIN keyword",
     pattern: nearKeyword(String.raw`\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}|\d{9}`, SSN_WORDS),
+    windowRequires: SSN_CUES,
     trigger: { digits: 9 },
     validate: usSsnValid,
     confidence: 0.9,
@@ -200,6 +226,7 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
     category: "pii",
     description: "Korean RRN next to a keyword, including post-2020 numbers with no check digit",
     pattern: nearKeyword(String.raw`\d{6}[- ]?\d{7}`, RRN_WORDS),
+    windowRequires: RRN_CUES,
     trigger: { digits: 13 },
     // Since October 2020 the digits after the sex digit are random, so with a keyword
     // present the birth date is the only check; the checked row covers the rest.
@@ -253,6 +280,7 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
       String.raw`[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}`,
       NIR_WORDS,
     ),
+    windowRequires: NIR_CUES,
     trigger: { digits: 13 },
     validate: frNirValid,
     confidence: 0.95,
@@ -351,6 +379,7 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
     category: "pii",
     description: "German tax ID (Steuer-IdNr): eleven digits, repeat rule and MOD 11,10 check",
     pattern: nearKeyword(String.raw`\d{11}|\d{2} \d{3} \d{3} \d{3}`, STEUER_WORDS),
+    windowRequires: STEUER_CUES,
     trigger: { digits: 11 },
     validate: deSteuerIdValid,
     confidence: 0.9,
@@ -380,6 +409,7 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
       String.raw`\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3} \d{3} \d{3}|\d{8}`,
       BSN_WORDS,
     ),
+    windowRequires: BSN_CUES,
     trigger: { digits: 8 },
     validate: nlBsnValid,
     confidence: 0.9,
@@ -405,6 +435,7 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
       String.raw`[2-9]\d{3} \d{4} \d{4}|[2-9]\d{3}-\d{4}-\d{4}|[2-9]\d{11}`,
       AADHAAR_WORDS,
     ),
+    windowRequires: AADHAAR_CUES,
     trigger: { digits: 12 },
     validate: inAadhaarValid,
     confidence: 0.9,
@@ -454,6 +485,7 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
       String.raw`\d{4} \d{4} \d{4}|\d{4}-\d{4}-\d{4}|\d{12}`,
       MY_NUMBER_WORDS,
     ),
+    windowRequires: MY_NUMBER_CUES,
     trigger: { digits: 12 },
     validate: jpMyNumberValid,
     confidence: 0.9,
@@ -497,6 +529,7 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
     category: "pii",
     description: "Brazilian CPF written bare, next to the word CPF",
     pattern: nearKeyword(String.raw`\d{11}|\d{9}-\d{2}|\d{3}\.\d{3}\.\d{3}-\d{2}`, CPF_WORDS),
+    windowRequires: CPF_CUES,
     trigger: { digits: 11 },
     validate: brCpfValid,
     confidence: 0.9,
@@ -533,6 +566,7 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
     category: "pii",
     description: "Canadian Social Insurance Number passing Luhn, next to a SIN/NAS keyword",
     pattern: nearKeyword(String.raw`\d{3}-\d{3}-\d{3}|\d{3} \d{3} \d{3}|\d{9}`, SIN_WORDS),
+    windowRequires: SIN_CUES,
     trigger: { digits: 9 },
     validate: caSinValid,
     confidence: 0.9,
