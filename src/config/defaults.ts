@@ -43,4 +43,11 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     decryptPolicy: "deny",
     synchronous: "normal",
   },
+  mcp: {
+    methods: { allow: ["*"], deny: [] },
+    maxLineBytes: 4 * 1024 * 1024,
+    stderr: "filter",
+    scope: "default",
+    detokenizeArguments: [],
+  },
 };

@@ -214,6 +214,37 @@ const SPECS: readonly ConfigKeySpec[] = [
     type: { kind: "enum", values: ["normal", "full"] },
     description: "SQLite sync level: normal survives process crashes, full also power loss.",
   },
+  {
+    path: "mcp.methods.allow",
+    type: { kind: "stringArray" },
+    description: "MCP methods let through (exact names or prefix/* globs; * allows all).",
+  },
+  {
+    path: "mcp.methods.deny",
+    type: { kind: "stringArray" },
+    description:
+      "MCP methods refused even when allowed: requests get an error, notifications drop.",
+  },
+  {
+    path: "mcp.maxLineBytes",
+    type: { kind: "integer", min: 1024, max: 256 * 1024 * 1024 },
+    description: "Longest MCP JSON-RPC message accepted, in bytes.",
+  },
+  {
+    path: "mcp.stderr",
+    type: { kind: "enum", values: ["filter", "drop", "inherit"] },
+    description: "What mcp-wrap does with the server's stderr: filter, drop or inherit.",
+  },
+  {
+    path: "mcp.scope",
+    type: { kind: "string", nonEmpty: true },
+    description: "Token scope for MCP traffic and for detokenizeArguments.",
+  },
+  {
+    path: "mcp.detokenizeArguments",
+    type: { kind: "stringArray" },
+    description: "server/tool patterns whose tools/call arguments get real values for tokens.",
+  },
 ];
 
 /**

@@ -113,6 +113,31 @@ export interface TokenVaultConfig {
   readonly synchronous: "normal" | "full";
 }
 
+/** What `mcp-wrap --stderr` does with the child's standard error. */
+export type McpStderrMode = "filter" | "drop" | "inherit";
+
+/** Method allow/deny lists for MCP traffic (exact names or `prefix/*` globs). */
+export interface McpMethodsConfig {
+  /** Methods let through; `*` allows everything not denied. */
+  readonly allow: readonly string[];
+  /** Methods refused even when allowed. */
+  readonly deny: readonly string[];
+}
+
+/** MCP wrapper section (`haechi mcp-wrap`, `mcp-stdio` and the HTTP `mcp` target). */
+export interface McpConfig {
+  /** Method policy applied in both directions. */
+  readonly methods: McpMethodsConfig;
+  /** Longest JSON-RPC message accepted, in bytes. */
+  readonly maxLineBytes: number;
+  /** Default for `--stderr`. */
+  readonly stderr: McpStderrMode;
+  /** Token scope for tokens issued in MCP traffic and for `detokenizeArguments`. */
+  readonly scope: string;
+  /** `server/tool` patterns whose call arguments get real values back for tokens. */
+  readonly detokenizeArguments: readonly string[];
+}
+
 /** The whole validated configuration. */
 export interface HaechiConfig {
   /** Always 1 for this release. */
@@ -133,4 +158,6 @@ export interface HaechiConfig {
   readonly keys: KeysConfig;
   /** Token vault. */
   readonly tokenVault: TokenVaultConfig;
+  /** MCP wrapper. */
+  readonly mcp: McpConfig;
 }
