@@ -41,6 +41,7 @@ export type ErrorCode =
   | "token.not_found"
   | "token.expired"
   | "token.reveal_denied"
+  | "stream.invalid"
   | "internal";
 
 /**
