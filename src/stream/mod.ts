@@ -1,6 +1,16 @@
 /**
- * Stream helpers: bounded line splitting today; SSE and NDJSON framing join later.
+ * Stream helpers: bounded line splitting, SSE and NDJSON framing, body decoding, and the
+ * text guard that protects a channel arriving as deltas.
  *
  * @module
  */
 export { type LineItem, readLines, type ReadLinesOptions } from "./lines.ts";
+export {
+  createSseParser,
+  serializeSseEvent,
+  type SseEvent,
+  type SseParser,
+  type SseParserOptions,
+} from "./sse.ts";
+export { createNdjsonParser, type NdjsonParser, type NdjsonParserOptions } from "./ndjson.ts";
+export { decodeBody, type DecodeBodyOptions } from "./decode_body.ts";
