@@ -42,6 +42,9 @@ export type ErrorCode =
   | "token.expired"
   | "token.reveal_denied"
   | "stream.invalid"
+  | "plugin.refused"
+  | "plugin.unavailable"
+  | "policy.bundle_invalid"
   | "internal";
 
 /**

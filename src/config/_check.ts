@@ -6,6 +6,7 @@
  * @module
  */
 import { BUILTIN_RULES } from "../detect/rules/mod.ts";
+import { normalizeTrustAnchors } from "../plugin/trust.ts";
 import { type ConfigKey, describeType, type FieldType, quoteList } from "./schema.ts";
 
 /** One validation failure. */
@@ -165,6 +166,16 @@ export function checkValue(
       return checkActionMap(key, type, value, subject, context);
     case "integerMap":
       return checkIntegerMap(key, type, value, subject, context);
+    case "trustAnchors": {
+      const result = normalizeTrustAnchors(value);
+      if (result.ok) return { ok: true, value: result.anchors };
+      return {
+        ok: false,
+        issues: result.problems.map((p) =>
+          issue(subject, `${subject.label}${p.at === "" ? "" : ` ${p.at}`} ${p.message}`)
+        ),
+      };
+    }
   }
 }
 

@@ -17,7 +17,15 @@ import type { HaechiConfig } from "./types.ts";
 export const DEFAULT_CONFIG: HaechiConfig = {
   configVersion: 1,
   mode: "enforce",
-  policy: { preset: "balanced", defaultAction: "redact", actions: {}, maskKeep: 4 },
+  policy: {
+    preset: "balanced",
+    defaultAction: "redact",
+    actions: {},
+    maskKeep: 4,
+    profile: "none",
+    bundlePath: "",
+    trustAnchors: [],
+  },
   filters: { minConfidence: 0, allowlist: [] },
   detect: {
     decode: false,
@@ -49,5 +57,24 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     stderr: "filter",
     scope: "default",
     detokenizeArguments: [],
+  },
+  auth: {
+    provider: "none",
+    plugin: {
+      manifestPath: "",
+      entryPath: "",
+      trustAnchors: [],
+      allowCapabilities: [],
+      pin: "",
+      versionFloor: "",
+      revoked: [],
+    },
+  },
+  plugins: {
+    enabled: true,
+    denoPath: "",
+    timeoutMs: 2000,
+    maxHeapMb: 64,
+    maxReplyBytes: 64 * 1024,
   },
 };

@@ -14,6 +14,7 @@
  * | string array | comma-separated, items trimmed, empty items dropped: `a,b` |
  * | action map | comma-separated `type=action` pairs: `email=mask,us_ssn=block` |
  * | integer map | comma-separated `type=integer` pairs: `email=3600,phone=60` |
+ * | trust anchors | comma-separated `keyId=base64-SPKI` pairs: `team-a=MCowBQYDK2VwAyEA...` |
  *
  * Unknown variables: the environment is shared with other programs and with haechi
  * features that are not config keys, and there is no warning channel, so an unknown
@@ -131,6 +132,9 @@ function parseEnvText(key: ConfigKey, text: string): Parsed {
       return { ok: true, value: splitList(text) };
     case "actionMap":
       return parsePairs(text, key.sensitive === true);
+    case "trustAnchors":
+      // keyId=base64-SPKI pairs (PEM's line breaks do not fit a variable).
+      return parsePairs(text, key.sensitive === true, "keyId=publicKey");
     case "integerMap": {
       const pairs = parsePairs(text, key.sensitive === true, "type=integer");
       if (!pairs.ok) return pairs;

@@ -11,7 +11,7 @@ import { DEFAULT_CONFIG_PATH } from "./load.ts";
 export interface ConfigReferenceEntry {
   /** Dotted path. */
   readonly path: string;
-  /** `string`, `boolean`, `integer`, `number`, `enum`, `string[]` or `map`. */
+  /** `string`, `boolean`, `integer`, `number`, `enum`, `string[]`, `map` or `trustAnchors`. */
   readonly type: string;
   /** Allowed values (enums, constants, map values). */
   readonly values?: readonly (string | number)[];
@@ -116,6 +116,8 @@ function entryFor(key: ConfigKey): ConfigReferenceEntry {
         ...required,
         ...common,
       };
+    case "trustAnchors":
+      return { path: key.path, type: "trustAnchors", keys: "key id", ...required, ...common };
   }
 }
 

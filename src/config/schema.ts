@@ -23,7 +23,8 @@ export type FieldType =
   | { readonly kind: "enum"; readonly values: readonly string[] }
   | { readonly kind: "stringArray" }
   | { readonly kind: "actionMap"; readonly values: readonly string[] }
-  | { readonly kind: "integerMap"; readonly min: number; readonly max: number };
+  | { readonly kind: "integerMap"; readonly min: number; readonly max: number }
+  | { readonly kind: "trustAnchors" };
 
 /** What a row states; the default is read from `DEFAULT_CONFIG` by path. */
 export interface ConfigKeySpec {
@@ -102,6 +103,26 @@ const SPECS: readonly ConfigKeySpec[] = [
     path: "policy.maskKeep",
     type: { kind: "integer", min: 0, max: 64 },
     description: "How many trailing characters the mask action leaves visible.",
+  },
+  {
+    path: "policy.profile",
+    type: {
+      kind: "enum",
+      values: ["none", "kr-pipa", "eu-gdpr", "us-general", "asia-pdpa", "jp-appi"],
+    },
+    description: "Privacy profile whose per-type actions can only strengthen the policy.",
+  },
+  {
+    path: "policy.bundlePath",
+    type: { kind: "string" },
+    description:
+      "Signed policy bundle (haechi policy-sign) merged strengthen-only; empty for none.",
+  },
+  {
+    path: "policy.trustAnchors",
+    type: { kind: "trustAnchors" },
+    description:
+      "Ed25519 public keys trusted to sign policy bundles: [{keyId, publicKey}] or a map.",
   },
   {
     path: "filters.minConfidence",
@@ -245,6 +266,71 @@ const SPECS: readonly ConfigKeySpec[] = [
     type: { kind: "stringArray" },
     description: "server/tool patterns whose tools/call arguments get real values for tokens.",
   },
+  {
+    path: "auth.provider",
+    type: { kind: "enum", values: ["none", "plugin"] },
+    description: "Who authenticates callers: none, or the signed auth plugin.",
+  },
+  {
+    path: "auth.plugin.manifestPath",
+    type: { kind: "string" },
+    description: "Signed plugin manifest written by haechi plugin-sign.",
+  },
+  {
+    path: "auth.plugin.entryPath",
+    type: { kind: "string" },
+    description: "The auth plugin's entry file; its exact bytes are signed.",
+  },
+  {
+    path: "auth.plugin.trustAnchors",
+    type: { kind: "trustAnchors" },
+    description: "Ed25519 public keys trusted to sign plugins: [{keyId, publicKey}] or a map.",
+  },
+  {
+    path: "auth.plugin.allowCapabilities",
+    type: { kind: "stringArray" },
+    description: "Capabilities a plugin may declare (readsCredentials, readsHeaders, readsPath).",
+  },
+  {
+    path: "auth.plugin.pin",
+    type: { kind: "string" },
+    description: "Expected SHA-256 (hex) of the plugin entry file; empty for no pin.",
+  },
+  {
+    path: "auth.plugin.versionFloor",
+    type: { kind: "string" },
+    description: "Lowest plugin version accepted; empty for none.",
+  },
+  {
+    path: "auth.plugin.revoked",
+    type: { kind: "stringArray" },
+    description: "Revoked signer key ids and entry SHA-256 digests.",
+  },
+  {
+    path: "plugins.enabled",
+    type: { kind: "boolean" },
+    description: "Global kill switch: false refuses to run any plugin.",
+  },
+  {
+    path: "plugins.denoPath",
+    type: { kind: "string" },
+    description: "Deno executable that runs plugins; empty uses the running one if it is deno.",
+  },
+  {
+    path: "plugins.timeoutMs",
+    type: { kind: "integer", min: 10, max: 60_000 },
+    description: "Per-call time limit in milliseconds; the plugin process is killed past it.",
+  },
+  {
+    path: "plugins.maxHeapMb",
+    type: { kind: "integer", min: 16, max: 4096 },
+    description: "V8 heap cap for the plugin process, in MiB.",
+  },
+  {
+    path: "plugins.maxReplyBytes",
+    type: { kind: "integer", min: 256, max: 16 * 1024 * 1024 },
+    description: "Largest reply line accepted from a plugin, in bytes.",
+  },
 ];
 
 /**
@@ -321,6 +407,8 @@ export function describeType(type: FieldType): string {
       return "an object mapping finding types to actions";
     case "integerMap":
       return `an object mapping finding types to integers from ${type.min} to ${type.max}`;
+    case "trustAnchors":
+      return "an array of {keyId, publicKey} or an object mapping key ids to public keys";
   }
 }
 

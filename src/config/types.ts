@@ -37,6 +37,69 @@ export interface PolicyConfig {
   readonly actions: Readonly<Record<string, Action>>;
   /** How many trailing characters `mask` keeps visible. */
   readonly maskKeep: number;
+  /** Privacy profile layered on top (strengthen-only); `none` for no profile. */
+  readonly profile: PrivacyProfileName;
+  /** Signed policy bundle to load (strengthen-only); empty for none. */
+  readonly bundlePath: string;
+  /** Public keys allowed to sign policy bundles. */
+  readonly trustAnchors: readonly TrustAnchorConfig[];
+}
+
+/** Privacy profiles: per-type default actions for a jurisdiction, strengthen-only. */
+export type PrivacyProfileName =
+  | "none"
+  | "kr-pipa"
+  | "eu-gdpr"
+  | "us-general"
+  | "asia-pdpa"
+  | "jp-appi";
+
+/** One trusted Ed25519 public key (plugins and policy bundles). */
+export interface TrustAnchorConfig {
+  /** Id signers name in `signerKeyId`. */
+  readonly keyId: string;
+  /** SPKI PEM, or base64 of the SPKI DER. */
+  readonly publicKey: string;
+}
+
+/** The signed auth plugin and what it may do. */
+export interface AuthPluginConfig {
+  /** Signed manifest written by `haechi plugin-sign`. */
+  readonly manifestPath: string;
+  /** The plugin's entry file (its exact bytes are signed). */
+  readonly entryPath: string;
+  /** Public keys trusted to sign plugins. */
+  readonly trustAnchors: readonly TrustAnchorConfig[];
+  /** Capabilities a plugin may declare. */
+  readonly allowCapabilities: readonly string[];
+  /** Expected entry SHA-256 (hex); empty for no pin. */
+  readonly pin: string;
+  /** Lowest accepted plugin version; empty for none. */
+  readonly versionFloor: string;
+  /** Revoked signer key ids and entry SHA-256 digests. */
+  readonly revoked: readonly string[];
+}
+
+/** Who authenticates gateway callers. */
+export interface AuthConfig {
+  /** `none` lets every caller through; `plugin` asks the signed auth plugin. */
+  readonly provider: "none" | "plugin";
+  /** The auth plugin. */
+  readonly plugin: AuthPluginConfig;
+}
+
+/** The plugin sandbox. */
+export interface PluginsConfig {
+  /** Global kill switch: false refuses to run any plugin. */
+  readonly enabled: boolean;
+  /** Deno executable that runs plugins; empty uses the running one when it is deno. */
+  readonly denoPath: string;
+  /** Per-call time limit; the child is killed when it passes. */
+  readonly timeoutMs: number;
+  /** V8 heap cap for the child, in MiB. */
+  readonly maxHeapMb: number;
+  /** Largest reply line accepted from the child, in bytes. */
+  readonly maxReplyBytes: number;
 }
 
 /** Filters that can silence soft findings (never hard-block types). */
@@ -160,4 +223,8 @@ export interface HaechiConfig {
   readonly tokenVault: TokenVaultConfig;
   /** MCP wrapper. */
   readonly mcp: McpConfig;
+  /** Caller authentication. */
+  readonly auth: AuthConfig;
+  /** Plugin sandbox. */
+  readonly plugins: PluginsConfig;
 }

@@ -317,6 +317,8 @@ export type ChildStdio = "piped" | "inherit" | "null";
 export interface SpawnChildOptions {
   /** Extra or replaced environment variables (the parent's environment is inherited). */
   readonly env?: Record<string, string>;
+  /** Start from an empty environment, so only `env` reaches the child (sandboxes). */
+  readonly clearEnv?: boolean;
   /** Working folder. */
   readonly cwd?: string;
   /** Standard input (default `piped`). */
@@ -370,6 +372,7 @@ export function spawnChild(
   const proc = new Deno.Command(command, {
     args: [...args],
     env: options.env,
+    clearEnv: options.clearEnv ?? false,
     cwd: options.cwd,
     stdin: options.stdin ?? "piped",
     stdout: options.stdout ?? "piped",
@@ -436,4 +439,16 @@ export function onSignals(
   return () => {
     for (const [s, l] of added) Deno.removeSignalListener(s, l);
   };
+}
+
+/**
+ * Path of the running executable: the `deno` binary, or a compiled haechi binary.
+ *
+ * @example
+ * ```ts ignore
+ * const exe = execPath();
+ * ```
+ */
+export function execPath(): string {
+  return Deno.execPath();
 }
