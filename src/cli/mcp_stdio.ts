@@ -1,0 +1,103 @@
+/**
+ * `haechi mcp-stdio`: filter one direction of newline-delimited MCP JSON-RPC, for
+ * pipelines where haechi cannot start the server itself.
+ *
+ * @module
+ */
+import { HaechiError } from "../errors.ts";
+import { createMcpFilter, type McpSender } from "../mcp/mod.ts";
+import { readLines } from "../stream/lines.ts";
+import type { CliIO, Command } from "./command.ts";
+import { loadConfigFor, parseFlags } from "./_shared.ts";
+import { openSession } from "./_session.ts";
+import { EXIT } from "./exit_codes.ts";
+
+const HELP = `Usage: haechi mcp-stdio --direction request|response [options]
+
+Read newline-delimited JSON-RPC on stdin, protect each message and write it to stdout.
+
+  request    messages from an MCP client to a server: params are protected.
+  response   messages from an MCP server to a client: results, errors and
+             notifications are protected.
+
+A message that must not pass (malformed, oversized, denied by mcp.methods, blocked) is
+not written to stdout; the JSON-RPC error meant for its sender goes to stderr, one line
+each. Every message is audited without its content.
+
+Options:
+  --direction DIR      request or response (required).
+  --server NAME        Server name for mcp.detokenizeArguments patterns (request only).
+  --scope SCOPE        Token scope (default: mcp.scope).
+  --config PATH        Config file (default: haechi.config.json when present).
+  -h, --help           Show this help.
+
+Exit status: 0 ok, 2 usage.
+`;
+
+/**
+ * Map `--direction` to the sender whose messages are read.
+ *
+ * @example
+ * ```ts
+ * import { parseDirection } from "./mcp_stdio.ts";
+ * if (parseDirection("response") !== "server") throw new Error("responses come from servers");
+ * ```
+ */
+export function parseDirection(flag: string | undefined): McpSender {
+  if (flag === "request") return "client";
+  if (flag === "response") return "server";
+  throw new HaechiError(
+    "usage.invalid",
+    flag === undefined
+      ? "mcp-stdio needs --direction request or --direction response"
+      : `--direction must be "request" or "response", got "${flag}"`,
+  );
+}
+
+/** The `mcp-stdio` command. */
+export const mcpStdioCommand: Command = {
+  name: "mcp-stdio",
+  summary: "Protect one direction of MCP JSON-RPC lines (for pipelines)",
+  help: HELP,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parseFlags(args, {
+      direction: { type: "string" },
+      server: { type: "string" },
+      scope: { type: "string" },
+      config: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    });
+    if (values.help) {
+      await io.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    const from = parseDirection(values.direction);
+    const config = await loadConfigFor(values.config, io);
+    const mcp = values.scope === undefined ? config.mcp : { ...config.mcp, scope: values.scope };
+    const session = await openSession(config, "cli.mcp-stdio");
+    try {
+      const filter = createMcpFilter({
+        protector: session.protector,
+        audit: session.audit,
+        mcp,
+        restorer: session.vault,
+        serverName: values.server ?? "server",
+      });
+      for await (const line of readLines(io.stdin(), { maxLineBytes: mcp.maxLineBytes })) {
+        const verdict = await filter.inspect(
+          from,
+          line.kind === "text"
+            ? { kind: "text", text: line.text }
+            : line.kind === "too-long"
+            ? { kind: "too-long", bytes: line.bytes }
+            : { kind: "invalid-utf8" },
+        );
+        if (verdict.forward !== undefined) await io.stdout.write(verdict.forward + "\n");
+        if (verdict.reply !== undefined) await io.stderr.write(verdict.reply + "\n");
+      }
+      return EXIT.ok;
+    } finally {
+      await session.close();
+    }
+  },
+};

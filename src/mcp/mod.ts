@@ -1,0 +1,42 @@
+/**
+ * MCP: protect Model Context Protocol traffic between agents and tools, both ways.
+ *
+ * - {@linkcode createMcpFilter} is the transport-neutral core: one JSON-RPC message in,
+ *   what to pass on and what to answer out, every decision audited.
+ * - {@linkcode runStdioRelay} runs it over a child server's stdio (`haechi mcp-wrap`).
+ * - {@linkcode createMcpHttpHandler} runs it as a `fetch` handler in front of a Streamable
+ *   HTTP server (the proxy's `mcp` target).
+ * - {@linkcode createStderrFilter} scrubs a server's stderr with a bounded window.
+ *
+ * See docs/mcp.md for the decisions.
+ *
+ * @module
+ */
+export {
+  createMcpFilter,
+  type McpAuditInput,
+  type McpAuditSink,
+  type McpFilter,
+  type McpFilterOptions,
+  type McpSender,
+  type McpVerdict,
+  type RawMessage,
+} from "./filter.ts";
+export {
+  classifyMessage,
+  errorLine,
+  type HaechiRejectReason,
+  JSONRPC_ERRORS,
+  type JsonRpcId,
+  type JsonRpcInvalid,
+  type JsonRpcMessage,
+  serializeMessage,
+} from "./jsonrpc.ts";
+export { compileMethodPolicy, matchesPattern, type MethodPolicy } from "./method_policy.ts";
+export { restoreArguments, type RestoredArguments } from "./detokenize.ts";
+export {
+  createStderrFilter,
+  type StderrFilter,
+  type StderrFilterOptions,
+} from "./stderr_filter.ts";
+export { runStdioRelay, type StdioRelayOptions } from "./stdio_relay.ts";
