@@ -32,6 +32,7 @@ import {
 } from "./jsonrpc.ts";
 import { compileMethodPolicy, matchesPattern } from "./method_policy.ts";
 import { restoreArguments } from "./detokenize.ts";
+import { shieldTokens, unshieldTokens } from "./token_shield.ts";
 
 /** Who sent a message. */
 export type McpSender = "client" | "server";
@@ -219,8 +220,13 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
       ? m.error
       : (m as { params?: unknown }).params;
     let outcome;
+    let shielded: readonly string[] = [];
     try {
-      outcome = payload === undefined ? undefined : await protector.protectJson(payload, { scope });
+      if (payload !== undefined) {
+        const s = shieldTokens(payload);
+        shielded = s.tokens;
+        outcome = await protector.protectJson(s.value, { scope });
+      }
     } catch (e) {
       const err = toHaechiError(e);
       return failClosed(from, m, { ...base, part, errorCode: err.code });
@@ -237,7 +243,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
     }
     let out: JsonRpcMessage = m;
     if (outcome !== undefined) {
-      const value = outcome.output;
+      const value = unshieldTokens(outcome.output, shielded);
       out = m.type === "result"
         ? { ...m, result: value }
         : m.type === "error"
@@ -366,7 +372,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
           reason: "invalid-utf8",
         }, {});
       }
-      if (raw.text.trim() === "") return {};
+      if (raw.text.trim() === "") return Promise.resolve({});
       let value: unknown;
       try {
         value = JSON.parse(raw.text);
