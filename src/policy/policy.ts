@@ -9,6 +9,7 @@
 import type { Action, HaechiConfig, Mode } from "../config/types.ts";
 import type { Rule } from "../detect/rule.ts";
 import { presetAction, type TypeTraits } from "./presets.ts";
+import { applyProfile } from "./profiles.ts";
 
 /** Per-type actions and mode, fixed at start-up. */
 export interface Policy {
@@ -27,6 +28,7 @@ export interface Policy {
  *
  * Precedence per type: `policy.actions[type]` (the operator's explicit choice), then the
  * preset, and `policy.defaultAction` for types no rule declares (plugins, future rules).
+ * `policy.profile` is then layered on top, strengthen-only.
  *
  * @param config Validated configuration.
  * @param rules Rule rows in use (for each type's category and hard-block flag).
@@ -51,7 +53,16 @@ export function compilePolicy(config: HaechiConfig, rules: readonly Rule[]): Pol
   }
   for (const [type, action] of Object.entries(config.policy.actions)) table[type] = action;
   const mode = config.mode;
-  const fallback = config.policy.defaultAction;
+  // The privacy profile comes last and only strengthens, so it never undoes a stricter
+  // operator choice.
+  const profiled = applyProfile(
+    table,
+    config.policy.defaultAction,
+    config.policy.profile ?? "none",
+    traits,
+  );
+  Object.assign(table, profiled.table);
+  const fallback = profiled.fallback;
   return {
     mode,
     enforcing: mode === "enforce",
