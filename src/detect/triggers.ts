@@ -52,7 +52,11 @@ export interface TriggerSink {
  *
  * @param keywords Keyword strings; their index is their id.
  * @returns The automaton.
- * @throws {TypeError} When a keyword is empty, not lowercase, or not ASCII.
+ * Keywords may use any script (e.g. "비밀번호", "パスワード"); letters with an upper-case form
+ * match either case.
+ *
+ * @throws {TypeError} When a keyword is empty, not lowercase, holds a control character or
+ *   a surrogate, or the keywords use more than 255 distinct characters.
  *
  * @example
  * ```ts
@@ -67,16 +71,21 @@ export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutom
   const symbols = new Uint8Array(65536);
   let alphabet = 1;
   for (const kw of keywords) {
-    // deno-lint-ignore no-control-regex -- keywords must be printable-range ASCII
-    if (kw.length === 0 || kw !== kw.toLowerCase() || /[^\x01-\x7f]/.test(kw)) {
-      throw new TypeError(`Cannot use keyword "${kw}": keywords must be non-empty lowercase ASCII`);
+    // deno-lint-ignore no-control-regex -- control characters and surrogates cannot be keywords
+    if (kw.length === 0 || kw !== kw.toLowerCase() || /[\x00-\x1f\ud800-\udfff]/.test(kw)) {
+      throw new TypeError(
+        `Cannot use keyword "${kw}": keywords must be non-empty, lowercase and printable`,
+      );
     }
     for (let i = 0; i < kw.length; i++) {
       const c = kw.charCodeAt(i);
-      if (symbols[c] === 0) {
-        symbols[c] = alphabet++;
-        if (c >= 97 && c <= 122) symbols[c - 32] = symbols[c];
+      if (symbols[c] !== 0) continue;
+      if (alphabet > 255) {
+        throw new TypeError("Cannot build keywords: over 255 distinct characters");
       }
+      symbols[c] = alphabet++;
+      const upper = kw[i].toUpperCase();
+      if (upper.length === 1 && upper !== kw[i]) symbols[upper.charCodeAt(0)] = symbols[c];
     }
   }
   const shift = Math.max(1, Math.ceil(Math.log2(alphabet)));
@@ -190,6 +199,44 @@ function isSeparator(c: number): boolean {
     c === 43 || c === 58;
 }
 
+/**
+ * A digit cluster longer than this is not one value but a blob (base64, a grid of numbers,
+ * a hex dump). Only its first and last stretches are reported, so digit rules never run
+ * over a megabyte of `"1 1 1 …"`; a value buried deep inside such a run is not seen by
+ * digit rules (keyword rules still scan it).
+ */
+const MAX_CLUSTER_CHARS = 256;
+/** How much of a long run's end is still reported as a cluster. */
+const LONG_RUN_TAIL = 128;
+
+function digitsIn(text: string, from: number, to: number): number {
+  let d = 0;
+  for (let k = from; k < to; k++) if (isDigit(text.charCodeAt(k))) d++;
+  return d;
+}
+
+/** Report the head and tail of the long run starting at `start`; returns the run's end. */
+function skipLongRun(text: string, start: number, sink: TriggerSink): number {
+  const n = text.length;
+  let headEnd = start + MAX_CLUSTER_CHARS;
+  while (headEnd > start && isAlnum(text.charCodeAt(headEnd - 1))) headEnd--;
+  if (headEnd === start) headEnd = start + MAX_CLUSTER_CHARS;
+  let runEnd = headEnd;
+  while (runEnd < n) {
+    const c = text.charCodeAt(runEnd);
+    if (!isAlnum(c) && !isSeparator(c)) break;
+    runEnd++;
+  }
+  while (runEnd > headEnd && isSeparator(text.charCodeAt(runEnd - 1))) runEnd--;
+  const headDigits = digitsIn(text, start, headEnd);
+  if (headDigits > 0) sink.cluster(start, headEnd, headDigits);
+  let tailStart = Math.max(headEnd, runEnd - LONG_RUN_TAIL);
+  while (tailStart < runEnd && isAlnum(text.charCodeAt(tailStart - 1))) tailStart++;
+  const tailDigits = digitsIn(text, tailStart, runEnd);
+  if (tailDigits > 0) sink.cluster(tailStart, runEnd, tailDigits);
+  return Math.max(runEnd, start + 1);
+}
+
 /** Report the cluster holding the digit at `at`; returns where the digit search resumes. */
 function clusterAt(text: string, at: number, sink: TriggerSink): number {
   const n = text.length;
@@ -216,6 +263,7 @@ function clusterAt(text: string, at: number, sink: TriggerSink): number {
     if (start < 0) start = tokenStart;
     end = i;
     digits += tokenDigits;
+    if (end - start > MAX_CLUSTER_CHARS) return skipLongRun(text, start, sink);
     const gap = i;
     while (i < n && i - gap <= MAX_SEPARATOR_RUN && isSeparator(text.charCodeAt(i))) i++;
     if (i === gap || i - gap > MAX_SEPARATOR_RUN || i >= n || !isAlnum(text.charCodeAt(i))) break;

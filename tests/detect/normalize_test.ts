@@ -1,4 +1,8 @@
-import { FOLD_STABLE_RANGES, normalizeForScan } from "../../src/detect/normalize.ts";
+import {
+  FOLD_STABLE_RANGES,
+  normalizeForScan,
+  toOriginalSpan,
+} from "../../src/detect/normalize.ts";
 import { assertEquals } from "../assert.ts";
 
 Deno.test("every code point on the fold-free fast path is unchanged by NFKC", () => {
@@ -26,7 +30,7 @@ Deno.test("pairs of fast-path code points do not compose under NFKC", () => {
 Deno.test("text needing folding still takes the slow path with a full offset map", () => {
   const n = normalizeForScan("한국어 ｔｅｓｔ");
   assertEquals(n.text, "한국어 test");
-  assertEquals(n.starts !== null, true);
+  assertEquals(n.map !== null, true);
 });
 
 Deno.test("Korean, Japanese and accented Latin prose keep their original text", () => {
@@ -35,6 +39,19 @@ Deno.test("Korean, Japanese and accented Latin prose keep their original text", 
   ) {
     const n = normalizeForScan(t);
     assertEquals(n.text, t);
-    assertEquals(n.starts, null);
+    assertEquals(n.map, null);
   }
+});
+
+Deno.test("spans map back exactly across folded, dropped and copied stretches", () => {
+  const original = "ab ｃｄ\u200bef ﬁg 😀 한글ｘ";
+  const n = normalizeForScan(original);
+  assertEquals(n.text, "ab cdef fig 😀 한글x");
+  const span = (s: number, e: number) => original.slice(...toOriginalSpan(n, s, e));
+  assertEquals(span(0, 2), "ab");
+  assertEquals(span(3, 7), "ｃｄ\u200bef");
+  assertEquals(span(8, 10), "ﬁ");
+  assertEquals(span(8, 11), "ﬁg");
+  assertEquals(span(12, 14), "😀");
+  assertEquals(span(15, 18), "한글ｘ");
 });

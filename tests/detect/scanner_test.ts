@@ -174,3 +174,18 @@ Deno.test("an ASCII context word counts only as a whole word, other scripts anyw
   assertEquals(s.scan("SIN: 123456789").length, 1);
   assertEquals(s.scan("주민번호는 123456789").length, 1);
 });
+
+Deno.test("a digit run longer than any value reports only its head and tail as clusters", () => {
+  const ac = buildKeywordAutomaton(["x"]);
+  const clusters: [number, number, number][] = [];
+  const sink = {
+    keyword: () => {},
+    cluster: (s: number, e: number, d: number) => clusters.push([s, e, d]),
+  };
+  const text = "call 010-1234-5678 " + "1 ".repeat(50_000) + "or 4111 1111 1111 1111";
+  findTriggers(text, ac, sink);
+  assert(clusters.length <= 4, `got ${clusters.length} clusters`);
+  for (const [s, e] of clusters) assert(e - s <= 256, "a reported cluster is bounded");
+  const found = createScanner([CARD]).scan(text);
+  assertEquals(found.map((f) => text.slice(f.start, f.end)), ["4111 1111 1111 1111"]);
+});
