@@ -40,3 +40,5 @@ export {
   type StderrFilterOptions,
 } from "./stderr_filter.ts";
 export { runStdioRelay, type StdioRelayOptions } from "./stdio_relay.ts";
+export { createMcpHttpHandler, type McpHttpHandlerOptions } from "./http_handler.ts";
+export { type Shielded, shieldTokens, unshieldTokens } from "./token_shield.ts";

@@ -1,0 +1,108 @@
+// End to end over Streamable HTTP: the SDK client → createMcpHttpHandler (Deno.serve on
+// 127.0.0.1) → @modelcontextprotocol/server-everything in streamableHttp mode.
+import { Client } from "npm:@modelcontextprotocol/sdk@1.32.2/client/index.js";
+import { StreamableHTTPClientTransport } from "npm:@modelcontextprotocol/sdk@1.32.2/client/streamableHttp.js";
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { tempEnv } from "../cli/_env.ts";
+import { loadConfig } from "../../src/config/mod.ts";
+import { openSession } from "../../src/cli/_session.ts";
+import { verifyAuditLog } from "../../src/audit/mod.ts";
+import { createMcpHttpHandler } from "../../src/mcp/mod.ts";
+import { EVERYTHING } from "./_servers.ts";
+
+const GITHUB_TOKEN = "ghp_R8cQ2pXv7LmN4tYw9ZsK3bJ6hF1dG5eA0uIo";
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+async function startEverything(): Promise<{ url: URL; stop: () => Promise<void> }> {
+  const port = freePort();
+  const child = new Deno.Command("deno", {
+    args: ["run", "-A", "--quiet", EVERYTHING, "streamableHttp"],
+    env: { PORT: String(port) },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("listening on port")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("server-everything exited before listening");
+    seen += value;
+  }
+  // Keep draining so the child never blocks on a full pipe.
+  const drain = (async () => {
+    while (!(await reader.read()).done) { /* drop */ }
+  })();
+  return {
+    url: new URL(`http://127.0.0.1:${port}/mcp`),
+    async stop() {
+      child.kill("SIGINT");
+      await child.status;
+      await drain.catch(() => {});
+    },
+  };
+}
+
+Deno.test("server-everything over Streamable HTTP works through the handler with protection both ways", async () => {
+  const env = await tempEnv();
+  const upstream = await startEverything();
+  const config = await loadConfig({ path: env.config, env: {} });
+  const session = await openSession(config, "proxy.mcp");
+  const handler = createMcpHttpHandler({
+    protector: session.protector,
+    audit: session.audit,
+    vault: session.vault,
+    mcp: config.mcp,
+    upstream: upstream.url,
+  });
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, handler);
+  try {
+    const transport = new StreamableHTTPClientTransport(
+      new URL(`http://127.0.0.1:${server.addr.port}/mcp`),
+    );
+    const client = new Client({ name: "haechi-test", version: "1.0.0" });
+    await client.connect(transport);
+    assert(transport.sessionId !== undefined, "Mcp-Session-Id came back through the handler");
+
+    const tools = await client.listTools();
+    assert(tools.tools.some((t: { name: string }) => t.name === "echo"));
+    const echoed = await client.callTool({
+      name: "echo",
+      arguments: { message: `use ${GITHUB_TOKEN} and mail jane.doe@acme-corp.com` },
+    });
+    const text = JSON.stringify(echoed);
+    assert(!text.includes(GITHUB_TOKEN) && !text.includes("jane.doe@acme-corp.com"));
+    assertStringIncludes(text, "[REDACTED:github_token]");
+    assertStringIncludes(text, "[TOKEN:email:");
+
+    // Progress notifications arrive on the POST's event stream.
+    const progress: number[] = [];
+    await client.callTool(
+      { name: "trigger-long-running-operation", arguments: { duration: 0.3, steps: 3 } },
+      undefined,
+      { onprogress: (p: { progress: number }) => progress.push(p.progress) },
+    );
+    assert(progress.length >= 1, "progress notifications were relayed");
+    await client.ping();
+    await transport.terminateSession();
+    await client.close();
+  } finally {
+    await server.shutdown();
+    await upstream.stop();
+    await session.close();
+  }
+  try {
+    const verified = await verifyAuditLog({ path: env.auditPath });
+    assertEquals(verified.ok, true);
+    const log = await Deno.readTextFile(env.auditPath);
+    assert(!log.includes(GITHUB_TOKEN));
+    assertStringIncludes(log, '"method":"tools/call"');
+  } finally {
+    await env.cleanup();
+  }
+});
