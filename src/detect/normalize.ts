@@ -112,19 +112,25 @@ function foldSlowly(input: string): NormalizedText {
   const originalEnds: number[] = [];
   const identity: number[] = [];
   let out = 0;
-  let runStart = 0;
-  const segment = (orig: number, origEnd: number, length: number, same: boolean) => {
-    foldedStarts.push(out);
-    originalStarts.push(orig);
-    originalEnds.push(origEnd);
-    identity.push(same ? 1 : 0);
-    out += length;
+  // The open segment keeps offsets one for one: unchanged characters, and characters that
+  // fold to exactly one unit (full-width ASCII, most compatibility forms), so a page of
+  // full-width text is one segment rather than one per character.
+  let segStart = 0;
+  let copyFrom = 0;
+  let pending = "";
+  const closeSegment = (to: number) => {
+    if (to > copyFrom) pending += input.slice(copyFrom, to);
+    if (to > segStart) {
+      parts.push(pending);
+      foldedStarts.push(out);
+      originalStarts.push(segStart);
+      originalEnds.push(to);
+      identity.push(1);
+      out += to - segStart;
+    }
+    pending = "";
   };
-  const flushRun = (to: number) => {
-    if (to <= runStart) return;
-    parts.push(input.slice(runStart, to));
-    segment(runStart, to, to - runStart, true);
-  };
+  let changed = false;
   let i = 0;
   while (i < n) {
     const c = input.charCodeAt(i);
@@ -140,16 +146,28 @@ function foldSlowly(input: string): NormalizedText {
       i += width;
       continue;
     }
-    flushRun(i);
+    changed = true;
+    if (width === 1 && folded.length === 1) {
+      pending += input.slice(copyFrom, i) + folded;
+      i += 1;
+      copyFrom = i;
+      continue;
+    }
+    closeSegment(i);
     if (folded.length > 0) {
       parts.push(folded);
-      segment(i, i + width, folded.length, false);
+      foldedStarts.push(out);
+      originalStarts.push(i);
+      originalEnds.push(i + width);
+      identity.push(0);
+      out += folded.length;
     }
     i += width;
-    runStart = i;
+    segStart = i;
+    copyFrom = i;
   }
-  if (runStart === 0) return { text: input, map: null };
-  flushRun(n);
+  if (!changed) return { text: input, map: null };
+  closeSegment(n);
   return {
     text: parts.join(""),
     map: {

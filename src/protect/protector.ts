@@ -213,7 +213,9 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
       const value = parseJsonText(text, maxBytes);
       const r = await run({ value }, options.scope ?? "default");
       if (r.output === null) return { ...r, output: null };
-      return { ...r, output: policy.enforcing ? JSON.stringify(r.output) : text };
+      // Unchanged payloads go out byte for byte, without a serialize round trip.
+      const changed = policy.enforcing && r.findings.length > 0;
+      return { ...r, output: changed ? JSON.stringify(r.output) : text };
     },
     scanJsonText(text) {
       return describe(collectSites({ value: parseJsonText(text, maxBytes) }, walkOptions));
