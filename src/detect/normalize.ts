@@ -10,9 +10,10 @@
  */
 
 /**
- * Where folded text came from, as segments in folded order. An identity segment copies
- * `length` units one for one; a folded segment is one original code point
- * (`[originalStart, originalEnd)`) that became `length` units.
+ * Where folded text came from, as segments in folded order. An identity segment maps its
+ * units one for one onto the original (each unit unchanged, or folded from exactly one
+ * unit); a folded segment is one original code point (`[originalStart, originalEnd)`)
+ * that became several units, or none.
  */
 export interface FoldMap {
   /** Folded offset where each segment starts. */
