@@ -6,7 +6,7 @@
  * | 0 | ok |
  * | 1 | bad input (malformed JSON, unreadable file, oversized or too-deep payload) |
  * | 2 | usage (unknown command or flag, bad config) |
- * | 3 | blocked by policy (including a denied token reveal or decrypt) |
+ * | 3 | blocked by policy (a denied reveal or decrypt, a refused plugin or policy bundle) |
  * | 4 | audit chain broken |
  * | 70 | internal error |
  *
@@ -43,6 +43,8 @@ export function exitCodeFor(code: ErrorCode): number {
     case "payload.blocked":
     case "token.reveal_denied":
     case "vault.decrypt_denied":
+    case "plugin.refused":
+    case "policy.bundle_invalid":
       return EXIT.blocked;
     case "audit.chain_broken":
       return EXIT.chainBroken;

@@ -1,0 +1,116 @@
+/**
+ * `haechi plugin-sign`: sign a plugin entry file, binding the SHA-256 of its exact bytes.
+ *
+ * @module
+ */
+import { HaechiError } from "../errors.ts";
+import { normalizeCapabilities } from "../plugin/manifest.ts";
+import { signPlugin } from "../plugin/sign.ts";
+import {
+  loadPrivateKey,
+  optionalMs,
+  positionals,
+  required,
+  runSigningCommand,
+} from "../plugin/_cli_support.ts";
+import { readFile, readTextFile, writeTextFile } from "../runtime/mod.ts";
+import type { CliIO, Command } from "./command.ts";
+import { EXIT } from "./exit_codes.ts";
+
+const HELP = `Usage: haechi plugin-sign <entry> --key FILE --signer-key-id ID --plugin-id ID
+         --kind authProvider --plugin-version V --core-range RANGE
+         [--capabilities JSON|@file] [--not-before MS] [--not-after MS] [--out FILE]
+
+Sign a plugin. The signature covers canonical JSON of a manifest that binds the SHA-256
+of the entry file's exact bytes, the plugin id, kind, version, core range, capabilities,
+validity window and signer key id.
+
+Options:
+  --key FILE             PKCS#8 PEM private key file (from plugin-keygen); never key text
+  --signer-key-id ID     Key id gateways know the matching public key by
+  --plugin-id ID         Plugin id (lowercase letters, digits, ._-)
+  --kind KIND            authProvider
+  --plugin-version V     Plugin version, e.g. 1.0.0
+  --core-range RANGE     haechi versions it supports, e.g. ^0.1.0 (^ ~ >= < = x-ranges ||)
+  --capabilities VALUE   JSON array (or @file) of readsCredentials, readsHeaders,
+                         readsPath; an authProvider must declare readsCredentials
+                         (default: ["readsCredentials"])
+  --not-before MS        Valid from (milliseconds since the epoch)
+  --not-after MS         Valid until (milliseconds since the epoch)
+  --out FILE             Signed manifest path (default: <entry>.sig.json)
+  -h, --help             Show this help
+
+Exit status: 0 signed, 1 unreadable input or bad key, 2 usage error.
+`;
+
+async function capabilitiesFrom(value: string | undefined): Promise<string[]> {
+  if (value === undefined) return ["readsCredentials"];
+  let text = value;
+  if (value.startsWith("@")) {
+    try {
+      text = await readTextFile(value.slice(1));
+    } catch {
+      throw new HaechiError("usage.invalid", `Cannot read capabilities file ${value.slice(1)}`);
+    }
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new HaechiError("usage.invalid", "--capabilities must be JSON (an array of names)");
+  }
+  const caps = normalizeCapabilities(raw);
+  if (caps === null) {
+    throw new HaechiError("usage.invalid", "--capabilities must be an array of capability names");
+  }
+  return caps;
+}
+
+/** The `plugin-sign` command. */
+export const pluginSignCommand: Command = {
+  name: "plugin-sign",
+  summary: "Sign a plugin entry file with an Ed25519 key",
+  help: HELP,
+  run(args: string[], io: CliIO): Promise<number> {
+    return runSigningCommand("plugin-sign", HELP, args, io, {
+      key: { type: "string" },
+      "signer-key-id": { type: "string" },
+      "plugin-id": { type: "string" },
+      kind: { type: "string" },
+      "plugin-version": { type: "string" },
+      "core-range": { type: "string" },
+      capabilities: { type: "string" },
+      "not-before": { type: "string" },
+      "not-after": { type: "string" },
+      out: { type: "string" },
+    }, async (parsed) => {
+      const [entryPath] = positionals(parsed, 1, "one entry file");
+      const options = {
+        signerKeyId: required(parsed, "signer-key-id"),
+        id: required(parsed, "plugin-id"),
+        kind: required(parsed, "kind"),
+        version: required(parsed, "plugin-version"),
+        coreRange: required(parsed, "core-range"),
+        capabilities: await capabilitiesFrom(parsed.values.capabilities as string | undefined),
+        notBefore: optionalMs(parsed, "not-before"),
+        notAfter: optionalMs(parsed, "not-after"),
+      };
+      const { key, warning } = await loadPrivateKey(required(parsed, "key"));
+      if (warning !== undefined) await io.stderr.write(`warning: ${warning}\n`);
+      let entry: Uint8Array;
+      try {
+        entry = await readFile(entryPath);
+      } catch {
+        throw new HaechiError("input.read_failed", `Cannot read entry file ${entryPath}`);
+      }
+      const { manifest, text } = await signPlugin(entry, options, key);
+      const out = (parsed.values.out as string | undefined) ?? `${entryPath}.sig.json`;
+      await writeTextFile(out, text, { mode: 0o644 });
+      await io.stdout.write(
+        `Signed ${manifest.id} ${manifest.version} (${manifest.kind}) as ${manifest.signerKeyId}\n` +
+          `  entry sha256: ${manifest.entrySha256}\n  manifest:     ${out}\n`,
+      );
+      return EXIT.ok;
+    });
+  },
+};
