@@ -74,22 +74,30 @@ function nearKeyword(value: string, keywords: readonly string[]): RegExp {
 
 const SSN_WORDS = [
   word("ssns?"),
-  "social security",
+  "social[ _-]?security",
   "soc[._ ]{0,2}sec",
   word("tin"),
   "taxpayer",
   "seguro social",
 ];
-const RRN_WORDS = ["주민등록", "주민 ?번호", word("rrn"), "resident registration"];
+const RRN_WORDS = [
+  "주민등록",
+  "주민 ?번호",
+  word("rrn"),
+  "resident[ _-]?registration",
+  word("jumin(?:[ _-]?(?:no|num|number|bunho))?"),
+];
 const NIR_WORDS = [
   word("nir"),
-  "s[ée]curit[ée] sociale",
+  "s[ée]curit[ée][ _-]?sociale",
   "num[ée]ro de s[ée]cu",
+  // "n° de sécu"; NFKC turns the ordinal indicator in "nº" into a plain "o".
+  "n[°o]\\.? ?de s[ée]cu",
   word("insee"),
   "carte vitale",
 ];
 const STEUER_WORDS = [
-  "steuer-?id",
+  "steuer[ _-]?id",
   "identifikationsnummer",
   word("id-?nr"),
   word("tin"),
@@ -97,17 +105,17 @@ const STEUER_WORDS = [
 ];
 const BSN_WORDS = [word("bsn"), "burgerservicenummer", "sofi-?nummer", word("sofi")];
 const AADHAAR_WORDS = ["aa?dh?aa?r", word("uid(?:ai)?"), "आधार"];
-const MY_NUMBER_WORDS = ["マイナンバー", "個人番号", word("my ?number")];
+const MY_NUMBER_WORDS = ["マイナンバー", "個人番号", word("my[ _-]?number")];
 const CPF_WORDS = [word("cpf"), "cadastro de pessoas? f[ií]sicas?"];
-const SIN_WORDS = [word("sin"), "social insurance", "assurance sociale", word("nas")];
+const SIN_WORDS = [word("sin"), "social[ _-]?insurance", "assurance sociale", word("nas")];
 
 /**
  * Literal fragments of each keyword list, lowercase: a window holding none of them cannot
  * satisfy the keyword lookarounds, so the scanner skips the pattern there.
  */
-const SSN_CUES = ["ssn", "social security", "soc", "tin", "taxpayer", "seguro social"];
-const RRN_CUES = ["주민", "rrn", "resident registration"];
-const NIR_CUES = ["nir", "curit", "ro de s", "insee", "carte vitale"];
+const SSN_CUES = ["ssn", "soc", "tin", "taxpayer", "seguro social"];
+const RRN_CUES = ["주민", "rrn", "resident", "jumin"];
+const NIR_CUES = ["nir", "curit", "ro de s", "de séc", "de sec", "insee", "carte vitale"];
 const STEUER_CUES = ["steuer", "identifikationsnummer", "id", "tin", "tax"];
 const BSN_CUES = ["bsn", "burgerservicenummer", "sofi"];
 const AADHAAR_CUES = [
@@ -122,9 +130,16 @@ const AADHAAR_CUES = [
   "uid",
   "आधार",
 ];
-const MY_NUMBER_CUES = ["マイナンバー", "個人番号", "my number", "mynumber"];
+const MY_NUMBER_CUES = [
+  "マイナンバー",
+  "個人番号",
+  "my number",
+  "my_number",
+  "my-number",
+  "mynumber",
+];
 const CPF_CUES = ["cpf", "cadastro de pessoa"];
-const SIN_CUES = ["sin", "social insurance", "assurance sociale", "nas"];
+const SIN_CUES = ["sin", "social", "assurance sociale", "nas"];
 
 /**
  * The national-ID rows, all hard-block personal data.
@@ -186,6 +201,8 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
         "Social Security Number: 536 22 8146",
         "W-9 taxpayer identification number (TIN): 412715093",
         "employee_soc_sec = '287654321'",
+        '{"social_security_number": "536228146", "updated_by": "ops"}',
+        '<input type="text" name="social-security-number" value="536 22 8146">',
       ],
       negative: [
         "order #100234567 shipped",
@@ -193,6 +210,7 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
         "Setting retry budget to 536228146 ms",
         "continue 536228146 times",
         "ssn: 000123456",
+        "social_club_id=536228146",
       ],
     },
   },
@@ -239,12 +257,16 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
         "주민등록번호: 8503152154329",
         "아이 주민번호는 201105-3847262 입니다",
         "RRN 921124 1673215 (resident registration number)",
+        "name,resident_registration_number\nKim,8503152154329\n",
+        "jumin_no=8503152154329",
       ],
       negative: [
         "주민등록번호: 901301-1234567",
         "주민번호 991232-1234567",
         "RRN 1733040000000",
         "주민등록번호 990101-3234567",
+        "resident_id=8503152154329",
+        "jumbo_no=8503152154329",
       ],
     },
   },
@@ -292,12 +314,15 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
         "NIR=292037511234589",
         "numéro INSEE 181122A00401287",
         "carte vitale 2 70 01 69 123 456 80",
+        "n° de sécu : 185057800608491",
+        "numero_securite_sociale=292037511234589",
       ],
       negative: [
         "Il faut définir 185057800608491 comme identifiant",
         "NIR: 185057800608436",
         "sécurité sociale: 385057800608491",
         "numéro de commande 185057800608491",
+        "n° de série : 185057800608491",
       ],
     },
   },
@@ -391,12 +416,15 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
         "Steueridentifikationsnummer: 35 708 612 390",
         "IdNr. 86095742719 (siehe Lohnsteuerbescheinigung)",
         "tax id: 65401009879",
+        "steuer_id=65401209871",
+        '{"steuer_id": "35 708 612 390", "updated_by": "ops"}',
       ],
       negative: [
         "Steuer-ID 47852013960",
         "Steuer-ID: 65401209872",
         "Bestellnummer 65401209871",
         "Steuer-ID 05401209879 und 65400019874",
+        "steuerberater_nr=65401209871",
       ],
     },
   },
@@ -496,11 +524,14 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
         "マイナンバー：4829 1037 5622",
         "個人番号 731029584618 を記入してください",
         "My Number: 2048-1736-5943",
+        "my_number=2048-1736-5943",
+        '<input type="text" name="my-number" value="4829 1037 5622">',
       ],
       negative: [
         "マイナンバー 4829 1037 5623",
         "注文番号 482910375622",
         "my number is +81 90 1234 5678",
+        "my_numbers=482910375622",
       ],
     },
   },
@@ -578,6 +609,8 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
         "Social Insurance Number 276-148-954",
         "numéro d'assurance sociale (NAS) : 519 382 048",
         "temporary worker SIN 902 103 456",
+        "social_insurance_number=276-148-954",
+        '{"social_insurance_number": "130 692 544"}',
       ],
       negative: [
         "SIN 130 692 545",
@@ -585,6 +618,7 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
         "SIN: 046 454 286",
         "business number 838 291 607 SIN",
         "Order 130692544",
+        "social_media_id=130692544",
       ],
     },
   },

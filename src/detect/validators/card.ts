@@ -30,6 +30,9 @@ interface IssuerRange {
 }
 
 const SIXTEEN_TO_NINETEEN = [16, 17, 18, 19];
+// Only Visa ever issued 13-digit cards; a 13-digit run with another prefix is far more often
+// a date-based identifier (a Korean RRN starts with the birth year) than a Maestro card.
+const MAESTRO = [14, 15, 16, 17, 18, 19];
 
 // Narrow ranges come before the broad ones they sit inside (Discover 6011 before RuPay 60,
 // Mir 2200-2204 is disjoint from Mastercard 2221-2720), so the first hit names the issuer.
@@ -49,10 +52,10 @@ const RANGES: readonly IssuerRange[] = [
   { issuer: "diners", from: 36, to: 36, lengths: [14, 15, 16, 17, 18, 19] },
   { issuer: "diners", from: 38, to: 39, lengths: [14, 16, 17, 18, 19] },
   { issuer: "unionpay", from: 62, to: 62, lengths: SIXTEEN_TO_NINETEEN },
-  { issuer: "maestro", from: 50, to: 50, lengths: [13, 14, 15, 16, 17, 18, 19] },
-  { issuer: "maestro", from: 56, to: 58, lengths: [13, 14, 15, 16, 17, 18, 19] },
-  { issuer: "maestro", from: 639, to: 639, lengths: [13, 14, 15, 16, 17, 18, 19] },
-  { issuer: "maestro", from: 67, to: 67, lengths: [13, 14, 15, 16, 17, 18, 19] },
+  { issuer: "maestro", from: 50, to: 50, lengths: MAESTRO },
+  { issuer: "maestro", from: 56, to: 58, lengths: MAESTRO },
+  { issuer: "maestro", from: 639, to: 639, lengths: MAESTRO },
+  { issuer: "maestro", from: 67, to: 67, lengths: MAESTRO },
   { issuer: "rupay", from: 60, to: 60, lengths: [16] },
 ];
 

@@ -8,7 +8,7 @@
  */
 
 /** Countries whose national formats the detector knows. */
-export type PhoneCountry = "KR" | "US" | "UK" | "DE" | "FR" | "JP";
+export type PhoneCountry = "KR" | "US" | "UK" | "DE" | "FR" | "JP" | "NL";
 
 // Assigned ITU-T E.164 country codes. One-digit: 1 (NANP) and 7. Two-digit codes are listed;
 // three-digit codes are listed by their two-digit zone prefix plus last digits.
@@ -80,6 +80,8 @@ const NATIONAL: Readonly<Record<Exclude<PhoneCountry, "US">, RegExp>> = {
   FR: /^0[1-9]\d{8}$/,
   // Landlines are 10 digits with the trunk 0; mobile and IP phones (050/070/080/090) are 11.
   JP: /^0(?:[1-9]\d{8}|[5789]0\d{8})$/,
+  // Ten digits with the trunk 0: mobile 06, geographic 01-05 and 07.
+  NL: /^0(?:6\d{8}|[1-57]\d{8})$/,
 };
 
 /**
@@ -168,6 +170,6 @@ function parensPair(text: string): boolean {
 export function anyPhoneValid(value: string): boolean {
   if (value.startsWith("+") || value.startsWith("00")) return e164Valid(value);
   if (!parensPair(value) || /[ .\-]{3}/.test(value)) return false;
-  const countries: readonly PhoneCountry[] = ["KR", "US", "UK", "DE", "FR", "JP"];
+  const countries: readonly PhoneCountry[] = ["KR", "US", "UK", "DE", "FR", "JP", "NL"];
   return countries.some((c) => nationalPhoneValid(value, c));
 }

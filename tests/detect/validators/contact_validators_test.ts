@@ -112,6 +112,7 @@ Deno.test("an altered card, a wrong issuer prefix or a wrong issuer length fails
     "55555555555544", // Mastercard is 16 digits
     "1733040000000", // epoch milliseconds
     "9783161484100", // ISBN-13
+    "5805265843042", // Luhn-valid 13 digits with a Maestro prefix: only Visa issues 13
     "411111111111", // too short for any card
     "4111 1111 1111 1111x",
   ];
