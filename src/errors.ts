@@ -45,6 +45,11 @@ export type ErrorCode =
   | "plugin.refused"
   | "plugin.unavailable"
   | "policy.bundle_invalid"
+  | "proxy.route_unknown"
+  | "proxy.unauthorized"
+  | "proxy.overloaded"
+  | "proxy.upstream"
+  | "proxy.timeout"
   | "internal";
 
 /**

@@ -331,6 +331,78 @@ const SPECS: readonly ConfigKeySpec[] = [
     type: { kind: "integer", min: 256, max: 16 * 1024 * 1024 },
     description: "Largest reply line accepted from a plugin, in bytes.",
   },
+  {
+    path: "proxy.host",
+    type: { kind: "string", nonEmpty: true },
+    description: "Address haechi proxy listens on; non-loopback needs proxy.allowNonLoopback.",
+  },
+  {
+    path: "proxy.port",
+    type: { kind: "integer", min: 0, max: 65535 },
+    description: "Port haechi proxy listens on (0 picks a free one).",
+  },
+  {
+    path: "proxy.upstream",
+    type: { kind: "string" },
+    description: "Base URL of the LLM server (e.g. http://127.0.0.1:11434); required to start.",
+  },
+  {
+    path: "proxy.allowNonLoopback",
+    type: { kind: "boolean" },
+    description: "Allow listening on a non-loopback address.",
+  },
+  {
+    path: "proxy.allowUnknownRoutes",
+    type: { kind: "boolean" },
+    description: "Forward unknown routes with request protection only (default: refuse them).",
+  },
+  {
+    path: "proxy.upstreamAllowHosts",
+    type: { kind: "stringArray" },
+    description: "Upstream hosts exempt from the link-local and cloud-metadata refusal.",
+  },
+  {
+    path: "proxy.upstreamTimeoutMs",
+    type: { kind: "integer", min: 100, max: 3_600_000 },
+    description: "Milliseconds allowed for upstream headers and between upstream body chunks.",
+  },
+  {
+    path: "proxy.maxInFlight",
+    type: { kind: "integer", min: 1, max: 100_000 },
+    description: "Requests handled at once; more get 503 with Retry-After.",
+  },
+  {
+    path: "proxy.upstreamAuthHeader",
+    type: { kind: "string" },
+    description: "Header that carries the upstream credential, e.g. authorization; empty for none.",
+  },
+  {
+    path: "proxy.upstreamAuthEnv",
+    type: { kind: "string" },
+    description: "Environment variable holding the upstream credential header's value.",
+  },
+  {
+    path: "proxy.forwardCallerCredentials",
+    type: { kind: "boolean" },
+    description: "Forward the caller's Authorization/x-api-key upstream (never with gateway auth).",
+  },
+  {
+    path: "proxy.scopeHeader",
+    type: { kind: "string" },
+    description:
+      "Request header naming the token scope without gateway auth; empty: scope default.",
+  },
+  {
+    path: "proxy.stream.holdbackChars",
+    type: { kind: "integer", min: 16, max: 16384 },
+    description:
+      "Output characters held back per stream channel to catch values split across frames.",
+  },
+  {
+    path: "proxy.stream.maxEventBytes",
+    type: { kind: "integer", min: 1024, max: 64 * 1024 * 1024 },
+    description: "Largest upstream stream event or NDJSON line, in bytes.",
+  },
 ];
 
 /**

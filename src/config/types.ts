@@ -201,6 +201,44 @@ export interface McpConfig {
   readonly detokenizeArguments: readonly string[];
 }
 
+/** Streaming settings of the gateway. */
+export interface ProxyStreamConfig {
+  /** Characters of model output held back per text channel to catch values split across frames. */
+  readonly holdbackChars: number;
+  /** Largest single upstream stream event or line, in bytes. */
+  readonly maxEventBytes: number;
+}
+
+/** The LLM gateway (`haechi proxy`). */
+export interface ProxyConfig {
+  /** Address to listen on. */
+  readonly host: string;
+  /** Port to listen on. */
+  readonly port: number;
+  /** Base URL of the LLM server requests are forwarded to. */
+  readonly upstream: string;
+  /** Allow listening on a non-loopback address. */
+  readonly allowNonLoopback: boolean;
+  /** Forward routes no protocol knows, with request protection only. */
+  readonly allowUnknownRoutes: boolean;
+  /** Upstream host names or addresses exempt from the link-local/metadata refusal. */
+  readonly upstreamAllowHosts: readonly string[];
+  /** Time allowed for the upstream's response headers, and between body chunks. */
+  readonly upstreamTimeoutMs: number;
+  /** Requests handled at once; more get 503 with Retry-After. */
+  readonly maxInFlight: number;
+  /** Header that carries the upstream credential (e.g. authorization, x-api-key). */
+  readonly upstreamAuthHeader: string;
+  /** Environment variable holding that header's value. */
+  readonly upstreamAuthEnv: string;
+  /** Forward the caller's own credential headers upstream (only without gateway auth). */
+  readonly forwardCallerCredentials: boolean;
+  /** Request header naming the caller's token scope when no gateway auth is in use. */
+  readonly scopeHeader: string;
+  /** Streaming. */
+  readonly stream: ProxyStreamConfig;
+}
+
 /** The whole validated configuration. */
 export interface HaechiConfig {
   /** Always 1 for this release. */
@@ -227,4 +265,6 @@ export interface HaechiConfig {
   readonly auth: AuthConfig;
   /** Plugin sandbox. */
   readonly plugins: PluginsConfig;
+  /** LLM gateway. */
+  readonly proxy: ProxyConfig;
 }

@@ -1,0 +1,592 @@
+/**
+ * The gateway: one `fetch(Request) → Promise<Response>` handler, built once from config.
+ *
+ * A request is matched to a protocol route, its JSON body read under the size and depth
+ * limits and protected (every string, fail closed) before it leaves; the reply is
+ * scanned again and this caller's tokens restored, incrementally for streams. Anything
+ * the gateway cannot vouch for fails closed with an error in the protocol's own shape.
+ * Options are validated here, at build time, not per request.
+ *
+ * @module
+ */
+import type { HaechiConfig } from "../config/types.ts";
+import { HaechiError, toHaechiError } from "../errors.ts";
+import { matchRoute, OPENAI } from "../protocols/mod.ts";
+import type { Protocol, Route } from "../protocols/types.ts";
+import { type AppliedFinding, parseJsonText, type Protector } from "../protect/mod.ts";
+import { decodeBody } from "../stream/decode_body.ts";
+import { checkScope, type TokenRestorer } from "../vault/mod.ts";
+import type { AuditSink } from "../cli/_audit.ts";
+import { readBodyText, readStreamText } from "./body.ts";
+import { createChannelSet } from "./channels.ts";
+import { errorResponse, statusFor } from "./errors.ts";
+import {
+  forwardRequestHeaders,
+  type RequestHeaderPolicy,
+  sanitizeResponseHeaders,
+} from "./headers.ts";
+import { createMetrics, type GatewayMetrics } from "./metrics.ts";
+import { createOutputPolicy } from "./output.ts";
+import { rewriteStream } from "./stream.ts";
+import { checkUpstreamUrl } from "./upstream_url.ts";
+
+/** Who a caller is, as the gateway's authenticator says. */
+export interface CallerIdentity {
+  /** Stable subject; becomes the caller's token scope. */
+  readonly subject: string;
+}
+
+/** What {@linkcode createGateway} is built from. */
+export interface GatewayOptions {
+  /** Validated config (`proxy`, `limits`, `detect`, `policy`). */
+  readonly config: HaechiConfig;
+  /** The request-direction protector (with the vault as `reversible`). */
+  readonly protector: Protector;
+  /** Restores this caller's tokens in replies (the vault); without it tokens stay. */
+  readonly restorer?: TokenRestorer;
+  /** Audit sink; without it nothing is recorded. */
+  readonly audit?: AuditSink;
+  /** Upstream fetch (tests inject a mock); default `globalThis.fetch`. */
+  readonly fetch?: (request: Request) => Promise<Response>;
+  /** Upstream base URL, overriding `config.proxy.upstream`. */
+  readonly upstream?: string;
+  /** Environment for `proxy.upstreamAuthEnv`. */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Gateway authentication: resolve the caller or `null` (401). When set, the caller's
+   * credential headers are never forwarded and the subject is the token scope.
+   */
+  readonly authenticate?: (request: Request) => Promise<CallerIdentity | null>;
+  /** Extra readiness check: `null` when ready, else a short safe reason. */
+  readonly ready?: () => Promise<string | null>;
+}
+
+/** A built gateway. */
+export interface Gateway {
+  /** Handle one request. */
+  fetch(request: Request): Promise<Response>;
+  /** Abort in-flight upstream requests. */
+  close(): Promise<void>;
+  /** The gateway's metrics. */
+  readonly metrics: GatewayMetrics;
+  /** The checked upstream base URL. */
+  readonly upstream: URL;
+}
+
+/**
+ * Build a gateway.
+ *
+ * @param options Config, protector, restorer, audit and optional hooks.
+ * @returns The gateway.
+ * @throws {HaechiError} `config.invalid` for a missing or refused upstream URL, or an
+ *   upstream credential that is configured but absent from the environment.
+ *
+ * @example
+ * ```ts ignore
+ * const gw = createGateway({ config, protector, restorer: vault, audit, upstream: "http://127.0.0.1:8000" });
+ * const res = await gw.fetch(new Request("http://gw/v1/chat/completions", { method: "POST", body }));
+ * ```
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const { config, protector, restorer, audit } = options;
+  const proxy = config.proxy;
+  const rawUpstream = options.upstream ?? proxy.upstream;
+  if (rawUpstream === "") {
+    throw new HaechiError("config.invalid", "proxy.upstream is not set; pass --upstream <url>");
+  }
+  const upstream = checkUpstreamUrl(rawUpstream, { allowHosts: proxy.upstreamAllowHosts });
+  const basePath = upstream.pathname.replace(/\/+$/, "");
+  const headerPolicy = buildHeaderPolicy(config, options);
+  const fetchImpl = options.fetch ?? ((r: Request) => fetch(r));
+  const metrics = createMetrics();
+  const maxBytes = config.limits.maxBytes;
+  const controllers = new Set<AbortController>();
+  let auditBroken = false;
+
+  async function record(input: Parameters<AuditSink["record"]>[0], strict: boolean): Promise<void> {
+    if (audit === undefined) return;
+    try {
+      await audit.record(input);
+    } catch {
+      auditBroken = true;
+      if (strict) throw new HaechiError("audit.io", "The audit log is unavailable");
+    }
+  }
+
+  async function health(req: Request, pathname: string): Promise<Response> {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return new Response(null, { status: 405, headers: { allow: "GET, HEAD" } });
+    }
+    if (pathname === "/__haechi/live") return Response.json({ status: "live" });
+    if (pathname === "/__haechi/ready") {
+      let reason: string | null = auditBroken ? "audit log unusable" : null;
+      if (reason === null && options.ready !== undefined) {
+        try {
+          reason = await options.ready();
+        } catch {
+          reason = "readiness check failed";
+        }
+      }
+      return reason === null
+        ? Response.json({ status: "ready" })
+        : Response.json({ status: "not_ready", reason }, { status: 503 });
+    }
+    if (pathname === "/__haechi/metrics") {
+      return new Response(metrics.render(), {
+        headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+      });
+    }
+    return errorResponse(OPENAI, new HaechiError("proxy.route_unknown", "Unknown haechi endpoint"));
+  }
+
+  async function handle(req: Request): Promise<Response> {
+    // Only the path and query of the target are used: an absolute-form target or a Host
+    // header cannot steer the request anywhere but the configured upstream.
+    const url = new URL(req.url);
+    if (url.pathname.startsWith("/__haechi/")) return await health(req, url.pathname);
+    const started = performance.now();
+    const correlationId = crypto.randomUUID();
+    const matched = matchRoute(req.method, url.pathname);
+    const protocol = matched?.protocol ?? OPENAI;
+    const labels = {
+      protocol: matched?.protocol.name ?? "unknown",
+      route: matched?.route.name ?? "unknown",
+    };
+    const done = (status: number) => {
+      metrics.request({ ...labels, status }, (performance.now() - started) / 1000);
+    };
+    const fail = async (e: unknown, extra?: HeadersInit, count = true): Promise<Response> => {
+      const err = toHaechiError(e);
+      const res = errorResponse(protocol, err, extra);
+      await record({
+        kind: "proxy.request",
+        correlationId,
+        outcome: "refused",
+        details: { ...labels, status: res.status, code: err.code },
+      }, false);
+      if (count) done(res.status);
+      return res;
+    };
+    if (matched === null && !proxy.allowUnknownRoutes) {
+      return await fail(
+        new HaechiError(
+          "proxy.route_unknown",
+          `No protocol serves ${req.method} ${
+            url.pathname.slice(0, 200)
+          }; set proxy.allowUnknownRoutes to forward it`,
+        ),
+      );
+    }
+    if (metrics.inFlight >= proxy.maxInFlight) {
+      metrics.rejected();
+      return await fail(
+        new HaechiError("proxy.overloaded", "The gateway is at proxy.maxInFlight; retry shortly"),
+        { "retry-after": "1" },
+      );
+    }
+    metrics.inFlight++;
+    let released = false;
+    const release = (status: number) => {
+      if (released) return;
+      released = true;
+      metrics.inFlight--;
+      done(status);
+    };
+    try {
+      const res = await forward(req, url, matched, correlationId, labels, release);
+      return res;
+    } catch (e) {
+      const first = !released;
+      if (first) {
+        released = true;
+        metrics.inFlight--;
+      }
+      return await fail(e, undefined, first);
+    }
+  }
+
+  async function forward(
+    req: Request,
+    url: URL,
+    matched: { protocol: Protocol; route: Route } | null,
+    correlationId: string,
+    labels: { protocol: string; route: string },
+    release: (status: number) => void,
+  ): Promise<Response> {
+    const scope = await scopeFor(req);
+    checkScope(scope);
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    const text = hasBody ? await readBodyText(req, maxBytes) : "";
+    let outBody: string | undefined = hasBody ? text : undefined;
+    let wantsStream = false;
+    const auditBase = { kind: "proxy.request", correlationId };
+    if (matched !== null && matched.route.hasBody) {
+      if (text === "") {
+        throw new HaechiError("input.invalid_json", "Request body is empty; expected JSON");
+      }
+      const parsed = parseJsonText(text, maxBytes);
+      wantsStream = matched.protocol.wantsStream(matched.route, parsed, url);
+      const r = await protector.protectJson(parsed, { scope });
+      metrics.findings("request", r.findings);
+      await record({
+        ...auditBase,
+        outcome: requestOutcome(r.blocked, r.mode, r.findings),
+        findings: r.findings,
+        details: { ...labels, stream: wantsStream },
+      }, true);
+      if (r.blocked) {
+        const types = [
+          ...new Set(r.findings.filter((f) => f.action === "block").map((f) => f.type)),
+        ];
+        throw new HaechiError(
+          "payload.blocked",
+          `Request blocked by policy (${types.join(", ")})`,
+          {
+            types,
+          },
+        );
+      }
+      if (protector.policy.enforcing && r.findings.length > 0) outBody = JSON.stringify(r.output);
+    } else if (matched === null && text !== "") {
+      const r = await protectUnknown(text, scope);
+      metrics.findings("request", r.findings);
+      await record({
+        ...auditBase,
+        outcome: requestOutcome(r.blocked, r.mode, r.findings),
+        findings: r.findings,
+        details: { ...labels, passthrough: true },
+      }, true);
+      if (r.blocked) throw new HaechiError("payload.blocked", "Request blocked by policy");
+      outBody = r.output ?? undefined;
+    } else {
+      await record({ ...auditBase, outcome: "clean", details: { ...labels } }, true);
+    }
+
+    const target = new URL(upstream.href);
+    target.pathname = basePath + url.pathname;
+    target.search = url.search;
+    if (!headerPolicy.forwardCallerCredentials) target.searchParams.delete("key");
+    if (target.search === "?") target.search = "";
+    const headers = forwardRequestHeaders(req.headers, headerPolicy);
+    if (matched !== null && outBody !== undefined) headers.set("content-type", "application/json");
+
+    const ctrl = new AbortController();
+    controllers.add(ctrl);
+    const onClientAbort = () => ctrl.abort();
+    req.signal.addEventListener("abort", onClientAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ctrl.abort();
+    }, proxy.upstreamTimeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      req.signal.removeEventListener("abort", onClientAbort);
+      controllers.delete(ctrl);
+    };
+    let upstreamRes: Response;
+    try {
+      upstreamRes = await fetchImpl(
+        new Request(target, {
+          method: req.method,
+          headers,
+          body: outBody,
+          signal: ctrl.signal,
+          redirect: "manual",
+        }),
+      );
+    } catch {
+      cleanup();
+      metrics.upstreamError(timedOut ? "timeout" : "connect");
+      throw timedOut
+        ? new HaechiError(
+          "proxy.timeout",
+          "The upstream did not answer within proxy.upstreamTimeoutMs",
+        )
+        : new HaechiError("proxy.upstream", "The upstream could not be reached");
+    }
+    clearTimeout(timer);
+
+    const respond = async (why: HaechiError | "cancelled" | undefined, status: number, extra: {
+      findings?: AppliedFinding[];
+      restored?: number;
+      refused?: number;
+    } = {}) => {
+      cleanup();
+      release(status);
+      const findings = extra.findings ?? [];
+      metrics.findings("response", findings);
+      await record({
+        kind: "proxy.response",
+        correlationId,
+        outcome: why === "cancelled"
+          ? "cancelled"
+          : why !== undefined
+          ? "error"
+          : responseOutcome(protector.policy.enforcing, findings),
+        findings,
+        details: {
+          ...labels,
+          status,
+          stream: wantsStream,
+          restored: extra.restored ?? 0,
+          refused: extra.refused ?? 0,
+          ...(why !== undefined && why !== "cancelled" ? { code: why.code } : {}),
+        },
+      }, false);
+    };
+
+    try {
+      return await reply(
+        matched,
+        upstreamRes,
+        url,
+        scope,
+        correlationId,
+        wantsStream,
+        ctrl,
+        respond,
+      );
+    } catch (e) {
+      ctrl.abort();
+      const err = toHaechiError(e);
+      metrics.upstreamError("stream");
+      await respond(err, statusFor(err.code));
+      throw err;
+    }
+  }
+
+  async function reply(
+    matched: { protocol: Protocol; route: Route } | null,
+    res: Response,
+    url: URL,
+    scope: string,
+    correlationId: string,
+    wantsStream: boolean,
+    ctrl: AbortController,
+    respond: (
+      why: HaechiError | "cancelled" | undefined,
+      status: number,
+      extra?: { findings?: AppliedFinding[]; restored?: number; refused?: number },
+    ) => Promise<void>,
+  ): Promise<Response> {
+    const headers = sanitizeResponseHeaders(res.headers);
+    headers.set("x-haechi-request-id", correlationId);
+    const type = (res.headers.get("content-type") ?? "").toLowerCase();
+    const encoding = res.headers.get("content-encoding");
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel();
+      throw new HaechiError(
+        "proxy.upstream",
+        `The upstream answered with a redirect (${res.status})`,
+      );
+    }
+    if (matched === null) {
+      // Unknown routes pass with request protection only; the body is decoded so the
+      // dropped Content-Encoding stays truthful.
+      if (type !== "") headers.set("content-type", type);
+      const body = res.body === null ? null : trackEnd(decodeBody(res.body, encoding), {
+        end: () => respond(undefined, res.status),
+        cancel: () => {
+          ctrl.abort();
+          respond("cancelled", res.status);
+        },
+      });
+      return new Response(body, { status: res.status, headers });
+    }
+    const { protocol, route } = matched;
+    const framing = type.includes("text/event-stream")
+      ? "sse"
+      : type.includes("ndjson") || type.includes("jsonl")
+      ? "ndjson"
+      : type.includes("json") && wantsStream && protocol.framing(route, url) === "json-array"
+      ? "json-array"
+      : undefined;
+    const output = createOutputPolicy(protector, {
+      restorer,
+      scope,
+      maxDepth: config.limits.maxDepth,
+      scanKeys: config.detect.scanKeys,
+      maskKeep: config.policy.maskKeep,
+    });
+    if (framing !== undefined && res.body !== null) {
+      const findings: AppliedFinding[] = [];
+      const channels = createChannelSet({
+        output,
+        restorer,
+        scope,
+        window: config.proxy.stream.holdbackChars,
+        findings,
+      });
+      const rewriter = protocol.createRewriter(route, {
+        channels,
+        protectValue: (v, path) => output.protectValue(v, path),
+      });
+      const body = rewriteStream({
+        body: decodeBody(res.body, encoding, { maxBytes: Number.MAX_SAFE_INTEGER }),
+        framing,
+        protocol,
+        rewriter,
+        maxEventBytes: config.proxy.stream.maxEventBytes,
+        idleTimeoutMs: config.proxy.upstreamTimeoutMs,
+        abortUpstream: () => ctrl.abort(),
+        onEnd: (why) => {
+          if (why !== undefined && why !== "cancelled") metrics.upstreamError("stream");
+          respond(why, res.status, {
+            findings: [...findings, ...output.findings],
+            restored: output.restores.restored,
+            refused: output.restores.refused,
+          });
+        },
+      });
+      headers.set(
+        "content-type",
+        framing === "sse"
+          ? "text/event-stream; charset=utf-8"
+          : framing === "ndjson"
+          ? "application/x-ndjson"
+          : "application/json",
+      );
+      headers.set("cache-control", "no-cache");
+      headers.set("x-accel-buffering", "no");
+      return new Response(body, { status: res.status, headers });
+    }
+    if (type.includes("json")) {
+      const text = res.body === null
+        ? ""
+        : await readStreamText(decodeBody(res.body, encoding, { maxBytes }), maxBytes);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw new HaechiError("proxy.upstream", "The upstream returned malformed JSON");
+      }
+      const safe = await output.protectValue(parsed, "$");
+      await respond(undefined, res.status, {
+        findings: output.findings,
+        restored: output.restores.restored,
+        refused: output.restores.refused,
+      });
+      headers.set("content-type", "application/json");
+      return new Response(JSON.stringify(safe), { status: res.status, headers });
+    }
+    await res.body?.cancel();
+    if (res.status === 204 || res.status === 205) {
+      await respond(undefined, res.status);
+      return new Response(null, { status: res.status, headers });
+    }
+    const status = res.status >= 500 ? 502 : res.status >= 400 ? res.status : 502;
+    const message = res.status >= 400
+      ? `The upstream answered ${res.status} without a JSON body`
+      : "The upstream answered with a content type the gateway cannot protect";
+    await respond(undefined, status);
+    return errorResponse(protocol, new HaechiError("proxy.upstream", message), headers, status);
+  }
+
+  async function scopeFor(req: Request): Promise<string> {
+    if (options.authenticate !== undefined) {
+      const who = await options.authenticate(req);
+      if (who === null) {
+        throw new HaechiError("proxy.unauthorized", "Missing or invalid gateway credentials");
+      }
+      return who.subject;
+    }
+    if (proxy.scopeHeader !== "") return req.headers.get(proxy.scopeHeader)?.trim() || "default";
+    return "default";
+  }
+
+  async function protectUnknown(text: string, scope: string) {
+    try {
+      JSON.parse(text);
+    } catch {
+      return await protector.protectText(text, { scope });
+    }
+    return await protector.protectJsonText(text, { scope });
+  }
+
+  return {
+    metrics,
+    upstream,
+    fetch: async (req) => {
+      try {
+        return await handle(req);
+      } catch (e) {
+        // Last resort: never leak internals.
+        return errorResponse(OPENAI, toHaechiError(e));
+      }
+    },
+    close() {
+      for (const c of controllers) c.abort();
+      controllers.clear();
+      return Promise.resolve();
+    },
+  };
+}
+
+function buildHeaderPolicy(config: HaechiConfig, options: GatewayOptions): RequestHeaderPolicy {
+  const p = config.proxy;
+  let upstreamAuth: RequestHeaderPolicy["upstreamAuth"];
+  if (p.upstreamAuthHeader !== "" || p.upstreamAuthEnv !== "") {
+    if (p.upstreamAuthHeader === "" || p.upstreamAuthEnv === "") {
+      throw new HaechiError(
+        "config.invalid",
+        "proxy.upstreamAuthHeader and proxy.upstreamAuthEnv must be set together",
+      );
+    }
+    const value = options.env?.[p.upstreamAuthEnv];
+    if (value === undefined || value === "") {
+      throw new HaechiError(
+        "config.invalid",
+        `Environment variable ${p.upstreamAuthEnv} (proxy.upstreamAuthEnv) is not set`,
+      );
+    }
+    upstreamAuth = { name: p.upstreamAuthHeader.toLowerCase(), value };
+  }
+  return {
+    forwardCallerCredentials: p.forwardCallerCredentials && options.authenticate === undefined,
+    drop: p.scopeHeader === "" ? [] : [p.scopeHeader.toLowerCase()],
+    upstreamAuth,
+  };
+}
+
+function requestOutcome(
+  blocked: boolean,
+  mode: string,
+  findings: readonly AppliedFinding[],
+): string {
+  if (blocked) return "blocked";
+  if (findings.length === 0) return "clean";
+  return mode === "enforce" ? "redacted" : "dry-run";
+}
+
+function responseOutcome(enforcing: boolean, findings: readonly AppliedFinding[]): string {
+  if (findings.length === 0) return "clean";
+  if (!enforcing) return "dry-run";
+  return findings.some((f) => f.action !== "allow") ? "redacted" : "allowed";
+}
+
+/** Pass a body through, calling `end` when it is fully read and `cancel` if the caller leaves. */
+function trackEnd(
+  body: ReadableStream<Uint8Array>,
+  hooks: { end: () => void; cancel: () => void },
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await reader.read();
+        if (done) {
+          controller.close();
+          hooks.end();
+        } else controller.enqueue(value);
+      } catch (e) {
+        controller.error(e);
+        hooks.end();
+      }
+    },
+    cancel() {
+      reader.cancel().catch(() => {});
+      hooks.cancel();
+    },
+  });
+}

@@ -1,0 +1,206 @@
+/**
+ * What the policy means for model output (the response direction).
+ *
+ * The request direction is the protector's job. On the way back the same scanner runs
+ * again as a second line of defense, but the actions read differently, because the
+ * reader is now the caller:
+ *
+ * - `allow`, `tokenize` and `encrypt` → **allowed for the caller**. Tokenizing output
+ *   would only hand the caller a token that restores to the value it replaced; the
+ *   caller's own tokens are restored anyway.
+ * - `mask` and `redact` → applied, as on requests.
+ * - `block` → applied as **redact**: a stream's status line and earlier text are already
+ *   on the wire, and non-stream replies behave the same so the two never disagree.
+ *
+ * Findings are reported with the action actually taken. In dry-run nothing changes but
+ * findings are still reported. Scanning happens before tokens are restored, so values
+ * the caller sent (and gets back) are not reported again.
+ *
+ * @module
+ */
+import type { Action } from "../config/types.ts";
+import type { AppliedFinding, Protector } from "../protect/mod.ts";
+import { collectSites, maskValue, redactionMarker } from "../protect/mod.ts";
+import type { Finding } from "../detect/rule.ts";
+import type { TokenRestorer } from "../vault/mod.ts";
+
+/** The response-direction action for a configured action. */
+export function outputAction(action: Action): Action {
+  switch (action) {
+    case "tokenize":
+    case "encrypt":
+      return "allow";
+    case "block":
+      return "redact";
+    default:
+      return action;
+  }
+}
+
+/** Counts of token restorations, for audit. */
+export interface RestoreTally {
+  /** Tokens restored for this caller. */
+  restored: number;
+  /** Tokens seen that belong to another scope, or are unknown, expired or corrupt. */
+  refused: number;
+}
+
+/** Response-direction protection for one caller. */
+export interface OutputPolicy {
+  /** Protect a piece of text (the text guard's `protect`). */
+  protectText(
+    text: string,
+  ): Promise<{ output: string; findings: AppliedFinding[]; blocked: false }>;
+  /** Locate findings (the text guard's `scan`). */
+  scan(text: string): readonly Finding[];
+  /** Protect every string of a JSON value in place and restore the caller's tokens. */
+  protectValue(value: unknown, path: string): Promise<unknown>;
+  /** Findings so far (JSON values only; guards report theirs separately). */
+  readonly findings: AppliedFinding[];
+  /** Restoration counts so far. */
+  readonly restores: RestoreTally;
+  /** Whether output is changed (enforce mode). */
+  readonly enforcing: boolean;
+}
+
+/** Options for {@linkcode createOutputPolicy}. */
+export interface OutputPolicyOptions {
+  /** Token source; without one, tokens stay as they are. */
+  readonly restorer?: TokenRestorer;
+  /** The caller's scope. */
+  readonly scope: string;
+  /** Deepest JSON nesting (limits.maxDepth). */
+  readonly maxDepth: number;
+  /** Scan object keys too. */
+  readonly scanKeys: boolean;
+  /** Characters kept by `mask`. */
+  readonly maskKeep: number;
+}
+
+/**
+ * Build the response-direction policy for one caller.
+ *
+ * @param protector The configured protector (its scanner and policy are reused).
+ * @param options Scope, restorer and limits.
+ * @returns The policy.
+ *
+ * @example
+ * ```ts
+ * import { createOutputPolicy } from "./output.ts";
+ * import { createProtector } from "../protect/mod.ts";
+ * import { DEFAULT_CONFIG } from "../config/defaults.ts";
+ * const out = createOutputPolicy(createProtector(DEFAULT_CONFIG), {
+ *   scope: "default", maxDepth: 64, scanKeys: false, maskKeep: 4 });
+ * const r = await out.protectText("key ghp_" + "a".repeat(36));
+ * if (r.output.includes("ghp_")) throw new Error(r.output);
+ * ```
+ */
+export function createOutputPolicy(
+  protector: Protector,
+  options: OutputPolicyOptions,
+): OutputPolicy {
+  const { policy, scanner } = protector;
+  const enforcing = policy.enforcing;
+  const findings: AppliedFinding[] = [];
+  const restores: RestoreTally = { restored: 0, refused: 0 };
+
+  function describe(f: Finding, path: string): AppliedFinding {
+    return {
+      type: f.type,
+      ruleId: f.ruleId,
+      category: f.category,
+      action: outputAction(policy.actionFor(f.type)),
+      confidence: f.confidence,
+      path,
+      start: f.start,
+      end: f.end,
+    };
+  }
+
+  function apply(text: string, found: readonly Finding[]): string {
+    if (!enforcing || found.length === 0) return text;
+    let out = "";
+    let pos = 0;
+    for (const f of found) {
+      if (f.start < pos) continue;
+      const action = outputAction(policy.actionFor(f.type));
+      const value = text.slice(f.start, f.end);
+      const replacement = action === "mask"
+        ? maskValue(value, options.maskKeep)
+        : action === "redact"
+        ? redactionMarker(f.type)
+        : value;
+      out += text.slice(pos, f.start) + replacement;
+      pos = f.end;
+    }
+    return out + text.slice(pos);
+  }
+
+  async function restore(text: string): Promise<string> {
+    if (options.restorer === undefined || !text.includes("[TOKEN:")) return text;
+    const r = await options.restorer.restoreTokens(text, options.scope);
+    restores.restored += r.counts.restored;
+    restores.refused += r.counts.foreignScope + r.counts.unknown + r.counts.expired +
+      r.counts.corrupt;
+    return r.text;
+  }
+
+  return {
+    enforcing,
+    findings,
+    restores,
+    scan: (text) => scanner.scan(text),
+    protectText(text) {
+      const found = scanner.scan(text);
+      return Promise.resolve({
+        output: apply(text, found),
+        findings: found.map((f) => describe(f, "$")),
+        blocked: false,
+      });
+    },
+    async protectValue(value, path) {
+      const root = { value };
+      const sites = collectSites(root, {
+        maxDepth: options.maxDepth,
+        scanKeys: options.scanKeys,
+        scanNumbers: false,
+        scan: (t) => scanner.scan(t),
+      });
+      for (const site of sites) {
+        const where = site.path === "$" ? path : path + site.path.slice(1);
+        for (const f of site.findings) findings.push(describe(f, where));
+        if (!enforcing) continue;
+        const replaced = apply(site.text, site.findings);
+        const holder = site.holder as Record<string | number, unknown>;
+        if (site.kind === "key") {
+          const v = holder[site.key];
+          delete holder[site.key];
+          holder[replaced] = v;
+        } else if (site.kind === "value") {
+          holder[site.key] = replaced;
+        }
+      }
+      if (options.restorer !== undefined) await restoreStrings(root, restore);
+      return root.value;
+    },
+  };
+}
+
+/** Restore tokens in every string of `root.value` that holds one, in place. */
+async function restoreStrings(
+  root: { value: unknown },
+  restore: (t: string) => Promise<string>,
+): Promise<void> {
+  const stack: Array<Record<string | number, unknown>> = [root as Record<string, unknown>];
+  while (stack.length > 0) {
+    const holder = stack.pop()!;
+    for (const k of Object.keys(holder)) {
+      const v = holder[k];
+      if (typeof v === "string") {
+        if (v.includes("[TOKEN:")) holder[k] = await restore(v);
+      } else if (v !== null && typeof v === "object") {
+        stack.push(v as Record<string, unknown>);
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Rewrite an upstream stream body frame by frame into a protected stream for the caller.
+ *
+ * Pull-driven: a chunk is read from the upstream only when the caller's side asks for
+ * more, so nothing is buffered beyond the parser's current frame and the guards' windows.
+ * When the rewriter reports the protocol's terminator, the upstream is cancelled and the
+ * body closes: nothing follows the terminator. Any failure (malformed frame, oversized
+ * event, bad UTF-8, timeout, a guard refusing) ends the stream with the protocol's error
+ * frame instead of passing anything unprotected.
+ *
+ * @module
+ */
+import { HaechiError, toHaechiError } from "../errors.ts";
+import type { Frame, Framing, Protocol, StreamRewriter } from "../protocols/types.ts";
+import { createNdjsonParser } from "../stream/ndjson.ts";
+import { createSseParser, serializeSseEvent } from "../stream/sse.ts";
+import { createJsonArraySplitter } from "./json_array.ts";
+
+/** Options for {@linkcode rewriteStream}. */
+export interface RewriteStreamOptions {
+  /** Decoded upstream body. */
+  readonly body: ReadableStream<Uint8Array>;
+  /** Wire framing of the body. */
+  readonly framing: Framing;
+  /** The protocol (for its error frame). */
+  readonly protocol: Protocol;
+  /** The protocol's rewriter for this reply. */
+  readonly rewriter: StreamRewriter;
+  /** Largest event or line. */
+  readonly maxEventBytes: number;
+  /** Longest wait for the next upstream chunk, in ms. */
+  readonly idleTimeoutMs: number;
+  /** Called when the caller goes away or the stream fails, to abort the upstream request. */
+  readonly abortUpstream: () => void;
+  /** Called once when the stream ends: `undefined` on success, else why it ended. */
+  readonly onEnd: (error: HaechiError | "cancelled" | undefined) => void;
+}
+
+interface Parser {
+  push(chunk: string): Frame[];
+  flush(): Frame[];
+}
+
+function parserFor(framing: Framing, maxBytes: number): Parser {
+  if (framing === "ndjson") {
+    const p = createNdjsonParser({ maxLineBytes: maxBytes });
+    const wrap = (lines: string[]) => lines.map((data) => ({ data }));
+    return { push: (c) => wrap(p.push(c)), flush: () => wrap(p.flush()) };
+  }
+  if (framing === "json-array") {
+    const p = createJsonArraySplitter({ maxElementBytes: maxBytes });
+    const wrap = (items: string[]) => items.map((data) => ({ data }));
+    return { push: (c) => wrap(p.push(c)), flush: () => wrap(p.flush()) };
+  }
+  const p = createSseParser({ maxEventBytes: maxBytes });
+  // Comments (keep-alives) and data-less blocks carry nothing to forward.
+  const keep = (events: ReturnType<typeof p.push>) =>
+    events.filter((e) => e.comment === undefined && e.data !== "").map((e) =>
+      e.event === undefined ? { data: e.data } : { event: e.event, data: e.data }
+    );
+  return { push: (c) => keep(p.push(c)), flush: () => keep(p.flush()) };
+}
+
+/**
+ * Build the caller's body.
+ *
+ * @param options Upstream body, framing, rewriter and callbacks.
+ * @returns The protected byte stream.
+ *
+ * @example
+ * ```ts ignore
+ * const body = rewriteStream({ body: upstream.body!, framing: "sse", protocol: OPENAI,
+ *   rewriter, maxEventBytes: 1 << 20, idleTimeoutMs: 30_000, abortUpstream, onEnd });
+ * ```
+ */
+export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uint8Array> {
+  const { protocol, rewriter, framing } = options;
+  const encoder = new TextEncoder();
+  const reader = options.body.pipeThrough(new TextDecoderStream("utf-8", { fatal: true }))
+    .getReader();
+  const parser = parserFor(framing, options.maxEventBytes);
+  let count = 0;
+  let ended = false;
+
+  const serialize = (f: Frame): string => {
+    if (framing === "sse") {
+      return serializeSseEvent(f.event === undefined ? { data: f.data } : f);
+    }
+    if (framing === "ndjson") return f.data + "\n";
+    return (count++ === 0 ? "[" : ",\r\n") + f.data;
+  };
+
+  const finish = (controller: ReadableStreamDefaultController<Uint8Array>, tail: string) => {
+    if (framing === "json-array") tail += count === 0 ? "[]" : "]";
+    if (tail !== "") controller.enqueue(encoder.encode(tail));
+    controller.close();
+  };
+
+  const end = (why: HaechiError | "cancelled" | undefined) => {
+    if (ended) return;
+    ended = true;
+    options.onEnd(why);
+  };
+
+  async function read(): Promise<ReadableStreamReadResult<string>> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new HaechiError("proxy.timeout", "Upstream stopped sending within the timeout"));
+      }, options.idleTimeoutMs);
+    });
+    try {
+      return await Promise.race([reader.read(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        for (;;) {
+          const { value, done } = await read();
+          const frames = done ? parser.flush() : parser.push(value);
+          let out = "";
+          for (const f of frames) {
+            if (rewriter.finished) break;
+            for (const o of await rewriter.frame(f)) out += serialize(o);
+          }
+          if (done && !rewriter.finished) {
+            for (const o of await rewriter.end()) out += serialize(o);
+          }
+          if (done || rewriter.finished) {
+            if (!done) {
+              // Nothing may follow the terminator: stop reading the upstream.
+              reader.cancel().catch(() => {});
+              options.abortUpstream();
+            }
+            finish(controller, out);
+            end(undefined);
+            return;
+          }
+          if (out !== "") {
+            controller.enqueue(encoder.encode(out));
+            return;
+          }
+        }
+      } catch (e) {
+        const err = e instanceof TypeError
+          ? new HaechiError("stream.invalid", "Upstream stream is not valid UTF-8")
+          : toHaechiError(e);
+        reader.cancel().catch(() => {});
+        options.abortUpstream();
+        const message = err.code === "internal"
+          ? "Internal error while protecting the stream"
+          : err.message;
+        try {
+          finish(controller, serialize(protocol.streamErrorFrame(err.code, message)));
+        } catch {
+          controller.error(err);
+        }
+        end(err);
+      }
+    },
+    cancel() {
+      reader.cancel().catch(() => {});
+      options.abortUpstream();
+      end("cancelled");
+    },
+  });
+}
