@@ -8,7 +8,9 @@
  *   HTTP server (the proxy's `mcp` target).
  * - {@linkcode createStderrFilter} scrubs a server's stderr with a bounded window.
  *
- * See docs/mcp.md for the decisions.
+ * Decisions: every message is rebuilt from its JSON-RPC fields and protected in both
+ * directions; tokens in server output are not restored (that is the model caller's job);
+ * batches are refused (MCP 2025-06-18 dropped them); anything unchecked is not passed on.
  *
  * @module
  */
