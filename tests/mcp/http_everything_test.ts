@@ -1,6 +1,8 @@
 // End to end over Streamable HTTP: the SDK client → createMcpHttpHandler (Deno.serve on
 // 127.0.0.1) → @modelcontextprotocol/server-everything in streamableHttp mode.
+// deno-lint-ignore no-import-prefix -- test-only npm dependency, pinned
 import { Client } from "npm:@modelcontextprotocol/sdk@1.32.2/client/index.js";
+// deno-lint-ignore no-import-prefix -- test-only npm dependency, pinned
 import { StreamableHTTPClientTransport } from "npm:@modelcontextprotocol/sdk@1.32.2/client/streamableHttp.js";
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { tempEnv } from "../cli/_env.ts";

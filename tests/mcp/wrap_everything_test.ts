@@ -1,6 +1,8 @@
 // End to end: the official SDK client talks to @modelcontextprotocol/server-everything
 // through `haechi mcp-wrap` over stdio.
+// deno-lint-ignore no-import-prefix -- test-only npm dependency, pinned
 import { Client } from "npm:@modelcontextprotocol/sdk@1.32.2/client/index.js";
+// deno-lint-ignore no-import-prefix -- test-only npm dependency, pinned
 import { StdioClientTransport } from "npm:@modelcontextprotocol/sdk@1.32.2/client/stdio.js";
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { tempEnv } from "../cli/_env.ts";
