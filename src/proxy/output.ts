@@ -23,6 +23,7 @@ import type { AppliedFinding, Protector } from "../protect/mod.ts";
 import { collectSites, maskValue, redactionMarker } from "../protect/mod.ts";
 import type { Finding } from "../detect/rule.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
+import { TOKEN_PATTERN } from "../vault/token.ts";
 
 /** The response-direction action for a configured action. */
 export function outputAction(action: Action): Action {
@@ -102,6 +103,14 @@ export function createOutputPolicy(
   const { policy, scanner } = protector;
   const enforcing = policy.enforcing;
   const findings: AppliedFinding[] = [];
+  // Tokens the gateway issued are not secrets in the output: their random part would
+  // otherwise read as a high-entropy credential.
+  const scan = (text: string): Finding[] => {
+    const found = scanner.scan(text);
+    if (found.length === 0 || !text.includes("[TOKEN:")) return found;
+    const spans = [...text.matchAll(TOKEN_PATTERN)].map((m) => [m.index, m.index + m[0].length]);
+    return found.filter((f) => !spans.some(([a, b]) => f.start < b && f.end > a));
+  };
   const restores: RestoreTally = { restored: 0, refused: 0 };
 
   function describe(f: Finding, path: string): AppliedFinding {
@@ -149,9 +158,9 @@ export function createOutputPolicy(
     enforcing,
     findings,
     restores,
-    scan: (text) => scanner.scan(text),
+    scan,
     protectText(text) {
-      const found = scanner.scan(text);
+      const found = scan(text);
       return Promise.resolve({
         output: apply(text, found),
         findings: found.map((f) => describe(f, "$")),
@@ -164,7 +173,7 @@ export function createOutputPolicy(
         maxDepth: options.maxDepth,
         scanKeys: options.scanKeys,
         scanNumbers: false,
-        scan: (t) => scanner.scan(t),
+        scan,
       });
       for (const site of sites) {
         const where = site.path === "$" ? path : path + site.path.slice(1);

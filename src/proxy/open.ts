@@ -1,0 +1,135 @@
+/**
+ * Open a gateway from config (keys, vault, audit, protector) and, optionally, serve it:
+ * what `haechi proxy`, the demo, the SDK tests and the benchmark share.
+ *
+ * @module
+ */
+import type { HaechiConfig } from "../config/types.ts";
+import { openSession, type Session } from "../cli/_session.ts";
+import { serveHttp } from "../runtime/serve.ts";
+import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
+
+/** Options for {@linkcode openGateway}. */
+export interface OpenGatewayOptions {
+  /** Upstream base URL (default `config.proxy.upstream`). */
+  readonly upstream?: string;
+  /** Injected upstream fetch (e.g. `createMockUpstream().fetch`). */
+  readonly fetch?: GatewayOptions["fetch"];
+  /** Environment for `proxy.upstreamAuthEnv`. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Gateway authentication hook. */
+  readonly authenticate?: GatewayOptions["authenticate"];
+  /** Audit source name (default `proxy`). */
+  readonly source?: string;
+}
+
+/** An opened gateway with its session. */
+export interface OpenedGateway {
+  /** The gateway. */
+  readonly gateway: Gateway;
+  /** Keys, vault, protector and audit behind it. */
+  readonly session: Session;
+  /** Close the gateway, then the session. */
+  close(): Promise<void>;
+}
+
+/** A TOKEN-shaped string no vault issues; looking it up proves the store answers. */
+const PROBE = "[TOKEN:email:aaaaaaaaaaaaaaaaaaaa]";
+
+/**
+ * Open keys, vault, audit and protector for `config` and build a gateway on them.
+ *
+ * @param config Validated config.
+ * @param options Upstream, fetch, env and auth overrides.
+ * @returns The gateway and its session.
+ *
+ * @example
+ * ```ts ignore
+ * const { gateway, close } = await openGateway(config, { fetch: createMockUpstream().fetch,
+ *   upstream: "http://mock.invalid" });
+ * ```
+ */
+export async function openGateway(
+  config: HaechiConfig,
+  options: OpenGatewayOptions = {},
+): Promise<OpenedGateway> {
+  const session = await openSession(config, options.source ?? "proxy");
+  let gateway: Gateway;
+  try {
+    gateway = createGateway({
+      config,
+      protector: session.protector,
+      restorer: session.vault,
+      audit: session.audit,
+      fetch: options.fetch,
+      upstream: options.upstream,
+      env: options.env,
+      authenticate: options.authenticate,
+      async ready() {
+        try {
+          await session.vault.describe(PROBE);
+          return null;
+        } catch {
+          return "token vault unusable";
+        }
+      },
+    });
+  } catch (e) {
+    await session.close();
+    throw e;
+  }
+  return {
+    gateway,
+    session,
+    async close() {
+      await gateway.close();
+      await session.close();
+    },
+  };
+}
+
+/** A gateway listening on a socket. */
+export interface StartedGateway extends OpenedGateway {
+  /** `http://host:port`, the base URL to give an SDK. */
+  readonly url: string;
+  /** Port bound. */
+  readonly port: number;
+}
+
+/**
+ * Open a gateway and serve it (port 0 picks a free port): for SDK tests, the demo and the
+ * benchmark.
+ *
+ * @param config Validated config (`proxy.host` is used; `proxy.port` unless `port` given).
+ * @param options As {@linkcode openGateway}, plus `port`.
+ * @returns The running gateway.
+ *
+ * @example
+ * ```ts ignore
+ * const up = createMockUpstream();
+ * const gw = await startGateway(config, { port: 0, fetch: up.fetch, upstream: "http://mock.invalid" });
+ * // new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "x" })
+ * await gw.close();
+ * ```
+ */
+export async function startGateway(
+  config: HaechiConfig,
+  options: OpenGatewayOptions & { readonly port?: number } = {},
+): Promise<StartedGateway> {
+  const opened = await openGateway(config, options);
+  const server = serveHttp(opened.gateway.fetch, {
+    hostname: config.proxy.host,
+    port: options.port ?? config.proxy.port,
+  });
+  const host = server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname;
+  return {
+    ...opened,
+    url: `http://${host}:${server.port}`,
+    port: server.port,
+    async close() {
+      await opened.gateway.close();
+      await server.close();
+      await opened.session.close();
+    },
+  };
+}
