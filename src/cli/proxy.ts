@@ -1,0 +1,137 @@
+/**
+ * `haechi proxy`: run the LLM gateway in front of an upstream server.
+ *
+ * @module
+ */
+import { HaechiError } from "../errors.ts";
+import { startGateway } from "../proxy/open.ts";
+import { waitForShutdownSignal } from "../runtime/serve.ts";
+import type { Command } from "./command.ts";
+import { loadConfigFor, parseFlags } from "./_shared.ts";
+
+const HELP = `Usage: haechi proxy [--config <file>] [--upstream <url>] [--host <addr>] [--port <n>]
+                    [--allow-non-loopback]
+
+Run the gateway: requests to the OpenAI-compatible, Anthropic, Gemini and Ollama routes are
+protected before they reach the upstream, and replies (streamed or not) are scanned and
+get the caller's tokens restored.
+
+Options:
+  --config <file>         Config file (default haechi.config.json)
+  --upstream <url>        LLM server base URL (proxy.upstream)
+  --host <addr>           Listen address (proxy.host, default 127.0.0.1)
+  --port <n>              Listen port (proxy.port, default 11016; 0 picks one)
+  --allow-non-loopback    Allow a non-loopback --host (proxy.allowNonLoopback)
+
+Endpoints: /__haechi/live, /__haechi/ready, /__haechi/metrics (Prometheus text).
+`;
+
+/** Parsed `haechi proxy` flags. */
+export interface ProxyFlags {
+  /** Config path. */
+  readonly config?: string;
+  /** Upstream override. */
+  readonly upstream?: string;
+  /** Host override. */
+  readonly host?: string;
+  /** Port override. */
+  readonly port?: number;
+  /** Allow non-loopback binding. */
+  readonly allowNonLoopback: boolean;
+  /** Help asked for. */
+  readonly help: boolean;
+}
+
+/**
+ * Parse `haechi proxy` arguments.
+ *
+ * @param args Arguments after the command name.
+ * @returns The flags.
+ * @throws {HaechiError} `usage.invalid` for unknown flags or a bad port.
+ *
+ * @example
+ * ```ts
+ * import { parseProxyFlags } from "./proxy.ts";
+ * if (parseProxyFlags(["--port", "0"]).port !== 0) throw new Error("port");
+ * ```
+ */
+export function parseProxyFlags(args: string[]): ProxyFlags {
+  const { values } = parseFlags(args, {
+    config: { type: "string" },
+    upstream: { type: "string" },
+    host: { type: "string" },
+    port: { type: "string" },
+    "allow-non-loopback": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
+      throw new HaechiError("usage.invalid", `--port must be an integer from 0 to 65535`);
+    }
+    port = Number(values.port);
+  }
+  return {
+    config: values.config,
+    upstream: values.upstream,
+    host: values.host,
+    port,
+    allowNonLoopback: values["allow-non-loopback"] === true,
+    help: values.help === true,
+  };
+}
+
+/**
+ * Whether `host` is a loopback address or name.
+ *
+ * @example
+ * ```ts
+ * import { isLoopbackHost } from "./proxy.ts";
+ * if (!isLoopbackHost("127.0.0.1") || isLoopbackHost("0.0.0.0")) throw new Error();
+ * ```
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** The `proxy` command. */
+export const proxyCommand: Command = {
+  name: "proxy",
+  summary: "Run the LLM gateway (OpenAI, Anthropic, Gemini, Ollama) in front of an upstream",
+  help: HELP,
+  async run(args, io) {
+    const flags = parseProxyFlags(args);
+    if (flags.help) {
+      await io.stdout.write(HELP);
+      return 0;
+    }
+    const loaded = await loadConfigFor(flags.config, io);
+    const config = {
+      ...loaded,
+      proxy: {
+        ...loaded.proxy,
+        ...(flags.upstream !== undefined ? { upstream: flags.upstream } : {}),
+        ...(flags.host !== undefined ? { host: flags.host } : {}),
+        ...(flags.port !== undefined ? { port: flags.port } : {}),
+      },
+    };
+    if (
+      !isLoopbackHost(config.proxy.host) && !flags.allowNonLoopback &&
+      !config.proxy.allowNonLoopback
+    ) {
+      throw new HaechiError(
+        "usage.invalid",
+        `Refusing to listen on non-loopback address ${config.proxy.host}; pass --allow-non-loopback`,
+      );
+    }
+    const gw = await startGateway(config, { env: io.env });
+    await io.stderr.write(
+      `haechi proxy listening on ${gw.url} → ${gw.gateway.upstream.origin} (mode ${config.mode})\n`,
+    );
+    const signal = await waitForShutdownSignal();
+    await io.stderr.write(`haechi proxy: ${signal}, shutting down\n`);
+    await gw.close();
+    return 0;
+  },
+};
