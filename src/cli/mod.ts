@@ -21,6 +21,8 @@ import { tokenPurgeCommand } from "./token_purge.ts";
 import { tokenExportCommand } from "./token_export.ts";
 import { decryptCommand } from "./decrypt.ts";
 import { restoreCommand } from "./restore.ts";
+import { mcpWrapCommand } from "./mcp_wrap.ts";
+import { mcpStdioCommand } from "./mcp_stdio.ts";
 
 export type { CliIO, Command } from "./command.ts";
 
@@ -34,6 +36,8 @@ export const COMMANDS: readonly Command[] = [
   auditVerifyCommand,
   reportCommand,
   restoreCommand,
+  mcpWrapCommand,
+  mcpStdioCommand,
   keysCommand,
   tokenRevealCommand,
   tokenPurgeCommand,

@@ -132,7 +132,10 @@ export function createScanner(rules: readonly Rule[], options: ScanOptions = {})
   }
 
   function scanFolded(text: string, depth: number, budget: { chars: number }): RawFinding[] {
-    const found = runRules(engine, text).filter((f) => keep(text, f));
+    const markers = markerSpans(text);
+    const found = runRules(engine, text).filter((f) =>
+      keep(text, f) && (markers === null || !insideMarker(markers, f))
+    );
     if (decode !== null && depth < maxDepth && budget.chars > 0) {
       for (const cand of findEncodedCandidates(text, budget.chars)) {
         budget.chars -= cand.decoded.length;
@@ -173,6 +176,32 @@ export function createScanner(rules: readonly Rule[], options: ScanOptions = {})
       });
     },
   };
+}
+
+/**
+ * haechi's own replacements, `[TOKEN:type:id]` and `[REDACTED:type]`. Their character sets
+ * cannot carry a value, and text protected once (a chat history sent again, a tool result
+ * holding a token the model copied) must come through a second pass unchanged, so findings
+ * that touch them are dropped. `[ENC:…]` envelopes are not exempt: base64url could hide a
+ * value behind the prefix.
+ */
+const MARKER = /\[(?:TOKEN:[a-z0-9_]{1,40}:[a-z2-7]{20}|REDACTED:[a-z0-9_]{1,40})\]/g;
+
+function markerSpans(text: string): number[] | null {
+  if (!text.includes("[TOKEN:") && !text.includes("[REDACTED:")) return null;
+  const spans: number[] = [];
+  MARKER.lastIndex = 0;
+  for (let m = MARKER.exec(text); m !== null; m = MARKER.exec(text)) {
+    spans.push(m.index, m.index + m[0].length);
+  }
+  return spans.length === 0 ? null : spans;
+}
+
+function insideMarker(spans: readonly number[], f: RawFinding): boolean {
+  for (let i = 0; i < spans.length; i += 2) {
+    if (f.start < spans[i + 1] && spans[i] < f.end) return true;
+  }
+  return false;
 }
 
 interface Engine {

@@ -32,7 +32,6 @@ import {
 } from "./jsonrpc.ts";
 import { compileMethodPolicy, matchesPattern } from "./method_policy.ts";
 import { restoreArguments } from "./detokenize.ts";
-import { shieldTokens, unshieldTokens } from "./token_shield.ts";
 
 /** Who sent a message. */
 export type McpSender = "client" | "server";
@@ -220,13 +219,10 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
       ? m.error
       : (m as { params?: unknown }).params;
     let outcome;
-    let shielded: readonly string[] = [];
     try {
-      if (payload !== undefined) {
-        const s = shieldTokens(payload);
-        shielded = s.tokens;
-        outcome = await protector.protectJson(s.value, { scope });
-      }
+      // haechi's own [TOKEN:…] markers pass through the scanner untouched, so a token the
+      // model copied into a tool call keeps working.
+      if (payload !== undefined) outcome = await protector.protectJson(payload, { scope });
     } catch (e) {
       const err = toHaechiError(e);
       return failClosed(from, m, { ...base, part, errorCode: err.code });
@@ -243,7 +239,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
     }
     let out: JsonRpcMessage = m;
     if (outcome !== undefined) {
-      const value = unshieldTokens(outcome.output, shielded);
+      const value = outcome.output;
       out = m.type === "result"
         ? { ...m, result: value }
         : m.type === "error"

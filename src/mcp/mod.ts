@@ -43,4 +43,3 @@ export {
 } from "./stderr_filter.ts";
 export { runStdioRelay, type StdioRelayOptions } from "./stdio_relay.ts";
 export { createMcpHttpHandler, type McpHttpHandlerOptions } from "./http_handler.ts";
-export { type Shielded, shieldTokens, unshieldTokens } from "./token_shield.ts";

@@ -3,6 +3,7 @@ import type { Rule } from "../../src/detect/rule.ts";
 import { normalizeForScan, toOriginalSpan } from "../../src/detect/normalize.ts";
 import { buildKeywordAutomaton, findTriggers } from "../../src/detect/triggers.ts";
 import { TEST_RULES } from "../fixtures/rules.ts";
+import { BUILTIN_RULES as BUILTIN } from "../../src/detect/rules/mod.ts";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 
 const none = { positive: [], negative: [] };
@@ -188,4 +189,12 @@ Deno.test("a digit run longer than any value reports only its head and tail as c
   for (const [s, e] of clusters) assert(e - s <= 256, "a reported cluster is bounded");
   const found = createScanner([CARD]).scan(text);
   assertEquals(found.map((f) => text.slice(f.start, f.end)), ["4111 1111 1111 1111"]);
+});
+
+Deno.test("haechi's own token and redaction markers survive a second scan untouched", () => {
+  const s = createScanner(BUILTIN);
+  const text = "token: [TOKEN:email:abcdefghijklmnopqrst] and [REDACTED:github_token] ok";
+  assertEquals(s.scan(text), []);
+  const withSecret = "[TOKEN:email:abcdefghijklmnopqrst] password=Zq8vL2pXr7TkW4";
+  assertEquals(s.scan(withSecret).map((f) => f.type), ["generic_secret"]);
 });
