@@ -55,7 +55,9 @@ export function mixesCase(value: string): boolean {
 
 // Paths, URLs, numbers and identifiers sit on the right of `password =` in code and config
 // as often as secrets do; none of them is the secret itself.
-const DOTTED_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+// Path segments are words, maybe with a trailing number ("db2"); a segment with digits
+// inside ("KpL9US0CR5.btOdY4x") is a generated value that happens to hold a dot.
+const DOTTED_PATH = /^[A-Za-z_$][A-Za-z_$]*\d{0,3}(?:\.[A-Za-z_$][A-Za-z_$]*\d{0,3})+$/;
 const FILE_PATH = /^(?:~|\.{1,2})?\/[\w.~-]*(?:\/[\w.~-]*)+$/;
 
 /**

@@ -5,6 +5,7 @@
  */
 
 import type { Rule } from "../../rule.ts";
+import { NAME_VALUE_SEPARATOR } from "./_assign.ts";
 import { ALPHABETS, fake } from "./_fake.ts";
 
 const { alnum, base64, base64url, hex, upperAlnum } = ALPHABETS;
@@ -64,8 +65,11 @@ export const CLOUD_RULES: readonly Rule[] = [
     type: "aws_secret_access_key",
     category: "secret",
     description: "AWS secret access key (40 base64 characters assigned to an AWS secret key name)",
-    pattern:
-      /(?:aws)?[_.-]?secret[_.-]?(?:access[_.-]?)?key\\?["']?(?:\s{0,4}(?:=>|:=|=|:|,)\s{0,4}|\s{1,4})\\?["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/i,
+    pattern: new RegExp(
+      String.raw`(?:aws)?[_.-]?secret[_.-]?(?:access[_.-]?)?key${NAME_VALUE_SEPARATOR}` +
+        String.raw`([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
+      "i",
+    ),
     group: 1,
     trigger: { keywords: ["secret"] },
     context: { words: ["aws", "secretaccess", "secret_access", "secret-access"], before: 96 },
@@ -80,12 +84,19 @@ export const CLOUD_RULES: readonly Rule[] = [
         `AWS_SECRET_ACCESS_KEY=${fake("", 40, base64, 4)}`,
         `{"SecretAccessKey": "${fake("", 40, base64, 5)}"}`,
         `aws configure set aws_secret_access_key ${fake("", 40, base64, 6)}`,
+        `os.environ["AWS_SECRET_ACCESS_KEY"] = "${fake("", 40, base64, 9)}"`,
+        `il mio AWS_SECRET_ACCESS_KEY è ${fake("", 40, base64, 10)} ma non va`,
+        `AWS_SECRET_ACCESS_KEY 값이 ${fake("", 40, base64, 11)} 인데 인증이 안 돼요`,
+        `aws_secret_access_key は ${fake("", 40, base64, 12)} です`,
+        `settings:\n  aws_secret_access_key: ${fake("", 40, base64, 13)}\n`,
       ],
       negative: [
         "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         `aws_secret_access_key = ${fake("", 40, hex)}`,
         `aws_secret_access_key = ${fake("", 39, base64, 7)}`,
         `secret_key = ${fake("", 40, base64, 8)}`,
+        `my aws secret key is rotated; ${fake("", 40, base64, 14)} is the build id`,
+        `aws_secret_access_key is ${fake("", 41, base64, 15)}`,
       ],
     },
   },
@@ -165,6 +176,43 @@ export const CLOUD_RULES: readonly Rule[] = [
         `AccountKey=${fake("", 85, base64, 3)}==;`,
         "AccountKey=<your-account-key>;",
         `SharedAccessSignature=${fake("", 86, base64, 4)}==`,
+      ],
+    },
+  },
+  {
+    id: "azure-storage-key-assigned",
+    type: "azure_storage_key",
+    category: "secret",
+    description:
+      "Azure Storage account key (88 base64 characters) assigned to an Azure storage key name",
+    pattern: new RegExp(
+      String.raw`(?:azure[_.-]?storage(?:[_.-]?account)?|storage[_.-]?account)[_.-]?key` +
+        NAME_VALUE_SEPARATOR + String.raw`([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`,
+      "i",
+    ),
+    group: 1,
+    trigger: { keywords: ["storage"] },
+    validate: (v) => v !== AZURITE_KEY,
+    minEntropy: 4,
+    confidence: 0.96,
+    hardBlock: true,
+    examples: {
+      positive: [
+        `AZURE_STORAGE_KEY=${fake("", 86, base64, 5)}==`,
+        `{\n  "AZURE_STORAGE_ACCOUNT_KEY": "${fake("", 86, base64, 6)}==",\n  "region": "eu"\n}`,
+        `const azureStorageKey = "${fake("", 86, base64, 7)}==";`,
+        `settings:\n  azure_storage_key: ${fake("", 86, base64, 8)}==\n  timeout: 30`,
+        `os.environ["AZURE_STORAGE_ACCOUNT_KEY"] = "${fake("", 86, base64, 9)}=="`,
+        `meu azure_storage_key é ${fake("", 86, base64, 10)}== e não funciona`,
+        `azure_storage_key は ${fake("", 86, base64, 11)}== です`,
+        `az storage account keys list → storage_account_key: ${fake("", 86, base64, 12)}==`,
+      ],
+      negative: [
+        `AZURE_STORAGE_KEY=${AZURITE_KEY}`,
+        `AZURE_STORAGE_KEY=${fake("", 85, base64, 13)}==`,
+        "AZURE_STORAGE_KEY=<your-storage-key>",
+        `storage_key = ${fake("", 86, base64, 14)}==`,
+        `azure_storage_container: ${fake("", 86, base64, 15)}==`,
       ],
     },
   },
