@@ -69,7 +69,10 @@ export async function rig(
         new Request(`http://gw.test${path}`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: typeof body === "string" ? body : JSON.stringify(body),
+          body: typeof body === "string" || body instanceof ReadableStream ||
+              body instanceof Uint8Array
+            ? body as BodyInit
+            : JSON.stringify(body),
           ...init,
         }),
       );
