@@ -25,7 +25,15 @@ import type { Finding } from "../detect/rule.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
 import { TOKEN_PATTERN } from "../vault/token.ts";
 
-/** The response-direction action for a configured action. */
+/**
+ * The response-direction action for a configured action.
+ *
+ * @example
+ * ```ts
+ * import { outputAction } from "./output.ts";
+ * if (outputAction("tokenize") !== "allow" || outputAction("block") !== "redact") throw new Error();
+ * ```
+ */
 export function outputAction(action: Action): Action {
   switch (action) {
     case "tokenize":
@@ -92,7 +100,7 @@ export interface OutputPolicyOptions {
  * import { DEFAULT_CONFIG } from "../config/defaults.ts";
  * const out = createOutputPolicy(createProtector(DEFAULT_CONFIG), {
  *   scope: "default", maxDepth: 64, scanKeys: false, maskKeep: 4 });
- * const r = await out.protectText("key ghp_" + "a".repeat(36));
+ * const r = await out.protectText("key ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8");
  * if (r.output.includes("ghp_")) throw new Error(r.output);
  * ```
  */
