@@ -9,6 +9,7 @@ import type { CliIO, Command } from "./command.ts";
 import { EXIT, exitCodeFor } from "./exit_codes.ts";
 import { palette } from "./_shared.ts";
 import { initCommand } from "./init.ts";
+import { proxyCommand } from "./proxy.ts";
 import { protectCommand } from "./protect.ts";
 import { scanCommand } from "./scan.ts";
 import { statusCommand } from "./status.ts";
@@ -29,6 +30,7 @@ export type { CliIO, Command } from "./command.ts";
 /** Every subcommand, in the order `haechi help` lists them. */
 export const COMMANDS: readonly Command[] = [
   initCommand,
+  proxyCommand,
   protectCommand,
   scanCommand,
   statusCommand,
