@@ -6,6 +6,7 @@ import {
   validateConfigFile,
 } from "../../src/config/mod.ts";
 import { HaechiError } from "../../src/errors.ts";
+import { childKeys, unknownKeyMessage } from "./_keys.ts";
 import { BUILTIN_RULES } from "../../src/detect/rules/mod.ts";
 
 const KNOWN_TYPES = ["email", "phone", "payment_card", "github_token", "us_ssn"];
@@ -39,6 +40,20 @@ Deno.test("the effective config is frozen all the way down", () => {
   assert(!Object.isFrozen(DEFAULT_CONFIG.filters.allowlist), "defaults stay untouched");
 });
 
+Deno.test("unknown-key messages list the schema's keys in order, starting with the core ones", () => {
+  assertEquals(childKeys().slice(0, 8), [
+    "configVersion",
+    "mode",
+    "policy",
+    "filters",
+    "detect",
+    "limits",
+    "audit",
+    "keys",
+  ]);
+  assertEquals(childKeys("policy").slice(0, 4), ["preset", "defaultAction", "actions", "maskKeep"]);
+});
+
 Deno.test("an invalid file reports every mistake in details.errors", () => {
   const err = invalid({
     configVersion: 1,
@@ -47,8 +62,7 @@ Deno.test("an invalid file reports every mistake in details.errors", () => {
   });
   assertEquals(
     err.message,
-    'Unknown key "extra"; expected one of "configVersion", "mode", ' +
-      '"policy", "filters", "detect", "limits", "audit", "keys", "tokenVault"',
+    unknownKeyMessage("extra"),
   );
   assertEquals(err.details.path, "extra");
   assertEquals(
