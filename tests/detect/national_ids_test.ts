@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "../assert.ts";
 import { NATIONAL_ID_RULES } from "../../src/detect/rules/national_ids.ts";
 import { createScanner } from "../../src/detect/scanner.ts";
+import { BUILTIN_RULES } from "../../src/detect/rules/mod.ts";
 
 const scanner = createScanner(NATIONAL_ID_RULES);
 
@@ -173,4 +174,30 @@ Deno.test("keyword patterns stay fast on hostile digit and separator floods", ()
     // generous: a super-linear pattern takes minutes here, a linear one milliseconds
     assert(ms < 5_000, `scan of ${text.slice(0, 12)}… took ${ms.toFixed(0)} ms`);
   }
+});
+
+Deno.test("an ID named by an underscored field name is reported under the full rule table", () => {
+  const all = createScanner(BUILTIN_RULES);
+  const cases: [string, string][] = [
+    // Luhn-valid and Visa-prefixed: the RRN keyword must still name it.
+    ['{"rrn": "4605121234563"}', "kr_rrn:4605121234563"],
+    ["resident_registration_number=8503152154329", "kr_rrn:8503152154329"],
+    ["social_security_number=536228146", "us_ssn:536228146"],
+    ["steuer_id=65401209871", "de_steuer_id:65401209871"],
+    ["my_number=2048-1736-5943", "jp_my_number:2048-1736-5943"],
+    ["social_insurance_number=276-148-954", "ca_sin:276-148-954"],
+    ["numero_securite_sociale=292037511234589", "fr_nir:292037511234589"],
+  ];
+  for (const [text, want] of cases) {
+    assertEquals(
+      all.scan(text).map((f) => `${f.type}:${text.slice(f.start, f.end)}`),
+      [want],
+      text,
+    );
+  }
+});
+
+Deno.test("a number followed by the Spanish word 'sin' is no Canadian SIN", () => {
+  assertEquals(found("Pedido 130692544 sin confirmar todavía"), []);
+  assertEquals(found("130 692 544 (SIN)"), ["ca_sin:130 692 544"]);
 });

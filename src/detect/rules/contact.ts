@@ -422,10 +422,11 @@ export const CONTACT_RULES: readonly Rule[] = [
     category: "pii",
     description: "Payment card number: issuer prefix and length, Luhn check digit",
     // A short group after the number (a CVV, "12/29") may follow; a fifth group of four means
-    // the digits belong to a longer grouped run.
+    // the digits belong to a longer grouped run. Cards are grouped 4-4-4-4 or 4-6-4/4-6-5; a
+    // 4-4-4-2 run is the tail of a printed IBAN (GB87 NWBK 3944 4355 6144 00), not a card.
     pattern: new RegExp(
       DIGITS_START +
-        String.raw`(?:\d{13,19}|\d{4}([ \-])\d{4}\1\d{4}\1\d{1,4}|\d{4}([ \-])\d{6}\2\d{4,5})` +
+        String.raw`(?:\d{13,19}|\d{4}([ \-])\d{4}\1\d{4}\1\d{4}|\d{4}([ \-])\d{6}\2\d{4,5})` +
         String.raw`(?![\w\-]|\.\d|[ \-]\d{4})`,
     ),
     trigger: { digits: 13 },
@@ -446,6 +447,7 @@ export const CONTACT_RULES: readonly Rule[] = [
         "ref 1234567812345670 and 9123456789012348",
         "txn 99941111111111111111",
         '{"rrn": "5805265843042"}',
+        "Meine IBAN lautet GB87 NWBK 3944 4355 6144 00.",
         "id 550e8400-e29b-41d4-a716-446655440000",
       ],
     },
@@ -481,7 +483,9 @@ export const CONTACT_RULES: readonly Rule[] = [
     category: "pii",
     description: "IBAN: country code, check digits and the country's BBAN length, mod-97 valid",
     pattern: new RegExp(`(?<![A-Za-z0-9])(?:${ibanPatternSource()})(?![A-Za-z0-9])`),
-    trigger: { digits: 8 },
+    // Seven, not eight: a Swiss IBAN printed in groups (CH41 5351 5LYG KLME RA8G U) holds
+    // only seven digits before its first letters-only group ends the cluster.
+    trigger: { digits: 7 },
     validate: ibanValid,
     confidence: 0.95,
     hardBlock: false,
@@ -494,6 +498,7 @@ export const CONTACT_RULES: readonly Rule[] = [
         "iban=NL91ABNA0417164300",
         "Compte FR14 2004 1010 0505 0001 3M02 606 BIC PSSTFRPPXXX",
         "BE68 5390 0754 7034 BIC GEBABEBB",
+        "Mon IBAN est CH93 0076 2011 6238 5295 7, merci",
       ],
       negative: [
         "DE88 3704 0044 0532 0130 00",
@@ -556,10 +561,16 @@ export const CONTACT_RULES: readonly Rule[] = [
     category: "pii",
     description: "Public IPv6 address, full or compressed (special-purpose ranges excluded)",
     pattern: new RegExp(
-      String.raw`(?<![\w:.])(?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:]{2,39}` +
+      // A colon may precede the address when no hex digit or colon sits before it
+      // ("IPアドレス：2001:…" folds to "…ス:2001:…"); otherwise it is the middle of one. A
+      // match starts with a colon only as part of "::".
+      String
+        .raw`(?<![\w.])(?<![0-9A-Fa-f:]:)(?!:(?!:))(?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:]{2,39}` +
         String.raw`(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)`,
     ),
-    trigger: { keywords: ["::"], digits: 6 },
+    // Letters-only groups ("2a01:d6:cb:…") end a digit cluster, so a full address may
+    // offer no more than its first two groups' digits to the trigger.
+    trigger: { keywords: ["::"], digits: 3 },
     validate: ipv6Valid,
     confidence: 0.9,
     hardBlock: false,
@@ -568,6 +579,8 @@ export const CONTACT_RULES: readonly Rule[] = [
         "client 2a00:1450:4001:81c::200e connected",
         "[2001:4860:4860:0000:0000:0000:0000:8888]:443",
         "mapped ::ffff:81.2.69.160 in the log",
+        "IPアドレス：2a01:4f8:c0c:1f2::5 で登録",
+        "Voilà : 2a01:d6:cb:0:fa9:ecf:a:5a7",
       ],
       negative: [
         "loopback ::1 and any ::",
@@ -576,6 +589,7 @@ export const CONTACT_RULES: readonly Rule[] = [
         "mapped ::ffff:192.168.1.1",
         "at 10:30:45 use std::vec::Vec",
         "mac 00:1a:2b:3c:4d:5e",
+        "id:2a01:4f8:c0c:1f2::5 is cut from a longer token",
       ],
     },
   },

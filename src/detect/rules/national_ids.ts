@@ -62,13 +62,18 @@ function standalone(value: string, flags = ""): RegExp {
  * rather than at every position of the window. Sources must not hold capture groups;
  * every quantifier is bounded, so the cost per position is constant.
  */
-function nearKeyword(value: string, keywords: readonly string[]): RegExp {
+function nearKeyword(
+  value: string,
+  keywords: readonly string[],
+  keywordsAfter: readonly string[] = keywords,
+): RegExp {
   const kw = `(?:${keywords.join("|")})`;
-  if (new RegExp(`${kw}|${value}|`).exec("")!.length !== 1) {
+  const kwAfter = `(?:${keywordsAfter.join("|")})`;
+  if (new RegExp(`${kw}|${kwAfter}|${value}|`).exec("")!.length !== 1) {
     throw new TypeError("Cannot build keyword pattern: sources must not capture");
   }
   const before = `(?<=${kw}[^0-9]{0,${GAP_BEFORE}}(?:${value}))`;
-  const after = `(?=[^0-9]{0,${GAP_AFTER}}${kw})`;
+  const after = `(?=[^0-9]{0,${GAP_AFTER}}${kwAfter})`;
   return new RegExp(`${START}(?:${value})${END}(?:${before}|${after})`, "i");
 }
 
@@ -108,6 +113,9 @@ const AADHAAR_WORDS = ["aa?dh?aa?r", word("uid(?:ai)?"), "आधार"];
 const MY_NUMBER_WORDS = ["マイナンバー", "個人番号", word("my[ _-]?number")];
 const CPF_WORDS = [word("cpf"), "cadastro de pessoas? f[ií]sicas?"];
 const SIN_WORDS = [word("sin"), "social[ _-]?insurance", "assurance sociale", word("nas")];
+// After the number, only the upper-case acronyms count: "Pedido 108632563 sin confirmar"
+// is Spanish for "order … unconfirmed".
+const SIN_WORDS_AFTER = [word("(?-i:SIN|NAS)"), "social[ _-]?insurance", "assurance sociale"];
 
 /**
  * Literal fragments of each keyword list, lowercase: a window holding none of them cannot
@@ -249,7 +257,8 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
     // Since October 2020 the digits after the sex digit are random, so with a keyword
     // present the birth date is the only check; the checked row covers the rest.
     validate: krRrnBirthDateValid,
-    confidence: 0.95,
+    // Above the payment-card row: a 13-digit Visa-shaped run next to an RRN keyword is the RRN.
+    confidence: 0.96,
     hardBlock: true,
     windowBefore: KEYWORD_WINDOW,
     examples: {
@@ -596,7 +605,11 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
     type: "ca_sin",
     category: "pii",
     description: "Canadian Social Insurance Number passing Luhn, next to a SIN/NAS keyword",
-    pattern: nearKeyword(String.raw`\d{3}-\d{3}-\d{3}|\d{3} \d{3} \d{3}|\d{9}`, SIN_WORDS),
+    pattern: nearKeyword(
+      String.raw`\d{3}-\d{3}-\d{3}|\d{3} \d{3} \d{3}|\d{9}`,
+      SIN_WORDS,
+      SIN_WORDS_AFTER,
+    ),
     windowRequires: SIN_CUES,
     trigger: { digits: 9 },
     validate: caSinValid,
@@ -609,6 +622,7 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
         "Social Insurance Number 276-148-954",
         "numéro d'assurance sociale (NAS) : 519 382 048",
         "temporary worker SIN 902 103 456",
+        "130 692 544 (SIN)",
         "social_insurance_number=276-148-954",
         '{"social_insurance_number": "130 692 544"}',
       ],
@@ -619,6 +633,7 @@ export const NATIONAL_ID_RULES: readonly Rule[] = [
         "business number 838 291 607 SIN",
         "Order 130692544",
         "social_media_id=130692544",
+        "Pedido 130692544 sin confirmar todavía",
       ],
     },
   },
