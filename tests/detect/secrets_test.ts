@@ -245,3 +245,72 @@ Deno.test("hostile inputs finish and return findings without error", () => {
     assert(Array.isArray(found));
   }
 });
+
+Deno.test("secrets named in chat or an os.environ assignment are reported over the value only", () => {
+  const aws = fake("", 40, base64, 60);
+  const azure = fake("", 86, base64, 61) + "==";
+  const pw = "Zq8vL2pX&r7Tk!";
+  const cases: [string, [string, string][]][] = [
+    [`os.environ["AWS_SECRET_ACCESS_KEY"] = "${aws}"`, [["aws_secret_access_key", aws]]],
+    [`il mio AWS_SECRET_ACCESS_KEY è ${aws} ma non va`, [["aws_secret_access_key", aws]]],
+    [`const azureStorageKey = "${azure}";`, [["azure_storage_key", azure]]],
+    [`Das Passwort lautet ${pw}`, [["generic_secret", pw]]],
+    [`パスワード：${pw} です`, [["generic_secret", pw]]],
+    [`비밀번호는 ${pw}입니다`, [["generic_secret", pw]]],
+    [`my password is ${pw}. Is that safe?`, [["generic_secret", pw]]],
+    [`os.environ["DB_PASSWORD"] = "${pw}"`, [["generic_secret", pw]]],
+    [`DB_PASSWORD=${pw}`, [["generic_secret", pw]]],
+  ];
+  for (const [text, want] of cases) assertEquals(spans(text, scanner.scan(text)), want, text);
+});
+
+Deno.test("an unquoted value stops before the next query parameter but keeps an inner '&'", () => {
+  const token = fake("", 24, alnum, 62);
+  const url = `https://api.example.com/r?token=${token}&format=csv`;
+  assertEquals(spans(url, scanner.scan(url)), [["generic_secret", token]]);
+});
+
+Deno.test("a password after a full-width Japanese colon keeps its original full-width span", () => {
+  const pw = "Zq8vL2pXr7Tk";
+  const text = `パスワード：${fullWidth(pw)} です`;
+  const [f] = scanner.scan(text);
+  assertEquals(f?.type, "generic_secret");
+  assertEquals(text.slice(f.start, f.end), fullWidth(pw));
+});
+
+Deno.test("a zero-width space inside a password named in chat stays inside the span", () => {
+  const text = "het wachtwoord is Zq8vL2\u200bpXr7Tk";
+  const [f] = scanner.scan(text);
+  assertEquals(f?.type, "generic_secret");
+  assertEquals(text.slice(f.start, f.end), "Zq8vL2\u200bpXr7Tk");
+});
+
+Deno.test("prose after a password word is not a secret", () => {
+  const texts = [
+    "비밀번호 변경은 2024년 5월 3일부터 가능합니다",
+    "パスワードを3回間違えるとロックされます",
+    "the password is 8 characters long",
+    "my api key is in the vault since 2023",
+    "Das Passwort lautet ab 2025 anders",
+    "the token is v2-Release-Final",
+  ];
+  for (const text of texts) assertEquals(spans(text, scanner.scan(text)), [], text);
+});
+
+Deno.test("hostile inputs for the chat and localized password rows stay fast", () => {
+  const inputs = [
+    "비밀번호 ".repeat(50_000) + "1",
+    "비밀번호" + "1a".repeat(100_000),
+    "パスワード：" + "A1".repeat(100_000),
+    "my password is " + "Ab1".repeat(60_000),
+    "password is ".repeat(30_000),
+    "azure_storage_key=" + "A".repeat(100_000),
+    "password=" + "a&".repeat(100_000),
+  ];
+  for (const text of inputs) {
+    const t0 = performance.now();
+    assert(Array.isArray(scanner.scan(text)));
+    const ms = performance.now() - t0;
+    assert(ms < 2_000, `took ${ms.toFixed(0)} ms on ${JSON.stringify(text.slice(0, 20))}`);
+  }
+});
