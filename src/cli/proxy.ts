@@ -9,16 +9,19 @@ import { waitForShutdownSignal } from "../runtime/serve.ts";
 import type { Command } from "./command.ts";
 import { loadConfigFor, parseFlags } from "./_shared.ts";
 
-const HELP = `Usage: haechi proxy [--config <file>] [--upstream <url>] [--host <addr>] [--port <n>]
-                    [--allow-non-loopback]
+const HELP = `Usage: haechi proxy [--config <file>] [--upstream <url>] [--mcp-upstream <url>]
+                    [--host <addr>] [--port <n>] [--allow-non-loopback]
 
 Run the gateway: requests to the OpenAI-compatible, Anthropic, Gemini and Ollama routes are
 protected before they reach the upstream, and replies (streamed or not) are scanned and
-get the caller's tokens restored.
+get the caller's tokens restored. With --mcp-upstream the gateway also serves an MCP
+Streamable HTTP endpoint at proxy.mcpPath (default /mcp), protecting tool traffic both
+ways; either upstream alone is enough to start.
 
 Options:
   --config <file>         Config file (default haechi.config.json)
   --upstream <url>        LLM server base URL (proxy.upstream)
+  --mcp-upstream <url>    MCP server endpoint, e.g. http://127.0.0.1:3001/mcp (proxy.mcpUpstream)
   --host <addr>           Listen address (proxy.host, default 127.0.0.1)
   --port <n>              Listen port (proxy.port, default 11016; 0 picks one)
   --allow-non-loopback    Allow a non-loopback --host (proxy.allowNonLoopback)
@@ -32,6 +35,8 @@ export interface ProxyFlags {
   readonly config?: string;
   /** Upstream override. */
   readonly upstream?: string;
+  /** MCP upstream override. */
+  readonly mcpUpstream?: string;
   /** Host override. */
   readonly host?: string;
   /** Port override. */
@@ -59,6 +64,7 @@ export function parseProxyFlags(args: string[]): ProxyFlags {
   const { values } = parseFlags(args, {
     config: { type: "string" },
     upstream: { type: "string" },
+    "mcp-upstream": { type: "string" },
     host: { type: "string" },
     port: { type: "string" },
     "allow-non-loopback": { type: "boolean" },
@@ -74,6 +80,7 @@ export function parseProxyFlags(args: string[]): ProxyFlags {
   return {
     config: values.config,
     upstream: values.upstream,
+    mcpUpstream: values["mcp-upstream"],
     host: values.host,
     port,
     allowNonLoopback: values["allow-non-loopback"] === true,
@@ -112,6 +119,7 @@ export const proxyCommand: Command = {
       proxy: {
         ...loaded.proxy,
         ...(flags.upstream !== undefined ? { upstream: flags.upstream } : {}),
+        ...(flags.mcpUpstream !== undefined ? { mcpUpstream: flags.mcpUpstream } : {}),
         ...(flags.host !== undefined ? { host: flags.host } : {}),
         ...(flags.port !== undefined ? { port: flags.port } : {}),
       },
@@ -126,8 +134,14 @@ export const proxyCommand: Command = {
       );
     }
     const gw = await startGateway(config, { env: io.env });
+    const targets = [
+      ...(gw.gateway.upstream !== null ? [`LLM → ${gw.gateway.upstream.origin}`] : []),
+      ...(config.proxy.mcpUpstream !== ""
+        ? [`MCP ${config.proxy.mcpPath} → ${config.proxy.mcpUpstream}`]
+        : []),
+    ];
     await io.stderr.write(
-      `haechi proxy listening on ${gw.url} → ${gw.gateway.upstream.origin} (mode ${config.mode})\n`,
+      `haechi proxy listening on ${gw.url}: ${targets.join("; ")} (mode ${config.mode})\n`,
     );
     const signal = await waitForShutdownSignal();
     await io.stderr.write(`haechi proxy: ${signal}, shutting down\n`);

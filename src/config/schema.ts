@@ -347,6 +347,17 @@ const SPECS: readonly ConfigKeySpec[] = [
     description: "Base URL of the LLM server (e.g. http://127.0.0.1:11434); required to start.",
   },
   {
+    path: "proxy.mcpUpstream",
+    type: { kind: "string" },
+    description:
+      "MCP Streamable HTTP server to protect (the mcp target), e.g. http://127.0.0.1:3001/mcp.",
+  },
+  {
+    path: "proxy.mcpPath",
+    type: { kind: "string", nonEmpty: true },
+    description: "Path the gateway serves the MCP endpoint on.",
+  },
+  {
     path: "proxy.allowNonLoopback",
     type: { kind: "boolean" },
     description: "Allow listening on a non-loopback address.",

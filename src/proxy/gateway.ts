@@ -59,6 +59,15 @@ export interface GatewayOptions {
   readonly authenticate?: (request: Request) => Promise<CallerIdentity | null>;
   /** Extra readiness check: `null` when ready, else a short safe reason. */
   readonly ready?: () => Promise<string | null>;
+  /**
+   * An MCP Streamable HTTP endpoint mounted at `path` (the `mcp` target): requests there go
+   * to `handler`, which protects JSON-RPC both ways, under the same in-flight limit and
+   * gateway authentication as the LLM routes.
+   */
+  readonly mcp?: {
+    readonly path: string;
+    readonly handler: (request: Request) => Promise<Response>;
+  };
 }
 
 /** A built gateway. */
@@ -69,8 +78,8 @@ export interface Gateway {
   close(): Promise<void>;
   /** The gateway's metrics. */
   readonly metrics: GatewayMetrics;
-  /** The checked upstream base URL. */
-  readonly upstream: URL;
+  /** The checked LLM upstream base URL; null when only an MCP endpoint is mounted. */
+  readonly upstream: URL | null;
 }
 
 /**
@@ -91,11 +100,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { config, protector, restorer, audit } = options;
   const proxy = config.proxy;
   const rawUpstream = options.upstream ?? proxy.upstream;
-  if (rawUpstream === "") {
+  if (rawUpstream === "" && options.mcp === undefined) {
     throw new HaechiError("config.invalid", "proxy.upstream is not set; pass --upstream <url>");
   }
-  const upstream = checkUpstreamUrl(rawUpstream, { allowHosts: proxy.upstreamAllowHosts });
-  const basePath = upstream.pathname.replace(/\/+$/, "");
+  const upstream = rawUpstream === ""
+    ? null
+    : checkUpstreamUrl(rawUpstream, { allowHosts: proxy.upstreamAllowHosts });
+  const basePath = upstream?.pathname.replace(/\/+$/, "") ?? "";
   const headerPolicy = buildHeaderPolicy(config, options);
   const fetchImpl = options.fetch ?? ((r: Request) => fetch(r));
   const metrics = createMetrics();
@@ -144,6 +155,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // header cannot steer the request anywhere but the configured upstream.
     const url = new URL(req.url);
     if (url.pathname.startsWith("/__haechi/")) return await health(req, url.pathname);
+    if (options.mcp !== undefined && url.pathname === options.mcp.path) {
+      return await mcpRequest(req, options.mcp.handler);
+    }
     const started = performance.now();
     const correlationId = crypto.randomUUID();
     const matched = matchRoute(req.method, url.pathname);
@@ -167,6 +181,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (count) done(res.status);
       return res;
     };
+    if (upstream === null) {
+      return await fail(
+        new HaechiError(
+          "proxy.route_unknown",
+          "No LLM upstream is configured (proxy.upstream); this gateway serves MCP only",
+        ),
+      );
+    }
     if (matched === null && !proxy.allowUnknownRoutes) {
       return await fail(
         new HaechiError(
@@ -193,7 +215,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       done(status);
     };
     try {
-      const res = await forward(req, url, matched, correlationId, labels, release);
+      const res = await forward(req, url, upstream, matched, correlationId, labels, release);
       return res;
     } catch (e) {
       const first = !released;
@@ -208,6 +230,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   async function forward(
     req: Request,
     url: URL,
+    upstream: URL,
     matched: { protocol: Protocol; route: Route } | null,
     correlationId: string,
     labels: { protocol: string; route: string },
@@ -483,6 +506,46 @@ export function createGateway(options: GatewayOptions): Gateway {
     return errorResponse(protocol, new HaechiError("proxy.upstream", message), headers, status);
   }
 
+  async function mcpRequest(
+    req: Request,
+    handler: (request: Request) => Promise<Response>,
+  ): Promise<Response> {
+    const started = performance.now();
+    const labels = { protocol: "mcp", route: "mcp" };
+    const done = (status: number) => {
+      metrics.request({ ...labels, status }, (performance.now() - started) / 1000);
+    };
+    if (metrics.inFlight >= proxy.maxInFlight) {
+      metrics.rejected();
+      done(503);
+      return mcpError(503, "The gateway is at proxy.maxInFlight; retry shortly", {
+        "retry-after": "1",
+      });
+    }
+    let forwarded = req;
+    if (options.authenticate !== undefined) {
+      if (await options.authenticate(req) === null) {
+        done(401);
+        return mcpError(401, "Missing or invalid gateway credentials");
+      }
+      // The caller's gateway credential is for haechi, never for the MCP server.
+      const headers = new Headers(req.headers);
+      headers.delete("authorization");
+      forwarded = new Request(req, { headers });
+    }
+    metrics.inFlight++;
+    try {
+      const res = await handler(forwarded);
+      done(res.status);
+      return res;
+    } catch {
+      done(502);
+      return mcpError(502, "The MCP upstream could not be reached");
+    } finally {
+      metrics.inFlight--;
+    }
+  }
+
   async function scopeFor(req: Request): Promise<string> {
     if (options.authenticate !== undefined) {
       const who = await options.authenticate(req);
@@ -521,6 +584,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       return Promise.resolve();
     },
   };
+}
+
+/** A JSON-RPC error body with no id, as MCP's transport uses for HTTP-level refusals. */
+function mcpError(status: number, message: string, headers: HeadersInit = {}): Response {
+  return Response.json(
+    { jsonrpc: "2.0", id: null, error: { code: -32000, message } },
+    { status, headers },
+  );
 }
 
 function buildHeaderPolicy(config: HaechiConfig, options: GatewayOptions): RequestHeaderPolicy {

@@ -7,7 +7,9 @@
 import type { HaechiConfig } from "../config/types.ts";
 import { openSession, type Session } from "../cli/_session.ts";
 import { serveHttp } from "../runtime/serve.ts";
+import { createMcpHttpHandler } from "../mcp/mod.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
+import { checkUpstreamUrl } from "./upstream_url.ts";
 
 /** Options for {@linkcode openGateway}. */
 export interface OpenGatewayOptions {
@@ -21,6 +23,8 @@ export interface OpenGatewayOptions {
   readonly authenticate?: GatewayOptions["authenticate"];
   /** Audit source name (default `proxy`). */
   readonly source?: string;
+  /** MCP upstream to mount at `proxy.mcpPath` (default `config.proxy.mcpUpstream`). */
+  readonly mcpUpstream?: string;
 }
 
 /** An opened gateway with its session. */
@@ -56,7 +60,20 @@ export async function openGateway(
   const session = await openSession(config, options.source ?? "proxy");
   let gateway: Gateway;
   try {
+    const mcpUpstream = options.mcpUpstream ?? config.proxy.mcpUpstream;
+    const mcp = mcpUpstream === "" ? undefined : {
+      path: config.proxy.mcpPath,
+      handler: createMcpHttpHandler({
+        protector: session.protector,
+        audit: session.audit,
+        vault: session.vault,
+        mcp: config.mcp,
+        upstream: checkUpstreamUrl(mcpUpstream, { allowHosts: config.proxy.upstreamAllowHosts }),
+        fetch: options.fetch as typeof fetch | undefined,
+      }),
+    };
     gateway = createGateway({
+      mcp,
       config,
       protector: session.protector,
       restorer: session.vault,

@@ -1,5 +1,6 @@
-// End to end over Streamable HTTP: the SDK client → createMcpHttpHandler (Deno.serve on
-// 127.0.0.1) → @modelcontextprotocol/server-everything in streamableHttp mode.
+// End to end over Streamable HTTP: the SDK client → haechi's gateway with its mcp target
+// (proxy.mcpUpstream, served on 127.0.0.1) → @modelcontextprotocol/server-everything in
+// streamableHttp mode.
 // deno-lint-ignore no-import-prefix -- test-only npm dependency, pinned
 import { Client } from "npm:@modelcontextprotocol/sdk@1.32.2/client/index.js";
 // deno-lint-ignore no-import-prefix -- test-only npm dependency, pinned
@@ -7,9 +8,8 @@ import { StreamableHTTPClientTransport } from "npm:@modelcontextprotocol/sdk@1.3
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { tempEnv } from "../cli/_env.ts";
 import { loadConfig } from "../../src/config/mod.ts";
-import { openSession } from "../../src/cli/_session.ts";
 import { verifyAuditLog } from "../../src/audit/mod.ts";
-import { createMcpHttpHandler } from "../../src/mcp/mod.ts";
+import { startGateway } from "../../src/proxy/open.ts";
 import { EVERYTHING } from "./_servers.ts";
 
 const GITHUB_TOKEN = "ghp_R8cQ2pXv7LmN4tYw9ZsK3bJ6hF1dG5eA0uIo";
@@ -50,23 +50,13 @@ async function startEverything(): Promise<{ url: URL; stop: () => Promise<void> 
   };
 }
 
-Deno.test("server-everything over Streamable HTTP works through the handler with protection both ways", async () => {
+Deno.test("server-everything over Streamable HTTP works through the gateway's mcp target with protection both ways", async () => {
   const env = await tempEnv();
   const upstream = await startEverything();
   const config = await loadConfig({ path: env.config, env: {} });
-  const session = await openSession(config, "proxy.mcp");
-  const handler = createMcpHttpHandler({
-    protector: session.protector,
-    audit: session.audit,
-    vault: session.vault,
-    mcp: config.mcp,
-    upstream: upstream.url,
-  });
-  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, handler);
+  const gateway = await startGateway(config, { port: 0, mcpUpstream: upstream.url.href });
   try {
-    const transport = new StreamableHTTPClientTransport(
-      new URL(`http://127.0.0.1:${server.addr.port}/mcp`),
-    );
+    const transport = new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`));
     const client = new Client({ name: "haechi-test", version: "1.0.0" });
     await client.connect(transport);
     assert(transport.sessionId !== undefined, "Mcp-Session-Id came back through the handler");
@@ -94,9 +84,8 @@ Deno.test("server-everything over Streamable HTTP works through the handler with
     await transport.terminateSession();
     await client.close();
   } finally {
-    await server.shutdown();
+    await gateway.close();
     await upstream.stop();
-    await session.close();
   }
   try {
     const verified = await verifyAuditLog({ path: env.auditPath });
