@@ -294,10 +294,7 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
       "i",
     ),
     group: 1,
-    // The automaton takes ASCII keywords only, so the row wakes on the digit a generated
-    // password carries and then needs one of the words in the window before the regex runs.
-    trigger: { digits: 1 },
-    windowRequires: LOCAL_PASSWORD_WORDS,
+    trigger: { keywords: LOCAL_PASSWORD_WORDS },
     validate: phraseSecretValue,
     minEntropy: 3,
     confidence: 0.7,
