@@ -160,7 +160,8 @@ function createMessagesRewriter(ctx: RewriteContext): StreamRewriter {
           if (OPAQUE_DELTA_FIELDS.has(field)) continue;
           const path = `$.content[${index}].${field}`;
           if (typeof v === "string") {
-            delta[field] = await channels.push(`${index}:${field}`, v, path);
+            const kind = field === "partial_json" ? "json" : "text";
+            delta[field] = await channels.push(`${index}:${field}`, v, path, kind);
           } else if (v !== null && typeof v === "object") {
             delta[field] = await ctx.protectValue(v, path);
           }

@@ -208,11 +208,17 @@ function createChatRewriter(ctx: RewriteContext, legacy: boolean): StreamRewrite
                 `${i}:tool:${j}`,
                 fn.arguments,
                 `${path}[${j}].function.arguments`,
+                "json",
               );
             }
           }
         } else if (key === "function_call" && isRecord(v) && typeof v.arguments === "string") {
-          v.arguments = await channels.push(`${i}:function_call`, v.arguments, `${path}.arguments`);
+          v.arguments = await channels.push(
+            `${i}:function_call`,
+            v.arguments,
+            `${path}.arguments`,
+            "json",
+          );
         } else if (typeof v === "object") {
           delta[key] = await ctx.protectValue(v, path);
         }

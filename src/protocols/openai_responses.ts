@@ -95,7 +95,9 @@ export function createResponsesRewriter(ctx: RewriteContext): StreamRewriter {
           for (const k of ID_FIELDS) if (obj[k] !== undefined) idf[k] = obj[k];
           ids.set(key, idf);
         }
-        obj.delta = await channels.push(key, obj.delta, `$.${type}.delta`);
+        // Function-call argument deltas are JSON source text.
+        const kind = base.endsWith("_arguments") ? "json" : "text";
+        obj.delta = await channels.push(key, obj.delta, `$.${type}.delta`, kind);
         // Per-token log probabilities would spell held text outside the guard.
         if (Array.isArray(obj.logprobs)) obj.logprobs = [];
         return [emit(obj)];

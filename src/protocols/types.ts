@@ -33,10 +33,19 @@ export interface Frame {
   readonly data: string;
 }
 
+/**
+ * What a channel carries: prose (`text`), or JSON source text (`json`: tool-call argument
+ * deltas), where restored values are escaped so they cannot end a JSON string early.
+ */
+export type ChannelKind = "text" | "json";
+
 /** A held-back text channel of a stream (one per choice, block, item or tool call). */
 export interface ChannelSet {
-  /** Push a delta into channel `key`; resolves to the protected text to emit now. */
-  push(key: string, delta: string, path: string): Promise<string>;
+  /**
+   * Push a delta into channel `key`; resolves to the protected text to emit now. `kind`
+   * (default `text`) is fixed by the channel's first push.
+   */
+  push(key: string, delta: string, path: string, kind?: ChannelKind): Promise<string>;
   /** Flush one channel; resolves to its held text ("" when none or unknown). */
   flush(key: string): Promise<string>;
   /** Flush every channel whose key starts with `prefix`, in creation order. */

@@ -4,10 +4,11 @@
  *
  * @module
  */
-import type { ChannelSet } from "../protocols/types.ts";
+import type { ChannelKind, ChannelSet } from "../protocols/types.ts";
 import type { AppliedFinding } from "../protect/mod.ts";
 import { createTextGuard, type TextGuard } from "../stream/text_guard.ts";
 import { StreamingRestorer, type TokenRestorer } from "../vault/mod.ts";
+import { jsonStringRestorer } from "./json_restorer.ts";
 import type { OutputPolicy } from "./output.ts";
 
 /** Options for {@linkcode createChannelSet}. */
@@ -41,16 +42,25 @@ export function createChannelSet(options: ChannelSetOptions): ChannelSet {
   const guards = new Map<string, { guard: TextGuard; path: string }>();
   const { output, findings } = options;
 
-  function guardFor(key: string, path: string): { guard: TextGuard; path: string } {
+  const restorers = options.restorer === undefined ? undefined : {
+    text: options.restorer,
+    json: jsonStringRestorer(options.restorer),
+  };
+
+  function guardFor(
+    key: string,
+    path: string,
+    kind: ChannelKind,
+  ): { guard: TextGuard; path: string } {
     let entry = guards.get(key);
     if (entry === undefined) {
       const guard = createTextGuard({
         protect: (t) => output.protectText(t),
         scan: (t) => output.scan(t),
         window: options.window,
-        restorer: options.restorer === undefined
+        restorer: restorers === undefined
           ? undefined
-          : new StreamingRestorer(options.restorer, options.scope),
+          : new StreamingRestorer(restorers[kind], options.scope),
       });
       guards.set(key, entry = { guard, path });
     }
@@ -71,8 +81,8 @@ export function createChannelSet(options: ChannelSetOptions): ChannelSet {
   }
 
   return {
-    async push(key, delta, path) {
-      const entry = guardFor(key, path);
+    async push(key, delta, path, kind = "text") {
+      const entry = guardFor(key, path, kind);
       const r = await entry.guard.push(delta);
       record(r.findings, entry.path);
       return r.text;

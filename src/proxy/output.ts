@@ -24,6 +24,7 @@ import { collectSites, maskValue, redactionMarker } from "../protect/mod.ts";
 import type { Finding } from "../detect/rule.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
 import { TOKEN_PATTERN } from "../vault/token.ts";
+import { isJsonTextField, jsonStringRestorer } from "./json_restorer.ts";
 
 /**
  * The response-direction action for a configured action.
@@ -153,9 +154,15 @@ export function createOutputPolicy(
     return out + text.slice(pos);
   }
 
-  async function restore(text: string): Promise<string> {
-    if (options.restorer === undefined || !text.includes("[TOKEN:")) return text;
-    const r = await options.restorer.restoreTokens(text, options.scope);
+  const jsonRestorer = options.restorer === undefined
+    ? undefined
+    : jsonStringRestorer(options.restorer);
+
+  /** Restore tokens in `text`; `json` when it is JSON source (tool-call arguments). */
+  async function restore(text: string, json: boolean): Promise<string> {
+    const source = json ? jsonRestorer : options.restorer;
+    if (source === undefined || !text.includes("[TOKEN:")) return text;
+    const r = await source.restoreTokens(text, options.scope);
     restores.restored += r.counts.restored;
     restores.refused += r.counts.foreignScope + r.counts.unknown + r.counts.expired +
       r.counts.corrupt;
@@ -203,10 +210,13 @@ export function createOutputPolicy(
   };
 }
 
-/** Restore tokens in every string of `root.value` that holds one, in place. */
+/**
+ * Restore tokens in every string of `root.value` that holds one, in place. Strings under a
+ * JSON-text key (tool-call `arguments`) get JSON-escaped values.
+ */
 async function restoreStrings(
   root: { value: unknown },
-  restore: (t: string) => Promise<string>,
+  restore: (t: string, json: boolean) => Promise<string>,
 ): Promise<void> {
   const stack: Array<Record<string | number, unknown>> = [root as Record<string, unknown>];
   while (stack.length > 0) {
@@ -214,7 +224,7 @@ async function restoreStrings(
     for (const k of Object.keys(holder)) {
       const v = holder[k];
       if (typeof v === "string") {
-        if (v.includes("[TOKEN:")) holder[k] = await restore(v);
+        if (v.includes("[TOKEN:")) holder[k] = await restore(v, isJsonTextField(k));
       } else if (v !== null && typeof v === "object") {
         stack.push(v as Record<string, unknown>);
       }
