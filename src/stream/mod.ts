@@ -14,3 +14,10 @@ export {
 } from "./sse.ts";
 export { createNdjsonParser, type NdjsonParser, type NdjsonParserOptions } from "./ndjson.ts";
 export { decodeBody, type DecodeBodyOptions } from "./decode_body.ts";
+export {
+  createTextGuard,
+  type GuardSpan,
+  type TextGuard,
+  type TextGuardOptions,
+  type TextGuardResult,
+} from "./text_guard.ts";

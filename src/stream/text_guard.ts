@@ -1,0 +1,397 @@
+/**
+ * Protect one logical text channel that arrives as deltas (a chat completion's content,
+ * one tool call's accumulated arguments) without buffering the whole response.
+ *
+ * Each delta joins a held buffer. The guard emits only a prefix that cannot change once
+ * more text arrives, and protects that prefix as a whole:
+ *
+ * - at least `window` trailing characters stay held, so a value split across deltas is
+ *   whole before any of it is emitted;
+ * - the trailing whitespace-free run stays held too (a JWT or an API key is one run, and
+ *   may be longer than the window), up to `maxHeld`;
+ * - an open `-----BEGIN … PRIVATE KEY-----` block stays held until its END line;
+ * - the cut moves left to the start of any finding that crosses it, and never lands inside
+ *   a surrogate pair or inside something that looks like the start of a `[TOKEN:` or
+ *   `[REDACTED:` marker.
+ *
+ * The prefix is protected together with a bounded look-behind of raw text emitted before
+ * it (`lookbehind`), so rules that need a keyword before the value ("SSN", "password=",
+ * "Authorization: Bearer") still see it; the look-behind's own output is stripped.
+ *
+ * Cost stays linear in the stream: every step scans at most `lookbehind + held + delta`
+ * characters, both bounded, and emitted text is never scanned again beyond the look-behind.
+ *
+ * @module
+ */
+import { HaechiError } from "../errors.ts";
+import type { AppliedFinding } from "../protect/mod.ts";
+import { redactionMarker } from "../protect/mod.ts";
+
+/** What one step released. */
+export interface TextGuardResult {
+  /** Protected (and, with a restorer, restored) text safe to emit now; may be `""`. */
+  text: string;
+  /**
+   * Findings in the released text. `start`/`end` are offsets in the raw channel text (all
+   * deltas pushed so far, concatenated), not in `text`.
+   */
+  findings: readonly AppliedFinding[];
+}
+
+/** A guard over one channel. */
+export interface TextGuard {
+  /** Add a delta; returns the protected text that is safe to emit now (may be ""). */
+  push(delta: string): Promise<TextGuardResult>;
+  /** End of channel: returns everything still held, protected. Call BEFORE forwarding the protocol's terminator. */
+  flush(): Promise<TextGuardResult>;
+  /** Characters currently held back. */
+  readonly held: number;
+}
+
+/** A located match, as the scanner reports it. */
+export interface GuardSpan {
+  /** Start offset (inclusive). */
+  readonly start: number;
+  /** End offset (exclusive). */
+  readonly end: number;
+}
+
+/** Options for {@linkcode createTextGuard}. */
+export interface TextGuardOptions {
+  /** Protect a complete piece of text (e.g. (t) => protector.protectText(t, {scope})); offsets of findings refer to t. */
+  protect: (
+    text: string,
+  ) => Promise<{ output: string | null; findings: readonly AppliedFinding[]; blocked: boolean }>;
+  /**
+   * Locate findings without acting on them (e.g. `(t) => protector.scanner.scan(t)`), used
+   * to choose where to cut. Strongly recommended: without it the guard calls `protect` on the
+   * held text too, which tokenizes half-arrived values into the vault.
+   */
+  scan?: (text: string) => readonly GuardSpan[] | Promise<readonly GuardSpan[]>;
+  /** Hold back at least this many trailing characters (default 256; the proxy passes a value sized to the longest pattern). */
+  window?: number;
+  /** Hard cap on held characters (default 16384); see the module doc for what happens at the cap. */
+  maxHeld?: number;
+  /** Raw characters of already-emitted text re-scanned as context (default 256). */
+  lookbehind?: number;
+  /**
+   * Release text only once at least this many characters can go (default 32), so tiny
+   * deltas do not each pay for a scan. Raises the hold by at most `step - 1`.
+   */
+  step?: number;
+  /**
+   * What to do with a private-key block whose END never came (at flush, or at `maxHeld`):
+   * `"redact"` (default) replaces it from BEGIN onward with `[REDACTED:private_key]` and
+   * drops the rest of the block as it arrives; `"block"` throws `payload.blocked`.
+   */
+  unterminatedKey?: "redact" | "block";
+  /** Optional token restorer applied to the protected output (after protection), e.g. the vault's StreamingRestorer (see src/vault/restore_stream.ts: push(chunk)/flush()); it holds back partial tokens itself. */
+  restorer?: { push(chunk: string): Promise<string> | string; flush(): Promise<string> | string };
+}
+
+const BEGIN_KEY = /-----BEGIN (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY(?: BLOCK)?-----/g;
+const END_KEY = /-----END (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY(?: BLOCK)?-----/;
+/** Longest END line plus slack: what swallow mode keeps to find an END split across deltas. */
+const END_TAIL = 64;
+const MARKER_WORDS = ["TOKEN", "REDACTED"];
+const MAX_MARKER_PREFIX = 80;
+
+/**
+ * Create a guard for one channel.
+ *
+ * A finding whose action is `block` makes `push`/`flush` reject with
+ * `HaechiError("payload.blocked")` whose `details.types` lists the blocked types; nothing of
+ * the blocked piece is emitted, and the caller should end the stream with the protocol's
+ * error event. Errors from `protect` propagate unchanged (the proxy fails closed).
+ *
+ * @param options The protect function and hold-back sizes.
+ * @returns The guard.
+ *
+ * @example
+ * ```ts
+ * import { createTextGuard } from "./text_guard.ts";
+ * const guard = createTextGuard({
+ *   window: 8,
+ *   protect: (t) => {
+ *     const i = t.indexOf("hunter2");
+ *     if (i < 0) return Promise.resolve({ output: t, findings: [], blocked: false });
+ *     const f = { type: "password", ruleId: "x", category: "secret" as const,
+ *       action: "redact" as const, confidence: 1, path: "$", start: i, end: i + 7 };
+ *     return Promise.resolve({ output: t.replace("hunter2", "[REDACTED:password]"),
+ *       findings: [f], blocked: false });
+ *   },
+ *   step: 1,
+ * });
+ * let out = "";
+ * for (const d of ["my pass is hun", "ter2 ok", " and more text here"]) {
+ *   out += (await guard.push(d)).text;
+ * }
+ * out += (await guard.flush()).text;
+ * if (out !== "my pass is [REDACTED:password] ok and more text here") throw new Error(out);
+ * ```
+ */
+export function createTextGuard(options: TextGuardOptions): TextGuard {
+  const protect = options.protect;
+  const window = Math.max(0, options.window ?? 256);
+  const maxHeld = Math.max(window + 1, options.maxHeld ?? 16384);
+  const lookbehind = Math.max(0, options.lookbehind ?? 256);
+  const step = Math.max(1, options.step ?? 32);
+  const onOpenKey = options.unterminatedKey ?? "redact";
+  const restorer = options.restorer;
+  const scan = options.scan ??
+    (async (t: string): Promise<readonly GuardSpan[]> => (await protect(t)).findings);
+
+  let held = "";
+  // Raw text emitted just before `held`, kept as context for the next protect call.
+  let ctx = "";
+  // Offset of `held[0]` in the raw channel text.
+  let pos = 0;
+  // Inside a private-key block already replaced by a marker: drop text until its END line.
+  let swallowing = false;
+  let swallowTail = "";
+
+  async function release(text: string, findings: AppliedFinding[]): Promise<TextGuardResult> {
+    if (restorer === undefined || text === "") return { text, findings };
+    return { text: await restorer.push(text), findings };
+  }
+
+  /** Protect `piece` (raw text starting at `pos`) with the look-behind as context. */
+  async function protectPiece(
+    piece: string,
+  ): Promise<{ text: string; findings: AppliedFinding[] }> {
+    let c = ctx;
+    let prefix = "";
+    const found: AppliedFinding[] = [];
+    let base = pos;
+    for (let attempt = 0;; attempt++) {
+      if (piece === "") return { text: prefix, findings: found };
+      if (attempt >= 4) c = "";
+      const input = c + piece;
+      const r = await protect(input);
+      if (r.blocked) throw blockedError(r.findings.filter((f) => f.action === "block"));
+      const output = r.output ?? input;
+      let worst: AppliedFinding | undefined;
+      for (const f of r.findings) {
+        if (f.start < c.length && (worst === undefined || f.end > worst.end)) worst = f;
+      }
+      if (worst === undefined && output.startsWith(c)) {
+        for (const f of r.findings) found.push(shift(f, base - c.length));
+        const kept = lastEnd(r.findings, 0, input.length);
+        ctx = tail(input.slice(kept), lookbehind);
+        return { text: prefix + output.slice(c.length), findings: found };
+      }
+      if (worst === undefined || worst.end <= c.length) {
+        // A finding inside the look-behind only: it was emitted already; drop it from context.
+        c = worst === undefined ? "" : c.slice(worst.end);
+        continue;
+      }
+      // A value that began in text already emitted and runs on into this piece: the emitted
+      // part cannot be recalled, so replace the rest of it rather than let it through.
+      const cut = worst.end - c.length;
+      prefix += redactionMarker(worst.type);
+      found.push(shift({ ...worst, start: c.length }, base - c.length));
+      piece = piece.slice(cut);
+      base += cut;
+      c = "";
+    }
+  }
+
+  function shift(f: AppliedFinding, by: number): AppliedFinding {
+    return { ...f, start: f.start + by, end: f.end + by };
+  }
+
+  /** Where the cut should go in `buffer`, or -1 for an open key block forced out at the cap. */
+  async function chooseCut(buffer: string): Promise<number> {
+    const forced = buffer.length > maxHeld;
+    let cut = buffer.length - window;
+    const open = openKeyStart(buffer);
+    if (open >= 0) {
+      if (forced) return -1 - open;
+      cut = Math.min(cut, open);
+    }
+    if (!forced) cut = Math.min(cut, trailingRunStart(buffer));
+    if (cut <= 0) return 0;
+    const c = ctx;
+    const spans = (await scan(c + buffer)).map((s) => ({
+      start: s.start - c.length,
+      end: s.end - c.length,
+    }));
+    for (let moved = true; moved;) {
+      moved = false;
+      for (const s of spans) {
+        if (s.start < cut && s.end > cut) {
+          // At the cap, fail closed the other way: emit the whole finding, protected.
+          const next = forced ? s.end : Math.max(0, s.start);
+          moved = next !== cut;
+          cut = next;
+        }
+      }
+    }
+    cut = avoidMarkerPrefix(buffer, cut);
+    const code = buffer.charCodeAt(cut - 1);
+    if (cut > 0 && code >= 0xd800 && code <= 0xdbff) cut--;
+    if (forced && cut <= 0) cut = buffer.length - window;
+    return cut;
+  }
+
+  function openKeyFinding(start: number, end: number): AppliedFinding {
+    if (onOpenKey === "block") {
+      throw new HaechiError(
+        "payload.blocked",
+        "Streamed text holds a private key block the policy blocks",
+        { types: ["private_key"] },
+      );
+    }
+    return {
+      type: "private_key",
+      ruleId: "pem-private-key",
+      category: "secret",
+      action: "redact",
+      confidence: 0.99,
+      path: "$",
+      start,
+      end,
+    };
+  }
+
+  /** Emit `buffer[0:open]` protected, then a marker for the unterminated key block. */
+  async function redactOpenKey(buffer: string, open: number): Promise<TextGuardResult> {
+    const finding = openKeyFinding(pos + open, pos + buffer.length);
+    const head = await protectPiece(buffer.slice(0, open));
+    pos += buffer.length;
+    ctx = "";
+    return {
+      text: head.text + redactionMarker("private_key"),
+      findings: [...head.findings, finding],
+    };
+  }
+
+  /** In swallow mode: drop text through the END line; returns what follows it, if any. */
+  function swallow(delta: string): string | null {
+    const text = swallowTail + delta;
+    const m = END_KEY.exec(text);
+    if (m === null) {
+      swallowTail = tail(text, END_TAIL);
+      pos += delta.length;
+      return null;
+    }
+    const after = m.index + m[0].length;
+    pos += delta.length - (text.length - after);
+    swallowing = false;
+    swallowTail = "";
+    return text.slice(after);
+  }
+
+  return {
+    async push(delta: string): Promise<TextGuardResult> {
+      if (swallowing) {
+        const rest = swallow(delta);
+        if (rest === null) return { text: "", findings: [] };
+        delta = rest;
+      }
+      const buffer = held + delta;
+      if (buffer.length < window + step) {
+        held = buffer;
+        return { text: "", findings: [] };
+      }
+      const cut = await chooseCut(buffer);
+      if (cut < 0) {
+        held = "";
+        swallowing = true;
+        const open = -1 - cut;
+        const r = await redactOpenKey(buffer, open);
+        // The END line may have begun in this buffer already.
+        swallowTail = tail(buffer, END_TAIL);
+        return await release(r.text, [...r.findings]);
+      }
+      if (cut === 0 || (cut < step && buffer.length <= maxHeld)) {
+        held = buffer;
+        return { text: "", findings: [] };
+      }
+      const piece = buffer.slice(0, cut);
+      const r = await protectPiece(piece);
+      held = buffer.slice(cut);
+      pos += cut;
+      return await release(r.text, r.findings);
+    },
+
+    async flush(): Promise<TextGuardResult> {
+      const buffer = held;
+      held = "";
+      let r: TextGuardResult = { text: "", findings: [] };
+      if (swallowing) {
+        swallowing = false;
+        swallowTail = "";
+      } else if (buffer !== "") {
+        const open = openKeyStart(buffer);
+        if (open >= 0) r = await redactOpenKey(buffer, open);
+        else {
+          r = await protectPiece(buffer);
+          pos += buffer.length;
+        }
+      }
+      if (restorer === undefined) return r;
+      const text = (r.text === "" ? "" : await restorer.push(r.text)) + await restorer.flush();
+      return { text, findings: r.findings };
+    },
+
+    get held(): number {
+      return held.length;
+    },
+  };
+}
+
+function blockedError(findings: readonly AppliedFinding[]): HaechiError {
+  const types = [...new Set(findings.map((f) => f.type))];
+  return new HaechiError(
+    "payload.blocked",
+    `Streamed text holds ${types.length === 1 ? "a value" : "values"} the policy blocks`,
+    { types },
+  );
+}
+
+/** Start of the last BEGIN line of a private key that has no END after it, else -1. */
+function openKeyStart(text: string): number {
+  if (!text.includes("-----BEGIN")) return -1;
+  let last = -1;
+  BEGIN_KEY.lastIndex = 0;
+  for (let m = BEGIN_KEY.exec(text); m !== null; m = BEGIN_KEY.exec(text)) last = m.index;
+  if (last < 0) return -1;
+  return END_KEY.test(text.slice(last)) ? -1 : last;
+}
+
+/** Start of the whitespace-free run that ends `text` (`text.length` when it ends in space). */
+function trailingRunStart(text: string): number {
+  let i = text.length;
+  while (i > 0 && !isSpace(text.charCodeAt(i - 1))) i--;
+  return i;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000 || c === 0x2028 ||
+    c === 0x2029;
+}
+
+/** Move `cut` left to a `[` that opens an unfinished `[TOKEN:`/`[REDACTED:`-like marker. */
+function avoidMarkerPrefix(text: string, cut: number): number {
+  const open = text.lastIndexOf("[", cut - 1);
+  if (open < 0 || cut - open > MAX_MARKER_PREFIX) return cut;
+  const part = text.slice(open + 1, cut);
+  if (part.includes("]")) return cut;
+  const colon = part.indexOf(":");
+  const word = colon < 0 ? part : part.slice(0, colon);
+  if (!MARKER_WORDS.some((w) => colon < 0 ? w.startsWith(word) : w === word)) return cut;
+  if (colon >= 0 && !/^[a-z0-9_:]*$/.test(part.slice(colon + 1))) return cut;
+  return open;
+}
+
+/** End of the last finding that reaches past `from`, clamped to `[from, max]`. */
+function lastEnd(findings: readonly AppliedFinding[], from: number, max: number): number {
+  let end = from;
+  for (const f of findings) if (f.end > end) end = f.end;
+  return Math.min(end, max);
+}
+
+function tail(text: string, n: number): string {
+  return text.length <= n ? text : text.slice(text.length - n);
+}
