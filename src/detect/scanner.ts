@@ -59,6 +59,15 @@ interface CompiledRule {
   readonly requires: readonly string[] | null;
   /** How far around the window the prefilter looks. */
   readonly requiresReach: number;
+  // The rule's optional fields, copied into one fixed shape: rule rows are object literals
+  // with different field sets, and reading them in the match loop was megamorphic.
+  readonly group: number;
+  readonly validate: ((value: string) => boolean) | null;
+  readonly minEntropy: number;
+  readonly context: RuleContext | null;
+  readonly exclude: RuleContext | null;
+  /** Minimum cluster digits, or Infinity for keyword-only rules. */
+  readonly digits: number;
 }
 
 interface RawFinding {
@@ -116,8 +125,8 @@ export function createScanner(rules: readonly Rule[], options: ScanOptions = {})
   }
   const automaton = buildKeywordAutomaton(keywords);
   const digitRules = compiled
-    .filter((c) => c.rule.trigger.digits !== undefined)
-    .sort((a, b) => a.rule.trigger.digits! - b.rule.trigger.digits!);
+    .filter((c) => c.digits !== Infinity)
+    .sort((a, b) => a.digits - b.digits);
   const minConfidence = options.minConfidence ?? 0;
   const allow = compileAllowlist(options.allowlist ?? []);
   const decode = options.decode === true ? {} : options.decode || null;
@@ -261,7 +270,7 @@ function runRules(engine: Engine, text: string): RawFinding[] {
     cluster(s, e, digits) {
       for (let k = 0; k < digitRules.length; k++) {
         const c = digitRules[k];
-        if (c.rule.trigger.digits! > digits) break;
+        if (c.digits > digits) break;
         addWindow(table, c, Math.max(0, s - c.digitBefore), Math.min(n, e + c.digitAfter));
       }
     },
@@ -305,7 +314,7 @@ function scanWindows(c: CompiledRule, text: string, windows: number[], out: RawF
 }
 
 function matchWindow(c: CompiledRule, text: string, s: number, e: number, out: RawFinding[]) {
-  const { rule, re } = c;
+  const { rule, re, group, validate, minEntropy, context, exclude } = c;
   if (c.requires !== null) {
     const near = text.slice(Math.max(0, s - c.requiresReach), e + c.requiresReach).toLowerCase();
     if (!c.requires.some((w) => near.includes(w))) return;
@@ -319,23 +328,21 @@ function matchWindow(c: CompiledRule, text: string, s: number, e: number, out: R
     }
     let vs: number;
     let value: string;
-    if (rule.group !== undefined) {
-      const span = m.indices?.[rule.group];
+    if (group >= 0) {
+      const span = m.indices?.[group];
       if (span === undefined) continue;
       vs = s + span[0];
-      value = m[rule.group]!;
+      value = m[group]!;
     } else {
       vs = s + m.index;
       value = m[0];
     }
     const ve = vs + value.length;
     if (value.length === 0) continue;
-    if (rule.validate !== undefined && !rule.validate(value)) continue;
-    if (rule.minEntropy !== undefined && shannonEntropy(value) < rule.minEntropy) continue;
-    if (rule.context !== undefined && !hasContext(text, vs, ve, rule.context)) continue;
-    if (rule.excludeContext !== undefined && hasContext(text, vs, ve, rule.excludeContext)) {
-      continue;
-    }
+    if (validate !== null && !validate(value)) continue;
+    if (minEntropy > 0 && shannonEntropy(value) < minEntropy) continue;
+    if (context !== null && !hasContext(text, vs, ve, context)) continue;
+    if (exclude !== null && hasContext(text, vs, ve, exclude)) continue;
     out.push({ rule, start: vs, end: ve });
   }
 }
@@ -429,6 +436,12 @@ function compileRule(rule: Rule, index: number): CompiledRule {
     requiresReach: rule.windowRequires !== undefined || rule.context === undefined
       ? 0
       : Math.max(rule.context.before ?? 48, rule.context.after ?? 16),
+    group: rule.group ?? -1,
+    validate: rule.validate ?? null,
+    minEntropy: rule.minEntropy ?? 0,
+    context: rule.context ?? null,
+    exclude: rule.excludeContext ?? null,
+    digits: rule.trigger.digits ?? Infinity,
   };
 }
 
