@@ -12,6 +12,10 @@
  *
  * Each candidate's text (and thought) channel gets a guard; held text is appended as a
  * text part to the chunk carrying `finishReason`, or sent as a last chunk at the end.
+ * That chunk is the candidate's terminator: a later chunk for the same candidate is
+ * dropped (its text would reach the caller after what it took as the end, and after the
+ * flushed hold-back); a chunk left with no candidates passes only if it carries
+ * `usageMetadata`.
  *
  * @module
  */
@@ -131,6 +135,8 @@ export const GEMINI: Protocol = {
 function createGeminiRewriter(ctx: RewriteContext): StreamRewriter {
   const { channels } = ctx;
   let finished = false;
+  /** Candidates whose `finishReason` chunk went out: nothing of theirs may follow. */
+  const ended = new Set<number>();
 
   async function flushedParts(prefix: string): Promise<Record<string, unknown>[]> {
     const parts: Record<string, unknown>[] = [];
@@ -199,19 +205,28 @@ function createGeminiRewriter(ctx: RewriteContext): StreamRewriter {
       const candidates = obj.candidates;
       delete obj.candidates;
       const rest = await ctx.protectValue(obj, "$") as Record<string, unknown>;
+      let kept: unknown[] | undefined;
       if (candidates !== undefined) {
         if (!Array.isArray(candidates)) {
           throw new HaechiError("stream.invalid", "Upstream candidates is not an array");
         }
+        kept = [];
         for (let n = 0; n < candidates.length; n++) {
           const c = candidates[n];
           if (!isRecord(c)) {
             throw new HaechiError("stream.invalid", "Upstream candidate is malformed");
           }
-          await rewriteCandidate(c, typeof c.index === "number" ? c.index : n);
+          const index = typeof c.index === "number" ? c.index : n;
+          if (ended.has(index)) continue;
+          await rewriteCandidate(c, index);
+          if (c.finishReason !== undefined && c.finishReason !== null) ended.add(index);
+          kept.push(c);
         }
       }
-      const out = candidates === undefined ? rest : { candidates, ...rest };
+      const dropped = kept !== undefined && kept.length === 0 && candidates!.length > 0;
+      // What may legitimately trail a finished candidate is accounting, not content.
+      if (dropped && rest.usageMetadata === undefined) return [];
+      const out = kept === undefined || dropped ? rest : { candidates: kept, ...rest };
       return [{ data: JSON.stringify(out) }];
     },
     async end() {
