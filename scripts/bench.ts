@@ -1,6 +1,8 @@
 /**
  * `deno task bench`: detection accuracy on the synthetic corpus, scan throughput on prose,
- * chat bodies and hostile inputs, and protect throughput once `src/protect` exists.
+ * chat bodies and hostile inputs, protect throughput, then the gateway proxy
+ * (`bench_proxy.ts`), the token vault (`bench_vault.ts`) and the MCP wrapper
+ * (`bench_mcp.ts`, run as a child process because it is a standalone script).
  *
  * Flags: `--quick` (smaller corpus, shorter timings), `--seed=N`, `--per-type=N`.
  * Not part of the unit tests. Failure examples go to stderr.
@@ -20,6 +22,8 @@ import {
   measureScan,
   throughputInputs,
 } from "./bench_detect.ts";
+import { formatProxyBench, runProxyBench } from "./bench_proxy.ts";
+import { formatVaultBench, runVaultBench } from "./bench_vault.ts";
 
 /** Parsed command-line flags. */
 export interface BenchArgs {
@@ -83,6 +87,33 @@ async function main(args: readonly string[]): Promise<number> {
 
   header("3. Protect throughput: createProtector(DEFAULT_CONFIG).protectJsonText");
   await print(await measureProtect(inputs, budget));
+
+  header("4. Gateway proxy: direct vs pass-through vs enforce (scripts/bench_proxy.ts)");
+  await out.write(formatProxyBench(await runProxyBench({ quick: opts.quick })));
+
+  header("5. Token vault (scripts/bench_vault.ts)");
+  const vaultRows = await runVaultBench({
+    sizes: opts.quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000],
+    samples: opts.quick ? 500 : 2_000,
+  });
+  await out.write(formatVaultBench(vaultRows));
+
+  header("6. MCP wrapper (scripts/bench_mcp.ts, child process)");
+  const mcp = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./bench_mcp.ts", import.meta.url).pathname,
+      ...(opts.quick ? ["--calls", "100", "--burst", "500"] : []),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  await out.write(new TextDecoder().decode(mcp.stdout));
+  if (!mcp.success) {
+    await err.write(new TextDecoder().decode(mcp.stderr).slice(-2000) + "\n");
+    return 1;
+  }
   return 0;
 }
 
