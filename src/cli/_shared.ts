@@ -7,6 +7,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { HaechiError } from "../errors.ts";
 import { type HaechiConfig, loadConfig } from "../config/mod.ts";
+import { loadPolicyBundle } from "../policy/bundle.ts";
 import { openReadStream } from "../runtime/mod.ts";
 import type { CliIO } from "./command.ts";
 
@@ -34,9 +35,13 @@ export function parseFlags<T extends Options>(
   }
 }
 
-/** Load config from `--config` (or the default file) with the environment overlay. */
-export function loadConfigFor(path: string | undefined, io: CliIO): Promise<HaechiConfig> {
-  return loadConfig({ path, env: io.env });
+/**
+ * Load config from `--config` (or the default file) with the environment overlay, then
+ * apply a signed policy bundle when `policy.bundlePath` names one (strengthen-only; a
+ * tampered or untrusted bundle stops the command).
+ */
+export async function loadConfigFor(path: string | undefined, io: CliIO): Promise<HaechiConfig> {
+  return await loadPolicyBundle(await loadConfig({ path, env: io.env }));
 }
 
 /**

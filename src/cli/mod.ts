@@ -24,6 +24,12 @@ import { decryptCommand } from "./decrypt.ts";
 import { restoreCommand } from "./restore.ts";
 import { mcpWrapCommand } from "./mcp_wrap.ts";
 import { mcpStdioCommand } from "./mcp_stdio.ts";
+import { pluginKeygenCommand } from "./plugin_keygen.ts";
+import { pluginSignCommand } from "./plugin_sign.ts";
+import { pluginVerifyCommand } from "./plugin_verify.ts";
+import { pluginValidateCommand } from "./plugin_validate.ts";
+import { policySignCommand } from "./policy_sign.ts";
+import { policyVerifyCommand } from "./policy_verify.ts";
 
 export type { CliIO, Command } from "./command.ts";
 
@@ -45,6 +51,12 @@ export const COMMANDS: readonly Command[] = [
   tokenPurgeCommand,
   tokenExportCommand,
   decryptCommand,
+  pluginKeygenCommand,
+  pluginSignCommand,
+  pluginVerifyCommand,
+  pluginValidateCommand,
+  policySignCommand,
+  policyVerifyCommand,
 ];
 
 function usage(): string {

@@ -6,3 +6,12 @@
 export { actionStrength, mergeStrengthen, strongerAction } from "./actions.ts";
 export { presetAction, PRESETS, type TypeTraits } from "./presets.ts";
 export { compilePolicy, type Policy } from "./policy.ts";
+export {
+  applyPolicyBundle,
+  type BundlePolicy,
+  loadPolicyBundle,
+  type PolicyBundle,
+  signPolicyBundle,
+  verifyPolicyBundle,
+} from "./bundle.ts";
+export { applyProfile, PRIVACY_PROFILES, type PrivacyProfile } from "./profiles.ts";

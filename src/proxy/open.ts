@@ -8,6 +8,7 @@ import type { HaechiConfig } from "../config/types.ts";
 import { openSession, type Session } from "../cli/_session.ts";
 import { serveHttp } from "../runtime/serve.ts";
 import { createMcpHttpHandler } from "../mcp/mod.ts";
+import { type AuthProvider, createAuthGate } from "../plugin/mod.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
 
@@ -59,7 +60,19 @@ export async function openGateway(
 ): Promise<OpenedGateway> {
   const session = await openSession(config, options.source ?? "proxy");
   let gateway: Gateway;
+  let gate: AuthProvider | null = null;
   try {
+    let authenticate = options.authenticate;
+    if (authenticate === undefined && config.auth.provider !== "none") {
+      // The configured auth provider (a signed, sandboxed plugin) decides who the caller is;
+      // its subject becomes the token scope.
+      const provider = await createAuthGate(config, { audit: session.audit });
+      gate = provider;
+      authenticate = async (request) => {
+        const decision = await provider.authenticate(request);
+        return decision.allowed ? { subject: decision.subject ?? "default" } : null;
+      };
+    }
     const mcpUpstream = options.mcpUpstream ?? config.proxy.mcpUpstream;
     const mcp = mcpUpstream === "" ? undefined : {
       path: config.proxy.mcpPath,
@@ -81,7 +94,7 @@ export async function openGateway(
       fetch: options.fetch,
       upstream: options.upstream,
       env: options.env,
-      authenticate: options.authenticate,
+      authenticate,
       async ready() {
         try {
           await session.vault.describe(PROBE);
@@ -92,6 +105,7 @@ export async function openGateway(
       },
     });
   } catch (e) {
+    await gate?.close();
     await session.close();
     throw e;
   }
@@ -100,6 +114,7 @@ export async function openGateway(
     session,
     async close() {
       await gateway.close();
+      await gate?.close();
       await session.close();
     },
   };
@@ -144,9 +159,8 @@ export async function startGateway(
     url: `http://${host}:${server.port}`,
     port: server.port,
     async close() {
-      await opened.gateway.close();
       await server.close();
-      await opened.session.close();
+      await opened.close();
     },
   };
 }
