@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createHmacSha256 } from "../crypto/hmac_sha256.ts";
 import { HaechiError } from "../errors.ts";
 import { toHex } from "./record.ts";
 
@@ -45,16 +46,8 @@ export function createPathFingerprinter(key: Uint8Array): (path: string) => Prom
       `Path fingerprint key must be at least ${PATH_FINGERPRINT_MIN_KEY_BYTES} bytes`,
     );
   }
-  // Import once; every path after the first reuses the CryptoKey.
-  const cryptoKey = crypto.subtle.importKey(
-    "raw",
-    key.slice(),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return async (path: string) => {
-    const mac = await crypto.subtle.sign("HMAC", await cryptoKey, encoder.encode(path));
-    return toHex(new Uint8Array(mac)).slice(0, PATH_FINGERPRINT_HEX_LENGTH);
-  };
+  // The key schedule is computed once; each path then costs two SHA-256 compressions.
+  const mac = createHmacSha256(key.slice());
+  return (path: string) =>
+    Promise.resolve(toHex(mac(encoder.encode(path))).slice(0, PATH_FINGERPRINT_HEX_LENGTH));
 }

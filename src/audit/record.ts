@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { sha256 } from "../crypto/hmac_sha256.ts";
 import { canonicalJson } from "./canonical_json.ts";
 
 /** Schema version written into every record and anchor. */
@@ -145,8 +146,9 @@ const encoder = new TextEncoder();
  * if (hash.length !== 64) throw new Error("expected a SHA-256 hex digest");
  * ```
  */
-export async function hashRecord(record: Readonly<Record<string, unknown>>): Promise<string> {
+export function hashRecord(record: Readonly<Record<string, unknown>>): Promise<string> {
   const { hash: _ignored, ...rest } = record;
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(canonicalJson(rest)));
-  return toHex(new Uint8Array(digest));
+  // In-process SHA-256: a WebCrypto digest costs about 100 µs per call in Deno, and every
+  // audited request hashes at least one record on its way out.
+  return Promise.resolve(toHex(sha256(encoder.encode(canonicalJson(rest)))));
 }
