@@ -37,6 +37,7 @@ export function compileArgs(out: string, target?: string): string[] {
     "--allow-run",
     "--allow-ffi",
     "--allow-sys",
+    "--unstable-no-legacy-abort",
     ...(target !== undefined ? ["--target", target] : []),
     "--output",
     out,
