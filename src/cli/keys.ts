@@ -8,7 +8,7 @@ import { loadKeyFile, rotateKeyFile } from "../vault/keyfile.ts";
 import { type KeyStatusEntry, openLocalKeyProvider } from "../vault/key_provider.ts";
 import type { CliIO, Command } from "./command.ts";
 import { loadConfigFor, parseFlags } from "./_shared.ts";
-import { openAuditSink } from "./_audit.ts";
+import { openAuditSink } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 
 const HELP = `Usage: haechi keys <status|rotate> [--config PATH] [--json]

@@ -9,7 +9,7 @@ import { createMcpFilter, type McpSender } from "../mcp/mod.ts";
 import { readLines } from "../stream/lines.ts";
 import type { CliIO, Command } from "./command.ts";
 import { loadConfigFor, parseFlags } from "./_shared.ts";
-import { openSession } from "./_session.ts";
+import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 
 const HELP = `Usage: haechi mcp-stdio --direction request|response [options]

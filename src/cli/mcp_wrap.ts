@@ -9,7 +9,7 @@ import { createMcpFilter, createStderrFilter, runStdioRelay } from "../mcp/mod.t
 import { type ChildProcess, isNotFound, onSignals, spawnChild } from "../runtime/mod.ts";
 import type { CliIO, Command } from "./command.ts";
 import { loadConfigFor, parseFlags } from "./_shared.ts";
-import { openSession } from "./_session.ts";
+import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 
 const HELP = `Usage: haechi mcp-wrap [options] -- COMMAND [ARGS...]

@@ -8,13 +8,8 @@ import { readLines } from "../stream/lines.ts";
 import type { AppliedFinding, ProtectOutcome } from "../protect/mod.ts";
 import type { CliIO, Command } from "./command.ts";
 import { loadConfigFor, openInput, parseFlags, readInputText } from "./_shared.ts";
-import {
-  type FindingTally,
-  openSession,
-  type Session,
-  summarizeTally,
-  tallyFindings,
-} from "./_session.ts";
+import { openSession, type Session } from "../session/mod.ts";
+import { type FindingTally, summarizeTally, tallyFindings } from "./_summary.ts";
 import { EXIT } from "./exit_codes.ts";
 
 /** Input formats. */

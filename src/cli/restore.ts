@@ -7,7 +7,7 @@
 import { HaechiError } from "../errors.ts";
 import type { CliIO, Command } from "./command.ts";
 import { loadConfigFor, parseFlags, readInputText } from "./_shared.ts";
-import { openSession } from "./_session.ts";
+import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 
 const HELP = `Usage: haechi restore [FILE|-] [--scope SCOPE] [--config PATH] [--json]

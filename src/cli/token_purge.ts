@@ -9,7 +9,7 @@ import { openTokenVault } from "../vault/open.ts";
 import { parseToken } from "../vault/token.ts";
 import type { CliIO, Command } from "./command.ts";
 import { loadConfigFor, parseFlags } from "./_shared.ts";
-import { openAuditSink } from "./_audit.ts";
+import { openAuditSink } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 
 const HELP = `Usage: haechi token-purge (<TOKEN> | --expired) [--config PATH] [--json]

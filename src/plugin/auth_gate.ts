@@ -15,7 +15,7 @@ import type { HaechiConfig } from "../config/types.ts";
 import { HaechiError } from "../errors.ts";
 import { execPath, readFile } from "../runtime/mod.ts";
 import { VERSION } from "../version.ts";
-import type { AuditInput } from "../cli/_audit.ts";
+import type { AuditInput } from "../session/mod.ts";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./breaker.ts";
 import type { PluginManifest } from "./manifest.ts";
 import { PluginSandbox, type SandboxEvent } from "./sandbox.ts";
@@ -49,7 +49,7 @@ export interface AuthProvider {
   close(): Promise<void>;
 }
 
-/** Where gate events go: an `AuditSink` from src/cli/_audit.ts fits. */
+/** Where gate events go: an `AuditSink` from src/session/audit_sink.ts fits. */
 export interface AuditRecorder {
   /** Append one event. */
   record(input: AuditInput): Promise<void>;

@@ -16,7 +16,7 @@ import type { Protocol, Route } from "../protocols/types.ts";
 import { type AppliedFinding, parseJsonText, type Protector } from "../protect/mod.ts";
 import { decodeBody } from "../stream/decode_body.ts";
 import { checkScope, type TokenRestorer } from "../vault/mod.ts";
-import type { AuditSink } from "../cli/_audit.ts";
+import type { AuditSink } from "../session/mod.ts";
 import { readBodyText, readStreamText } from "./body.ts";
 import { createChannelSet } from "./channels.ts";
 import { errorResponse, statusFor } from "./errors.ts";

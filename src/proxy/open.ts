@@ -5,7 +5,7 @@
  * @module
  */
 import type { HaechiConfig } from "../config/types.ts";
-import { openSession, type Session } from "../cli/_session.ts";
+import { openSession, type Session } from "../session/mod.ts";
 import { serveHttp } from "../runtime/serve.ts";
 import { createMcpHttpHandler } from "../mcp/mod.ts";
 import { type AuthProvider, createAuthGate } from "../plugin/mod.ts";

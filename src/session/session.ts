@@ -7,13 +7,8 @@
 import type { HaechiConfig } from "../config/mod.ts";
 import { loadKeyFile } from "../vault/keyfile.ts";
 import { openTokenVault, type TokenVault } from "../vault/mod.ts";
-import {
-  type AppliedFinding,
-  createProtector,
-  type Protector,
-  type ReversibleActions,
-} from "../protect/mod.ts";
-import { type AuditSink, openAuditSink } from "./_audit.ts";
+import { createProtector, type Protector, type ReversibleActions } from "../protect/mod.ts";
+import { type AuditSink, openAuditSink } from "./audit_sink.ts";
 
 /** Everything a protecting command needs. */
 export interface Session {
@@ -85,44 +80,4 @@ export async function openSession(
       }
     },
   };
-}
-
-/** Counts of findings by type and action; constant size however long the input. */
-export type FindingTally = Map<string, { type: string; action: string; count: number }>;
-
-/**
- * Add `findings` to `tally` (a new one when absent) and return it.
- *
- * @example
- * ```ts
- * import { tallyFindings } from "./_session.ts";
- * const t = tallyFindings([{ type: "email", action: "tokenize" }, { type: "email", action: "tokenize" }]);
- * if ([...t.values()][0].count !== 2) throw new Error("count");
- * ```
- */
-export function tallyFindings(
-  findings: Iterable<Pick<AppliedFinding, "type" | "action">>,
-  tally: FindingTally = new Map(),
-): FindingTally {
-  for (const f of findings) {
-    const key = `${f.type} ${f.action}`;
-    const entry = tally.get(key);
-    if (entry === undefined) tally.set(key, { type: f.type, action: f.action, count: 1 });
-    else entry.count++;
-  }
-  return tally;
-}
-
-/**
- * A one-line, value-free summary of a tally: `email×2 tokenize, github_token×1 redact`.
- *
- * @example
- * ```ts
- * import { summarizeTally, tallyFindings } from "./_session.ts";
- * const s = summarizeTally(tallyFindings([{ type: "email", action: "tokenize" }]));
- * if (s !== "email×1 tokenize") throw new Error(s);
- * ```
- */
-export function summarizeTally(tally: FindingTally): string {
-  return [...tally.values()].map((e) => `${e.type}×${e.count} ${e.action}`).join(", ");
 }

@@ -1,0 +1,8 @@
+/**
+ * What a running haechi opens once and shares between the CLI, the proxy and the MCP
+ * wrapper: config-driven keys, token vault, protector and audit sink.
+ *
+ * @module
+ */
+export { openSession, type Session } from "./session.ts";
+export { type AuditInput, type AuditSink, openAuditSink } from "./audit_sink.ts";
