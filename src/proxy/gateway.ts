@@ -485,7 +485,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         throw new HaechiError("proxy.upstream", "The upstream returned malformed JSON");
       }
       const safe = await output.protectValue(parsed, "$");
-      await respond(undefined, res.status, {
+      // The reply is already protected; its audit record is queued behind the request's
+      // (the writer keeps order) rather than awaited, so it adds no latency. A failed write
+      // still marks the gateway not ready.
+      void respond(undefined, res.status, {
         findings: output.findings,
         restored: output.restores.restored,
         refused: output.restores.refused,

@@ -62,11 +62,22 @@ export async function openAuditSink(
     anchorEvery: config.audit.anchorEvery,
   });
   const fingerprint = createPathFingerprinter(hmacKey);
+  // Records a caller did not await (a reply already sent) must still land before close.
+  const pending = new Set<Promise<void>>();
   return {
     mode,
-    async record(input: AuditInput) {
-      await writer.append(await buildAuditEvent({ ...input, mode, source }, fingerprint));
+    record(input: AuditInput) {
+      const done = buildAuditEvent({ ...input, mode, source }, fingerprint)
+        .then((event) => writer.append(event))
+        .then(() => {});
+      pending.add(done);
+      const settled = () => pending.delete(done);
+      done.then(settled, settled);
+      return done;
     },
-    close: () => writer.close(),
+    async close() {
+      await Promise.allSettled(pending);
+      await writer.close();
+    },
   };
 }
