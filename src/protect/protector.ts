@@ -96,7 +96,7 @@ export interface ProtectorDeps {
  * import { DEFAULT_CONFIG } from "../config/defaults.ts";
  * const p = createProtector({ ...DEFAULT_CONFIG, policy: { ...DEFAULT_CONFIG.policy,
  *   actions: { email: "redact" } } });
- * const r = await p.protectJsonText('{"q":"mail bob@corp.example now"}');
+ * const r = await p.protectJsonText('{"q":"mail bob@acme-corp.com now"}');
  * if (r.output !== '{"q":"mail [REDACTED:email] now"}') throw new Error(String(r.output));
  * ```
  */
