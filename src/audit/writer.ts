@@ -2,8 +2,25 @@
  * The append-only audit writer: one per log per process.
  *
  * The writer keeps the chain head (seq and hash) in memory, so an append is one hash and
- * one `write` call, with no lock file and no re-read. Appends are queued on a promise
- * chain, so concurrent `append` calls get consecutive seqs in call order.
+ * one `write` call, with no lock file and no re-read. Concurrent `append` calls get
+ * consecutive seqs in call order.
+ *
+ * **What "written" means.** An append resolves once the record's `write(2)` has returned:
+ * the bytes are in the operating system, not necessarily on disk (`sync: true` adds an
+ * fsync per record). A caller that awaits an append and refuses its request when the append
+ * fails (the gateway does) therefore never forwards a request whose record the OS has not
+ * accepted. Without `sync`, that write is a blocking call made inside `append` itself:
+ * a page-cache write of a record costs a microsecond or two, where an async write op
+ * costs a thread-pool round trip of about 100 µs, and with two records per proxied request
+ * that round trip was most of the gateway's own latency and capped its throughput (the
+ * chain is serial). Doing the whole append synchronously also keeps the order trivially:
+ * nothing can interleave between reading the head and moving it. The price is that a
+ * stalled disk stalls the event loop rather than only the requests waiting on the chain;
+ * both stop the gateway from forwarding, since each request waits for its record.
+ * Records are not coalesced into shared writes: a write per record is already cheap, and
+ * joining them would mean either delaying a request until a batch flushes or answering
+ * before its record is written. With `sync: true` appends stay asynchronous (an fsync
+ * takes milliseconds and must not block the loop) and are queued on a promise chain.
  *
  * Reopening a log recovers the head from its last line, read backwards from the end of the
  * file. Only that record is checked (shape and self-hash); the full chain is the job of
@@ -34,9 +51,11 @@ import {
   type AuditEvent,
   type AuditRecord,
   GENESIS_HASH,
-  hashRecord,
   MAX_RECORD_LINE_BYTES,
+  toHex,
 } from "./record.ts";
+import { canonicalJson } from "./canonical_json.ts";
+import { sha256 } from "../crypto/hmac_sha256.ts";
 
 /** Where and how to write. The shape matches `HaechiConfig.audit`, which can be passed as is. */
 export interface AuditWriterOptions {
@@ -173,6 +192,13 @@ class Writer implements AuditWriter {
     // Copy only the checked fields now, so a caller mutating its object later (or an
     // extra field) cannot change what gets written.
     const copy = snapshot(event);
+    if (!this.#sync) {
+      try {
+        return Promise.resolve(this.#writeNow(copy));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     const result = this.#queue.then(() => this.#write(copy));
     this.#queue = result.catch(() => {});
     return result;
@@ -182,7 +208,8 @@ class Writer implements AuditWriter {
     this.#closing ??= this.#queue.then(async () => {
       try {
         if (this.#failure === null && this.#head.seq > this.#lastAnchoredSeq) {
-          await this.#writeAnchor();
+          if (this.#sync) await this.#writeAnchor();
+          else this.#writeAnchorNow();
         }
       } finally {
         this.#log.close();
@@ -192,8 +219,8 @@ class Writer implements AuditWriter {
     return this.#closing;
   }
 
-  async #write(event: AuditEvent): Promise<AuditRecord> {
-    if (this.#failure !== null) throw this.#failure;
+  /** The next record for `event`, chained to the current head. */
+  #seal(event: AuditEvent): AuditRecord {
     const unsigned = {
       schemaVersion: AUDIT_SCHEMA_VERSION,
       seq: this.#head.seq + 1,
@@ -208,37 +235,79 @@ class Writer implements AuditWriter {
       paths: event.paths ?? [],
       ...(event.details === undefined ? {} : { details: event.details }),
     };
-    const record: AuditRecord = { ...unsigned, hash: await hashRecord(unsigned) };
+    // `hashRecord` without its promise: same bytes (canonical JSON of every field but
+    // `hash`), hashed in process. The chain tests verify these records with `hashRecord`.
+    return { ...unsigned, hash: toHex(sha256(encoder.encode(canonicalJson(unsigned)))) };
+  }
+
+  /** Append `event` with blocking writes (the default, `sync: false`). */
+  #writeNow(event: AuditEvent): AuditRecord {
+    if (this.#failure !== null) throw this.#failure;
+    const record = this.#seal(event);
+    this.#appendNow(this.#log, record);
+    this.#head = { seq: record.seq, hash: record.hash };
+    if (this.#anchorEvery > 0 && record.seq % this.#anchorEvery === 0) this.#writeAnchorNow();
+    return record;
+  }
+
+  /** Append `event` and fsync, on the promise chain (`sync: true`). */
+  async #write(event: AuditEvent): Promise<AuditRecord> {
+    if (this.#failure !== null) throw this.#failure;
+    const record = this.#seal(event);
     await this.#appendTo(this.#log, record);
     this.#head = { seq: record.seq, hash: record.hash };
     if (this.#anchorEvery > 0 && record.seq % this.#anchorEvery === 0) await this.#writeAnchor();
     return record;
   }
 
-  async #writeAnchor(): Promise<void> {
-    if (this.#anchors === null) return;
-    const anchor: AuditAnchor = {
+  #anchor(): AuditAnchor {
+    return {
       schemaVersion: AUDIT_SCHEMA_VERSION,
       seq: this.#head.seq,
       hash: this.#head.hash,
       ts: this.#now().toISOString(),
     };
+  }
+
+  async #writeAnchor(): Promise<void> {
+    if (this.#anchors === null) return;
+    const anchor = this.#anchor();
     await this.#appendTo(this.#anchors, anchor);
+    this.#lastAnchoredSeq = anchor.seq;
+  }
+
+  #writeAnchorNow(): void {
+    if (this.#anchors === null) return;
+    const anchor = this.#anchor();
+    this.#appendNow(this.#anchors, anchor);
     this.#lastAnchoredSeq = anchor.seq;
   }
 
   async #appendTo(handle: AppendHandle, value: AuditRecord | AuditAnchor): Promise<void> {
     try {
       await handle.append(encoder.encode(JSON.stringify(value) + "\n"));
-      if (this.#sync) await handle.sync();
+      await handle.sync();
     } catch (e) {
-      this.#failure = new HaechiError(
-        "audit.io",
-        `Cannot write audit log ${this.#path}; the writer has stopped`,
-        { path: this.#path, kind: e instanceof Error ? e.name : typeof e },
-      );
-      throw this.#failure;
+      throw this.#stop(e);
     }
+  }
+
+  #appendNow(handle: AppendHandle, value: AuditRecord | AuditAnchor): void {
+    try {
+      handle.appendSync(encoder.encode(JSON.stringify(value) + "\n"));
+    } catch (e) {
+      throw this.#stop(e);
+    }
+  }
+
+  /** Stop the writer after a failed write: the file may now end in a partial line. */
+  #stop(e: unknown): HaechiError {
+    this.#failure = new HaechiError(
+      "audit.io",
+      `Cannot write audit log ${this.#path}; the writer has stopped`,
+      { path: this.#path, kind: e instanceof Error ? e.name : typeof e },
+    );
+    return this.#failure;
   }
 }
 

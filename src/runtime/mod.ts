@@ -15,6 +15,11 @@ export interface TextSink {
 export interface AppendHandle {
   /** Append bytes in one write call. */
   append(bytes: Uint8Array): Promise<void>;
+  /**
+   * Append bytes with a blocking write: microseconds for a local file, where an async op
+   * costs a thread-pool round trip (about 100 µs). For small appends on a hot path.
+   */
+  appendSync(bytes: Uint8Array): void;
   /** Flush to stable storage. */
   sync(): Promise<void>;
   /** Close the handle. */
@@ -71,6 +76,10 @@ export async function openAppend(path: string, mode = 0o600): Promise<AppendHand
     async append(bytes: Uint8Array) {
       let written = 0;
       while (written < bytes.length) written += await file.write(bytes.subarray(written));
+    },
+    appendSync(bytes: Uint8Array) {
+      let written = 0;
+      while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
     },
     async sync() {
       await file.sync();
