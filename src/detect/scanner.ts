@@ -13,6 +13,7 @@ import { normalizeForScan, toOriginalSpan } from "./normalize.ts";
 import { buildKeywordAutomaton, findTriggers, type KeywordAutomaton } from "./triggers.ts";
 import { shannonEntropy } from "./entropy.ts";
 import { findEncodedCandidates } from "./decode.ts";
+import { unrollCounts } from "./_unroll_counts.ts";
 
 /** Limits for decode-and-rescan. */
 export interface DecodeOptions {
@@ -427,7 +428,7 @@ function compileRule(rule: Rule, index: number): CompiledRule {
   return {
     rule,
     index,
-    re: new RegExp(rule.pattern.source, flags),
+    re: new RegExp(unrollCounts(rule.pattern.source, flags), flags),
     before: rule.windowBefore ?? DEFAULT_BEFORE,
     after: rule.windowAfter ?? DEFAULT_AFTER,
     digitBefore: rule.windowBefore ?? DEFAULT_DIGIT_BEFORE,
