@@ -56,8 +56,16 @@ interface CompiledRule {
   readonly after: number;
   readonly digitBefore: number;
   readonly digitAfter: number;
-  /** Window prefilter: one of these must occur near the window, or the pattern is skipped. */
-  readonly requires: readonly string[] | null;
+  /**
+   * Window prefilter: one of the rule's lowercase words must occur near the window, or the
+   * pattern is skipped. One alternation of the literal words, tested once per window.
+   */
+  readonly requires: RegExp | null;
+  /**
+   * Whether the prefilter may read a slice of the text lowercased once per scan instead of
+   * lowercasing its own slice (see {@linkcode ScanText.lowerSlice} for when they differ).
+   */
+  readonly requiresShared: boolean;
   /** How far around the window the prefilter looks. */
   readonly requiresReach: number;
   // The rule's optional fields, copied into one fixed shape: rule rows are object literals
@@ -256,6 +264,33 @@ function sortWindows(w: number[]): number[] {
   return w;
 }
 
+/** The text one scan pass reads, with its lowercase form made on first use. */
+class ScanText {
+  readonly text: string;
+  #lower: string | null | undefined = undefined;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  /**
+   * `text.slice(from, to).toLowerCase()`, cut from one lowercase copy of the whole text so
+   * each window prefilter does not lowercase its own overlapping slice. That copy is used
+   * only when lowercasing kept the length: only `İ` (U+0130) grows, and with it present
+   * offsets no longer line up. Sigma and surrogate halves can still differ at a slice edge,
+   * which is why callers pass `shared = false` for words that contain them.
+   */
+  lowerSlice(from: number, to: number, shared: boolean): string {
+    if (shared && this.#lower === undefined) {
+      const lower = this.text.toLowerCase();
+      this.#lower = lower.length === this.text.length ? lower : null;
+    }
+    return shared && this.#lower !== null && this.#lower !== undefined
+      ? this.#lower.slice(from, to)
+      : this.text.slice(from, to).toLowerCase();
+  }
+}
+
 function runRules(engine: Engine, text: string): RawFinding[] {
   const n = text.length;
   const table: WindowTable = new Array(engine.compiled.length);
@@ -277,9 +312,10 @@ function runRules(engine: Engine, text: string): RawFinding[] {
     },
   });
   const found: RawFinding[] = [];
+  const view = new ScanText(text);
   for (let r = 0; r < table.length; r++) {
     const w = table[r];
-    if (w !== undefined) scanWindows(compiled[r], text, sortWindows(w), found);
+    if (w !== undefined) scanWindows(compiled[r], view, sortWindows(w), found);
   }
   return found;
 }
@@ -291,7 +327,8 @@ function isWordish(c: number): boolean {
     c === 37 || c === 126 || c > 127;
 }
 
-function scanWindows(c: CompiledRule, text: string, windows: number[], out: RawFinding[]): void {
+function scanWindows(c: CompiledRule, view: ScanText, windows: number[], out: RawFinding[]): void {
+  const text = view.text;
   const n = text.length;
   let openStart = -1;
   let openEnd = -1;
@@ -307,18 +344,19 @@ function scanWindows(c: CompiledRule, text: string, windows: number[], out: RawF
       if (e > openEnd) openEnd = e;
       continue;
     }
-    if (openStart >= 0) matchWindow(c, text, openStart, openEnd, out);
+    if (openStart >= 0) matchWindow(c, view, openStart, openEnd, out);
     openStart = s;
     openEnd = e;
   }
-  if (openStart >= 0) matchWindow(c, text, openStart, openEnd, out);
+  if (openStart >= 0) matchWindow(c, view, openStart, openEnd, out);
 }
 
-function matchWindow(c: CompiledRule, text: string, s: number, e: number, out: RawFinding[]) {
+function matchWindow(c: CompiledRule, view: ScanText, s: number, e: number, out: RawFinding[]) {
   const { rule, re, group, validate, minEntropy, context, exclude } = c;
+  const text = view.text;
   if (c.requires !== null) {
-    const near = text.slice(Math.max(0, s - c.requiresReach), e + c.requiresReach).toLowerCase();
-    if (!c.requires.some((w) => near.includes(w))) return;
+    const from = Math.max(0, s - c.requiresReach);
+    if (!c.requires.test(view.lowerSlice(from, e + c.requiresReach, c.requiresShared))) return;
   }
   const slice = text.slice(s, e);
   re.lastIndex = 0;
@@ -425,6 +463,7 @@ function compileRule(rule: Rule, index: number): CompiledRule {
     fail("pattern must not carry the g or y flag; the scanner adds what it needs");
   }
   const flags = rule.pattern.flags + "g" + (rule.group !== undefined ? "d" : "");
+  const requireWords = rule.windowRequires ?? rule.context?.words ?? null;
   return {
     rule,
     index,
@@ -433,7 +472,8 @@ function compileRule(rule: Rule, index: number): CompiledRule {
     after: rule.windowAfter ?? DEFAULT_AFTER,
     digitBefore: rule.windowBefore ?? DEFAULT_DIGIT_BEFORE,
     digitAfter: rule.windowAfter ?? DEFAULT_DIGIT_AFTER,
-    requires: rule.windowRequires ?? rule.context?.words ?? null,
+    requires: requireWords === null ? null : literalAlternation(requireWords),
+    requiresShared: requireWords === null || !requireWords.some(isContextSensitiveLower),
     requiresReach: rule.windowRequires !== undefined || rule.context === undefined
       ? 0
       : Math.max(rule.context.before ?? 48, rule.context.after ?? 16),
@@ -444,6 +484,22 @@ function compileRule(rule: Rule, index: number): CompiledRule {
     exclude: rule.excludeContext ?? null,
     digits: rule.trigger.digits ?? Infinity,
   };
+}
+
+/** A regex that finds any of `words` as a plain substring, like `words.some(includes)`. */
+function literalAlternation(words: readonly string[]): RegExp {
+  // No words means no window qualifies, as `[].some(…)` is false.
+  if (words.length === 0) return /(?!)/;
+  return new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"));
+}
+
+/**
+ * Sigma lowercases by context (`Σ` → `σ` or final `ς`) and a surrogate half lowercases only
+ * with its pair, so a slice of the whole text's lowercase can differ from the lowercase of
+ * the slice there; words holding those never use the shared lowercase.
+ */
+function isContextSensitiveLower(word: string): boolean {
+  return /[\u03c2\u03c3\ud800-\udfff]/.test(word);
 }
 
 function assertUniqueIds(rules: readonly Rule[]): void {
