@@ -17,7 +17,7 @@ import { type AppliedFinding, parseJsonText, type Protector } from "../protect/m
 import { decodeBody } from "../stream/decode_body.ts";
 import { checkScope, type TokenRestorer } from "../vault/mod.ts";
 import type { AuditSink } from "../session/mod.ts";
-import { readBodyText, readStreamText } from "./body.ts";
+import { readBodyText, readResponseText } from "./body.ts";
 import { createChannelSet } from "./channels.ts";
 import { errorResponse, statusFor } from "./errors.ts";
 import {
@@ -475,9 +475,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return new Response(body, { status: res.status, headers });
     }
     if (type.includes("json")) {
-      const text = res.body === null
-        ? ""
-        : await readStreamText(decodeBody(res.body, encoding, { maxBytes }), maxBytes);
+      const text = await readResponseText(res, maxBytes);
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
