@@ -124,6 +124,22 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   }
 
+  // Response records of non-stream replies are written once the reply has been handed
+  // back, in a timer task, so their hashing and writing run after the reply leaves
+  // rather than in the microtasks ahead of it. The request's own record is already written
+  // by then, so each request's records stay in order; `close` writes what is still queued.
+  const deferred: Array<Parameters<AuditSink["record"]>[0]> = [];
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  function flushDeferred(): void {
+    flushTimer = undefined;
+    for (const input of deferred.splice(0)) void record(input, false);
+  }
+  function recordLater(input: Parameters<AuditSink["record"]>[0]): void {
+    if (audit === undefined) return;
+    deferred.push(input);
+    flushTimer ??= setTimeout(flushDeferred, 0);
+  }
+
   async function health(req: Request, pathname: string): Promise<Response> {
     if (req.method !== "GET" && req.method !== "HEAD") {
       return new Response(null, { status: 405, headers: { allow: "GET, HEAD" } });
@@ -334,12 +350,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       findings?: AppliedFinding[];
       restored?: number;
       refused?: number;
+      later?: boolean;
     } = {}) => {
       cleanup();
       release(status);
       const findings = extra.findings ?? [];
       metrics.findings("response", findings);
-      await record({
+      const input = {
         kind: "proxy.response",
         correlationId,
         outcome: why === "cancelled"
@@ -356,7 +373,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           refused: extra.refused ?? 0,
           ...(why !== undefined && why !== "cancelled" ? { code: why.code } : {}),
         },
-      }, false);
+      };
+      if (extra.later === true) recordLater(input);
+      else await record(input, false);
     };
 
     try {
@@ -390,7 +409,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     respond: (
       why: HaechiError | "cancelled" | undefined,
       status: number,
-      extra?: { findings?: AppliedFinding[]; restored?: number; refused?: number },
+      extra?: { findings?: AppliedFinding[]; restored?: number; refused?: number; later?: boolean },
     ) => Promise<void>,
   ): Promise<Response> {
     const headers = sanitizeResponseHeaders(res.headers);
@@ -483,13 +502,14 @@ export function createGateway(options: GatewayOptions): Gateway {
         throw new HaechiError("proxy.upstream", "The upstream returned malformed JSON");
       }
       const safe = await output.protectValue(parsed, "$");
-      // The reply is already protected; its audit record is queued behind the request's
-      // (the writer keeps order) rather than awaited, so it adds no latency. A failed write
+      // The reply is already protected; its audit record is written after it leaves
+      // (see `recordLater`) rather than awaited, so it adds no latency. A failed write
       // still marks the gateway not ready.
       void respond(undefined, res.status, {
         findings: output.findings,
         restored: output.restores.restored,
         refused: output.restores.refused,
+        later: true,
       });
       headers.set("content-type", "application/json");
       return new Response(JSON.stringify(safe), { status: res.status, headers });
@@ -582,6 +602,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     close() {
       for (const c of controllers) c.abort();
       controllers.clear();
+      clearTimeout(flushTimer);
+      flushDeferred();
       return Promise.resolve();
     },
   };
