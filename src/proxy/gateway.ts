@@ -21,9 +21,10 @@ import { readBodyText, readResponseText } from "./body.ts";
 import { createChannelSet } from "./channels.ts";
 import { errorResponse, statusFor } from "./errors.ts";
 import {
-  forwardRequestHeaders,
+  forwardRequestHeaderList,
   type RequestHeaderPolicy,
-  sanitizeResponseHeaders,
+  sanitizeResponseHeaderList,
+  setHeader,
 } from "./headers.ts";
 import { createMetrics, type GatewayMetrics } from "./metrics.ts";
 import { createOutputPolicy } from "./output.ts";
@@ -304,10 +305,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     const target = new URL(upstream.href);
     target.pathname = basePath + url.pathname;
     target.search = url.search;
-    if (!headerPolicy.forwardCallerCredentials) target.searchParams.delete("key");
-    if (target.search === "?") target.search = "";
-    const headers = forwardRequestHeaders(req.headers, headerPolicy);
-    if (matched !== null && outBody !== undefined) headers.set("content-type", "application/json");
+    // `searchParams` re-serializes the query; only pay for it when there is one.
+    if (url.search !== "" && !headerPolicy.forwardCallerCredentials) {
+      target.searchParams.delete("key");
+      if (target.search === "?") target.search = "";
+    }
+    const headers = forwardRequestHeaderList(req.headers, headerPolicy);
+    if (matched !== null && outBody !== undefined) {
+      setHeader(headers, "content-type", "application/json");
+    }
 
     const ctrl = new AbortController();
     controllers.add(ctrl);
@@ -412,8 +418,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       extra?: { findings?: AppliedFinding[]; restored?: number; refused?: number; later?: boolean },
     ) => Promise<void>,
   ): Promise<Response> {
-    const headers = sanitizeResponseHeaders(res.headers);
-    headers.set("x-haechi-request-id", correlationId);
+    const headers = sanitizeResponseHeaderList(res.headers);
+    headers.push(["x-haechi-request-id", correlationId]);
     const type = (res.headers.get("content-type") ?? "").toLowerCase();
     const encoding = res.headers.get("content-encoding");
     if (res.status >= 300 && res.status < 400) {
@@ -426,7 +432,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (matched === null) {
       // Unknown routes pass with request protection only; the body is decoded so the
       // dropped Content-Encoding stays truthful.
-      if (type !== "") headers.set("content-type", type);
+      if (type !== "") setHeader(headers, "content-type", type);
       const body = res.body === null ? null : trackEnd(decodeBody(res.body, encoding), {
         end: () => respond(undefined, res.status),
         cancel: () => {
@@ -481,7 +487,8 @@ export function createGateway(options: GatewayOptions): Gateway {
           });
         },
       });
-      headers.set(
+      setHeader(
+        headers,
         "content-type",
         framing === "sse"
           ? "text/event-stream; charset=utf-8"
@@ -489,8 +496,8 @@ export function createGateway(options: GatewayOptions): Gateway {
           ? "application/x-ndjson"
           : "application/json",
       );
-      headers.set("cache-control", "no-cache");
-      headers.set("x-accel-buffering", "no");
+      setHeader(headers, "cache-control", "no-cache");
+      setHeader(headers, "x-accel-buffering", "no");
       return new Response(body, { status: res.status, headers });
     }
     if (type.includes("json")) {
@@ -511,7 +518,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         refused: output.restores.refused,
         later: true,
       });
-      headers.set("content-type", "application/json");
+      setHeader(headers, "content-type", "application/json");
       return new Response(JSON.stringify(safe), { status: res.status, headers });
     }
     await res.body?.cancel();

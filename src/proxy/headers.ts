@@ -8,6 +8,10 @@
  * the caller to the gateway, not the gateway to the upstream), client-address headers
  * (personal data) or haechi's own headers. Responses go back through an allowlist.
  *
+ * The gateway works on `[name, value]` lists rather than `Headers` objects: iterating a
+ * `Headers` costs about 10 µs in Deno even for a handful of entries, and a `Headers` passed
+ * to `new Request` or `new Response` is iterated again, whereas a list is read once.
+ *
  * @module
  */
 
@@ -86,20 +90,71 @@ export interface RequestHeaderPolicy {
  * ```
  */
 export function forwardRequestHeaders(incoming: Headers, policy: RequestHeaderPolicy): Headers {
+  return new Headers(forwardRequestHeaderList(incoming, policy));
+}
+
+/**
+ * {@linkcode forwardRequestHeaders} as a `[name, value]` list (lower-case names), to pass
+ * straight to `new Request`.
+ *
+ * @param incoming The caller's headers.
+ * @param policy What to drop and what credential to set.
+ * @returns A new list; `incoming` is not changed.
+ *
+ * @example
+ * ```ts
+ * import { forwardRequestHeaderList } from "./headers.ts";
+ * const list = forwardRequestHeaderList(new Headers({ te: "trailers", "x-keep": "k" }), {
+ *   forwardCallerCredentials: false, drop: [] });
+ * if (list.some(([n]) => n === "te") || !list.some(([n]) => n === "x-keep")) throw new Error();
+ * ```
+ */
+export function forwardRequestHeaderList(
+  incoming: Headers,
+  policy: RequestHeaderPolicy,
+): [string, string][] {
   const named = connectionTokens(incoming);
-  const drop = new Set(policy.drop);
-  const out = new Headers();
+  const drop = policy.drop;
+  const auth = policy.upstreamAuth?.name;
+  const out: [string, string][] = [];
   for (const [name, value] of incoming) {
     if (HOP_BY_HOP.has(name) || named.has(name) || DROPPED_REQUEST.has(name)) continue;
-    if (drop.has(name) || name.startsWith("x-haechi-") || name.startsWith("x-forwarded-")) continue;
+    if (drop.includes(name) || name.startsWith("x-haechi-") || name.startsWith("x-forwarded-")) {
+      continue;
+    }
     if (!policy.forwardCallerCredentials && CREDENTIAL_HEADERS.includes(name)) continue;
-    out.append(name, value);
+    // Set below, replacing whatever the caller sent.
+    if (name === auth) continue;
+    out.push([name, value]);
   }
-  out.set("accept-encoding", "gzip, deflate");
+  out.push(["accept-encoding", "gzip, deflate"]);
   if (policy.upstreamAuth !== undefined) {
-    out.set(policy.upstreamAuth.name, policy.upstreamAuth.value);
+    out.push([policy.upstreamAuth.name, policy.upstreamAuth.value]);
   }
   return out;
+}
+
+/**
+ * Set `name` (lower case) in a header list, replacing any earlier values, as
+ * `Headers.set` does.
+ *
+ * @param list The list, changed in place.
+ * @param name Lower-case header name.
+ * @param value Its value.
+ *
+ * @example
+ * ```ts
+ * import { setHeader } from "./headers.ts";
+ * const list: [string, string][] = [["content-type", "text/plain"], ["x-a", "1"]];
+ * setHeader(list, "content-type", "application/json");
+ * if (list.length !== 2 || list[1][1] !== "application/json") throw new Error();
+ * ```
+ */
+export function setHeader(list: [string, string][], name: string, value: string): void {
+  for (let i = list.length - 1; i >= 0; i--) {
+    if (list[i][0] === name) list.splice(i, 1);
+  }
+  list.push([name, value]);
 }
 
 /**
@@ -116,10 +171,27 @@ export function forwardRequestHeaders(incoming: Headers, policy: RequestHeaderPo
  * ```
  */
 export function sanitizeResponseHeaders(upstream: Headers): Headers {
-  const out = new Headers();
+  return new Headers(sanitizeResponseHeaderList(upstream));
+}
+
+/**
+ * {@linkcode sanitizeResponseHeaders} as a `[name, value]` list (lower-case names).
+ *
+ * @param upstream The upstream's response headers.
+ * @returns The allowlisted entries.
+ *
+ * @example
+ * ```ts
+ * import { sanitizeResponseHeaderList } from "./headers.ts";
+ * const list = sanitizeResponseHeaderList(new Headers({ server: "x", "retry-after": "2" }));
+ * if (list.length !== 1 || list[0][0] !== "retry-after") throw new Error();
+ * ```
+ */
+export function sanitizeResponseHeaderList(upstream: Headers): [string, string][] {
+  const out: [string, string][] = [];
   for (const [name, value] of upstream) {
     if (RESPONSE_ALLOW.has(name) || RESPONSE_ALLOW_PREFIX.some((p) => name.startsWith(p))) {
-      out.append(name, value);
+      out.push([name, value]);
     }
   }
   return out;
