@@ -9,6 +9,8 @@
  */
 
 const BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120];
+/** Cached label keys kept at most (a bound, should a label ever come from outside). */
+const MAX_LABEL_KEYS = 4096;
 
 /** Counters and gauges of one gateway. */
 export interface GatewayMetrics {
@@ -48,6 +50,18 @@ export function createMetrics(): GatewayMetrics {
   let rejected = 0;
 
   const inc = (m: Map<string, number>, key: string, by = 1) => m.set(key, (m.get(key) ?? 0) + by);
+  // Label keys are built (and their values sanitized) once per distinct combination, not
+  // per request: the vocabularies are small and fixed, so these maps stay small too.
+  const findingKeys = new Map<string, string>();
+  const findingKey = (direction: string, type: string, action: string): string => {
+    const raw = `${direction}\n${type}\n${action}`;
+    let key = findingKeys.get(raw);
+    if (key === undefined) {
+      key = `direction="${direction}",type="${label(type)}",action="${label(action)}"`;
+      if (findingKeys.size < MAX_LABEL_KEYS) findingKeys.set(raw, key);
+    }
+    return key;
+  };
 
   const metrics: GatewayMetrics = {
     inFlight: 0,
@@ -61,19 +75,12 @@ export function createMetrics(): GatewayMetrics {
           h = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 },
         );
       }
-      BUCKETS.forEach((b, i) => {
-        if (seconds <= b) h!.buckets[i]++;
-      });
+      for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.buckets[i]++;
       h.sum += seconds;
       h.count++;
     },
     findings(direction, list) {
-      for (const f of list) {
-        inc(
-          findings,
-          `direction="${direction}",type="${label(f.type)}",action="${label(f.action)}"`,
-        );
-      }
+      for (const f of list) inc(findings, findingKey(direction, f.type, f.action));
     },
     upstreamError(kind) {
       inc(upstream, `kind="${label(kind)}"`);
