@@ -18,6 +18,12 @@
  * request at a time, which is what "added latency" is read from. Request counts and time
  * per cell are bounded (`quick` shortens both).
  *
+ * All setups are up at once and each cell's time is split into rounds that visit the
+ * setups in a rotating order; a cell's figures pool its rounds. On a shared machine the
+ * background load drifts over a run, and measuring the setups one after another let that
+ * drift land on one setup and not the next (parse-only out-running pass-through, say).
+ * The total time and requests per cell are the same as measuring each setup in one go.
+ *
  * Targets (issue 4): enforce keeps ≥ 60% of pass-through throughput; the proxy adds
  * < 1 ms to p50 for a 1 KB body.
  *
@@ -111,11 +117,27 @@ interface Pass {
   readonly p99: number;
 }
 
+/** Raw results of one or more passes, to pool rounds before summarizing. */
+interface Samples {
+  readonly latencies: number[];
+  seconds: number;
+}
+
+function summarize(samples: Samples): Pass {
+  const latencies = [...samples.latencies].sort((a, b) => a - b);
+  return {
+    count: latencies.length,
+    rps: latencies.length / samples.seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+  };
+}
+
 async function drive(
   url: string,
   body: string,
   o: { concurrency: number; maxRequests: number; budgetMs: number },
-): Promise<Pass> {
+): Promise<Samples> {
   const latencies: number[] = [];
   let started = 0;
   const deadline = performance.now() + o.budgetMs;
@@ -135,14 +157,7 @@ async function drive(
   };
   const t0 = performance.now();
   await Promise.all(Array.from({ length: o.concurrency }, worker));
-  const seconds = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    count: latencies.length,
-    rps: latencies.length / seconds,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-  };
+  return { latencies, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** A child process serving the mock upstream or one proxy setup. */
@@ -203,41 +218,69 @@ export async function runProxyBench(options: ProxyBenchOptions = {}): Promise<Pr
   const concurrency = options.concurrency ?? 8;
   const budgetMs = quick ? 700 : 2500;
   const serialMs = quick ? 300 : 900;
+  const rounds = quick ? 2 : 3;
   const upstream = await spawnChild(["--child=upstream"]);
+  const targets = new Map<ProxySetup, Child>([["direct", upstream]]);
   const rows: ProxyBenchRow[] = [];
   try {
     for (const setup of SETUPS) {
-      const target = setup === "direct"
-        ? upstream
-        : await spawnChild([`--child=proxy`, `--setup=${setup}`, `--upstream=${upstream.url}`]);
-      try {
-        for (const load of LOADS) {
-          const { body } = load === "32 KB chat"
-            ? chatBody(32 * 1024, false)
-            : chatBody(1024, load !== "1 KB chat");
-          const url = `${target.url}/v1/chat/completions`;
-          await drive(url, body, { concurrency, maxRequests: quick ? 40 : 150, budgetMs: 2000 });
-          const pass = await drive(url, body, { concurrency, maxRequests: 50_000, budgetMs });
-          const serial = await drive(url, body, {
+      if (setup === "direct") continue;
+      targets.set(
+        setup,
+        await spawnChild([`--child=proxy`, `--setup=${setup}`, `--upstream=${upstream.url}`]),
+      );
+    }
+    for (const load of LOADS) {
+      const { body } = load === "32 KB chat"
+        ? chatBody(32 * 1024, false)
+        : chatBody(1024, load !== "1 KB chat");
+      const url = (setup: ProxySetup) => `${targets.get(setup)!.url}/v1/chat/completions`;
+      const pooled = new Map(SETUPS.map((s) => [s, {
+        pass: { latencies: [] as number[], seconds: 0 },
+        serial: { latencies: [] as number[], seconds: 0 },
+      }]));
+      for (const setup of SETUPS) {
+        await drive(url(setup), body, {
+          concurrency,
+          maxRequests: quick ? 40 : 150,
+          budgetMs: 2000,
+        });
+      }
+      for (let round = 0; round < rounds; round++) {
+        for (let i = 0; i < SETUPS.length; i++) {
+          const setup = SETUPS[(i + round) % SETUPS.length];
+          const into = pooled.get(setup)!;
+          const pass = await drive(url(setup), body, {
+            concurrency,
+            maxRequests: Math.ceil(50_000 / rounds),
+            budgetMs: budgetMs / rounds,
+          });
+          into.pass.latencies.push(...pass.latencies);
+          into.pass.seconds += pass.seconds;
+          const serial = await drive(url(setup), body, {
             concurrency: 1,
-            maxRequests: quick ? 200 : 600,
-            budgetMs: serialMs,
+            maxRequests: Math.ceil((quick ? 200 : 600) / rounds),
+            budgetMs: serialMs / rounds,
           });
-          rows.push({
-            load,
-            setup,
-            requests: pass.count,
-            rps: pass.rps,
-            p50: pass.p50,
-            p99: pass.p99,
-            serialP50: serial.p50,
-          });
+          into.serial.latencies.push(...serial.latencies);
         }
-      } finally {
-        if (target !== upstream) await target.close();
+      }
+      for (const setup of SETUPS) {
+        const pass = summarize(pooled.get(setup)!.pass);
+        const serial = summarize({ ...pooled.get(setup)!.serial, seconds: 1 });
+        rows.push({
+          load,
+          setup,
+          requests: pass.count,
+          rps: pass.rps,
+          p50: pass.p50,
+          p99: pass.p99,
+          serialP50: serial.p50,
+        });
       }
     }
   } finally {
+    for (const [setup, child] of targets) if (setup !== "direct") await child.close();
     await upstream.close();
   }
   return rows;
