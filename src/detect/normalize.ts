@@ -86,6 +86,47 @@ export function normalizeForScan(input: string): NormalizedText {
   return foldSlowly(input);
 }
 
+/**
+ * Whether folding may change the UTF-16 unit `code`: it is neither ASCII nor in
+ * {@linkcode FOLD_STABLE_RANGES}. Text without such a unit is returned unchanged by
+ * {@linkcode normalizeForScan}, which lets the scanner's keyword pass check for them on the
+ * way instead of searching the text once more.
+ *
+ * @param code A UTF-16 code unit.
+ * @returns True when the unit needs a closer look.
+ *
+ * @example
+ * ```ts
+ * import { mayFold } from "./normalize.ts";
+ * if (mayFold(0x41) || mayFold(0xac00) || !mayFold(0xff47)) throw new Error("ranges");
+ * ```
+ */
+export function mayFold(code: number): boolean {
+  if (code < 0x80) return false;
+  for (const [from, to] of FOLD_STABLE_RANGES) if (code >= from && code <= to) return false;
+  return true;
+}
+
+/**
+ * Whether folding leaves the single unit `code` as it is, so text holding it next to ASCII
+ * and stable letters folds to itself.
+ *
+ * @param code A UTF-16 code unit that is not a surrogate.
+ * @returns True when the unit folds to itself.
+ *
+ * @example
+ * ```ts
+ * import { foldsToItself } from "./normalize.ts";
+ * if (!foldsToItself(0x30fc) || foldsToItself(0xff47) || foldsToItself(0x200b)) {
+ *   throw new Error("folding");
+ * }
+ * ```
+ */
+export function foldsToItself(code: number): boolean {
+  const ch = String.fromCharCode(code);
+  return foldCodePoint(code, ch) === ch;
+}
+
 /** Folded forms of single code points seen so far (bounded), since NFKC per character is slow. */
 const foldCache = new Map<number, string>();
 const FOLD_CACHE_LIMIT = 4096;

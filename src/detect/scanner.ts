@@ -9,8 +9,20 @@
  */
 
 import type { Finding, Rule, RuleContext } from "./rule.ts";
-import { normalizeForScan, toOriginalSpan } from "./normalize.ts";
-import { buildKeywordAutomaton, findTriggers, type KeywordAutomaton } from "./triggers.ts";
+import {
+  foldsToItself,
+  mayFold,
+  type NormalizedText,
+  normalizeForScan,
+  toOriginalSpan,
+} from "./normalize.ts";
+import {
+  buildKeywordAutomaton,
+  findClusters,
+  findKeywords,
+  type KeywordAutomaton,
+  type TriggerSink,
+} from "./triggers.ts";
 import { shannonEntropy } from "./entropy.ts";
 import { findEncodedCandidates } from "./decode.ts";
 import { unrollCounts } from "./_unroll_counts.ts";
@@ -132,7 +144,7 @@ export function createScanner(rules: readonly Rule[], options: ScanOptions = {})
       keywordRules[id].push(c.index);
     }
   }
-  const automaton = buildKeywordAutomaton(keywords);
+  const automaton = buildKeywordAutomaton(keywords, { stopAt: mayFold });
   const digitRules = compiled
     .filter((c) => c.digits !== Infinity)
     .sort((a, b) => a.digits - b.digits);
@@ -141,7 +153,13 @@ export function createScanner(rules: readonly Rule[], options: ScanOptions = {})
   const decode = options.decode === true ? {} : options.decode || null;
   const maxDepth = decode?.maxDepth ?? 2;
   const maxChars = decode?.maxChars ?? 1 << 20;
-  const engine: Engine = { compiled, automaton, keywordRules, digitRules };
+  const engine: Engine = {
+    compiled,
+    automaton,
+    keywordRules,
+    digitRules,
+    foldOnTheWay: keywordLettersFoldToThemselves(automaton),
+  };
 
   function keep(text: string, f: RawFinding): boolean {
     if (f.rule.hardBlock) return true;
@@ -149,16 +167,24 @@ export function createScanner(rules: readonly Rule[], options: ScanOptions = {})
     return !(allow !== null && f.encoding === undefined && allow.test(text.slice(f.start, f.end)));
   }
 
-  function scanFolded(text: string, depth: number, budget: { chars: number }): RawFinding[] {
+  /** Filter what `runRules` found in folded `text`, then decode and rescan inside it. */
+  function scanFolded(
+    text: string,
+    raw: RawFinding[],
+    depth: number,
+    budget: { chars: number },
+  ): RawFinding[] {
     const markers = markerSpans(text);
-    const found = runRules(engine, text).filter((f) =>
+    const found = raw.filter((f) =>
       keep(text, f) && (markers === null || !insideMarker(markers, f))
     );
     if (decode !== null && depth < maxDepth && budget.chars > 0) {
       for (const cand of findEncodedCandidates(text, budget.chars)) {
         budget.chars -= cand.decoded.length;
-        const inner = scanFolded(normalizeForScan(cand.decoded).text, depth + 1, budget);
-        const best = strongest(inner);
+        const inner = normalizeForScan(cand.decoded).text;
+        const best = strongest(
+          scanFolded(inner, runRules(engine, inner, false).found, depth + 1, budget),
+        );
         if (best !== null) {
           found.push({
             rule: best.rule,
@@ -176,8 +202,8 @@ export function createScanner(rules: readonly Rule[], options: ScanOptions = {})
     rules,
     scan(text: string): Finding[] {
       if (text.length === 0) return [];
-      const folded = normalizeForScan(text);
-      const raw = resolveOverlaps(scanFolded(folded.text, 0, { chars: maxChars }));
+      const { folded, found } = runRules(engine, text, true);
+      const raw = resolveOverlaps(scanFolded(folded.text, found, 0, { chars: maxChars }));
       return raw.map((f) => {
         const [start, end] = toOriginalSpan(folded, f.start, f.end);
         const r = f.rule;
@@ -227,6 +253,21 @@ interface Engine {
   readonly automaton: KeywordAutomaton;
   readonly keywordRules: readonly (readonly number[])[];
   readonly digitRules: readonly CompiledRule[];
+  /** Whether the keyword pass can tell when a text needs folding (see `runRules`). */
+  readonly foldOnTheWay: boolean;
+}
+
+/**
+ * Whether every character that the automaton reads as a keyword letter, and so never stops
+ * at, folds to itself: only then does a keyword pass that met no stop character prove that
+ * folding would leave the text unchanged.
+ */
+function keywordLettersFoldToThemselves(ac: KeywordAutomaton): boolean {
+  for (let c = 0x80; c < ac.symbols.length; c++) {
+    const symbol = ac.symbols[c];
+    if (symbol !== 0 && symbol !== ac.stopSymbol && mayFold(c) && !foldsToItself(c)) return false;
+  }
+  return true;
 }
 
 /** Windows per rule as flat `[start, end, start, end, …]`, merged with the last as they arrive. */
@@ -291,33 +332,59 @@ class ScanText {
   }
 }
 
-function runRules(engine: Engine, text: string): RawFinding[] {
-  const n = text.length;
-  const table: WindowTable = new Array(engine.compiled.length);
-  const { compiled, keywordRules, digitRules } = engine;
-  findTriggers(text, engine.automaton, {
+/** What one scan pass found, in the offsets of the folded text it read. */
+interface Pass {
+  readonly folded: NormalizedText;
+  readonly found: RawFinding[];
+}
+
+/**
+ * Find triggers and run the woken rules. With `fold`, `original` is folded first, but the
+ * keyword pass starts on it unfolded and pauses at the first character that folding might
+ * change: most text has none and skips the separate search for them. Folding never changes
+ * what comes before that character, so when it keeps the length the pass resumes on the
+ * folded text where it paused; otherwise it starts over there.
+ */
+function runRules(engine: Engine, original: string, fold: boolean): Pass {
+  const { compiled, keywordRules, digitRules, automaton } = engine;
+  let folded: NormalizedText = { text: original, map: null };
+  if (fold && !engine.foldOnTheWay) folded = normalizeForScan(original);
+  let text = folded.text;
+  let table: WindowTable = new Array(compiled.length);
+  const sink: TriggerSink = {
     keyword(id, s, e) {
       const listeners = keywordRules[id];
       for (let k = 0; k < listeners.length; k++) {
         const c = compiled[listeners[k]];
-        addWindow(table, c, Math.max(0, s - c.before), Math.min(n, e + c.after));
+        addWindow(table, c, Math.max(0, s - c.before), Math.min(text.length, e + c.after));
       }
     },
     cluster(s, e, digits) {
       for (let k = 0; k < digitRules.length; k++) {
         const c = digitRules[k];
         if (c.digits > digits) break;
-        addWindow(table, c, Math.max(0, s - c.digitBefore), Math.min(n, e + c.digitAfter));
+        const end = Math.min(text.length, e + c.digitAfter);
+        addWindow(table, c, Math.max(0, s - c.digitBefore), end);
       }
     },
-  });
+  };
+  const pauses = fold && engine.foldOnTheWay;
+  const paused = findKeywords(text, automaton, sink, undefined, pauses);
+  if (paused.at < text.length) {
+    folded = normalizeForScan(original);
+    const resumes = folded.text.length === text.length;
+    text = folded.text;
+    if (!resumes) table = new Array(compiled.length);
+    findKeywords(text, automaton, sink, resumes ? paused : undefined);
+  }
+  findClusters(text, sink);
   const found: RawFinding[] = [];
   const view = new ScanText(text);
   for (let r = 0; r < table.length; r++) {
     const w = table[r];
     if (w !== undefined) scanWindows(compiled[r], view, sortWindows(w), found);
   }
-  return found;
+  return { folded, found };
 }
 
 function isWordish(c: number): boolean {

@@ -24,9 +24,34 @@ export interface KeywordAutomaton {
   readonly symbols: Uint8Array;
   /** For each state, the keyword ids that end there (including via failure links). */
   readonly outputs: readonly (readonly number[])[];
+  /**
+   * The symbol of stop characters (see {@linkcode KeywordAutomatonOptions.stopAt}), or 0 when
+   * there are none. Their transitions all lead to the row just past the table.
+   */
+  readonly stopSymbol: number;
   /** Keyword lengths by id. */
   readonly lengths: readonly number[];
 }
+
+/** How to build a keyword automaton. */
+export interface KeywordAutomatonOptions {
+  /**
+   * Characters at which {@linkcode findKeywords} may pause (keyword letters never do). The
+   * scanner stops at characters that Unicode folding might change, so text that needs no
+   * folding is never searched for them separately.
+   */
+  stopAt?: (code: number) => boolean;
+}
+
+/** Where a keyword pass paused: the offset it reached and the automaton row there. */
+export interface KeywordProgress {
+  /** Offset of the stop character, or the text's length when the pass finished. */
+  readonly at: number;
+  /** Automaton row before `at`, to resume from. */
+  readonly row: number;
+}
+
+const START: KeywordProgress = { at: 0, row: 0 };
 
 /** Where a digit cluster sits and how many digits it holds. */
 export interface DigitCluster {
@@ -70,7 +95,10 @@ export interface TriggerSink {
  * if (hits.join() !== "1,0") throw new Error(hits.join());
  * ```
  */
-export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutomaton {
+export function buildKeywordAutomaton(
+  keywords: readonly string[],
+  options: KeywordAutomatonOptions = {},
+): KeywordAutomaton {
   const symbols = new Uint8Array(65536);
   let alphabet = 1;
   for (const kw of keywords) {
@@ -89,6 +117,13 @@ export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutom
       symbols[c] = alphabet++;
       const upper = kw[i].toUpperCase();
       if (upper.length === 1 && upper !== kw[i]) symbols[upper.charCodeAt(0)] = symbols[c];
+    }
+  }
+  const stop = options.stopAt === undefined ? 0 : alphabet++;
+  if (stop > 255) throw new TypeError("Cannot build keywords: over 255 distinct characters");
+  if (options.stopAt !== undefined) {
+    for (let c = 0; c < symbols.length; c++) {
+      if (symbols[c] === 0 && options.stopAt(c)) symbols[c] = stop;
     }
   }
   const shift = Math.max(1, Math.ceil(Math.log2(alphabet)));
@@ -138,7 +173,14 @@ export function buildKeywordAutomaton(keywords: readonly string[]): KeywordAutom
     const t = delta[i];
     delta[i] = out[t].length > 0 ? ~(t << shift) : t << shift;
   }
-  return { delta, shift, symbols, outputs: out, lengths: keywords.map((k) => k.length) };
+  // The stop row lies past the table: a pass that meets it pauses or restarts at the root.
+  if (stop > 0) {
+    for (let r = 0; r < delta.length; r += width) {
+      delta[r | stop] = ~(states << shift);
+    }
+  }
+  const lengths = keywords.map((k) => k.length);
+  return { delta, shift, symbols, outputs: out, lengths, stopSymbol: stop };
 }
 
 /** More separators than this in a row end a digit cluster. */
@@ -171,13 +213,55 @@ const MAX_TOKEN_LENGTH = 40;
  * ```
  */
 export function findTriggers(text: string, ac: KeywordAutomaton, sink: TriggerSink): void {
+  findKeywords(text, ac, sink);
+  findClusters(text, sink);
+}
+
+/**
+ * The keyword half of {@linkcode findTriggers}, which can pause at a stop character and
+ * resume in another text that shares everything before it (the folded form of the text).
+ *
+ * @param text Text to search.
+ * @param ac Keyword automaton.
+ * @param sink Receives keyword hits in order.
+ * @param from Where to start: the result of a paused pass, or the text's start.
+ * @param pause Whether to return at the first stop character; otherwise stop characters
+ *   are ordinary non-keyword characters.
+ * @returns Where the pass paused, or `{ at: text.length }` when it finished.
+ *
+ * @example
+ * ```ts
+ * import { buildKeywordAutomaton, findKeywords } from "./triggers.ts";
+ * const ac = buildKeywordAutomaton(["ab"], { stopAt: (c) => c === 0x2460 });
+ * const hits: number[] = [];
+ * const sink = { keyword: (_id: number, s: number) => hits.push(s) };
+ * const paused = findKeywords("ab \u2460 ab", ac, sink, undefined, true);
+ * findKeywords("ab 1 ab", ac, sink, paused);
+ * if (paused.at !== 3 || hits.join() !== "0,5") throw new Error(hits.join());
+ * ```
+ */
+export function findKeywords(
+  text: string,
+  ac: KeywordAutomaton,
+  sink: Pick<TriggerSink, "keyword">,
+  from: KeywordProgress = START,
+  pause = false,
+): KeywordProgress {
   const { delta, shift, symbols, outputs, lengths } = ac;
+  const stopRow = ac.stopSymbol === 0 ? -1 : outputs.length << shift;
   const n = text.length;
-  let row = 0;
-  for (let i = 0; i < n; i++) {
+  let row = from.row;
+  for (let i = from.at; i < n; i++) {
+    const before = row;
     row = delta[row | symbols[text.charCodeAt(i)]];
     if (row < 0) {
       row = ~row;
+      if (row === stopRow) {
+        if (pause) return { at: i, row: before };
+        // No keyword holds a stop character, so it leads back to the root.
+        row = 0;
+        continue;
+      }
       const hits = outputs[row >> shift];
       for (let h = 0; h < hits.length; h++) {
         const id = hits[h];
@@ -185,6 +269,24 @@ export function findTriggers(text: string, ac: KeywordAutomaton, sink: TriggerSi
       }
     }
   }
+  return { at: n, row };
+}
+
+/**
+ * The digit-cluster half of {@linkcode findTriggers}.
+ *
+ * @param text Folded text.
+ * @param sink Receives clusters in order.
+ *
+ * @example
+ * ```ts
+ * import { findClusters } from "./triggers.ts";
+ * const found: number[] = [];
+ * findClusters("pin 12 34", { cluster: (_s, _e, d) => found.push(d) });
+ * if (found.join() !== "4") throw new Error(found.join());
+ * ```
+ */
+export function findClusters(text: string, sink: Pick<TriggerSink, "cluster">): void {
   const digit = /[0-9]/g;
   for (let m = digit.exec(text); m !== null; m = digit.exec(text)) {
     digit.lastIndex = clusterAt(text, m.index, sink);
@@ -222,7 +324,7 @@ function digitsIn(text: string, from: number, to: number): number {
 }
 
 /** Report the head and tail of the long run starting at `start`; returns the run's end. */
-function skipLongRun(text: string, start: number, sink: TriggerSink): number {
+function skipLongRun(text: string, start: number, sink: Pick<TriggerSink, "cluster">): number {
   const n = text.length;
   let headEnd = start + MAX_CLUSTER_CHARS;
   while (headEnd > start && isAlnum(text.charCodeAt(headEnd - 1))) headEnd--;
@@ -244,7 +346,7 @@ function skipLongRun(text: string, start: number, sink: TriggerSink): number {
 }
 
 /** Report the cluster holding the digit at `at`; returns where the digit search resumes. */
-function clusterAt(text: string, at: number, sink: TriggerSink): number {
+function clusterAt(text: string, at: number, sink: Pick<TriggerSink, "cluster">): number {
   const n = text.length;
   let i = at;
   const floor = at - MAX_TOKEN_LENGTH;
