@@ -308,29 +308,51 @@ function sortWindows(w: number[]): number[] {
 /** The text one scan pass reads, with its lowercase form made on first use. */
 class ScanText {
   readonly text: string;
-  #lower: string | null | undefined = undefined;
+  /** Lowercased blocks of the text by index; null where lowercasing changed the length. */
+  #lower: (string | null | undefined)[] = [];
 
   constructor(text: string) {
     this.text = text;
   }
 
   /**
-   * `text.slice(from, to).toLowerCase()`, cut from one lowercase copy of the whole text so
-   * each window prefilter does not lowercase its own overlapping slice. That copy is used
-   * only when lowercasing kept the length: only `İ` (U+0130) grows, and with it present
-   * offsets no longer line up. Sigma and surrogate halves can still differ at a slice edge,
+   * `text.slice(from, to).toLowerCase()`, cut from lowercase copies of the text's blocks so
+   * window prefilters do not each lowercase their own overlapping slice, while a long text
+   * with few windows lowercases only the blocks they touch. A block's copy is used only when
+   * lowercasing kept its length: only `İ` (U+0130) grows, and with it present offsets no
+   * longer line up. Sigma and surrogate halves can still differ at a slice or block edge,
    * which is why callers pass `shared = false` for words that contain them.
    */
   lowerSlice(from: number, to: number, shared: boolean): string {
-    if (shared && this.#lower === undefined) {
-      const lower = this.text.toLowerCase();
-      this.#lower = lower.length === this.text.length ? lower : null;
+    const end = Math.min(to, this.text.length);
+    if (!shared || end <= from) return this.text.slice(from, to).toLowerCase();
+    const first = from >> LOWER_BLOCK_BITS;
+    const last = (end - 1) >> LOWER_BLOCK_BITS;
+    let out = "";
+    for (let b = first; b <= last; b++) {
+      const block = this.#block(b);
+      if (block === null) return this.text.slice(from, to).toLowerCase();
+      const base = b << LOWER_BLOCK_BITS;
+      out += block.slice(Math.max(from, base) - base, Math.min(end, base + block.length) - base);
     }
-    return shared && this.#lower !== null && this.#lower !== undefined
-      ? this.#lower.slice(from, to)
-      : this.text.slice(from, to).toLowerCase();
+    return out;
+  }
+
+  #block(b: number): string | null {
+    let block = this.#lower[b];
+    if (block === undefined) {
+      const start = b << LOWER_BLOCK_BITS;
+      const raw = this.text.slice(start, start + (1 << LOWER_BLOCK_BITS));
+      const lower = raw.toLowerCase();
+      block = lower.length === raw.length ? lower : null;
+      this.#lower[b] = block;
+    }
+    return block;
   }
 }
+
+/** Prefilters lowercase the text in blocks of 2^12 units, on first use. */
+const LOWER_BLOCK_BITS = 12;
 
 /** What one scan pass found, in the offsets of the folded text it read. */
 interface Pass {

@@ -46,3 +46,11 @@ Deno.test("a prefilter word with a sigma follows the lowercase of the window its
   assertEquals(found("ΩΣΑ 536228146"), ["536228146"]);
   assertEquals(found("ΩΣ 536228146"), []);
 });
+
+Deno.test("a prefilter word across a 4096-unit block edge of a long text is found", () => {
+  for (const pad of [4090, 4093, 4094, 4095, 4096]) {
+    const text = "x ".repeat(pad / 2) + (pad % 2 === 0 ? "" : " ") + "SSN 536228146 İ";
+    assertEquals(found(text), ["536228146"], `padding ${pad}`);
+  }
+  assertEquals(found("İ " + "x ".repeat(2100) + "Ssn 536228146"), ["536228146"]);
+});
