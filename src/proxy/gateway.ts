@@ -21,11 +21,13 @@ import { readBodyText, readResponseText } from "./body.ts";
 import { createChannelSet } from "./channels.ts";
 import { errorResponse, statusFor } from "./errors.ts";
 import {
+  buildHeaderPolicy,
   forwardRequestHeaderList,
-  type RequestHeaderPolicy,
   sanitizeResponseHeaderList,
   setHeader,
 } from "./headers.ts";
+import { requestOutcome, responseOutcome } from "./outcome.ts";
+import { trackEnd } from "./track_end.ts";
 import { createMetrics, type GatewayMetrics } from "./metrics.ts";
 import { createOutputPolicy } from "./output.ts";
 import { rewriteStream } from "./stream.ts";
@@ -108,7 +110,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     ? null
     : checkUpstreamUrl(rawUpstream, { allowHosts: proxy.upstreamAllowHosts });
   const basePath = upstream?.pathname.replace(/\/+$/, "") ?? "";
-  const headerPolicy = buildHeaderPolicy(config, options);
+  const headerPolicy = buildHeaderPolicy(config, {
+    env: options.env,
+    authenticated: options.authenticate !== undefined,
+  });
   const fetchImpl = options.fetch ?? ((r: Request) => fetch(r));
   const metrics = createMetrics();
   const maxBytes = config.limits.maxBytes;
@@ -622,72 +627,4 @@ function mcpError(status: number, message: string, headers: HeadersInit = {}): R
     { jsonrpc: "2.0", id: null, error: { code: -32000, message } },
     { status, headers },
   );
-}
-
-function buildHeaderPolicy(config: HaechiConfig, options: GatewayOptions): RequestHeaderPolicy {
-  const p = config.proxy;
-  let upstreamAuth: RequestHeaderPolicy["upstreamAuth"];
-  if (p.upstreamAuthHeader !== "" || p.upstreamAuthEnv !== "") {
-    if (p.upstreamAuthHeader === "" || p.upstreamAuthEnv === "") {
-      throw new HaechiError(
-        "config.invalid",
-        "proxy.upstreamAuthHeader and proxy.upstreamAuthEnv must be set together",
-      );
-    }
-    const value = options.env?.[p.upstreamAuthEnv];
-    if (value === undefined || value === "") {
-      throw new HaechiError(
-        "config.invalid",
-        `Environment variable ${p.upstreamAuthEnv} (proxy.upstreamAuthEnv) is not set`,
-      );
-    }
-    upstreamAuth = { name: p.upstreamAuthHeader.toLowerCase(), value };
-  }
-  return {
-    forwardCallerCredentials: p.forwardCallerCredentials && options.authenticate === undefined,
-    drop: p.scopeHeader === "" ? [] : [p.scopeHeader.toLowerCase()],
-    upstreamAuth,
-  };
-}
-
-function requestOutcome(
-  blocked: boolean,
-  mode: string,
-  findings: readonly AppliedFinding[],
-): string {
-  if (blocked) return "blocked";
-  if (findings.length === 0) return "clean";
-  return mode === "enforce" ? "redacted" : "dry-run";
-}
-
-function responseOutcome(enforcing: boolean, findings: readonly AppliedFinding[]): string {
-  if (findings.length === 0) return "clean";
-  if (!enforcing) return "dry-run";
-  return findings.some((f) => f.action !== "allow") ? "redacted" : "allowed";
-}
-
-/** Pass a body through, calling `end` when it is fully read and `cancel` if the caller leaves. */
-function trackEnd(
-  body: ReadableStream<Uint8Array>,
-  hooks: { end: () => void; cancel: () => void },
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await reader.read();
-        if (done) {
-          controller.close();
-          hooks.end();
-        } else controller.enqueue(value);
-      } catch (e) {
-        controller.error(e);
-        hooks.end();
-      }
-    },
-    cancel() {
-      reader.cancel().catch(() => {});
-      hooks.cancel();
-    },
-  });
 }

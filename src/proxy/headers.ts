@@ -14,6 +14,8 @@
  *
  * @module
  */
+import type { HaechiConfig } from "../config/types.ts";
+import { HaechiError } from "../errors.ts";
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1), lower case. */
 export const HOP_BY_HOP: ReadonlySet<string> = new Set([
@@ -207,4 +209,50 @@ function connectionTokens(headers: Headers): Set<string> {
     if (name !== "") out.add(name);
   }
   return out;
+}
+
+/**
+ * The request header policy for `config.proxy`, checked once when the gateway is built.
+ *
+ * @param config Validated config.
+ * @param options The environment (for `proxy.upstreamAuthEnv`) and whether gateway
+ *   authentication is in use (then caller credentials are never forwarded).
+ * @returns The policy for {@linkcode forwardRequestHeaders}.
+ * @throws {HaechiError} `config.invalid` for a half-configured or missing upstream credential.
+ *
+ * @example
+ * ```ts
+ * import { buildHeaderPolicy } from "./headers.ts";
+ * import { DEFAULT_CONFIG } from "../config/defaults.ts";
+ * const policy = buildHeaderPolicy(DEFAULT_CONFIG, { authenticated: true });
+ * if (policy.forwardCallerCredentials) throw new Error();
+ * ```
+ */
+export function buildHeaderPolicy(
+  config: HaechiConfig,
+  options: { readonly env?: Readonly<Record<string, string>>; readonly authenticated: boolean },
+): RequestHeaderPolicy {
+  const p = config.proxy;
+  let upstreamAuth: RequestHeaderPolicy["upstreamAuth"];
+  if (p.upstreamAuthHeader !== "" || p.upstreamAuthEnv !== "") {
+    if (p.upstreamAuthHeader === "" || p.upstreamAuthEnv === "") {
+      throw new HaechiError(
+        "config.invalid",
+        "proxy.upstreamAuthHeader and proxy.upstreamAuthEnv must be set together",
+      );
+    }
+    const value = options.env?.[p.upstreamAuthEnv];
+    if (value === undefined || value === "") {
+      throw new HaechiError(
+        "config.invalid",
+        `Environment variable ${p.upstreamAuthEnv} (proxy.upstreamAuthEnv) is not set`,
+      );
+    }
+    upstreamAuth = { name: p.upstreamAuthHeader.toLowerCase(), value };
+  }
+  return {
+    forwardCallerCredentials: p.forwardCallerCredentials && !options.authenticated,
+    drop: p.scopeHeader === "" ? [] : [p.scopeHeader.toLowerCase()],
+    upstreamAuth,
+  };
 }
