@@ -154,6 +154,7 @@ class Vault implements TokenVault {
   #purgeEvery: number;
   #sincePurge = 0;
   #hits = new Map<string, string>();
+  #opened = new Map<string, string>();
   #hitCacheSize: number;
 
   constructor(o: TokenVaultOptions) {
@@ -174,32 +175,30 @@ class Vault implements TokenVault {
       for (let attempt = 0; attempt < 4; attempt++) {
         const id = randomTokenId();
         const sealed = await this.#seal(value, recordAad(id, type, scope));
-        if (await this.#insert(id, type, scope, null, sealed)) return formatToken(type, id);
+        if (await this.#insert(id, type, scope, null, sealed)) {
+          this.#rememberValue(id, value);
+          return formatToken(type, id);
+        }
       }
       throw new HaechiError("internal", "Could not store a new token");
     }
     const cacheKey = `${scope.length}:${scope}${type.length}:${type}${value}`;
     const cached = await this.#fromHitCache(cacheKey, type, scope);
     if (cached !== undefined) return cached;
+    // The fingerprint is an in-process HMAC (microseconds), so a stored value is found before
+    // any encryption: a repeat spends no nonce and no WebCrypto call.
+    const fingerprint = await this.#fingerprint(scope, type, value);
+    const found = await this.#liveByFingerprint(fingerprint);
+    if (found !== undefined) return this.#remember(cacheKey, found.id, type, value);
     for (let attempt = 0; attempt < 4; attempt++) {
       const id = randomTokenId();
-      // A cache miss is usually a new value, so the HMAC and the encryption run side by
-      // side: each WebCrypto call costs a thread hop, and waiting for one before starting
-      // the other doubles the latency. When the value turns out to be stored already (by
-      // another process, or before this one started), the sealed copy is discarded and
-      // one nonce is spent for nothing; the budget counts it, so this stays safe.
-      const [fingerprint, sealed] = await Promise.all([
-        this.#fingerprint(scope, type, value),
-        this.#seal(value, recordAad(id, type, scope)),
-      ]);
-      const found = await this.#liveByFingerprint(fingerprint);
-      if (found !== undefined) return this.#remember(cacheKey, found.id, type);
+      const sealed = await this.#seal(value, recordAad(id, type, scope));
       if (await this.#insert(id, type, scope, fingerprint, sealed)) {
-        return this.#remember(cacheKey, id, type);
+        return this.#remember(cacheKey, id, type, value);
       }
       // Taken: a concurrent call stored this value first, or (2^-100) the id collided.
       const raced = await this.#liveByFingerprint(fingerprint);
-      if (raced !== undefined) return this.#remember(cacheKey, raced.id, type);
+      if (raced !== undefined) return this.#remember(cacheKey, raced.id, type, value);
     }
     throw new HaechiError("internal", "Could not store a new token");
   }
@@ -245,7 +244,7 @@ class Vault implements TokenVault {
     return formatToken(type, id);
   }
 
-  #remember(key: string, id: string, type: string): string {
+  #remember(key: string, id: string, type: string, value: string): string {
     if (this.#hitCacheSize > 0) {
       this.#hits.delete(key);
       this.#hits.set(key, id);
@@ -253,7 +252,21 @@ class Vault implements TokenVault {
         this.#hits.delete(this.#hits.keys().next().value as string);
       }
     }
+    this.#rememberValue(id, value);
     return formatToken(type, id);
+  }
+
+  // Values behind recently issued or opened tokens, so restoring a reply's tokens (usually
+  // the ones its request was just given) skips the WebCrypto decrypt. It holds only what
+  // this process saw in plaintext anyway, and every restore still checks the store first,
+  // so a purged, expired or foreign-scope token is never restored from it.
+  #rememberValue(id: string, value: string): void {
+    if (this.#hitCacheSize === 0) return;
+    this.#opened.delete(id);
+    this.#opened.set(id, value);
+    if (this.#opened.size > this.#hitCacheSize) {
+      this.#opened.delete(this.#opened.keys().next().value as string);
+    }
   }
 
   async encrypt(value: string, ctx: ReversibleContext): Promise<string> {
@@ -414,13 +427,17 @@ class Vault implements TokenVault {
     if (record === undefined || record.type !== type) return { kind: "unknown" };
     if (record.scope !== scope) return { kind: "foreignScope" };
     if (isExpired(record, this.#now())) return { kind: "expired" };
+    const known = this.#opened.get(id);
+    if (known !== undefined) return { kind: "restored", value: known };
     const value = await this.#open(
       record.keyId,
       record.nonce,
       record.ciphertext,
       recordAadOf(record),
     );
-    return value === null ? { kind: "corrupt" } : { kind: "restored", value };
+    if (value === null) return { kind: "corrupt" };
+    this.#rememberValue(id, value);
+    return { kind: "restored", value };
   }
 
   async #fingerprint(scope: string, type: string, value: string): Promise<Uint8Array> {
