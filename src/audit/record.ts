@@ -9,6 +9,8 @@
  */
 import { sha256 } from "../crypto/hmac_sha256.ts";
 import { canonicalJson } from "./canonical_json.ts";
+import { toHex } from "../crypto/encoding.ts";
+export { toHex } from "../crypto/encoding.ts";
 
 /** Schema version written into every record and anchor. */
 export const AUDIT_SCHEMA_VERSION = 1;
@@ -112,21 +114,6 @@ const HEX64 = /^[0-9a-f]{64}$/;
  */
 export function isHex64(value: unknown): value is string {
   return typeof value === "string" && HEX64.test(value);
-}
-
-/**
- * Lowercase hex of `bytes`.
- *
- * @example
- * ```ts
- * import { toHex } from "./record.ts";
- * if (toHex(new Uint8Array([0, 171])) !== "00ab") throw new Error("unexpected");
- * ```
- */
-export function toHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
 }
 
 const encoder = new TextEncoder();

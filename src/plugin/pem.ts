@@ -8,25 +8,12 @@
  *
  * @module
  */
+import { toBase64 } from "../crypto/encoding.ts";
+export { toBase64, toHex } from "../crypto/encoding.ts";
 
 const SPKI_PREFIX = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
 /** Length of an Ed25519 SPKI in DER. */
 export const ED25519_SPKI_LENGTH = 44;
-
-/**
- * Encode bytes as standard base64.
- *
- * @example
- * ```ts
- * import { toBase64 } from "./pem.ts";
- * if (toBase64(new Uint8Array([1, 2, 3])) !== "AQID") throw new Error("base64");
- * ```
- */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
-}
 
 /**
  * Decode standard base64 (whitespace ignored), or null when the text is not base64.
@@ -108,19 +95,4 @@ export function parseEd25519Spki(text: string): Uint8Array | null {
   if (der === null || der.length !== ED25519_SPKI_LENGTH) return null;
   for (let i = 0; i < SPKI_PREFIX.length; i++) if (der[i] !== SPKI_PREFIX[i]) return null;
   return der;
-}
-
-/**
- * Lowercase hex of bytes.
- *
- * @example
- * ```ts
- * import { toHex } from "./pem.ts";
- * if (toHex(new Uint8Array([0, 255])) !== "00ff") throw new Error("hex");
- * ```
- */
-export function toHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+export { toBase64, toHex } from "../crypto/encoding.ts";
 
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -46,21 +47,6 @@ export function base32(bytes: Uint8Array): string {
  */
 export function randomTokenId(): string {
   return base32(crypto.getRandomValues(new Uint8Array(13))).slice(0, 20);
-}
-
-/**
- * Standard base64 with padding (the key file's encoding).
- *
- * @example
- * ```ts
- * import { toBase64 } from "./_codec.ts";
- * if (toBase64(new Uint8Array([1, 2, 3])) !== "AQID") throw new Error("base64");
- * ```
- */
-export function toBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s);
 }
 
 /**
@@ -157,19 +143,4 @@ export function frame(parts: readonly string[]): Uint8Array {
   let s = "";
   for (const p of parts) s += `${p.length}:${p}`;
   return encoder.encode(s);
-}
-
-/**
- * Lowercase hex of `bytes`.
- *
- * @example
- * ```ts
- * import { toHex } from "./_codec.ts";
- * if (toHex(new Uint8Array([1, 255])) !== "01ff") throw new Error("hex");
- * ```
- */
-export function toHex(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
 }

@@ -7,6 +7,7 @@
  */
 import { HaechiError } from "../errors.ts";
 import { createHmacSha256 } from "../crypto/hmac_sha256.ts";
+import { base32 } from "./_codec.ts";
 import type { ReversibleActions, ReversibleContext } from "../protect/reversible.ts";
 
 /** The in-memory vault. */
@@ -18,7 +19,6 @@ export interface MemoryVault extends ReversibleActions {
 }
 
 const TOKEN = /\[TOKEN:([a-z0-9_]{1,40}):([a-z2-7]{20})\]/g;
-const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
 /**
  * Create an in-memory vault keyed by `hmacKey`. The same value, type and scope always give
@@ -66,19 +66,4 @@ export function createMemoryVault(hmacKey: Uint8Array): Promise<MemoryVault> {
     },
   };
   return Promise.resolve(vault);
-}
-
-function base32(bytes: Uint8Array): string {
-  let out = "";
-  let bits = 0;
-  let acc = 0;
-  for (const b of bytes) {
-    acc = (acc << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(acc >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return out;
 }
