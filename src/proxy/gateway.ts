@@ -17,7 +17,7 @@ import { type AppliedFinding, parseJsonText, type Protector } from "../protect/m
 import { decodeBody } from "../stream/decode_body.ts";
 import { checkScope, type TokenRestorer } from "../vault/mod.ts";
 import type { AuditSink } from "../session/mod.ts";
-import { readBodyText, readResponseText } from "./body.ts";
+import { readBodyText } from "./body.ts";
 import { createChannelSet } from "./channels.ts";
 import { errorResponse, statusFor } from "./errors.ts";
 import {
@@ -28,6 +28,7 @@ import {
 } from "./headers.ts";
 import { requestOutcome, responseOutcome } from "./outcome.ts";
 import { trackEnd } from "./track_end.ts";
+import { guardUpstreamBody, readReply, type ReplyClock } from "./upstream_body.ts";
 import { createMetrics, type GatewayMetrics } from "./metrics.ts";
 import { createOutputPolicy } from "./output.ts";
 import { rewriteStream } from "./stream.ts";
@@ -128,22 +129,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       auditBroken = true;
       if (strict) throw new HaechiError("audit.io", "The audit log is unavailable");
     }
-  }
-
-  // Response records of non-stream replies are written once the reply has been handed
-  // back, in a timer task, so their hashing and writing run after the reply leaves
-  // rather than in the microtasks ahead of it. The request's own record is already written
-  // by then, so each request's records stay in order; `close` writes what is still queued.
-  const deferred: Array<Parameters<AuditSink["record"]>[0]> = [];
-  let flushTimer: ReturnType<typeof setTimeout> | undefined;
-  function flushDeferred(): void {
-    flushTimer = undefined;
-    for (const input of deferred.splice(0)) void record(input, false);
-  }
-  function recordLater(input: Parameters<AuditSink["record"]>[0]): void {
-    if (audit === undefined) return;
-    deferred.push(input);
-    flushTimer ??= setTimeout(flushDeferred, 0);
   }
 
   async function health(req: Request, pathname: string): Promise<Response> {
@@ -324,6 +309,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     controllers.add(ctrl);
     const onClientAbort = () => ctrl.abort();
     req.signal.addEventListener("abort", onClientAbort, { once: true });
+    // One clock bounds the headers and, for a reply read whole, its body too; a streamed
+    // body gets its own idle and total bounds once it starts (`guardUpstreamBody`).
+    const sent = performance.now();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -355,13 +343,16 @@ export function createGateway(options: GatewayOptions): Gateway {
         )
         : new HaechiError("proxy.upstream", "The upstream could not be reached");
     }
-    clearTimeout(timer);
+    const clock: ReplyClock = {
+      sent,
+      stop: () => clearTimeout(timer),
+      timedOut: () => timedOut,
+    };
 
     const respond = async (why: HaechiError | "cancelled" | undefined, status: number, extra: {
       findings?: AppliedFinding[];
       restored?: number;
       refused?: number;
-      later?: boolean;
     } = {}) => {
       cleanup();
       release(status);
@@ -385,8 +376,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           ...(why !== undefined && why !== "cancelled" ? { code: why.code } : {}),
         },
       };
-      if (extra.later === true) recordLater(input);
-      else await record(input, false);
+      // Awaited before the reply is handed back: the append is a blocking page-cache write
+      // of a microsecond or two, and a crash after delivery must not lose the record.
+      await record(input, false);
     };
 
     try {
@@ -398,6 +390,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         correlationId,
         wantsStream,
         ctrl,
+        clock,
         respond,
       );
     } catch (e) {
@@ -417,16 +410,31 @@ export function createGateway(options: GatewayOptions): Gateway {
     correlationId: string,
     wantsStream: boolean,
     ctrl: AbortController,
+    clock: ReplyClock,
     respond: (
       why: HaechiError | "cancelled" | undefined,
       status: number,
-      extra?: { findings?: AppliedFinding[]; restored?: number; refused?: number; later?: boolean },
+      extra?: { findings?: AppliedFinding[]; restored?: number; refused?: number },
     ) => Promise<void>,
   ): Promise<Response> {
     const headers = sanitizeResponseHeaderList(res.headers);
     headers.push(["x-haechi-request-id", correlationId]);
     const type = (res.headers.get("content-type") ?? "").toLowerCase();
     const encoding = res.headers.get("content-encoding");
+    // A body read as it streams is bounded per read (idle) and in total, from here on.
+    const guarded = (body: ReadableStream<Uint8Array>, total: number, totalKey: string) => {
+      clock.stop();
+      return guardUpstreamBody(body, {
+        idleMs: proxy.upstreamTimeoutMs,
+        deadline: clock.sent + total,
+        totalKey,
+        onTimeout: () => {
+          metrics.upstreamError("timeout");
+          ctrl.abort();
+        },
+      });
+    };
+    const streamTotal = [config.proxy.stream.maxDurationMs, "proxy.stream.maxDurationMs"] as const;
     if (res.status >= 300 && res.status < 400) {
       await res.body?.cancel();
       throw new HaechiError(
@@ -438,13 +446,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Unknown routes pass with request protection only; the body is decoded so the
       // dropped Content-Encoding stays truthful.
       if (type !== "") setHeader(headers, "content-type", type);
-      const body = res.body === null ? null : trackEnd(decodeBody(res.body, encoding), {
-        end: () => respond(undefined, res.status),
-        cancel: () => {
-          ctrl.abort();
-          respond("cancelled", res.status);
-        },
-      });
+      const body = res.body === null
+        ? null
+        : trackEnd(decodeBody(guarded(res.body, ...streamTotal), encoding), {
+          end: () => respond(undefined, res.status),
+          cancel: () => {
+            ctrl.abort();
+            respond("cancelled", res.status);
+          },
+        });
       return new Response(body, { status: res.status, headers });
     }
     const { protocol, route } = matched;
@@ -476,7 +486,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         protectValue: (v, path) => output.protectValue(v, path),
       });
       const body = rewriteStream({
-        body: decodeBody(res.body, encoding, { maxBytes: Number.MAX_SAFE_INTEGER }),
+        body: decodeBody(guarded(res.body, ...streamTotal), encoding, {
+          maxBytes: Number.MAX_SAFE_INTEGER,
+        }),
         framing,
         protocol,
         rewriter,
@@ -485,7 +497,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         abortUpstream: () => ctrl.abort(),
         onEnd: (why) => {
           if (why !== undefined && why !== "cancelled") metrics.upstreamError("stream");
-          respond(why, res.status, {
+          return respond(why, res.status, {
             findings: [...findings, ...output.findings],
             restored: output.restores.restored,
             refused: output.restores.refused,
@@ -506,7 +518,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return new Response(body, { status: res.status, headers });
     }
     if (type.includes("json")) {
-      const text = await readResponseText(res, maxBytes);
+      const text = await readReply(res, clock, maxBytes);
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
@@ -514,14 +526,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         throw new HaechiError("proxy.upstream", "The upstream returned malformed JSON");
       }
       const safe = await output.protectValue(parsed, "$");
-      // The reply is already protected; its audit record is written after it leaves
-      // (see `recordLater`) rather than awaited, so it adds no latency. A failed write
-      // still marks the gateway not ready.
-      void respond(undefined, res.status, {
+      await respond(undefined, res.status, {
         findings: output.findings,
         restored: output.restores.restored,
         refused: output.restores.refused,
-        later: true,
       });
       setHeader(headers, "content-type", "application/json");
       return new Response(JSON.stringify(safe), { status: res.status, headers });
@@ -614,8 +622,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     close() {
       for (const c of controllers) c.abort();
       controllers.clear();
-      clearTimeout(flushTimer);
-      flushDeferred();
       return Promise.resolve();
     },
   };

@@ -149,10 +149,16 @@ export async function startGateway(
   options: OpenGatewayOptions & { readonly port?: number } = {},
 ): Promise<StartedGateway> {
   const opened = await openGateway(config, options);
-  const server = serveHttp(opened.gateway.fetch, {
-    hostname: config.proxy.host,
-    port: options.port ?? config.proxy.port,
-  });
+  let server: ReturnType<typeof serveHttp>;
+  try {
+    server = serveHttp(opened.gateway.fetch, {
+      hostname: config.proxy.host,
+      port: options.port ?? config.proxy.port,
+    });
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
   const host = server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname;
   return {
     ...opened,

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { HaechiError } from "../errors.ts";
 
 /** A running server. */
 export interface ServeHandle {
@@ -36,6 +37,8 @@ export interface ServeOptions {
  * @param handler The fetch handler.
  * @param options Address and port.
  * @returns The running server.
+ * @throws {HaechiError} `proxy.listen` when the address cannot be bound (in use, not
+ *   permitted, not an address of this machine).
  *
  * @example
  * ```ts
@@ -50,13 +53,18 @@ export function serveHttp(
   handler: (request: Request) => Promise<Response>,
   options: ServeOptions,
 ): ServeHandle {
-  const server = Deno.serve({
-    hostname: options.hostname,
-    port: options.port,
-    onListen: () => {},
-    onError: () => new Response("Internal error", { status: 500 }),
-  }, (req) => handler(req));
-  const addr = server.addr as Deno.NetAddr;
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname: options.hostname,
+      port: options.port,
+      onListen: () => {},
+      onError: () => new Response("Internal error", { status: 500 }),
+    }, (req) => handler(req));
+  } catch (e) {
+    throw listenError(e, options);
+  }
+  const addr = server.addr;
   return {
     hostname: addr.hostname,
     port: addr.port,
@@ -65,6 +73,33 @@ export function serveHttp(
       await server.shutdown();
     },
   };
+}
+
+/** Name why an address could not be bound, with what to do about it. */
+function listenError(e: unknown, options: ServeOptions): unknown {
+  const where = `${options.hostname}:${options.port}`;
+  if (e instanceof Deno.errors.AddrInUse) {
+    return new HaechiError(
+      "proxy.listen",
+      `Cannot listen on ${where}: the address is already in use; stop the other process or pick another --port`,
+      { reason: "in_use" },
+    );
+  }
+  if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable) {
+    return new HaechiError(
+      "proxy.listen",
+      `Cannot listen on ${where}: not permitted (ports below 1024 need privileges)`,
+      { reason: "denied" },
+    );
+  }
+  if (e instanceof Deno.errors.AddrNotAvailable) {
+    return new HaechiError(
+      "proxy.listen",
+      `Cannot listen on ${where}: not an address of this machine`,
+      { reason: "not_local" },
+    );
+  }
+  return e;
 }
 
 /**
