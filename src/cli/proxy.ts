@@ -144,8 +144,14 @@ export const proxyCommand: Command = {
       `haechi proxy listening on ${gw.url}: ${targets.join("; ")} (mode ${config.mode})\n`,
     );
     const signal = await waitForShutdownSignal();
-    await io.stderr.write(`haechi proxy: ${signal}, shutting down\n`);
-    await gw.close();
+    const grace = config.limits.shutdownGraceMs;
+    await io.stderr.write(`haechi proxy: ${signal}, shutting down (grace ${grace} ms)\n`);
+    const cut = await gw.shutdown(grace);
+    if (cut > 0) {
+      await io.stderr.write(
+        `haechi proxy: cut ${cut} request(s) still in flight after limits.shutdownGraceMs\n`,
+      );
+    }
     return 0;
   },
 };

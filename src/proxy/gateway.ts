@@ -17,7 +17,7 @@ import { type AppliedFinding, parseJsonText, type Protector } from "../protect/m
 import { decodeBody } from "../stream/decode_body.ts";
 import { checkScope, type TokenRestorer } from "../vault/mod.ts";
 import type { AuditSink } from "../session/mod.ts";
-import { readBodyText } from "./body.ts";
+import { readBodyWithin } from "./body.ts";
 import { createChannelSet } from "./channels.ts";
 import { errorResponse, statusFor } from "./errors.ts";
 import {
@@ -119,6 +119,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const metrics = createMetrics();
   const maxBytes = config.limits.maxBytes;
   const controllers = new Set<AbortController>();
+  // Aborted by `close`: request bodies still arriving are cut rather than waited for.
+  const closing = new AbortController();
+  const bodyDeadline = { timeoutMs: config.limits.requestTimeoutMs, signal: closing.signal };
   let auditBroken = false;
 
   async function record(input: Parameters<AuditSink["record"]>[0], strict: boolean): Promise<void> {
@@ -206,6 +209,18 @@ export function createGateway(options: GatewayOptions): Gateway {
         ),
       );
     }
+    // The caller is identified and its body read before a slot is taken, so a client that
+    // trickles its body (bounded by limits.requestTimeoutMs) holds no in-flight slot.
+    let scope: string;
+    let text: string;
+    try {
+      scope = await scopeFor(req);
+      checkScope(scope);
+      const hasBody = req.method !== "GET" && req.method !== "HEAD";
+      text = hasBody ? await readBodyWithin(req, maxBytes, bodyDeadline) : "";
+    } catch (e) {
+      return await fail(e);
+    }
     if (metrics.inFlight >= proxy.maxInFlight) {
       metrics.rejected();
       return await fail(
@@ -222,7 +237,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       done(status);
     };
     try {
-      const res = await forward(req, url, upstream, matched, correlationId, labels, release);
+      const res = await forward(req, url, upstream, matched, correlationId, labels, release, {
+        scope,
+        text,
+      });
       return res;
     } catch (e) {
       const first = !released;
@@ -242,11 +260,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     correlationId: string,
     labels: { protocol: string; route: string },
     release: (status: number) => void,
+    caller: { scope: string; text: string },
   ): Promise<Response> {
-    const scope = await scopeFor(req);
-    checkScope(scope);
+    const { scope, text } = caller;
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    const text = hasBody ? await readBodyText(req, maxBytes) : "";
     let outBody: string | undefined = hasBody ? text : undefined;
     let wantsStream = false;
     const auditBase = { kind: "proxy.request", correlationId };
@@ -341,6 +358,8 @@ export function createGateway(options: GatewayOptions): Gateway {
           "proxy.timeout",
           "The upstream did not answer within proxy.upstreamTimeoutMs",
         )
+        : closing.signal.aborted
+        ? new HaechiError("proxy.overloaded", "The gateway shut down before the upstream answered")
         : new HaechiError("proxy.upstream", "The upstream could not be reached");
     }
     const clock: ReplyClock = {
@@ -620,6 +639,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
     },
     close() {
+      closing.abort();
       for (const c of controllers) c.abort();
       controllers.clear();
       return Promise.resolve();
