@@ -83,6 +83,7 @@ export async function openGateway(
         mcp: config.mcp,
         upstream: checkUpstreamUrl(mcpUpstream, { allowHosts: config.proxy.upstreamAllowHosts }),
         fetch: options.fetch as typeof fetch | undefined,
+        timeoutMs: config.proxy.upstreamTimeoutMs,
       }),
     };
     gateway = createGateway({

@@ -2,10 +2,10 @@
  * The HTTP server adapter: the only place `Deno.serve` is called. The gateway itself is a
  * plain `fetch(Request) → Promise<Response>` handler; a Node build swaps this file.
  *
- * Slow or incomplete request headers (slowloris) are the server's to bound: Deno's HTTP
- * server (hyper) closes a connection whose request head has not arrived within its header
- * read timeout, and the handler is never called for a partial head. Bodies are bounded
- * by the gateway's streamed size check and upstream timeout.
+ * A partial request head never reaches the handler, so a client that trickles its head
+ * holds only its own socket. `Deno.serve` offers no head timeout (measured: a half-sent head
+ * stays open for minutes), which is why `limits.headersTimeoutMs` is not enforced here.
+ * Bodies are bounded by the gateway (`limits.requestTimeoutMs`, `limits.maxBytes`).
  *
  * @module
  */
