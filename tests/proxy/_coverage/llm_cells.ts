@@ -108,6 +108,8 @@ function jsonReply(reply: Json, headers?: Record<string, string>): UpstreamReply
 function partOf(path: Path, parts: readonly string[]): [Path, Path] | null {
   if (path[path.length - 1] !== "text") return null;
   for (let i = path.length - 1; i > 0; i--) {
+    // Only a part's own text: `parts[i].text`, not text nested deeper in a part.
+    if (i !== path.length - 2) continue;
     if (typeof path[i] === "number" && parts.includes(foldPath(path.slice(0, i)) + "[]")) {
       return [path.slice(0, i + 1), path.slice(i + 1)];
     }
