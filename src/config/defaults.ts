@@ -96,6 +96,8 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     upstreamAuthEnv: "",
     forwardCallerCredentials: false,
     scopeHeader: "",
+    forwardHeaders: [],
+    forwardQuery: [],
     mcpUpstream: "",
     mcpPath: "/mcp",
     stream: { holdbackChars: 256, maxEventBytes: 1024 * 1024, maxDurationMs: 3_600_000 },

@@ -152,7 +152,7 @@ const SPECS: readonly ConfigKeySpec[] = [
   {
     path: "detect.scanNumbers",
     type: { kind: "boolean" },
-    description: "Scan JSON numbers as their decimal text.",
+    description: "Scan JSON numbers in replies too (requests always have their numbers scanned).",
   },
   {
     path: "detect.disabledRules",
@@ -420,6 +420,18 @@ const SPECS: readonly ConfigKeySpec[] = [
     type: { kind: "string" },
     description:
       "Request header naming the token scope without gateway auth; empty: scope default.",
+  },
+  {
+    path: "proxy.forwardHeaders",
+    type: { kind: "stringArray" },
+    description:
+      "Request headers forwarded (values scanned) beyond the built-in list; others are dropped.",
+  },
+  {
+    path: "proxy.forwardQuery",
+    type: { kind: "stringArray" },
+    description:
+      "Query parameters forwarded (values scanned) beyond the built-in list; others are dropped.",
   },
   {
     path: "proxy.stream.holdbackChars",

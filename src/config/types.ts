@@ -118,7 +118,7 @@ export interface DetectConfig {
   readonly decodeMaxDepth: number;
   /** Scan object keys as well as values. */
   readonly scanKeys: boolean;
-  /** Scan JSON numbers (as their decimal text). */
+  /** Scan JSON numbers of replies (requests always have their numbers scanned). */
   readonly scanNumbers: boolean;
   /** Rule ids to switch off. */
   readonly disabledRules: readonly string[];
@@ -246,6 +246,10 @@ export interface ProxyConfig {
   readonly forwardCallerCredentials: boolean;
   /** Request header naming the caller's token scope when no gateway auth is in use. */
   readonly scopeHeader: string;
+  /** Request headers forwarded (values scanned) beyond the built-in list, lower case. */
+  readonly forwardHeaders: readonly string[];
+  /** Query parameters forwarded (values scanned) beyond the built-in list. */
+  readonly forwardQuery: readonly string[];
   /** MCP Streamable HTTP upstream mounted at `mcpPath` (the `mcp` target); empty for none. */
   readonly mcpUpstream: string;
   /** Path the MCP endpoint is served on. */
