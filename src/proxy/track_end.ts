@@ -18,7 +18,12 @@
  * ```ts
  * import { trackEnd } from "./track_end.ts";
  * let ended = false;
- * const body = trackEnd(new Blob(["hi"]).stream(), { end: () => ended = true, cancel: () => {} });
+ * const body = trackEnd(new Blob(["hi"]).stream(), {
+ *   end: () => {
+ *     ended = true;
+ *   },
+ *   cancel: () => {},
+ * });
  * await new Response(body).text();
  * if (!ended) throw new Error("end not called");
  * ```

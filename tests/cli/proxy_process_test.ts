@@ -44,8 +44,8 @@ async function startProxy(env: TempEnv, args: string[]): Promise<ProxyChild> {
 /** A loopback upstream answering chat completions with a fixed JSON reply. */
 function jsonUpstream(hold?: Promise<void>, arrived?: () => void) {
   return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    await req.text();
-    if (hold !== undefined && new URL(req.url).searchParams.has("stuck")) {
+    const body = await req.json();
+    if (hold !== undefined && body.model === "stuck") {
       arrived?.();
       await hold;
     }
@@ -55,11 +55,11 @@ function jsonUpstream(hold?: Promise<void>, arrived?: () => void) {
   });
 }
 
-function chat(url: string, query = ""): Promise<Response> {
-  return fetch(`${url}/v1/chat/completions${query}`, {
+function chat(url: string, model = "m"): Promise<Response> {
+  return fetch(`${url}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+    body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
   });
 }
 
@@ -86,8 +86,10 @@ Deno.test("SIGTERM with a stuck request exits 0 after limits.shutdownGraceMs, wi
   const upstream = jsonUpstream(hold, arrived);
   try {
     const proxy = await startProxy(env, ["--upstream", `http://127.0.0.1:${upstream.addr.port}`]);
-    const stuck = chat(proxy.url, "?stuck=1");
-    await reached;
+    const stuck = chat(proxy.url, "stuck");
+    // Fail rather than hang if the request never reaches the upstream.
+    const first = await Promise.race([reached.then(() => null), stuck]);
+    if (first !== null) throw new Error(`not stuck: ${first.status} ${await first.text()}`);
     proxy.child.kill("SIGTERM");
     const status = await proxy.child.status;
     const stderr = await proxy.stderr();
