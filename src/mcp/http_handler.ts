@@ -10,7 +10,8 @@
  * - `DELETE` ends a session.
  * - `Mcp-Session-Id` and `MCP-Protocol-Version` pass through both ways once their syntax
  *   is checked (visible ASCII; `YYYY-MM-DD`). `Last-Event-ID` passes through so streams
- *   can resume; event ids are kept only when they are short, visible ASCII and clean.
+ *   can resume. Event ids and names are kept only when they are short, plain and clean,
+ *   and a response header whose name or value holds a finding is dropped.
  *
  * Hop-by-hop headers are never forwarded (RFC 9110 §7.6.1), and `content-length` and
  * `content-encoding` are dropped because bodies are rewritten. Anything that cannot be
@@ -96,6 +97,8 @@ export function createMcpHttpHandler(
       serverName,
     });
   newFilter(); // Fails now, not on the first request, when the options cannot work.
+  /** Whether a short string passed on as is (header, event name, event id) holds nothing. */
+  const clean = (text: string) => options.protector.scanner.scan(text).length === 0;
 
   return async function handle(req: Request): Promise<Response> {
     const headers = new Headers();
@@ -182,6 +185,11 @@ export function createMcpHttpHandler(
     }
     const session = headers.get("mcp-session-id");
     if (session !== null && !SESSION_ID.test(session)) headers.delete("mcp-session-id");
+    // A forwarded value is a value the caller reads: one that holds a finding is dropped
+    // (rewriting a session id would break the session anyway).
+    for (const [name, value] of [...headers]) {
+      if (!clean(`${name}: ${value}`)) headers.delete(name);
+    }
     const type = (res.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
     if (res.body === null || res.status === 202 || res.status === 204) {
       await res.body?.cancel();
@@ -254,12 +262,11 @@ export function createMcpHttpHandler(
     const enc = new TextEncoder();
     const render = async (e: SseEvent): Promise<string> => {
       if (e.comment !== undefined) return ":\n\n"; // keep-alive; the comment text is dropped
-      const id = e.id !== undefined && EVENT_ID.test(e.id) &&
-          options.protector.scanner.scan(e.id).length === 0
-        ? `id: ${e.id}\n`
-        : "";
+      const id = e.id !== undefined && EVENT_ID.test(e.id) && clean(e.id) ? `id: ${e.id}\n` : "";
       const retry = e.retry !== undefined ? `retry: ${e.retry}\n` : "";
-      const event = e.event !== undefined && EVENT_NAME.test(e.event) ? `event: ${e.event}\n` : "";
+      const event = e.event !== undefined && EVENT_NAME.test(e.event) && clean(e.event)
+        ? `event: ${e.event}\n`
+        : "";
       if (e.data === "") return id === "" ? "" : `${id}${retry}data: \n\n`;
       const v = await filter.inspect("server", { kind: "text", text: e.data });
       if (v.forward === undefined) return id === "" ? "" : `${id}${retry}data: \n\n`;
