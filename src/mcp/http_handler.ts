@@ -21,7 +21,7 @@
  */
 import type { McpConfig } from "../config/types.ts";
 import { DEFAULT_CONFIG } from "../config/defaults.ts";
-import type { Protector } from "../protect/mod.ts";
+import { parseJsonExact, type Protector } from "../protect/mod.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
 import { createSseParser, type SseEvent } from "../stream/sse.ts";
 import { createMcpFilter, type McpAuditSink, type McpFilter } from "./filter.ts";
@@ -219,7 +219,7 @@ export function createMcpHttpHandler(
       }
       let value: unknown;
       try {
-        value = JSON.parse(text);
+        value = parseJsonExact(text);
       } catch {
         await filter.inspect("server", { kind: "text", text });
         return jsonError(
