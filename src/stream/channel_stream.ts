@@ -145,8 +145,13 @@ interface Channel {
  *   openGuard: () => createTextGuard({ protect: same, scan: () => [], window: 4, step: 1 }),
  *   protectValue: (v) => Promise.resolve(v),
  * });
- * const out = [...await rw.frame({ data: '{"t":"hello"}' }), ...await rw.frame({ data: "END" })];
- * if (out.map((f) => f.data).join("|") !== '{"t":"h"}|{"t":"ello"}|END') throw new Error();
+ * const out = [
+ *   ...await rw.frame({ data: '{"t":"hello world"}' }),
+ *   ...await rw.frame({ data: "END" }),
+ * ];
+ * // The word in progress is held, then carried just before the terminator.
+ * const got = out.map((f) => f.data).join("|");
+ * if (got !== '{"t":"hello "}|{"t":"world"}|END') throw new Error(got);
  * ```
  */
 export function createChannelRewriter(
