@@ -197,7 +197,11 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
         return {};
       }
     }
-    if ("id" in m && typeof m.id === "string" && !isClean(m.id)) {
+    // An id travels to the other side as written: a number is scanned as its digits too.
+    const idText = "id" in m && (typeof m.id === "string" || typeof m.id === "number")
+      ? String(m.id)
+      : undefined;
+    if (idText !== undefined && !isClean(idText)) {
       if (m.type === "request") {
         return reject(from, m.id, true, {
           code: JSONRPC_ERRORS.invalidRequest,

@@ -10,8 +10,10 @@
  * - `DELETE` ends a session.
  * - `Mcp-Session-Id` and `MCP-Protocol-Version` pass through both ways once their syntax
  *   is checked (visible ASCII; `YYYY-MM-DD`). `Last-Event-ID` passes through so streams
- *   can resume. Event ids and names are kept only when they are short, plain and clean,
- *   and a response header whose name or value holds a finding is dropped.
+ *   can resume; event ids and event names are kept only when they are short, visible ASCII
+ *   and clean.
+ * - Every forwarded header value is scanned, both ways: a request whose session id holds
+ *   a finding is refused, any other header with a finding is dropped.
  *
  * Hop-by-hop headers are never forwarded (RFC 9110 §7.6.1), and `content-length` and
  * `content-encoding` are dropped because bodies are rewritten. Anything that cannot be
@@ -97,17 +99,17 @@ export function createMcpHttpHandler(
       serverName,
     });
   newFilter(); // Fails now, not on the first request, when the options cannot work.
-  /** Whether a short string passed on as is (header, event name, event id) holds nothing. */
-  const clean = (text: string) => options.protector.scanner.scan(text).length === 0;
+  const isClean = (s: string) => options.protector.scanner.scan(s).length === 0;
 
   return async function handle(req: Request): Promise<Response> {
     const headers = new Headers();
     for (const name of FORWARD_REQUEST_HEADERS) {
       const v = req.headers.get(name);
-      if (v !== null) headers.set(name, v);
+      // The caller's credential is meant for the MCP server; every other value is scanned.
+      if (v !== null && (name === "authorization" || isClean(v))) headers.set(name, v);
     }
-    const session = headers.get("mcp-session-id");
-    if (session !== null && !SESSION_ID.test(session)) {
+    const session = req.headers.get("mcp-session-id");
+    if (session !== null && (!SESSION_ID.test(session) || !headers.has("mcp-session-id"))) {
       return jsonError(400, null, JSONRPC_ERRORS.invalidRequest, "Invalid Mcp-Session-Id header");
     }
     const version = headers.get("mcp-protocol-version");
@@ -181,15 +183,10 @@ export function createMcpHttpHandler(
     const headers = new Headers();
     for (const name of FORWARD_RESPONSE_HEADERS) {
       const v = res.headers.get(name);
-      if (v !== null) headers.set(name, v);
+      if (v !== null && isClean(v)) headers.set(name, v);
     }
     const session = headers.get("mcp-session-id");
     if (session !== null && !SESSION_ID.test(session)) headers.delete("mcp-session-id");
-    // A forwarded value is a value the caller reads: one that holds a finding is dropped
-    // (rewriting a session id would break the session anyway).
-    for (const [name, value] of [...headers]) {
-      if (!clean(`${name}: ${value}`)) headers.delete(name);
-    }
     const type = (res.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
     if (res.body === null || res.status === 202 || res.status === 204) {
       await res.body?.cancel();
@@ -262,9 +259,9 @@ export function createMcpHttpHandler(
     const enc = new TextEncoder();
     const render = async (e: SseEvent): Promise<string> => {
       if (e.comment !== undefined) return ":\n\n"; // keep-alive; the comment text is dropped
-      const id = e.id !== undefined && EVENT_ID.test(e.id) && clean(e.id) ? `id: ${e.id}\n` : "";
+      const id = e.id !== undefined && EVENT_ID.test(e.id) && isClean(e.id) ? `id: ${e.id}\n` : "";
       const retry = e.retry !== undefined ? `retry: ${e.retry}\n` : "";
-      const event = e.event !== undefined && EVENT_NAME.test(e.event) && clean(e.event)
+      const event = e.event !== undefined && EVENT_NAME.test(e.event) && isClean(e.event)
         ? `event: ${e.event}\n`
         : "";
       if (e.data === "") return id === "" ? "" : `${id}${retry}data: \n\n`;
