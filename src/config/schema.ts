@@ -152,7 +152,7 @@ const SPECS: readonly ConfigKeySpec[] = [
   {
     path: "detect.scanNumbers",
     type: { kind: "boolean" },
-    description: "Scan JSON numbers as their decimal text.",
+    description: "Scan JSON numbers in replies too (requests always have their numbers scanned).",
   },
   {
     path: "detect.disabledRules",

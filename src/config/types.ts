@@ -118,7 +118,7 @@ export interface DetectConfig {
   readonly decodeMaxDepth: number;
   /** Scan object keys as well as values. */
   readonly scanKeys: boolean;
-  /** Scan JSON numbers (as their decimal text). */
+  /** Scan JSON numbers of replies (requests always have their numbers scanned). */
   readonly scanNumbers: boolean;
   /** Rule ids to switch off. */
   readonly disabledRules: readonly string[];

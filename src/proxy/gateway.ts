@@ -291,7 +291,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           },
         );
       }
-      if (protector.policy.enforcing && r.findings.length > 0) outBody = JSON.stringify(r.output);
+      // Always the re-serialized value, never the caller's bytes: the bytes may say more
+      // than the parsed view that was scanned (a duplicate key keeps only its last value).
+      outBody = JSON.stringify(r.output);
     } else if (matched === null && text !== "") {
       const r = await protectUnknown(text, scope);
       metrics.findings("request", r.findings);
