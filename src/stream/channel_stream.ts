@@ -110,7 +110,19 @@ export interface ChannelRewriterOptions {
   protectValue(value: unknown, path: string): Promise<unknown>;
   /** Findings a guard released, with the channel's path. */
   onFindings?(findings: readonly AppliedFinding[], path: string): void;
+  /**
+   * Whether `protectValue` would leave a string (or key) as it is: no finding, no token to
+   * restore. When given, a frame whose every string is known clean skips `protectValue`;
+   * the answers are remembered for the stream, since ids, model names and event names
+   * repeat in every frame.
+   */
+  isClean?(text: string): boolean;
 }
+
+/** Strings remembered as clean per stream; the memo starts over past this many. */
+const CLEAN_MEMO_MAX = 4096;
+/** Nesting past which a frame takes the full `protectValue` path (and its depth limit). */
+const FAST_DEPTH_MAX = 32;
 
 interface Channel {
   readonly guard: TextGuard;
@@ -170,17 +182,48 @@ export function createChannelRewriter(
     return ch;
   }
 
+  const isClean = options.isClean;
+  const clean = new Set<string>();
+
+  function knownClean(text: string): boolean {
+    if (clean.has(text)) return true;
+    if (!isClean!(text)) return false;
+    if (clean.size >= CLEAN_MEMO_MAX) clean.clear();
+    clean.add(text);
+    return true;
+  }
+
+  /** True when every string and key of `value` is clean: protection would change nothing. */
+  function allClean(value: unknown, depth: number): boolean {
+    if (typeof value === "string") return knownClean(value);
+    if (value === null || typeof value !== "object") return true;
+    if (depth > FAST_DEPTH_MAX) return false;
+    if (Array.isArray(value)) {
+      for (const v of value) if (!allClean(v, depth + 1)) return false;
+      return true;
+    }
+    for (const k in value) {
+      if (!knownClean(k) || !allClean((value as Record<string, unknown>)[k], depth + 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  function protect(value: unknown, path: string): Promise<unknown> | unknown {
+    if (isClean !== undefined && allClean(value, 0)) return value;
+    return options.protectValue(value, path);
+  }
+
   function note(findings: readonly AppliedFinding[], path: string): void {
     if (findings.length > 0) options.onFindings?.(findings, path);
   }
 
   /** Serialize a mapped frame whose sites hold `""`; `texts` go into them after protection. */
   async function render(m: MappedFrame, texts: readonly string[]): Promise<Frame> {
-    const event = m.event === undefined
-      ? undefined
-      : String(await options.protectValue(m.event, "$.event"));
+    const event = m.event === undefined ? undefined : String(await protect(m.event, "$.event"));
     if (m.raw !== undefined) return event === undefined ? { data: m.raw } : { event, data: m.raw };
-    const value = await options.protectValue(m.value, "$");
+    const value = await protect(m.value, "$");
     const sites = m.sites ?? [];
     for (let i = 0; i < sites.length; i++) await place(sites[i], texts[i]);
     shape.finalize?.(value);
