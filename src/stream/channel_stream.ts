@@ -54,6 +54,12 @@ export interface ChannelSite {
   readonly channel: string;
   /** `json` for tool-call arguments (default `text`). */
   readonly kind?: ChannelKind;
+  /**
+   * `false` for a short string clients join but must get at once (a tool call's id or
+   * name): nothing is held, each piece is checked against the text already sent, so a
+   * value split across frames is replaced from where it becomes whole. Default `true`.
+   */
+  readonly hold?: boolean;
   /** JSON path reported with findings. */
   readonly path: string;
 }
@@ -104,8 +110,8 @@ export interface StreamRewriter {
 
 /** Options for {@linkcode createChannelRewriter}. */
 export interface ChannelRewriterOptions {
-  /** A fresh guard for a new channel. */
-  openGuard(kind: ChannelKind): TextGuard;
+  /** A fresh guard for a new channel; `hold: false` asks for one that holds nothing back. */
+  openGuard(kind: ChannelKind, hold: boolean): TextGuard;
   /** Protect every string (and key) of a JSON value; may edit it in place. */
   protectValue(value: unknown, path: string): Promise<unknown>;
   /** Findings a guard released, with the channel's path. */
@@ -176,7 +182,7 @@ export function createChannelRewriter(
   function channelFor(site: ChannelSite): Channel {
     let ch = channels.get(site.channel);
     if (ch === undefined) {
-      ch = { guard: options.openGuard(site.kind ?? "text"), path: site.path };
+      ch = { guard: options.openGuard(site.kind ?? "text", site.hold ?? true), path: site.path };
       channels.set(site.channel, ch);
     }
     return ch;
