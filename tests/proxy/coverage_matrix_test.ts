@@ -72,6 +72,11 @@ const KNOWN_GAPS: readonly KnownGap[] = [
     reason: "a mid-stream flush splits a value between two guards (issue 9 item 6)",
   },
   {
+    cells: /^(anthropic\.messages) reply \S+ split-across /,
+    reason:
+      "a value split between a block's start event and its delta, or across two text blocks, is not held back (issue 9 item 6)",
+  },
+  {
     cells: /^(anthropic\.messages|openai\.chat) reply \S+ frame \d+ split-(frames|parts) /,
     reason: "a value split across stream frames or parts of one chunk is not held back",
   },
@@ -132,7 +137,7 @@ for (const gap of KNOWN_GAPS) {
 // values split across frames and parts. (Duplicate keys are left out: the gateway parses and
 // re-serializes bodies even in dry-run, which drops the first of two equal keys.)
 const BODY_CELL =
-  / request (string|key|number|number-member|split-parts) | reply (json|\S+ frame \d+) (string|key|split-frames|split-parts) /;
+  / request (escaped string|string|key|number|number-member|split-parts) | reply (json|\S+ frame \d+) (escaped string|string|key|split-frames|split-parts) | reply \S+ split-across /;
 
 Deno.test("with nothing protected (dry-run) every value planted in a body position is seen arriving", async () => {
   const cells = LLM_EXCHANGES.flatMap((ex) => [...requestCells(ex), ...replyCells(ex)])
