@@ -90,6 +90,8 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     upstreamAuthEnv: "",
     forwardCallerCredentials: false,
     scopeHeader: "",
+    forwardHeaders: [],
+    forwardQuery: [],
     mcpUpstream: "",
     mcpPath: "/mcp",
     stream: { holdbackChars: 256, maxEventBytes: 1024 * 1024 },

@@ -404,6 +404,18 @@ const SPECS: readonly ConfigKeySpec[] = [
       "Request header naming the token scope without gateway auth; empty: scope default.",
   },
   {
+    path: "proxy.forwardHeaders",
+    type: { kind: "stringArray" },
+    description:
+      "Request headers forwarded (values scanned) beyond the built-in list; others are dropped.",
+  },
+  {
+    path: "proxy.forwardQuery",
+    type: { kind: "stringArray" },
+    description:
+      "Query parameters forwarded (values scanned) beyond the built-in list; others are dropped.",
+  },
+  {
     path: "proxy.stream.holdbackChars",
     type: { kind: "integer", min: 16, max: 16384 },
     description:

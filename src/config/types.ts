@@ -235,6 +235,10 @@ export interface ProxyConfig {
   readonly forwardCallerCredentials: boolean;
   /** Request header naming the caller's token scope when no gateway auth is in use. */
   readonly scopeHeader: string;
+  /** Request headers forwarded (values scanned) beyond the built-in list, lower case. */
+  readonly forwardHeaders: readonly string[];
+  /** Query parameters forwarded (values scanned) beyond the built-in list. */
+  readonly forwardQuery: readonly string[];
   /** MCP Streamable HTTP upstream mounted at `mcpPath` (the `mcp` target); empty for none. */
   readonly mcpUpstream: string;
   /** Path the MCP endpoint is served on. */
