@@ -9,6 +9,7 @@ import { HaechiError } from "../errors.ts";
 import type { Category, Finding, Rule } from "../detect/rule.ts";
 import { createScanner, type Scanner } from "../detect/scanner.ts";
 import { BUILTIN_RULES } from "../detect/rules/mod.ts";
+import { compileCustomRule } from "../detect/custom_rules.ts";
 import { compilePolicy, type Policy } from "../policy/policy.ts";
 import { maskValue, redactionMarker } from "./replacement.ts";
 import type { ReversibleActions } from "./reversible.ts";
@@ -113,7 +114,9 @@ export interface ProtectorDeps {
  */
 export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}): Protector {
   const disabled = new Set(config.detect.disabledRules);
-  const rules = (deps.rules ?? BUILTIN_RULES).filter((r) => !disabled.has(r.id));
+  const rules = [...(deps.rules ?? BUILTIN_RULES), ...customRules(config)].filter((r) =>
+    !disabled.has(r.id)
+  );
   const scanner = createScanner(rules, {
     minConfidence: config.filters.minConfidence,
     allowlist: config.filters.allowlist,
@@ -260,4 +263,15 @@ function applyReplacements(sites: readonly Site[], replaced: readonly string[]):
       obj[name] = v;
     }
   }
+}
+
+/** Rows for `filters.customRules`; the config loader already refused any that fail. */
+function customRules(config: HaechiConfig): Rule[] {
+  return config.filters.customRules.map((spec) => {
+    const rule = compileCustomRule(spec);
+    if (typeof rule === "string") {
+      throw new HaechiError("config.invalid", `Custom rule ${JSON.stringify(spec.id)}: ${rule}`);
+    }
+    return rule;
+  });
 }
