@@ -28,21 +28,6 @@ import { CARD_TEXT, EMAIL, SECRET } from "./_coverage/plant.ts";
 const KNOWN_GAPS: readonly KnownGap[] = [
   {
     cells:
-      /^(anthropic\.messages|gemini\.generate|ollama\.chat|ollama\.generate|openai\.chat|openai\.completions|openai\.embeddings|openai\.responses) request header /,
-    reason:
-      "request headers outside a forward list reach the upstream, and forwarded values are not scanned (issue 9 item 2)",
-  },
-  {
-    cells:
-      /^(anthropic\.messages|gemini\.generate|ollama\.chat|ollama\.generate|openai\.chat|openai\.completions|openai\.embeddings|openai\.responses) request query /,
-    reason: "query parameters reach the upstream unscanned (issue 9 item 2)",
-  },
-  {
-    cells: /^(gemini\.generate) request path segment /,
-    reason: "path segments (the Gemini model name) reach the upstream unscanned (issue 9 item 2)",
-  },
-  {
-    cells:
       /^(anthropic\.messages|gemini\.generate|openai\.chat|openai\.responses) request split-parts /,
     reason: "sibling text parts of a request are scanned one by one, not joined (issue 9 item 4)",
   },
