@@ -42,9 +42,8 @@ for (const json of [false, true]) {
       // every finding first would wait here forever (and hold them all in memory).
       assertStringIncludes(await readUntil(reader, "email"), "$.to");
       await stdin.write(encoder.encode('{"cc":"bob@example.org"}\nnot json\n'));
-      await readUntil(reader, "$.cc");
+      let rest = await readUntil(reader, "$.cc");
       await stdin.close();
-      let rest = "";
       const decoder = new TextDecoder();
       for (;;) {
         const { value, done } = await reader.read();
