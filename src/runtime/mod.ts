@@ -281,24 +281,6 @@ export function isAlreadyExists(err: unknown): boolean {
 }
 
 /**
- * Milliseconds since the file at `path` was last modified, or null when it is missing.
- *
- * @example
- * ```ts ignore
- * const age = await fileAgeMs(".haechi/keys.json.lock");
- * ```
- */
-export async function fileAgeMs(path: string): Promise<number | null> {
-  try {
-    const st = await Deno.stat(path);
-    return st.mtime === null ? 0 : Date.now() - st.mtime.getTime();
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
-}
-
-/**
  * Create an empty file with `mode` (and its folder) unless it exists; existing files are
  * left untouched. Used to give SQLite databases owner-only permissions before SQLite
  * creates them with the default umask.
