@@ -5,4 +5,4 @@
  */
 
 /** haechi's version. */
-export const VERSION = "0.1.0";
+export const VERSION = "1.4.0";

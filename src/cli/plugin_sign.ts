@@ -31,7 +31,7 @@ Options:
   --plugin-id ID         Plugin id (lowercase letters, digits, ._-)
   --kind KIND            authProvider
   --plugin-version V     Plugin version, e.g. 1.0.0
-  --core-range RANGE     haechi versions it supports, e.g. ^0.1.0 (^ ~ >= < = x-ranges ||)
+  --core-range RANGE     haechi versions it supports, e.g. ">=1.0.0 <2.0.0" (^ ~ >= < = x-ranges ||)
   --capabilities VALUE   JSON array (or @file) of readsCredentials, readsHeaders,
                          readsPath; an authProvider must declare readsCredentials
                          (default: ["readsCredentials"])

@@ -9,12 +9,16 @@ import type { CliIO, Command } from "./command.ts";
 import { loadConfigFor, parseFlags, readInputText } from "./_shared.ts";
 import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
+import { requireRevealAllowed } from "./_reveal_policy.ts";
 
 const HELP = `Usage: haechi restore [FILE|-] [--scope SCOPE] [--config PATH] [--json]
 
 Replace [TOKEN:type:id] tokens in the input with their values, but only tokens issued to
 SCOPE that have not expired. Tokens from another scope, unknown or forged tokens and
 expired ones stay as they are; every refusal is counted in the audit log.
+
+Restoring reveals values to whoever runs it, so it obeys the same policy as token-reveal:
+only when tokenVault.revealPolicy is "allow" (the default is "deny"; exit 3, audited).
 
 Options:
   --scope SCOPE   Scope the tokens were issued to (default "default").
@@ -46,12 +50,14 @@ export const restoreCommand: Command = {
     const scope = values.scope ?? "default";
     const session = await openSession(config, "cli.restore");
     try {
+      const correlationId = crypto.randomUUID();
+      await requireRevealAllowed(config, session.audit, { kind: "token.restore", correlationId });
       const text = await readInputText(positionals[0], io, config.limits.maxBytes);
       const { text: restored, counts } = await session.vault.restoreTokens(text, scope);
       const refused = counts.foreignScope + counts.unknown + counts.expired + counts.corrupt;
       await session.audit.record({
         kind: "token.restore",
-        correlationId: crypto.randomUUID(),
+        correlationId,
         outcome: refused > 0 ? "partial" : "restored",
         details: { ...counts },
       });

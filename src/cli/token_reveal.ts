@@ -11,6 +11,7 @@ import type { CliIO, Command } from "./command.ts";
 import { loadConfigFor, parseFlags } from "./_shared.ts";
 import { openAuditSink } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
+import { requireRevealAllowed } from "./_reveal_policy.ts";
 
 const HELP = `Usage: haechi token-reveal <TOKEN> [--scope SCOPE] [--config PATH] [--json]
 
@@ -64,14 +65,7 @@ export const tokenRevealCommand: Command = {
     const correlationId = crypto.randomUUID();
     const details = { token, type: parsed.type };
     try {
-      if (config.tokenVault.revealPolicy !== "allow") {
-        await audit.record({ kind: "token.reveal", correlationId, outcome: "denied", details });
-        throw new HaechiError(
-          "token.reveal_denied",
-          'Revealing tokens is disabled: tokenVault.revealPolicy is "deny"; ' +
-            'set it to "allow" to permit it',
-        );
-      }
+      await requireRevealAllowed(config, audit, { kind: "token.reveal", correlationId, details });
       const vault = await openTokenVault(config, { material });
       try {
         const r = await vault.reveal(token, { scope: values.scope });

@@ -26,7 +26,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     bundlePath: "",
     trustAnchors: [],
   },
-  filters: { minConfidence: 0, allowlist: [] },
+  filters: { minConfidence: 0, customRules: [], allowlist: [] },
   detect: {
     decode: false,
     decodeMaxDepth: 2,
@@ -90,10 +90,14 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     upstreamAuthEnv: "",
     forwardCallerCredentials: false,
     scopeHeader: "",
+    forwardHeaders: [],
+    forwardQuery: [],
     mcpUpstream: "",
     mcpPath: "/mcp",
     stream: { holdbackChars: 256, maxEventBytes: 1024 * 1024 },
   },
+  logging: { format: "text" },
+  metrics: { enabled: true },
 };
 
 /**

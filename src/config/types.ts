@@ -8,6 +8,8 @@
  * @module
  */
 
+import type { CustomRuleSpec } from "../detect/custom_rules.ts";
+
 /** What to do with a finding. */
 export type Action = "allow" | "mask" | "tokenize" | "encrypt" | "redact" | "block";
 
@@ -25,7 +27,7 @@ export const ACTIONS: readonly Action[] = [
 export type Mode = "enforce" | "dry-run";
 
 /** Named starting points for per-type actions. */
-export type PresetName = "balanced" | "strict" | "secrets-only";
+export type PresetName = "balanced" | "strict" | "secrets-only" | "none";
 
 /** Policy section. */
 export interface PolicyConfig {
@@ -106,6 +108,8 @@ export interface PluginsConfig {
 export interface FiltersConfig {
   /** Soft findings below this confidence are ignored. */
   readonly minConfidence: number;
+  /** Operator rules, checked linear at load (src/detect/custom_rules.ts). */
+  readonly customRules: readonly CustomRuleSpec[];
   /** Exact values or `*` globs that are never reported for soft types. */
   readonly allowlist: readonly string[];
 }
@@ -118,7 +122,7 @@ export interface DetectConfig {
   readonly decodeMaxDepth: number;
   /** Scan object keys as well as values. */
   readonly scanKeys: boolean;
-  /** Scan JSON numbers (as their decimal text). */
+  /** Scan JSON numbers of replies (requests always have their numbers scanned). */
   readonly scanNumbers: boolean;
   /** Rule ids to switch off. */
   readonly disabledRules: readonly string[];
@@ -235,12 +239,28 @@ export interface ProxyConfig {
   readonly forwardCallerCredentials: boolean;
   /** Request header naming the caller's token scope when no gateway auth is in use. */
   readonly scopeHeader: string;
+  /** Request headers forwarded (values scanned) beyond the built-in list, lower case. */
+  readonly forwardHeaders: readonly string[];
+  /** Query parameters forwarded (values scanned) beyond the built-in list. */
+  readonly forwardQuery: readonly string[];
   /** MCP Streamable HTTP upstream mounted at `mcpPath` (the `mcp` target); empty for none. */
   readonly mcpUpstream: string;
   /** Path the MCP endpoint is served on. */
   readonly mcpPath: string;
   /** Streaming. */
   readonly stream: ProxyStreamConfig;
+}
+
+/** haechi proxy's own log lines. */
+export interface LoggingConfig {
+  /** `text` lines for people, or `json`: one object per line. */
+  readonly format: "text" | "json";
+}
+
+/** Telemetry. */
+export interface MetricsConfig {
+  /** Serve `GET /__haechi/metrics`; false answers 404. */
+  readonly enabled: boolean;
 }
 
 /** The whole validated configuration. */
@@ -271,4 +291,8 @@ export interface HaechiConfig {
   readonly plugins: PluginsConfig;
   /** LLM gateway. */
   readonly proxy: ProxyConfig;
+  /** Log format. */
+  readonly logging: LoggingConfig;
+  /** Telemetry. */
+  readonly metrics: MetricsConfig;
 }

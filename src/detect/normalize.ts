@@ -58,10 +58,11 @@ const hex = (c: number) => "\\u" + c.toString(16).padStart(4, "0");
 const OUTSIDE_STABLE = new RegExp(
   `[^\\x00-\\x7f${FOLD_STABLE_RANGES.map(([a, b]) => `${hex(a)}-${hex(b)}`).join("")}]`,
 );
-// Zero-width characters, bidi embeddings/overrides/isolates, word joiner and invisible
-// operators, soft hyphen, Mongolian vowel separator and the BOM.
-const INVISIBLE_SINGLE =
-  /^[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]$/;
+// Every Unicode default-ignorable code point: zero-width characters, bidi controls, word
+// joiner and invisible operators, soft hyphen, combining grapheme joiner, Hangul fillers,
+// variation selectors, Mongolian free variation selectors, tag characters and the BOM.
+// Renderers draw none of them, so any one of them can sit inside a value unseen.
+const INVISIBLE_SINGLE = /^\p{Default_Ignorable_Code_Point}$/u;
 
 /**
  * Fold `input` for matching.

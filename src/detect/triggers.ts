@@ -194,7 +194,7 @@ const MAX_TOKEN_LENGTH = 40;
  * digits costs almost nothing here).
  *
  * A digit cluster is a run of alphanumeric tokens that each hold a digit, joined by at most
- * three separator characters (space, tab, `-./()+:`). A token longer than 40 characters
+ * three separator characters (space, tab, `-./()+:_`). A token longer than 40 characters
  * (such as a hash or a megabyte of digits) cannot be a single value and closes the cluster.
  *
  * @param text Folded text.
@@ -302,9 +302,9 @@ function isAlnum(c: number): boolean {
 }
 
 function isSeparator(c: number): boolean {
-  // space, tab, - . / ( ) + :
+  // space, tab, - . / ( ) + : _
   return c === 32 || c === 9 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41 ||
-    c === 43 || c === 58;
+    c === 43 || c === 58 || c === 95;
 }
 
 /**

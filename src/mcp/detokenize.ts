@@ -5,6 +5,7 @@
  * @module
  */
 import type { RestoreCounts, TokenRestorer } from "../vault/mod.ts";
+import { isRawNumber } from "../protect/mod.ts";
 
 /** What {@linkcode restoreArguments} did. */
 export interface RestoredArguments {
@@ -57,7 +58,7 @@ export async function restoreArguments(
       for (const k of Object.keys(counts) as (keyof RestoreCounts)[]) counts[k] += r.counts[k];
       return r.text;
     }
-    if (depth >= MAX_DEPTH || typeof v !== "object" || v === null) return v;
+    if (depth >= MAX_DEPTH || typeof v !== "object" || v === null || isRawNumber(v)) return v;
     if (Array.isArray(v)) {
       const out: unknown[] = [];
       for (const item of v) out.push(await walk(item, depth + 1));

@@ -18,7 +18,7 @@
  */
 import type { McpConfig } from "../config/types.ts";
 import type { AuditDetails, AuditFindingSource } from "../audit/mod.ts";
-import type { AppliedFinding, Protector } from "../protect/mod.ts";
+import { type AppliedFinding, parseJsonExact, type Protector } from "../protect/mod.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
 import { toHaechiError } from "../errors.ts";
 import {
@@ -197,7 +197,11 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
         return {};
       }
     }
-    if ("id" in m && typeof m.id === "string" && !isClean(m.id)) {
+    // An id travels to the other side as written: a number is scanned as its digits too.
+    const idText = "id" in m && (typeof m.id === "string" || typeof m.id === "number")
+      ? String(m.id)
+      : undefined;
+    if (idText !== undefined && !isClean(idText)) {
       if (m.type === "request") {
         return reject(from, m.id, true, {
           code: JSONRPC_ERRORS.invalidRequest,
@@ -222,7 +226,11 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
     try {
       // haechi's own [TOKEN:…] markers pass through the scanner untouched, so a token the
       // model copied into a tool call keeps working.
-      if (payload !== undefined) outcome = await protector.protectJson(payload, { scope });
+      // What a client sends travels toward the tool: numbers are scanned there too.
+      const direction = from === "client" ? "request" : "response";
+      if (payload !== undefined) {
+        outcome = await protector.protectJson(payload, { scope, direction });
+      }
     } catch (e) {
       const err = toHaechiError(e);
       return failClosed(from, m, { ...base, part, errorCode: err.code });
@@ -371,7 +379,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
       if (raw.text.trim() === "") return Promise.resolve({});
       let value: unknown;
       try {
-        value = JSON.parse(raw.text);
+        value = parseJsonExact(raw.text);
       } catch {
         return reject(from, null, true, {
           code: JSONRPC_ERRORS.parseError,

@@ -10,7 +10,10 @@
  * - `DELETE` ends a session.
  * - `Mcp-Session-Id` and `MCP-Protocol-Version` pass through both ways once their syntax
  *   is checked (visible ASCII; `YYYY-MM-DD`). `Last-Event-ID` passes through so streams
- *   can resume; event ids are kept only when they are short, visible ASCII and clean.
+ *   can resume; event ids and event names are kept only when they are short, visible ASCII
+ *   and clean.
+ * - Every forwarded header value is scanned, both ways: a request whose session id holds
+ *   a finding is refused, any other header with a finding is dropped.
  *
  * Hop-by-hop headers are never forwarded (RFC 9110 §7.6.1), and `content-length` and
  * `content-encoding` are dropped because bodies are rewritten. Anything that cannot be
@@ -20,7 +23,7 @@
  */
 import type { McpConfig } from "../config/types.ts";
 import { DEFAULT_CONFIG } from "../config/defaults.ts";
-import type { Protector } from "../protect/mod.ts";
+import { parseJsonExact, type Protector } from "../protect/mod.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
 import { createSseParser, type SseEvent } from "../stream/sse.ts";
 import { createMcpFilter, type McpAuditSink, type McpFilter } from "./filter.ts";
@@ -96,15 +99,17 @@ export function createMcpHttpHandler(
       serverName,
     });
   newFilter(); // Fails now, not on the first request, when the options cannot work.
+  const isClean = (s: string) => options.protector.scanner.scan(s).length === 0;
 
   return async function handle(req: Request): Promise<Response> {
     const headers = new Headers();
     for (const name of FORWARD_REQUEST_HEADERS) {
       const v = req.headers.get(name);
-      if (v !== null) headers.set(name, v);
+      // The caller's credential is meant for the MCP server; every other value is scanned.
+      if (v !== null && (name === "authorization" || isClean(v))) headers.set(name, v);
     }
-    const session = headers.get("mcp-session-id");
-    if (session !== null && !SESSION_ID.test(session)) {
+    const session = req.headers.get("mcp-session-id");
+    if (session !== null && (!SESSION_ID.test(session) || !headers.has("mcp-session-id"))) {
       return jsonError(400, null, JSONRPC_ERRORS.invalidRequest, "Invalid Mcp-Session-Id header");
     }
     const version = headers.get("mcp-protocol-version");
@@ -178,7 +183,7 @@ export function createMcpHttpHandler(
     const headers = new Headers();
     for (const name of FORWARD_RESPONSE_HEADERS) {
       const v = res.headers.get(name);
-      if (v !== null) headers.set(name, v);
+      if (v !== null && isClean(v)) headers.set(name, v);
     }
     const session = headers.get("mcp-session-id");
     if (session !== null && !SESSION_ID.test(session)) headers.delete("mcp-session-id");
@@ -211,7 +216,7 @@ export function createMcpHttpHandler(
       }
       let value: unknown;
       try {
-        value = JSON.parse(text);
+        value = parseJsonExact(text);
       } catch {
         await filter.inspect("server", { kind: "text", text });
         return jsonError(
@@ -254,12 +259,11 @@ export function createMcpHttpHandler(
     const enc = new TextEncoder();
     const render = async (e: SseEvent): Promise<string> => {
       if (e.comment !== undefined) return ":\n\n"; // keep-alive; the comment text is dropped
-      const id = e.id !== undefined && EVENT_ID.test(e.id) &&
-          options.protector.scanner.scan(e.id).length === 0
-        ? `id: ${e.id}\n`
-        : "";
+      const id = e.id !== undefined && EVENT_ID.test(e.id) && isClean(e.id) ? `id: ${e.id}\n` : "";
       const retry = e.retry !== undefined ? `retry: ${e.retry}\n` : "";
-      const event = e.event !== undefined && EVENT_NAME.test(e.event) ? `event: ${e.event}\n` : "";
+      const event = e.event !== undefined && EVENT_NAME.test(e.event) && isClean(e.event)
+        ? `event: ${e.event}\n`
+        : "";
       if (e.data === "") return id === "" ? "" : `${id}${retry}data: \n\n`;
       const v = await filter.inspect("server", { kind: "text", text: e.data });
       if (v.forward === undefined) return id === "" ? "" : `${id}${retry}data: \n\n`;

@@ -5,7 +5,7 @@
  * {
  *   "purpose": "haechi.plugin/v1",
  *   "id": "bearer-auth", "kind": "authProvider", "version": "1.0.0",
- *   "coreRange": "^0.1.0", "capabilities": ["readsCredentials"],
+ *   "coreRange": ">=1.0.0 <2.0.0", "capabilities": ["readsCredentials"],
  *   "entrySha256": "<64 hex of the exact entry file bytes>",
  *   "signerKeyId": "team-a", "issuedAt": 1700000000000,
  *   "notBefore": 1700000000000, "notAfter": 1800000000000
@@ -109,7 +109,7 @@ export function checkManifest(
     return bad('Manifest "version" must be a semantic version such as "1.0.0"');
   }
   if (typeof p.coreRange !== "string" || p.coreRange.trim() === "" || !parseRange(p.coreRange)) {
-    return bad('Manifest "coreRange" must be a supported version range such as "^0.1.0"');
+    return bad('Manifest "coreRange" must be a supported version range such as ">=1.0.0 <2.0.0"');
   }
   if (!Array.isArray(p.capabilities)) return bad('Manifest "capabilities" must be an array');
   for (const c of p.capabilities) {

@@ -6,12 +6,12 @@
 export {
   type AppliedFinding,
   createProtector,
-  parseJsonText,
   type ProtectCallOptions,
   type Protector,
   type ProtectorDeps,
   type ProtectOutcome,
 } from "./protector.ts";
+export { checkSize, isRawNumber, parseJsonExact, parseJsonText } from "./json_text.ts";
 export { maskValue, redactionMarker } from "./replacement.ts";
 export type { ReversibleActions, ReversibleContext } from "./reversible.ts";
 export { collectSites, type Site, type WalkOptions } from "./walk.ts";

@@ -9,10 +9,12 @@ import { HaechiError } from "../errors.ts";
 import type { Category, Finding, Rule } from "../detect/rule.ts";
 import { createScanner, type Scanner } from "../detect/scanner.ts";
 import { BUILTIN_RULES } from "../detect/rules/mod.ts";
+import { compileCustomRule } from "../detect/custom_rules.ts";
 import { compilePolicy, type Policy } from "../policy/policy.ts";
 import { maskValue, redactionMarker } from "./replacement.ts";
 import type { ReversibleActions } from "./reversible.ts";
 import { collectSites, type Site } from "./walk.ts";
+import { checkSize, parseJsonText } from "./json_text.ts";
 
 /** A finding with the action the policy gave it and where it sits. */
 export interface AppliedFinding {
@@ -54,6 +56,12 @@ export interface ProtectOutcome<T> {
 export interface ProtectCallOptions {
   /** Scope for tokens (tenant, caller or session); default `"default"`. */
   readonly scope?: string;
+  /**
+   * Which way the payload travels (default `"request"`). Requests (what leaves toward a
+   * model or tool) always have their JSON numbers scanned; responses only with
+   * `detect.scanNumbers`, since their numbers are mostly counts, durations and timestamps.
+   */
+  readonly direction?: "request" | "response";
 }
 
 /** A configured protector. */
@@ -69,7 +77,11 @@ export interface Protector {
    * when the original is still needed.
    */
   protectJson(value: unknown, options?: ProtectCallOptions): Promise<ProtectOutcome<unknown>>;
-  /** Parse, protect and serialize JSON text, enforcing the size and depth limits. */
+  /**
+   * Parse, protect and serialize JSON text, enforcing the size and depth limits. The output
+   * is always re-serialized from the parsed value, never the input bytes, so what was
+   * scanned is exactly what goes out (a duplicate key's shadowed value is dropped).
+   */
   protectJsonText(text: string, options?: ProtectCallOptions): Promise<ProtectOutcome<string>>;
   /** Parse JSON text and report findings without changing anything. */
   scanJsonText(text: string): AppliedFinding[];
@@ -102,7 +114,9 @@ export interface ProtectorDeps {
  */
 export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}): Protector {
   const disabled = new Set(config.detect.disabledRules);
-  const rules = (deps.rules ?? BUILTIN_RULES).filter((r) => !disabled.has(r.id));
+  const rules = [...(deps.rules ?? BUILTIN_RULES), ...customRules(config)].filter((r) =>
+    !disabled.has(r.id)
+  );
   const scanner = createScanner(rules, {
     minConfidence: config.filters.minConfidence,
     allowlist: config.filters.allowlist,
@@ -113,9 +127,12 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
   const walkOptions = {
     maxDepth: config.limits.maxDepth,
     scanKeys: config.detect.scanKeys,
-    scanNumbers: config.detect.scanNumbers,
+    scanNumbers: true,
     scan,
   };
+  const responseWalk = { ...walkOptions, scanNumbers: config.detect.scanNumbers };
+  const walkFor = (o: ProtectCallOptions) =>
+    o.direction === "response" ? responseWalk : walkOptions;
   const maxBytes = config.limits.maxBytes;
   const maskKeep = config.policy.maskKeep;
   const reversible = deps.reversible;
@@ -181,9 +198,10 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
 
   async function run(
     root: { value: unknown },
-    scope: string,
+    options: ProtectCallOptions,
   ): Promise<ProtectOutcome<unknown>> {
-    const sites = collectSites(root, walkOptions);
+    const scope = options.scope ?? "default";
+    const sites = collectSites(root, walkFor(options));
     const findings = describe(sites);
     const wouldBlock = findings.some((f) => f.action === "block");
     if (!policy.enforcing || findings.length === 0) {
@@ -203,55 +221,22 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     scanner,
     async protectText(text, options = {}) {
       checkSize(text, maxBytes);
-      const r = await run({ value: text }, options.scope ?? "default");
+      const r = await run({ value: text }, options);
       return r as ProtectOutcome<string>;
     },
     protectJson(value, options = {}) {
-      return run({ value }, options.scope ?? "default");
+      return run({ value }, options);
     },
     async protectJsonText(text, options = {}) {
       const value = parseJsonText(text, maxBytes);
-      const r = await run({ value }, options.scope ?? "default");
+      const r = await run({ value }, options);
       if (r.output === null) return { ...r, output: null };
-      // Unchanged payloads go out byte for byte, without a serialize round trip.
-      const changed = policy.enforcing && r.findings.length > 0;
-      return { ...r, output: changed ? JSON.stringify(r.output) : text };
+      return { ...r, output: JSON.stringify(r.output) };
     },
     scanJsonText(text) {
       return describe(collectSites({ value: parseJsonText(text, maxBytes) }, walkOptions));
     },
   };
-}
-
-/** Reject input over the byte limit before any work. Counts UTF-8 bytes without encoding. */
-function checkSize(text: string, maxBytes: number): void {
-  // A UTF-16 unit encodes to at most 3 UTF-8 bytes; only measure exactly near the limit.
-  if (text.length * 3 <= maxBytes) return;
-  const bytes = new TextEncoder().encode(text).length;
-  if (bytes > maxBytes) {
-    throw new HaechiError(
-      "payload.too_large",
-      `Payload of ${bytes} bytes exceeds the limit of ${maxBytes} bytes`,
-      { bytes, maxBytes },
-    );
-  }
-}
-
-/**
- * Parse JSON text under the size limit, turning syntax errors into `input.invalid_json`.
- * The parser's message names the position but not the surrounding text.
- */
-export function parseJsonText(text: string, maxBytes: number): unknown {
-  checkSize(text, maxBytes);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const where = /position \d+(?: \(line \d+ column \d+\))?/.exec((e as Error).message);
-    throw new HaechiError(
-      "input.invalid_json",
-      `Input is not valid JSON${where ? ` (at ${where[0]})` : ""}`,
-    );
-  }
 }
 
 /** Write replacements back: values first, then key renames (which rebuild their object). */
@@ -263,7 +248,8 @@ function applyReplacements(sites: readonly Site[], replaced: readonly string[]):
       let m = renames.get(holder);
       if (m === undefined) renames.set(holder, m = new Map());
       m.set(site.key as string, replaced[i]);
-    } else {
+    } else if (site.kind === "value" || replaced[i] !== site.text) {
+      // A number is rewritten as a string; one left as it was keeps its type.
       (site.holder as Record<string | number, unknown>)[site.key] = replaced[i];
     }
   });
@@ -277,4 +263,15 @@ function applyReplacements(sites: readonly Site[], replaced: readonly string[]):
       obj[name] = v;
     }
   }
+}
+
+/** Rows for `filters.customRules`; the config loader already refused any that fail. */
+function customRules(config: HaechiConfig): Rule[] {
+  return config.filters.customRules.map((spec) => {
+    const rule = compileCustomRule(spec);
+    if (typeof rule === "string") {
+      throw new HaechiError("config.invalid", `Custom rule ${JSON.stringify(spec.id)}: ${rule}`);
+    }
+    return rule;
+  });
 }

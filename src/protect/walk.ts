@@ -9,6 +9,7 @@
  */
 import { HaechiError } from "../errors.ts";
 import type { Finding } from "../detect/rule.ts";
+import { isRawNumber } from "./json_text.ts";
 
 /** A place in the JSON value whose text holds findings. */
 export interface Site {
@@ -32,7 +33,7 @@ export interface WalkOptions {
   readonly maxDepth: number;
   /** Scan object keys. */
   readonly scanKeys: boolean;
-  /** Scan numbers as decimal text. */
+  /** Scan numbers (as their JSON text); a rewritten number becomes a string. */
   readonly scanNumbers: boolean;
   /** The scanner. */
   readonly scan: (text: string) => Finding[];
@@ -80,9 +81,11 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
       }
       return;
     }
-    if (v === null || typeof v !== "object") {
-      if (scanNumbers && typeof v === "number") {
-        const text = String(v);
+    // A number kept as its lexeme (see json_text.ts) is a frozen object; it is a leaf.
+    const raw = isRawNumber(v);
+    if (v === null || typeof v !== "object" || raw) {
+      if (scanNumbers && (raw || typeof v === "number")) {
+        const text = raw ? v.rawJSON : String(v);
         const findings = text.length >= MIN_SCAN_LENGTH ? scan(text) : [];
         if (findings.length > 0) {
           sites.push({ holder, key, kind: "number", text, findings, path: renderPath(segments) });

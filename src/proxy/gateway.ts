@@ -14,18 +14,25 @@ import { HaechiError, toHaechiError } from "../errors.ts";
 import { matchRoute, OPENAI } from "../protocols/mod.ts";
 import type { Protocol, Route } from "../protocols/types.ts";
 import { type AppliedFinding, parseJsonText, type Protector } from "../protect/mod.ts";
+import { createChannelRewriter } from "../stream/channel_stream.ts";
 import { decodeBody } from "../stream/decode_body.ts";
 import { checkScope, type TokenRestorer } from "../vault/mod.ts";
 import type { AuditSink } from "../session/mod.ts";
 import { readBodyText, readResponseText } from "./body.ts";
-import { createChannelSet } from "./channels.ts";
+import { createGuardFactory } from "./channels.ts";
 import { errorResponse, statusFor } from "./errors.ts";
 import {
   buildHeaderPolicy,
-  forwardRequestHeaderList,
   sanitizeResponseHeaderList,
+  selectRequestHeaders,
   setHeader,
 } from "./headers.ts";
+import {
+  buildQueryPolicy,
+  protectRequestParts,
+  requestParts,
+  upstreamTarget,
+} from "./request_target.ts";
 import { requestOutcome, responseOutcome } from "./outcome.ts";
 import { trackEnd } from "./track_end.ts";
 import { createMetrics, type GatewayMetrics } from "./metrics.ts";
@@ -114,6 +121,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     env: options.env,
     authenticated: options.authenticate !== undefined,
   });
+  const queryPolicy = buildQueryPolicy(config, options.authenticate !== undefined);
   const fetchImpl = options.fetch ?? ((r: Request) => fetch(r));
   const metrics = createMetrics();
   const maxBytes = config.limits.maxBytes;
@@ -260,11 +268,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   ): Promise<Response> {
     const scope = await scopeFor(req);
     checkScope(scope);
+    const selected = selectRequestHeaders(req.headers, headerPolicy);
+    const parts = requestParts(url, selected.scanned, queryPolicy);
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
     const text = hasBody ? await readBodyText(req, maxBytes) : "";
     let outBody: string | undefined = hasBody ? text : undefined;
     let wantsStream = false;
     const auditBase = { kind: "proxy.request", correlationId };
+    // The body first, then path, query and header values: one policy, one audit record.
+    let body: { blocked: boolean; mode: string; findings: readonly AppliedFinding[] } | undefined;
+    let details: Record<string, string | boolean> = { ...labels };
     if (matched !== null && matched.route.hasBody) {
       if (text === "") {
         throw new HaechiError("input.invalid_json", "Request body is empty; expected JSON");
@@ -272,50 +285,38 @@ export function createGateway(options: GatewayOptions): Gateway {
       const parsed = parseJsonText(text, maxBytes);
       wantsStream = matched.protocol.wantsStream(matched.route, parsed, url);
       const r = await protector.protectJson(parsed, { scope });
-      metrics.findings("request", r.findings);
-      await record({
-        ...auditBase,
-        outcome: requestOutcome(r.blocked, r.mode, r.findings),
-        findings: r.findings,
-        details: { ...labels, stream: wantsStream },
-      }, true);
-      if (r.blocked) {
-        const types = [
-          ...new Set(r.findings.filter((f) => f.action === "block").map((f) => f.type)),
-        ];
-        throw new HaechiError(
-          "payload.blocked",
-          `Request blocked by policy (${types.join(", ")})`,
-          {
-            types,
-          },
-        );
-      }
-      if (protector.policy.enforcing && r.findings.length > 0) outBody = JSON.stringify(r.output);
+      body = r;
+      details = { ...labels, stream: wantsStream };
+      // Always the re-serialized value, never the caller's bytes: the bytes may say more
+      // than the parsed view that was scanned (a duplicate key keeps only its last value).
+      if (!r.blocked) outBody = JSON.stringify(r.output);
     } else if (matched === null && text !== "") {
       const r = await protectUnknown(text, scope);
-      metrics.findings("request", r.findings);
-      await record({
-        ...auditBase,
-        outcome: requestOutcome(r.blocked, r.mode, r.findings),
-        findings: r.findings,
-        details: { ...labels, passthrough: true },
-      }, true);
-      if (r.blocked) throw new HaechiError("payload.blocked", "Request blocked by policy");
+      body = r;
+      details = { ...labels, passthrough: true };
       outBody = r.output ?? undefined;
-    } else {
-      await record({ ...auditBase, outcome: "clean", details: { ...labels } }, true);
+    }
+    const meta = await protectRequestParts(protector, parts, scope);
+    const findings = body === undefined ? meta.findings : [...body.findings, ...meta.findings];
+    const blocked = meta.blocked || body?.blocked === true;
+    metrics.findings("request", findings);
+    await record({
+      ...auditBase,
+      outcome: requestOutcome(blocked, protector.policy.mode, findings),
+      findings,
+      details,
+    }, true);
+    if (blocked) {
+      const types = [...new Set(findings.filter((f) => f.action === "block").map((f) => f.type))];
+      throw new HaechiError(
+        "payload.blocked",
+        `Request blocked by policy (${types.join(", ")})`,
+        { types },
+      );
     }
 
-    const target = new URL(upstream.href);
-    target.pathname = basePath + url.pathname;
-    target.search = url.search;
-    // `searchParams` re-serializes the query; only pay for it when there is one.
-    if (url.search !== "" && !headerPolicy.forwardCallerCredentials) {
-      target.searchParams.delete("key");
-      if (target.search === "?") target.search = "";
-    }
-    const headers = forwardRequestHeaderList(req.headers, headerPolicy);
+    const target = upstreamTarget(upstream, basePath, parts);
+    const headers = [...parts.headers, ...selected.fixed];
     if (matched !== null && outBody !== undefined) {
       setHeader(headers, "content-type", "application/json");
     }
@@ -423,7 +424,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       extra?: { findings?: AppliedFinding[]; restored?: number; refused?: number; later?: boolean },
     ) => Promise<void>,
   ): Promise<Response> {
-    const headers = sanitizeResponseHeaderList(res.headers);
+    // Allowlisted reply headers are read by the caller too: one holding a finding is dropped.
+    const headers = sanitizeResponseHeaderList(res.headers)
+      .filter(([name, value]) => protector.scanner.scan(`${name}: ${value}`).length === 0);
     headers.push(["x-haechi-request-id", correlationId]);
     const type = (res.headers.get("content-type") ?? "").toLowerCase();
     const encoding = res.headers.get("content-encoding");
@@ -464,16 +467,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     if (framing !== undefined && res.body !== null) {
       const findings: AppliedFinding[] = [];
-      const channels = createChannelSet({
-        output,
-        restorer,
-        scope,
-        window: config.proxy.stream.holdbackChars,
-        findings,
-      });
-      const rewriter = protocol.createRewriter(route, {
-        channels,
+      const rewriter = createChannelRewriter(protocol.streamShape(route), {
+        openGuard: createGuardFactory({
+          output,
+          restorer,
+          scope,
+          window: config.proxy.stream.holdbackChars,
+        }),
         protectValue: (v, path) => output.protectValue(v, path),
+        onFindings: (list, path) => {
+          for (const f of list) findings.push({ ...f, path });
+        },
       });
       const body = rewriteStream({
         body: decodeBody(res.body, encoding, { maxBytes: Number.MAX_SAFE_INTEGER }),

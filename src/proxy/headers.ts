@@ -1,12 +1,19 @@
 /**
  * Header policy for the gateway: what crosses from the caller to the upstream and back.
  *
- * Hop-by-hop headers (RFC 9110 §7.6.1: `Connection` and every header it names, plus
- * `Keep-Alive`, `Proxy-Connection`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`) are
- * meaningful only on one connection and never forwarded; neither are proxy credentials
- * (`Proxy-Authorization`, RFC 9110 §11.7.2), the caller's credentials (they authenticate
- * the caller to the gateway, not the gateway to the upstream), client-address headers
- * (personal data) or haechi's own headers. Responses go back through an allowlist.
+ * Request headers pass a forward list: content negotiation and the providers' version,
+ * beta and organization headers ({@linkcode FORWARD_REQUEST_HEADERS}), plus the names an
+ * operator adds in `proxy.forwardHeaders`. Everything else is dropped, so a header a client
+ * invents (`x-user-email`, `x-debug`) never reaches the upstream. The values of forwarded
+ * headers are scanned like the body before they leave (the gateway does that). The caller's
+ * credential headers are forwarded, unscanned, only with `proxy.forwardCallerCredentials`
+ * and never with gateway auth; the upstream credential comes from config.
+ *
+ * Some names can never be forwarded, whatever the config says: hop-by-hop headers (RFC 9110
+ * §7.6.1: `Connection` and every header it names, plus `Keep-Alive`, `Proxy-Connection`,
+ * `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`), proxy credentials (`Proxy-Authorization`,
+ * RFC 9110 §11.7.2), cookies, client-address headers (personal data), headers the gateway
+ * sets itself and haechi's own. Responses go back through an allowlist.
  *
  * The gateway works on `[name, value]` lists rather than `Headers` objects: iterating a
  * `Headers` costs about 10 µs in Deno even for a handful of entries, and a `Headers` passed
@@ -36,21 +43,44 @@ export const CREDENTIAL_HEADERS: readonly string[] = [
   "x-api-key",
   "x-goog-api-key",
   "api-key",
-  "cookie",
 ];
 
-/** Request headers dropped because the gateway rewrites the body or they identify the client. */
-const DROPPED_REQUEST = new Set([
+/** Request headers forwarded (their values scanned) without any configuration. */
+export const FORWARD_REQUEST_HEADERS: readonly string[] = [
+  "accept",
+  "accept-language",
+  "user-agent",
+  "content-type",
+  "anthropic-version",
+  "anthropic-beta",
+  "openai-organization",
+  "openai-project",
+  "openai-beta",
+];
+
+/**
+ * Request headers never forwarded, even when listed in `proxy.forwardHeaders`: cookies,
+ * the ones the gateway sets or that describe the caller's connection, and client addresses.
+ */
+const NEVER_FORWARD: ReadonlySet<string> = new Set([
+  "cookie",
   "host",
   "content-length",
   "content-encoding",
   "accept-encoding",
   "expect",
-  "forwarded",
-  "x-real-ip",
   "origin",
   "referer",
+  "forwarded",
+  "via",
+  "x-real-ip",
+  "x-client-ip",
+  "true-client-ip",
+  "cf-connecting-ip",
+  "fastly-client-ip",
+  "x-cluster-client-ip",
 ]);
+const NEVER_FORWARD_PREFIX = ["x-forwarded-", "x-haechi-"];
 
 /** Response headers passed back to the caller (exact names). */
 const RESPONSE_ALLOW = new Set([
@@ -72,23 +102,46 @@ export interface RequestHeaderPolicy {
   readonly drop: readonly string[];
   /** Upstream credential to set, from config and environment. */
   readonly upstreamAuth?: { readonly name: string; readonly value: string };
+  /**
+   * Caller headers forwarded with scanned values (default
+   * {@linkcode FORWARD_REQUEST_HEADERS}); the config's `proxy.forwardHeaders` adds to it.
+   */
+  readonly forward?: ReadonlySet<string>;
+}
+
+/** The caller's headers that may leave, split by whether their values are scanned. */
+export interface SelectedRequestHeaders {
+  /** Forward-listed caller headers; the gateway scans (and may rewrite) their values. */
+  readonly scanned: [string, string][];
+  /** Credentials (the caller's when allowed, then the upstream's) and `accept-encoding`. */
+  readonly fixed: [string, string][];
+}
+
+const DEFAULT_FORWARD: ReadonlySet<string> = new Set(FORWARD_REQUEST_HEADERS);
+
+/** Whether `name` (lower case) can never be forwarded upstream. */
+export function neverForwarded(name: string): boolean {
+  return HOP_BY_HOP.has(name) || NEVER_FORWARD.has(name) ||
+    NEVER_FORWARD_PREFIX.some((p) => name.startsWith(p));
 }
 
 /**
  * The headers to send upstream for a caller's request.
  *
  * @param incoming The caller's headers.
- * @param policy What to drop and what credential to set.
+ * @param policy What to forward, what to drop and what credential to set.
  * @returns New headers; `incoming` is not changed.
  *
  * @example
  * ```ts
  * import { forwardRequestHeaders } from "./headers.ts";
  * const h = forwardRequestHeaders(
- *   new Headers({ connection: "x-trace", "x-trace": "1", authorization: "Bearer gw", "x-keep": "k" }),
+ *   new Headers({ authorization: "Bearer gw", "x-debug": "1", accept: "application/json" }),
  *   { forwardCallerCredentials: false, drop: [] },
  * );
- * if (h.has("x-trace") || h.has("authorization") || h.get("x-keep") !== "k") throw new Error();
+ * if (h.has("x-debug") || h.has("authorization") || h.get("accept") !== "application/json") {
+ *   throw new Error();
+ * }
  * ```
  */
 export function forwardRequestHeaders(incoming: Headers, policy: RequestHeaderPolicy): Headers {
@@ -97,43 +150,71 @@ export function forwardRequestHeaders(incoming: Headers, policy: RequestHeaderPo
 
 /**
  * {@linkcode forwardRequestHeaders} as a `[name, value]` list (lower-case names), to pass
- * straight to `new Request`.
+ * straight to `new Request`. Values are as the caller sent them; the gateway itself uses
+ * {@linkcode selectRequestHeaders} and scans the forwarded values first.
  *
  * @param incoming The caller's headers.
- * @param policy What to drop and what credential to set.
+ * @param policy What to forward, what to drop and what credential to set.
  * @returns A new list; `incoming` is not changed.
  *
  * @example
  * ```ts
  * import { forwardRequestHeaderList } from "./headers.ts";
- * const list = forwardRequestHeaderList(new Headers({ te: "trailers", "x-keep": "k" }), {
+ * const list = forwardRequestHeaderList(new Headers({ te: "trailers", "user-agent": "k" }), {
  *   forwardCallerCredentials: false, drop: [] });
- * if (list.some(([n]) => n === "te") || !list.some(([n]) => n === "x-keep")) throw new Error();
+ * if (list.some(([n]) => n === "te") || !list.some(([n]) => n === "user-agent")) throw new Error();
  * ```
  */
 export function forwardRequestHeaderList(
   incoming: Headers,
   policy: RequestHeaderPolicy,
 ): [string, string][] {
+  const { scanned, fixed } = selectRequestHeaders(incoming, policy);
+  return [...scanned, ...fixed];
+}
+
+/**
+ * Pick the caller's headers that may leave: forward-listed ones (to be scanned) and the
+ * credentials and fixed headers (not scanned).
+ *
+ * @param incoming The caller's headers.
+ * @param policy What to forward, what to drop and what credential to set.
+ * @returns The two lists; `incoming` is not changed.
+ *
+ * @example
+ * ```ts
+ * import { selectRequestHeaders } from "./headers.ts";
+ * const h = selectRequestHeaders(
+ *   new Headers({ "x-api-key": "k", "x-user-email": "a@b.example", accept: "*\/*" }),
+ *   { forwardCallerCredentials: true, drop: [] },
+ * );
+ * if (h.scanned.length !== 1 || h.fixed[0][0] !== "x-api-key") throw new Error();
+ * ```
+ */
+export function selectRequestHeaders(
+  incoming: Headers,
+  policy: RequestHeaderPolicy,
+): SelectedRequestHeaders {
   const named = connectionTokens(incoming);
+  const forward = policy.forward ?? DEFAULT_FORWARD;
   const drop = policy.drop;
   const auth = policy.upstreamAuth?.name;
-  const out: [string, string][] = [];
+  const scanned: [string, string][] = [];
+  const fixed: [string, string][] = [];
   for (const [name, value] of incoming) {
-    if (HOP_BY_HOP.has(name) || named.has(name) || DROPPED_REQUEST.has(name)) continue;
-    if (drop.includes(name) || name.startsWith("x-haechi-") || name.startsWith("x-forwarded-")) {
-      continue;
-    }
-    if (!policy.forwardCallerCredentials && CREDENTIAL_HEADERS.includes(name)) continue;
     // Set below, replacing whatever the caller sent.
-    if (name === auth) continue;
-    out.push([name, value]);
+    if (name === auth || named.has(name) || drop.includes(name)) continue;
+    if (CREDENTIAL_HEADERS.includes(name)) {
+      if (policy.forwardCallerCredentials) fixed.push([name, value]);
+    } else if (forward.has(name) && !neverForwarded(name)) {
+      scanned.push([name, value]);
+    }
   }
-  out.push(["accept-encoding", "gzip, deflate"]);
+  fixed.push(["accept-encoding", "gzip, deflate"]);
   if (policy.upstreamAuth !== undefined) {
-    out.push([policy.upstreamAuth.name, policy.upstreamAuth.value]);
+    fixed.push([policy.upstreamAuth.name, policy.upstreamAuth.value]);
   }
-  return out;
+  return { scanned, fixed };
 }
 
 /**
@@ -250,9 +331,26 @@ export function buildHeaderPolicy(
     }
     upstreamAuth = { name: p.upstreamAuthHeader.toLowerCase(), value };
   }
+  const forward = new Set(FORWARD_REQUEST_HEADERS);
+  for (const raw of p.forwardHeaders) {
+    const name = raw.trim().toLowerCase();
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) {
+      throw new HaechiError("config.invalid", "proxy.forwardHeaders holds an invalid header name");
+    }
+    if (neverForwarded(name) || CREDENTIAL_HEADERS.includes(name)) {
+      throw new HaechiError(
+        "config.invalid",
+        `proxy.forwardHeaders cannot forward "${name}": credentials, cookies, hop-by-hop and ` +
+          "client-address headers are never forwarded (caller credentials: " +
+          "proxy.forwardCallerCredentials)",
+      );
+    }
+    forward.add(name);
+  }
   return {
     forwardCallerCredentials: p.forwardCallerCredentials && !options.authenticated,
     drop: p.scopeHeader === "" ? [] : [p.scopeHeader.toLowerCase()],
     upstreamAuth,
+    forward,
   };
 }

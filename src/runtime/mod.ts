@@ -79,6 +79,20 @@ export async function fileInfo(
   }
 }
 
+/**
+ * Size and modification time (ms since the epoch, 0 where the platform has none), or null
+ * when missing: enough to tell whether a file changed since it was last read.
+ */
+export async function fileStamp(path: string): Promise<{ size: number; mtimeMs: number } | null> {
+  try {
+    const st = await Deno.stat(path);
+    return { size: st.size, mtimeMs: st.mtime?.getTime() ?? 0 };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
 /** Whether `err` means a file was missing. */
 export function isNotFound(err: unknown): boolean {
   return err instanceof Deno.errors.NotFound;

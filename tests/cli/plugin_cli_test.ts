@@ -31,7 +31,7 @@ async function signedDir() {
     "--plugin-version",
     "1.0.0",
     "--core-range",
-    "^0.1.0",
+    ">=1.0.0 <2.0.0",
     "--capabilities",
     '["readsCredentials"]',
   ]);
@@ -92,7 +92,7 @@ Deno.test("verify reports pin, core range and allowlist refusals with stable cod
       return r.code === 0 ? "ok" : JSON.parse(r.out).reason;
     };
     assertEquals(await reason(["--pin", "0".repeat(64)]), "pin-mismatch");
-    assertEquals(await reason(["--core-version", "1.0.0"]), "core-range-mismatch");
+    assertEquals(await reason(["--core-version", "2.0.0"]), "core-range-mismatch");
     assertEquals(await reason(["--version-floor", "2.0.0"]), "below-version-floor");
     assertEquals(await reason(["--revoke", "team-a"]), "revoked");
     assertEquals(

@@ -179,7 +179,7 @@ Deno.test("every command answers --help with exit 0", async () => {
 });
 
 Deno.test("protect then restore round-trips a tokenized email for the same scope only", async () => {
-  const e = await tempEnv();
+  const e = await tempEnv({ tokenVault: { revealPolicy: "allow" } });
   try {
     const p = await run(
       ["protect", "--format", "text", "--scope", "alice", "--show-tokens", "--config", e.config],

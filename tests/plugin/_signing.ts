@@ -22,7 +22,7 @@ export async function testSigner(keyId = "team-a"): Promise<TestSigner> {
         id: "bearer-auth",
         kind: "authProvider",
         version: "1.2.0",
-        coreRange: "^0.1.0",
+        coreRange: ">=1.0.0 <2.0.0",
         capabilities: ["readsCredentials"],
         signerKeyId: keyId,
         ...patch,

@@ -11,7 +11,7 @@ function policy(patch: Partial<PluginTrustPolicy> = {}): PluginTrustPolicy {
   return {
     anchors: [signer.anchor],
     allowCapabilities: ["readsCredentials"],
-    coreVersion: "0.1.0",
+    coreVersion: "1.4.0",
     now: NOW,
     ...patch,
   };
@@ -101,7 +101,7 @@ Deno.test("capability-not-allowlisted: a declared capability the operator did no
 Deno.test("core-range-mismatch: a plugin for another core version is refused", async () => {
   assertEquals(await reason(good, ENTRY, { coreVersion: "0.2.0" }), "core-range-mismatch");
   assertEquals(
-    await reason(await signer.sign(ENTRY, { coreRange: ">=1.0.0" })),
+    await reason(await signer.sign(ENTRY, { coreRange: ">=2.0.0" })),
     "core-range-mismatch",
   );
 });

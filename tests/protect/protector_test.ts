@@ -46,11 +46,12 @@ Deno.test("a tokenized email is restored only for the scope that sent it", async
   assertEquals(vault.restore(r.output!, "mallory"), r.output);
 });
 
-Deno.test("dry-run reports findings with their actions but leaves the payload byte-identical", async () => {
+Deno.test("dry-run reports findings with their actions but leaves every value unchanged", async () => {
   const { p } = await protector({ mode: "dry-run" });
   const input = '{ "a" : "tk_abcd1234" }';
   const r = await p.protectJsonText(input);
-  assertEquals(r.output, input);
+  // Re-serialized, never the input bytes: what goes out is what was scanned.
+  assertEquals(r.output, '{"a":"tk_abcd1234"}');
   assertEquals(r.mode, "dry-run");
   assertEquals(r.findings.length, 1);
   assertEquals(r.findings[0].action, "redact");
@@ -77,14 +78,18 @@ Deno.test("object keys holding a value are replaced and colliding markers keep b
   assertEquals(JSON.parse(r.output!), { "[REDACTED:email]": 1, "[REDACTED:email]#2": 2, z: 3 });
 });
 
-Deno.test("numbers are scanned only when detect.scanNumbers is on", async () => {
+Deno.test("request numbers are always scanned; response numbers only when detect.scanNumbers is on", async () => {
   const rules = [{ ...TEST_RULES[2], pattern: /(?<!\d)4111111111111111(?!\d)/ }];
   const off = createProtector(config(), { rules });
-  assertEquals((await off.protectJsonText('{"n":4111111111111111}')).findings.length, 0);
+  const input = '{"n":4111111111111111}';
+  assertEquals(JSON.parse((await off.protectJsonText(input)).output!), { n: "************1111" });
+  const reply = await off.protectJsonText(input, { direction: "response" });
+  assertEquals(reply.findings.length, 0);
+  assertEquals(reply.output, input);
   const on = createProtector(config({ detect: { ...DEFAULT_CONFIG.detect, scanNumbers: true } }), {
     rules,
   });
-  const r = await on.protectJsonText('{"n":4111111111111111}');
+  const r = await on.protectJsonText(input, { direction: "response" });
   assertEquals(JSON.parse(r.output!), { n: "************1111" });
 });
 

@@ -30,18 +30,31 @@ function edged(body: string): RegExp {
   return new RegExp(`${DIGITS_START}(?:${body})${DIGITS_END}`);
 }
 
-// RFC 2606 / 6761 reserved names and asset file extensions (`icon@2x.png`) are no mailboxes.
-const NOT_MAIL_TLDS = new Set(
-  ("localhost localdomain invalid test example png jpg jpeg gif svg webp ico bmp tif tiff css " +
-    "scss js mjs cjs jsx ts tsx json map wasm lock yaml yml toml txt html htm").split(" "),
-);
+// RFC 2606 / 6761 reserved names are no mailboxes.
+const RESERVED_MAIL_TLDS = new Set(["localhost", "localdomain", "invalid", "test", "example"]);
+
+// File extensions that are not top-level domains. A domain never ends in one, so
+// `icon@2x.png` is an asset name and `jane@example.com.txt` is a mailbox followed by an
+// extension. Extensions that are also country codes (`.md`, `.py`, `.rs`, `.sh`) are left
+// out: `jane@example.com.md` is then read as one longer address, which still covers it.
+const FILE_EXTENSIONS = (
+  "png jpg jpeg gif svg webp ico bmp tif tiff heic css scss less js mjs cjs jsx ts tsx json " +
+  "jsonl ndjson map wasm lock yaml yml toml ini cfg conf env txt log csv tsv xml html htm pdf " +
+  "doc docx xls xlsx ppt pptx odt ods rtf eml msg vcf ics mbox bak tmp old orig swp gz tgz " +
+  "bz2 xz zst tar rar 7z parquet avro orc db sqlite sql pem key crt cer der p12 pfx asc gpg pgp " +
+  "sig jar war whl gem deb rpm apk dmg iso exe dll so dylib bin dat mp3 mp4 wav mov avi mkv"
+).split(" ");
+// An extension as a whole label, in lower or upper case: not followed by more of a label.
+const EXTENSION_LABEL = `(?:${
+  [...FILE_EXTENSIONS, ...FILE_EXTENSIONS.map((e) => e.toUpperCase())].join("|")
+})(?![A-Za-z0-9\\-])`;
 
 function emailValid(value: string): boolean {
   const at = value.lastIndexOf("@");
   const local = value.slice(0, at);
   const labels = value.slice(at + 1).toLowerCase().split(".");
   if (local.length > 64 || local.includes("..") || value.length - at - 1 > 253) return false;
-  if (NOT_MAIL_TLDS.has(labels[labels.length - 1])) return false;
+  if (RESERVED_MAIL_TLDS.has(labels[labels.length - 1])) return false;
   // `pkg@1.2.3-rc.beta` is a version specifier; `x@self.weights` is Python's matmul operator.
   if (labels.length > 2 && /^\d+$/.test(labels[0]) && /^\d+$/.test(labels[1])) return false;
   return labels[0] !== "self" && labels[0] !== "this";
@@ -151,10 +164,15 @@ export const CONTACT_RULES: readonly Rule[] = [
     type: "email",
     category: "pii",
     description: "Email address (ASCII local part and domain with a letter TLD)",
+    // A path separator may precede the address (`s3://bucket/jane@example.com/x.csv`), but
+    // not a scheme's `//`: `ssh://git@host/repo` is a login, like the scp-style remote. The
+    // top-level label is never a file extension, and one may follow (`jane@example.com.txt`).
     pattern: new RegExp(
-      String.raw`(?<![A-Za-z0-9._%+\-@/])[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9_%+\-])?` +
-        String.raw`@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}` +
-        String.raw`(?![A-Za-z0-9\-]|\.[A-Za-z0-9]|:[\w~/])`,
+      String.raw`(?<![A-Za-z0-9._%+\-@])(?<!:\/\/)` +
+        String.raw`[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9_%+\-])?` +
+        String.raw`@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.){1,8}` +
+        `(?!${EXTENSION_LABEL})[A-Za-z]{2,24}` +
+        String.raw`(?![A-Za-z0-9\-]|:[\w~/])(?!\.(?!${EXTENSION_LABEL})[A-Za-z0-9])`,
     ),
     trigger: { keywords: ["@"] },
     validate: emailValid,
@@ -167,6 +185,10 @@ export const CONTACT_RULES: readonly Rule[] = [
         "담당자 이메일: minsu.kim+work@mail.example.co.kr 로 보내주세요",
         'const owner = "ops-team@corp.example.org";',
         '{"user":{"email":"Ana_Lopez@example.es"}}',
+        "aws s3 cp s3://exports/jane.doe@example.com/report.csv .",
+        "open file:///home/jane.doe@example.com/notes.txt",
+        "attached jane.doe@example.com.txt and minsu@example.co.kr.eml",
+        "see exports/minsu@example.co.kr",
       ],
       negative: [
         "npm i -D @types/node@20.11.5 lodash@4.17.21",
@@ -175,6 +197,8 @@ export const CONTACT_RULES: readonly Rule[] = [
         "ssh admin@localhost and then foo@bar",
         "git clone git@github.com:org/repo.git",
         "background: url(icon@2x.png)",
+        "git clone ssh://git@github.com/org/repo.git",
+        "assets/logo@3x.webp and sprites/arrow@2x.svg",
       ],
     },
   },
@@ -196,6 +220,7 @@ export const CONTACT_RULES: readonly Rule[] = [
         "WhatsApp: +44 7700 900123",
         "office +1 (212) 555-0142, fax +33 1 23 45 67 89",
         "tel=+4915123456789",
+        "Call me on +82 10\ufe0f-1234-5678 after 6pm",
       ],
       negative: [
         "timezone UTC+09:00, offset +0900",
@@ -221,6 +246,9 @@ export const CONTACT_RULES: readonly Rule[] = [
         "제 번호는 010-1234-5678 입니다",
         "대표번호 02-123-4567 / 팩스 031.234.5678",
         "연락 주세요 010 9876 5432",
+        // Invisible characters a renderer skips: combining grapheme joiner, Hangul filler.
+        "제 번호는 010-12\u034f34-5678 입니다",
+        "연락처 010-1234-\u31645678",
       ],
       negative: [
         "010-1234.5678 mixes separators",
@@ -424,9 +452,10 @@ export const CONTACT_RULES: readonly Rule[] = [
     // A short group after the number (a CVV, "12/29") may follow; a fifth group of four means
     // the digits belong to a longer grouped run. Cards are grouped 4-4-4-4 or 4-6-4/4-6-5; a
     // 4-4-4-2 run is the tail of a printed IBAN (GB87 NWBK 3944 4355 6144 00), not a card.
+    // Groups are joined by one repeated separator: space, dash, dot or underscore.
     pattern: new RegExp(
       DIGITS_START +
-        String.raw`(?:\d{13,19}|\d{4}([ \-])\d{4}\1\d{4}\1\d{4}|\d{4}([ \-])\d{6}\2\d{4,5})` +
+        String.raw`(?:\d{13,19}|\d{4}([ \-._])\d{4}\1\d{4}\1\d{4}|\d{4}([ \-._])\d{6}\2\d{4,5})` +
         String.raw`(?![\w\-]|\.\d|[ \-]\d{4})`,
     ),
     trigger: { digits: 13 },
@@ -440,6 +469,9 @@ export const CONTACT_RULES: readonly Rule[] = [
         "amex 3782 822463 10005",
         '{"pan":"6011111111111117"}',
         "JCB 3530111333300000 で支払い",
+        "card 4111.1111.1111.1111 exp 12/29",
+        "card_number=5555_5555_5555_4444",
+        "amex 3782.822463.10005",
       ],
       negative: [
         "created_at=1733040000000",
@@ -449,6 +481,9 @@ export const CONTACT_RULES: readonly Rule[] = [
         '{"rrn": "5805265843042"}',
         "Meine IBAN lautet GB87 NWBK 3944 4355 6144 00.",
         "id 550e8400-e29b-41d4-a716-446655440000",
+        "4111.1111-1111_1111 mixes separators",
+        "build_4111_1111_1111_1111",
+        "v4111.1111.1111.1111.2",
       ],
     },
   },
@@ -458,7 +493,7 @@ export const CONTACT_RULES: readonly Rule[] = [
     category: "pii",
     description: "19-digit payment card number written in groups (4-4-4-4-3)",
     pattern: new RegExp(
-      `${DIGITS_START}\\d{4}([ \\-])\\d{4}\\1\\d{4}\\1\\d{4}\\1\\d{3}${DIGITS_END}`,
+      `${DIGITS_START}\\d{4}([ \\-._])\\d{4}\\1\\d{4}\\1\\d{4}\\1\\d{3}${DIGITS_END}`,
     ),
     trigger: { digits: 19 },
     validate: paymentCardValid,
@@ -469,6 +504,8 @@ export const CONTACT_RULES: readonly Rule[] = [
         "UnionPay 6205 5000 0000 0000 004",
         "Maestro 6767-7000-0000-0000-001",
         "카드번호 6214 8300 0000 0000 007",
+        "UnionPay 6205.5000.0000.0000.004",
+        "pan 6205_5000_0000_0000_004",
       ],
       negative: [
         "6205 5000 0000 0000 005 fails Luhn",

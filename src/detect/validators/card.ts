@@ -82,8 +82,9 @@ export function cardIssuer(digits: string): CardIssuer | null {
 }
 
 /**
- * Whether `value` is a plausible payment card number: 13 to 19 digits (spaces and dashes
- * ignored), a known issuer prefix with a length that issuer uses, and a valid Luhn digit.
+ * Whether `value` is a plausible payment card number: 13 to 19 digits (spaces, dashes,
+ * dots and underscores ignored), a known issuer prefix with a length that issuer uses, and a
+ * valid Luhn digit.
  *
  * @param value Candidate PAN, possibly grouped.
  * @returns True for a card-shaped number.
@@ -96,7 +97,7 @@ export function cardIssuer(digits: string): CardIssuer | null {
  * ```
  */
 export function paymentCardValid(value: string): boolean {
-  const digits = value.replace(/[ -]/g, "");
+  const digits = value.replace(/[ .\-_]/g, "");
   if (!/^\d{13,19}$/.test(digits)) return false;
   return cardIssuer(digits) !== null && luhnValid(digits);
 }

@@ -16,17 +16,19 @@ const CJK_PARTICLES = ["값이", "값은", "는", "은", "이", "가", "は", "�
 
 /**
  * Regex source for the gap between a name and its value in chat: whitespace, optionally a
- * particle attached to the name and a verb, and at least one space before the value.
+ * particle attached to the name and a verb, which may carry a colon or equals sign of its
+ * own ("password is: …"), and at least one space before the value.
  *
  * @example
  * ```ts
  * import { CHAT_GAP } from "./_assign.ts";
  * if (!new RegExp(`pw${CHAT_GAP}x`).test("pw lautet x")) throw new Error("German verb");
  * if (!new RegExp(`pw${CHAT_GAP}x`).test("pw는 x")) throw new Error("Korean particle");
+ * if (!new RegExp(`pw${CHAT_GAP}x`).test("pw is: x")) throw new Error("verb with a colon");
  * ```
  */
 export const CHAT_GAP = String.raw`(?:\s{0,2}(?:${CJK_PARTICLES.join("|")}))?\s{1,4}` +
-  String.raw`(?:(?:${CHAT_VERBS.join("|")})\s{1,4})?`;
+  String.raw`(?:(?:${CHAT_VERBS.join("|")})(?:\s{0,2}[:=])?\s{1,4})?`;
 
 /**
  * Regex source for the separator between a name and its value. It accepts an optional

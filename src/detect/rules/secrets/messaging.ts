@@ -15,6 +15,8 @@ const botToken = (seed: number) =>
   `xoxb-${n(12, seed)}-${n(13, seed)}-${fake("", 24, alnum, seed)}`;
 const userToken = (seed: number) =>
   `xoxp-${n(12, seed)}-${n(12, seed + 1)}-${n(13, seed)}-${fake("", 32, hex, seed)}`;
+const clientToken = (seed: number) =>
+  `xoxc-${n(12, seed)}-${n(12, seed + 1)}-${n(13, seed)}-${fake("", 64, hex, seed)}`;
 const appToken = (seed: number) =>
   `xapp-1-A${fake("", 10, upperAlnum, seed)}-${n(13, seed)}-${fake("", 64, hex, seed)}`;
 const webhook = (seed: number) =>
@@ -40,9 +42,9 @@ export const MESSAGING_RULES: readonly Rule[] = [
     id: "slack-bot-token",
     type: "slack_token",
     category: "secret",
-    description: "Slack bot token (xoxb-<team>-<bot>-<secret>)",
+    description: "Slack bot token (xoxb-<team>-<bot>-<secret>, legacy xoxb-<bot>-<secret>)",
     pattern:
-      /(?<![A-Za-z0-9-])xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{20,40}(?![A-Za-z0-9-])/,
+      /(?<![A-Za-z0-9-])xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-[A-Za-z0-9]{20,40}|[A-Za-z0-9]{18,40})(?![A-Za-z0-9-])/,
     trigger: { keywords: ["xoxb-"] },
     minEntropy: 3,
     confidence: 0.98,
@@ -52,6 +54,9 @@ export const MESSAGING_RULES: readonly Rule[] = [
         `SLACK_BOT_TOKEN=${botToken(1)}`,
         `app = App(token="${botToken(2)}")`,
         `슬랙 봇 토큰: ${botToken(3)}`,
+        // Legacy bot users: one number, then a shorter secret.
+        `"bot_token": "xoxb-${n(12, 4)}-${fake("", 19, alnum, 4)}"`,
+        `SLACK_TOKEN=xoxb-${n(11, 5)}-${fake("", 24, alnum, 5)}`,
       ],
       negative: [
         "SLACK_BOT_TOKEN=xoxb-your-bot-token",
@@ -64,10 +69,10 @@ export const MESSAGING_RULES: readonly Rule[] = [
     id: "slack-user-token",
     type: "slack_token",
     category: "secret",
-    description: "Slack user token (xoxp-<team>-<user>-<id>-<secret>)",
+    description: "Slack user or browser-session token (xoxp-/xoxc-<team>-<user>-<id>-<secret>)",
     pattern:
-      /(?<![A-Za-z0-9-])xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{28,40}(?![A-Za-z0-9-])/,
-    trigger: { keywords: ["xoxp-"] },
+      /(?<![A-Za-z0-9-])xox[pc]-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{28,64}(?![A-Za-z0-9-])/,
+    trigger: { keywords: ["xoxp-", "xoxc-"] },
     minEntropy: 3,
     confidence: 0.98,
     hardBlock: true,
@@ -76,11 +81,13 @@ export const MESSAGING_RULES: readonly Rule[] = [
         `SLACK_USER_TOKEN=${userToken(1)}`,
         `curl -d token=${userToken(2)} https://slack.com/api/auth.test`,
         `{"access_token": "${userToken(3)}", "ok": true}`,
+        `localConfig token ${clientToken(4)}`,
       ],
       negative: [
         "token: xoxp-your-user-token",
         `token: xoxp-${n(12)}-${n(12)}-${fake("", 32, hex)}`,
         `token: xoxp-${n(12)}-${n(12)}-${n(13)}-${fake("", 27, hex)}`,
+        "token: xoxc-your-client-token",
       ],
     },
   },
@@ -112,11 +119,21 @@ export const MESSAGING_RULES: readonly Rule[] = [
     id: "slack-legacy-token",
     type: "slack_token",
     category: "secret",
-    description:
-      "Slack legacy, workspace, refresh and configuration tokens (xoxa/xoxo/xoxr/xoxs/xoxe)",
-    pattern:
-      /(?<![A-Za-z0-9-])(?:xox[aorse]-(?:[0-9]{1,2}-)?[0-9]{6,14}-[A-Za-z0-9-]{10,250}|xoxe(?:\.xox[bp])?-[0-9]-[A-Za-z0-9]{60,300})(?![A-Za-z0-9-])/,
-    trigger: { keywords: ["xoxa-", "xoxo-", "xoxr-", "xoxs-", "xoxe-", "xoxe."] },
+    description: "Slack legacy, workspace, refresh, configuration, workflow and session " +
+      "tokens (xoxa/xoxo/xoxr/xoxs/xoxe/xoxe.xoxb/xoxe.xoxp/xwfp, xoxd cookies)",
+    // Shapes: numbered legacy tokens (xoxs-<n>-<n>-<n>-<hex>); workspace and refresh tokens
+    // with an optional version and one random part (xoxa-2-…, xoxr-…); configuration and
+    // rotating tokens (xoxe-1-…, xoxe.xoxp-1-…); workflow tokens (xwfp-…); and the `d`
+    // session cookie (xoxd-…), which is URL-encoded base64.
+    pattern: new RegExp(
+      String.raw`(?<![A-Za-z0-9-])(?:xox[aorse]-(?:[0-9]{1,2}-)?[0-9]{6,14}-[A-Za-z0-9-]{10,250}|` +
+        String.raw`xox[ar]-(?:[0-9]{1,2}-)?[A-Za-z0-9]{20,250}|` +
+        String.raw`xoxe(?:\.xox[bp])?-[0-9]-[A-Za-z0-9]{60,300}|xwfp-[A-Za-z0-9-]{20,250}|` +
+        String.raw`xoxd-(?:[A-Za-z0-9+/=]|%[0-9A-Fa-f]{2}){40,400})(?![A-Za-z0-9-])`,
+    ),
+    trigger: {
+      keywords: ["xoxa-", "xoxo-", "xoxr-", "xoxs-", "xoxe-", "xoxe.", "xwfp-", "xoxd-"],
+    },
     minEntropy: 3,
     confidence: 0.97,
     hardBlock: true,
@@ -126,11 +143,21 @@ export const MESSAGING_RULES: readonly Rule[] = [
         `SLACK_TOKEN="xoxs-${n(10)}-${n(11)}-${n(12)}-${fake("", 64, hex, 1)}"`,
         `config token: xoxe.xoxp-1-${fake("", 140, alnum, 2)}`,
         `refresh: xoxe-1-${fake("", 120, alnum, 3)}`,
+        `rotated: xoxe.xoxb-1-${fake("", 165, alnum, 4)}`,
+        `"access_token": "xoxa-2-${fake("", 30, alnum, 5)}"`,
+        `"refresh_token": "xoxr-${fake("", 40, alnum, 6)}"`,
+        `workflow token xwfp-${fake("", 48, alnum, 7)}`,
+        `Cookie: d=xoxd-${fake("", 60, alnum, 8)}%2F${fake("", 30, alnum, 9)}%3D%3D; d-s=1`,
+        `user token xoxe-${n(13, 10)}-${n(13, 11)}-${n(13, 12)}-${fake("", 32, hex, 10)}`,
       ],
       negative: [
         "xoxo-love-you-all",
         "token: xoxs-your-session-token-here",
         `token: xoxe-1-${fake("", 40, alnum)}`,
+        "https://github.com/xoxa-nyc/xoxa-nyc.github.io",
+        "refresh: xoxr-your-refresh-token",
+        "cookie d=xoxd-REPLACE_ME",
+        `xoxr-${"x".repeat(30)}`,
       ],
     },
   },

@@ -1,0 +1,123 @@
+/**
+ * JSON text in and out without losing a number's digits.
+ *
+ * `JSON.parse` turns every number into a double, so `12345678901234567891` comes back as
+ * `12345678901234567000` and `1e400` as `Infinity` (serialized as `null`) once the payload is
+ * re-serialized. The gateway always re-serializes what it forwards, so a number whose lexeme
+ * would not survive that round trip is kept as its source text instead: a `JSON.rawJSON`
+ * value, which `JSON.stringify` writes back verbatim.
+ *
+ * Reading the lexemes needs the reviver's third argument (`{ source }`), and any reviver
+ * makes `JSON.parse` several times slower, so a quick regular-expression look decides
+ * first: only text that holds something shaped like a number that might not round-trip
+ * (an exponent, a trailing fraction zero, sixteen or more digits, a tiny fraction, `-0`)
+ * pays for it. Strings that merely look that way only cost the slower parse.
+ *
+ * @module
+ */
+import { HaechiError } from "../errors.ts";
+
+/** The parts of `JSON` this module uses that TypeScript's lib does not declare yet. */
+interface JsonExact {
+  parse(
+    text: string,
+    reviver: (key: string, value: unknown, context: { source?: string }) => unknown,
+  ): unknown;
+  rawJSON(text: string): unknown;
+  isRawJSON(value: unknown): boolean;
+}
+const J = JSON as unknown as JsonExact;
+
+/**
+ * Something in the text that could be a number lexeme `String(Number(x))` does not give
+ * back: an exponent, a fraction ending in 0, 16+ digits (with or without a point), six
+ * zeros after a point (below 1e-6 `String` switches to exponent form) or negative zero.
+ */
+const MAY_NOT_ROUND_TRIP = /[0-9][eE]|\.[0-9]*0(?![0-9])|[0-9.]{16}|\.0{6}|-0(?![.0-9])/;
+
+/**
+ * A number kept as its source text (a `JSON.rawJSON` value).
+ *
+ * @example
+ * ```ts
+ * import { isRawNumber, parseJsonText } from "./json_text.ts";
+ * const v = parseJsonText('{"n":12345678901234567891}', 1024) as { n: unknown };
+ * if (!isRawNumber(v.n)) throw new Error("kept as its lexeme");
+ * ```
+ */
+export function isRawNumber(value: unknown): value is { readonly rawJSON: string } {
+  return typeof value === "object" && value !== null && J.isRawJSON(value);
+}
+
+/**
+ * Parse JSON text under the size limit, turning syntax errors into `input.invalid_json`.
+ * Numbers whose lexeme would change on re-serialization are kept as raw JSON (see the
+ * module doc); every other value is what `JSON.parse` gives.
+ *
+ * @param text JSON text.
+ * @param maxBytes Largest accepted size in UTF-8 bytes.
+ * @returns The parsed value.
+ * @throws {HaechiError} `payload.too_large` or `input.invalid_json`.
+ *
+ * @example
+ * ```ts
+ * import { parseJsonText } from "./json_text.ts";
+ * const v = parseJsonText('{"a":1e400,"b":[12345678901234567891, 2]}', 1024);
+ * if (JSON.stringify(v) !== '{"a":1e400,"b":[12345678901234567891,2]}') throw new Error();
+ * ```
+ */
+export function parseJsonText(text: string, maxBytes: number): unknown {
+  checkSize(text, maxBytes);
+  try {
+    return parseJsonExact(text);
+  } catch (e) {
+    const where = /position \d+(?: \(line \d+ column \d+\))?/.exec((e as Error).message);
+    throw new HaechiError(
+      "input.invalid_json",
+      `Input is not valid JSON${where ? ` (at ${where[0]})` : ""}`,
+    );
+  }
+}
+
+/**
+ * `JSON.parse`, except that numbers whose lexeme would change on re-serialization are kept
+ * as raw JSON. No size limit; throws `SyntaxError` as `JSON.parse` does.
+ *
+ * @param text JSON text.
+ * @returns The parsed value.
+ *
+ * @example
+ * ```ts
+ * import { parseJsonExact } from "./json_text.ts";
+ * if (JSON.stringify(parseJsonExact("[1.50, -0, 2]")) !== "[1.50,-0,2]") throw new Error();
+ * ```
+ */
+export function parseJsonExact(text: string): unknown {
+  return MAY_NOT_ROUND_TRIP.test(text) ? J.parse(text, keepLexeme) : JSON.parse(text);
+}
+
+function keepLexeme(_key: string, value: unknown, context: { source?: string }): unknown {
+  if (typeof value !== "number") return value;
+  const source = context.source;
+  return source === undefined || String(value) === source ? value : J.rawJSON(source);
+}
+
+/**
+ * Reject input over the byte limit before any work. Counts UTF-8 bytes without encoding.
+ *
+ * @param text The input.
+ * @param maxBytes Largest accepted size in UTF-8 bytes.
+ * @throws {HaechiError} `payload.too_large`.
+ */
+export function checkSize(text: string, maxBytes: number): void {
+  // A UTF-16 unit encodes to at most 3 UTF-8 bytes; only measure exactly near the limit.
+  if (text.length * 3 <= maxBytes) return;
+  const bytes = new TextEncoder().encode(text).length;
+  if (bytes > maxBytes) {
+    throw new HaechiError(
+      "payload.too_large",
+      `Payload of ${bytes} bytes exceeds the limit of ${maxBytes} bytes`,
+      { bytes, maxBytes },
+    );
+  }
+}
