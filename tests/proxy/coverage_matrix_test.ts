@@ -32,8 +32,10 @@ const KNOWN_GAPS: readonly KnownGap[] = [
     reason: "sibling text parts of a request are scanned one by one, not joined (issue 9 item 4)",
   },
   {
-    cells: /^(anthropic\.messages|gemini\.generate|openai\.responses) reply json split-parts /,
-    reason: "sibling text parts of a JSON reply are scanned one by one, not joined",
+    cells:
+      /^((anthropic\.messages|gemini\.generate|openai\.responses) reply json split-parts |anthropic\.messages reply sse split-across second text block )/,
+    reason:
+      "sibling text parts of a reply (a JSON reply's parts or content blocks, two text blocks of a stream) are scanned one by one, not joined",
   },
 ];
 
@@ -94,7 +96,7 @@ for (const gap of KNOWN_GAPS) {
 // stream's item_id is left out too: one output keeps one item id, or the stream fails closed,
 // so a value planted in a later item_id ends the stream in any mode.)
 const BODY_CELL =
-  / request (string|key|number|number-member|split-parts) | reply (json|\S+ frame \d+) (string|key|split-frames|split-parts) /;
+  / request (escaped string|string|key|number|number-member|split-parts) | reply (json|\S+ frame \d+) (escaped string|string|key|split-frames|split-parts) | reply \S+ split-across /;
 const PINNED_CELL = /^openai\.responses reply \S+ frame \d+ string \$\.item_id$/;
 
 Deno.test("with nothing protected (dry-run) every value planted in a body position is seen arriving", async () => {
