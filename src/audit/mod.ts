@@ -75,7 +75,10 @@ export {
 } from "./verify.ts";
 export {
   type AuditSummary,
+  type AuditTally,
+  createAuditTally,
   isIsoDay,
   summarizeAuditLog,
   type SummarizeAuditOptions,
+  type SummaryRecord,
 } from "./summarize.ts";

@@ -92,12 +92,7 @@ export async function summarizeAuditLog(options: SummarizeAuditOptions): Promise
       : `Cannot read audit log ${options.path}`;
     throw new HaechiError("audit.io", message, { path: options.path });
   }
-  const byType = new Map<string, number>();
-  const byAction = new Map<string, number>();
-  const byOutcome = new Map<string, number>();
-  const byDay = new Map<string, number>();
-  let events = 0;
-  let findings = 0;
+  const tally = createAuditTally();
   let lineNo = 0;
   try {
     for await (const line of readLines(stream, { maxLineBytes: MAX_RECORD_LINE_BYTES })) {
@@ -105,6 +100,54 @@ export async function summarizeAuditLog(options: SummarizeAuditOptions): Promise
       const record = line.kind === "text" ? parseForSummary(line.text, line.terminated) : null;
       if (record === null) throw badLine(options.path, lineNo);
       if (options.since !== undefined && record.day < options.since) continue;
+      tally.add(record);
+    }
+  } catch (e) {
+    if (e instanceof HaechiError) throw e;
+    throw badLine(options.path, lineNo + 1);
+  }
+  return tally.result();
+}
+
+/** One event as {@linkcode AuditTally} counts it. */
+export interface SummaryRecord {
+  /** UTC day of the event, `YYYY-MM-DD`. */
+  readonly day: string;
+  /** The event's outcome. */
+  readonly outcome: string;
+  /** Its findings (type, action and count are all that is counted). */
+  readonly findings: readonly { type: string; action: string; count: number }[];
+}
+
+/** Running totals over events, the counting half of {@linkcode summarizeAuditLog}. */
+export interface AuditTally {
+  /** Count one event. */
+  add(record: SummaryRecord): void;
+  /** Totals so far, sorted as {@linkcode summarizeAuditLog} sorts them. */
+  result(): AuditSummary;
+}
+
+/**
+ * Start a tally, for callers that already hold records (the dashboard counts a tail window
+ * it has read into memory).
+ *
+ * @example
+ * ```ts
+ * import { createAuditTally } from "./summarize.ts";
+ * const t = createAuditTally();
+ * t.add({ day: "2024-05-01", outcome: "redacted", findings: [{ type: "email", action: "redact", count: 2 }] });
+ * if (t.result().byAction.redact !== 2) throw new Error("expected 2 redactions");
+ * ```
+ */
+export function createAuditTally(): AuditTally {
+  const byType = new Map<string, number>();
+  const byAction = new Map<string, number>();
+  const byOutcome = new Map<string, number>();
+  const byDay = new Map<string, number>();
+  let events = 0;
+  let findings = 0;
+  return {
+    add(record) {
       events++;
       bump(byOutcome, record.outcome, 1);
       bump(byDay, record.day, 1);
@@ -113,25 +156,18 @@ export async function summarizeAuditLog(options: SummarizeAuditOptions): Promise
         bump(byType, f.type, f.count);
         bump(byAction, f.action, f.count);
       }
-    }
-  } catch (e) {
-    if (e instanceof HaechiError) throw e;
-    throw badLine(options.path, lineNo + 1);
-  }
-  return {
-    events,
-    findings,
-    byFindingType: byCount(byType),
-    byAction: byCount(byAction),
-    byOutcome: byCount(byOutcome),
-    byDay: Object.fromEntries([...byDay].sort(([a], [b]) => (a < b ? -1 : 1))),
+    },
+    result() {
+      return {
+        events,
+        findings,
+        byFindingType: byCount(byType),
+        byAction: byCount(byAction),
+        byOutcome: byCount(byOutcome),
+        byDay: Object.fromEntries([...byDay].sort(([a], [b]) => (a < b ? -1 : 1))),
+      };
+    },
   };
-}
-
-interface SummaryRecord {
-  readonly day: string;
-  readonly outcome: string;
-  readonly findings: readonly { type: string; action: string; count: number }[];
 }
 
 function parseForSummary(text: string, terminated: boolean): SummaryRecord | null {

@@ -16,6 +16,7 @@ import { statusCommand } from "./status.ts";
 import { configCommand } from "./config.ts";
 import { auditVerifyCommand } from "./audit_verify.ts";
 import { reportCommand } from "./report.ts";
+import { dashboardCommand } from "./dashboard.ts";
 import { keysCommand } from "./keys.ts";
 import { tokenRevealCommand } from "./token_reveal.ts";
 import { tokenPurgeCommand } from "./token_purge.ts";
@@ -43,6 +44,7 @@ export const COMMANDS: readonly Command[] = [
   configCommand,
   auditVerifyCommand,
   reportCommand,
+  dashboardCommand,
   restoreCommand,
   mcpWrapCommand,
   mcpStdioCommand,

@@ -3,7 +3,10 @@
  *
  * @module
  */
-import { DEFAULT_CONFIG_PATH } from "../config/mod.ts";
+import { compatNotes, DEFAULT_CONFIG_PATH } from "../config/mod.ts";
+import { DEFAULT_DIFFERENCES } from "../config/compat_defaults.ts";
+import { verifyAuditLog } from "../audit/mod.ts";
+import { toHaechiError } from "../errors.ts";
 import { fileInfo } from "../runtime/mod.ts";
 import { createProtector } from "../protect/mod.ts";
 import { VERSION } from "../version.ts";
@@ -14,7 +17,9 @@ import { EXIT } from "./exit_codes.ts";
 const HELP = `Usage: haechi status [--config PATH] [--json]
 
 Show the effective mode (enforce or dry-run, after HAECHI_* overrides), the policy's
-action per finding type, the rule count, and the state of the audit log and key file.
+action per finding type, the rule count, the audit log and whether its hash chain
+verifies, the key file, haechi 1.4 keys that act differently here, and the defaults that
+deliberately differ from haechi 1.4.
 
 Options:
   --config PATH   Config file (default: haechi.config.json when present).
@@ -43,6 +48,9 @@ export const statusCommand: Command = {
     const protector = createProtector(config);
     const audit = await fileInfo(config.audit.path);
     const keys = await fileInfo(config.keys.path);
+    const chain = audit === null
+      ? null
+      : await auditChain(config.audit.path, config.audit.anchorPath);
     const status = {
       version: VERSION,
       config: configFile === null ? "(built-in defaults)" : configPath,
@@ -55,12 +63,15 @@ export const statusCommand: Command = {
         path: config.audit.path,
         bytes: audit?.size ?? 0,
         exists: audit !== null,
+        chain,
       },
       keys: {
         path: config.keys.path,
         exists: keys !== null,
         mode: keys?.mode != null ? (keys.mode & 0o777).toString(8) : null,
       },
+      compat: compatNotes(config),
+      defaultsDifferFrom14: DEFAULT_DIFFERENCES,
     };
     if (values.json) {
       await io.stdout.write(JSON.stringify(status, null, 2) + "\n");
@@ -87,10 +98,38 @@ export const statusCommand: Command = {
         })`
         : "disabled"
     }\n`;
+    if (chain !== null) {
+      out += `  chain    ${
+        chain.valid
+          ? p.green(`valid, ${chain.records} records, head ${chain.headHash.slice(0, 16)}`)
+          : p.red(`BROKEN: ${chain.reason}`)
+      }\n`;
+    }
     out += `  keys     ${status.keys.path} (${
       status.keys.exists ? `mode ${status.keys.mode}` : 'missing; run "haechi init"'
     })\n`;
+    for (const n of status.compat) out += `  1.4 key  ${n.key}: ${n.note}\n`;
+    out += `  defaults differ from haechi 1.4 (see docs/compat.md): ${
+      DEFAULT_DIFFERENCES.map((d) => d.key).join(", ")
+    }\n`;
     await io.stdout.write(out);
     return EXIT.ok;
   },
 };
+
+/** The audit chain's state: verified head, or why it is broken (the log is read, not changed). */
+async function auditChain(path: string, anchorPath: string) {
+  try {
+    // Anchors are written as the log grows; a log younger than its first anchor has none.
+    const anchored = anchorPath !== "" && (await fileInfo(anchorPath)) !== null;
+    const r = await verifyAuditLog({ path, anchorPath: anchored ? anchorPath : undefined });
+    return {
+      valid: r.ok,
+      records: r.records,
+      headHash: r.headHash,
+      reason: r.broken?.reason ?? null,
+    };
+  } catch (e) {
+    return { valid: false, records: 0, headHash: "", reason: toHaechiError(e).code };
+  }
+}

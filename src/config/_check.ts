@@ -7,6 +7,7 @@
  */
 import { BUILTIN_RULES } from "../detect/rules/mod.ts";
 import { normalizeTrustAnchors } from "../plugin/trust.ts";
+import { compileCustomRule, type CustomRuleSpec } from "../detect/custom_rules.ts";
 import { type ConfigKey, describeType, type FieldType, quoteList } from "./schema.ts";
 
 /** One validation failure. */
@@ -166,6 +167,8 @@ export function checkValue(
       return checkActionMap(key, type, value, subject, context);
     case "integerMap":
       return checkIntegerMap(key, type, value, subject, context);
+    case "customRules":
+      return checkCustomRules(value, subject);
     case "trustAnchors": {
       const result = normalizeTrustAnchors(value);
       if (result.ok) return { ok: true, value: result.anchors };
@@ -317,4 +320,49 @@ function editDistance(a: string, b: string): number {
     }
   }
   return d[rows - 1][cols - 1];
+}
+
+const CUSTOM_RULE_KEYS = ["id", "type", "pattern", "flags", "confidence", "keywords"];
+
+/** Shape-check each custom rule, then the pattern's linearity, before anything runs it. */
+function checkCustomRules(value: unknown, subject: Subject): CheckResult {
+  if (!Array.isArray(value)) {
+    return {
+      ok: false,
+      issues: [issue(subject, `${subject.label} must be an array, got ${describeGot(value)}`)],
+    };
+  }
+  const issues: ConfigIssue[] = [];
+  const ids = new Set<string>();
+  const out: CustomRuleSpec[] = [];
+  value.forEach((entry, index) => {
+    const child = subject.child(index);
+    const bad = (why: string) => issues.push(issue(child, `${child.label} ${why}`));
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      return bad(`must be an object, got ${describeGot(entry)}`);
+    }
+    const e = entry as Record<string, unknown>;
+    const extra = Object.keys(e).find((k) => !CUSTOM_RULE_KEYS.includes(k));
+    if (extra !== undefined) return bad(`has unknown key ${JSON.stringify(extra)}`);
+    for (const k of ["id", "type", "pattern"]) {
+      if (typeof e[k] !== "string" || e[k] === "") return bad(`needs a non-empty string "${k}"`);
+    }
+    if (e.flags !== undefined && typeof e.flags !== "string") {
+      return bad('"flags" must be a string');
+    }
+    if (e.confidence !== undefined && typeof e.confidence !== "number") {
+      return bad('"confidence" must be a number');
+    }
+    if (
+      e.keywords !== undefined &&
+      !(Array.isArray(e.keywords) && e.keywords.every((k) => typeof k === "string" && k !== ""))
+    ) return bad('"keywords" must be an array of non-empty strings');
+    if (ids.has(e.id as string)) return bad(`repeats the id ${JSON.stringify(e.id)}`);
+    ids.add(e.id as string);
+    const spec = e as unknown as CustomRuleSpec;
+    const rule = compileCustomRule(spec);
+    if (typeof rule === "string") return bad(rule);
+    out.push(spec);
+  });
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: out };
 }

@@ -16,6 +16,15 @@
  * | integer map | comma-separated `type=integer` pairs: `email=3600,phone=60` |
  * | trust anchors | comma-separated `keyId=base64-SPKI` pairs: `team-a=MCowBQYDK2VwAyEA...` |
  *
+ * Security: a process environment is easy to set and hard to audit (a container spec, a CI
+ * job, an inherited shell), so no variable can weaken protection. Keys that decide what is
+ * protected, who may see values or who is trusted (actions, allowlists, reveal policy, trust
+ * anchors, remote bind, detokenizing, the vault and key paths) have no variable; a few
+ * switches take only their stricter value (`envOnly` in the schema: `HAECHI_AUDIT_ENABLED`
+ * only `true`, `HAECHI_TOKEN_VAULT_REVEAL_POLICY` only `deny`, ...). `HAECHI_MODE` stays, as
+ * in haechi 1.4, because deployments switch a gateway to dry-run while tuning it; `status`
+ * shows the mode in effect.
+ *
  * Unknown variables: the environment is shared with other programs and with haechi
  * features that are not config keys, and there is no warning channel, so an unknown
  * `HAECHI_*` name is ignored, with two exceptions that fail closed because they are almost
@@ -68,14 +77,26 @@ export function readEnvOverlay(
   for (const key of CONFIG_SCHEMA) {
     if (key.env === null || !Object.hasOwn(env, key.env)) continue;
     const subject = envSubject(key.path, key.env);
-    const parsed = parseEnvText(key, env[key.env]);
+    // haechi 1.4's HAECHI_MODE also takes report-only, its name for dry-run.
+    const text = key.path === "mode" && env[key.env].trim() === "report-only"
+      ? "dry-run"
+      : env[key.env];
+    const parsed = parseEnvText(key, text);
     if (!parsed.ok) {
       issues.push(issue(subject, parsed.message(subject.label)));
       continue;
     }
     const result = checkValue(key, parsed.value, subject, context);
-    if (result.ok) values.set(key.path, result.value);
-    else issues.push(...result.issues);
+    if (!result.ok) {
+      issues.push(...result.issues);
+    } else if (key.envOnly !== undefined && !key.envOnly.includes(result.value)) {
+      issues.push(issue(
+        subject,
+        `${key.env} can only make haechi stricter: it accepts ${
+          key.envOnly.map((v) => JSON.stringify(v)).join(" or ")
+        }; set ${JSON.stringify(key.path)} in the config file instead`,
+      ));
+    } else values.set(key.path, result.value);
   }
   for (const name of Object.keys(env).sort()) {
     if (!name.startsWith("HAECHI_") || BY_ENV.has(name)) continue;
@@ -132,6 +153,8 @@ function parseEnvText(key: ConfigKey, text: string): Parsed {
       return { ok: true, value: splitList(text) };
     case "actionMap":
       return parsePairs(text, key.sensitive === true);
+    case "customRules":
+      return { ok: true, value: text };
     case "trustAnchors":
       // keyId=base64-SPKI pairs (PEM's line breaks do not fit a variable).
       return parsePairs(text, key.sensitive === true, "keyId=publicKey");

@@ -32,7 +32,8 @@ export {
   type ValidationResult,
 } from "./validate.ts";
 export { readEnvOverlay } from "./env.ts";
-export { resolveConfig, type ResolveConfigOptions } from "./resolve.ts";
+export { compatNotes, resolveConfig, type ResolveConfigOptions } from "./resolve.ts";
+export { type CompatNote, fromSpecConfig } from "./compat.ts";
 export {
   type ConfigReference,
   configReference,

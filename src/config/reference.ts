@@ -118,6 +118,8 @@ function entryFor(key: ConfigKey): ConfigReferenceEntry {
       };
     case "trustAnchors":
       return { path: key.path, type: "trustAnchors", keys: "key id", ...required, ...common };
+    case "customRules":
+      return { path: key.path, type: "customRules", ...required, ...common };
   }
 }
 

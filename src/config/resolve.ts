@@ -5,6 +5,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
+import { type CompatNote, fromSpecConfig } from "./compat.ts";
 import { readEnvOverlay } from "./env.ts";
 import { CONFIG_SCHEMA } from "./schema.ts";
 import type { HaechiConfig } from "./types.ts";
@@ -36,9 +37,10 @@ export interface ResolveConfigOptions extends ValidateOptions {
  * ```
  */
 export function resolveConfig(raw: unknown, options: ResolveConfigOptions = {}): HaechiConfig {
-  const file = raw === undefined ? undefined : validateConfigFile(raw, options);
+  const compat = raw === undefined ? undefined : fromSpecConfig(raw);
+  const file = compat === undefined ? undefined : validateConfigFile(compat.raw, options);
   const env = readEnvOverlay(options.env ?? {}, options);
-  const issues = [...(file?.issues ?? []), ...env.issues];
+  const issues = [...(compat?.issues ?? []), ...(file?.issues ?? []), ...env.issues];
   if (issues.length > 0) throw invalid(issues);
   const result: Record<string, unknown> = {};
   for (const key of CONFIG_SCHEMA) {
@@ -46,10 +48,31 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions = {}):
       ? env.values.get(key.path)
       : file?.values.has(key.path)
       ? file.values.get(key.path)
+      : key.derive
+      ? key.derive(result)
       : key.default;
     setPath(result, key.path, copy(value));
   }
-  return deepFreeze(result) as unknown as HaechiConfig;
+  const config = deepFreeze(result) as unknown as HaechiConfig;
+  if (compat !== undefined && compat.notes.length > 0) NOTES.set(config, compat.notes);
+  return config;
+}
+
+const NOTES = new WeakMap<HaechiConfig, readonly CompatNote[]>();
+
+/**
+ * The haechi 1.4 keys of the file `config` came from that were accepted but act
+ * differently here, for `haechi status`.
+ *
+ * @example
+ * ```ts
+ * import { compatNotes, resolveConfig } from "./resolve.ts";
+ * const c = resolveConfig({ responseProtection: { enabled: false } });
+ * if (compatNotes(c)[0].key !== "responseProtection.enabled") throw new Error("noted");
+ * ```
+ */
+export function compatNotes(config: HaechiConfig): readonly CompatNote[] {
+  return NOTES.get(config) ?? [];
 }
 
 /**

@@ -11,7 +11,7 @@
  * @module
  */
 import { ACTIONS } from "./types.ts";
-import { DEFAULT_CONFIG } from "./defaults.ts";
+import { anchorPathFor, DEFAULT_CONFIG } from "./defaults.ts";
 
 /** The value shapes a key can take, with their constraints. */
 export type FieldType =
@@ -24,7 +24,8 @@ export type FieldType =
   | { readonly kind: "stringArray" }
   | { readonly kind: "actionMap"; readonly values: readonly string[] }
   | { readonly kind: "integerMap"; readonly min: number; readonly max: number }
-  | { readonly kind: "trustAnchors" };
+  | { readonly kind: "trustAnchors" }
+  | { readonly kind: "customRules" };
 
 /** What a row states; the default is read from `DEFAULT_CONFIG` by path. */
 export interface ConfigKeySpec {
@@ -41,8 +42,19 @@ export interface ConfigKeySpec {
   readonly env?: string | null;
   /** The key must appear in every config file. */
   readonly required?: boolean;
+  /**
+   * Values the environment may set, when only some may: an environment variable can make
+   * haechi stricter (`HAECHI_TOKEN_VAULT_REVEAL_POLICY=deny`) but never weaker.
+   */
+  readonly envOnly?: readonly unknown[];
   /** Never echo the value in an error message (credentials, tokens). */
   readonly sensitive?: boolean;
+  /**
+   * Default computed from keys earlier in the table, for a key that follows another unless
+   * set (the anchor file follows the audit log). Rendered files leave the key out while it
+   * still equals this, so it keeps following.
+   */
+  readonly derive?: (partial: Readonly<Record<string, unknown>>) => unknown;
 }
 
 /** One documented, validated key. */
@@ -76,8 +88,7 @@ const SPECS: readonly ConfigKeySpec[] = [
     path: "configVersion",
     type: { kind: "const", value: 1 },
     env: null,
-    required: true,
-    description: "Schema version of the file; always 1 for this release.",
+    description: "Schema version of the file; 1 for this release, and 1 when absent.",
   },
   {
     path: "mode",
@@ -86,16 +97,20 @@ const SPECS: readonly ConfigKeySpec[] = [
   },
   {
     path: "policy.preset",
-    type: { kind: "enum", values: ["balanced", "strict", "secrets-only"] },
-    description: "Named starting point for per-type actions.",
+    type: { kind: "enum", values: ["balanced", "strict", "secrets-only", "none"] },
+    env: null,
+    description:
+      "Named starting point for per-type actions; none gives every type policy.defaultAction.",
   },
   {
     path: "policy.defaultAction",
+    env: null,
     type: { kind: "enum", values: ACTIONS },
     description: "Action for finding types that the preset and policy.actions leave open.",
   },
   {
     path: "policy.actions",
+    env: null,
     type: { kind: "actionMap", values: ACTIONS },
     description: "Per-type action overrides, keyed by finding type.",
   },
@@ -106,6 +121,7 @@ const SPECS: readonly ConfigKeySpec[] = [
   },
   {
     path: "policy.profile",
+    env: null,
     type: {
       kind: "enum",
       values: ["none", "kr-pipa", "eu-gdpr", "us-general", "asia-pdpa", "jp-appi"],
@@ -114,48 +130,64 @@ const SPECS: readonly ConfigKeySpec[] = [
   },
   {
     path: "policy.bundlePath",
+    env: null,
     type: { kind: "string" },
     description:
       "Signed policy bundle (haechi policy-sign) merged strengthen-only; empty for none.",
   },
   {
     path: "policy.trustAnchors",
+    env: null,
     type: { kind: "trustAnchors" },
     description:
       "Ed25519 public keys trusted to sign policy bundles: [{keyId, publicKey}] or a map.",
   },
   {
     path: "filters.minConfidence",
+    env: null,
     type: { kind: "number", min: 0, max: 1 },
     description: "Soft findings below this confidence are ignored.",
   },
   {
+    path: "filters.customRules",
+    type: { kind: "customRules" },
+    env: null,
+    description:
+      "Extra rules {id, type, pattern, flags?, confidence?, keywords?}; patterns are checked linear.",
+  },
+  {
     path: "filters.allowlist",
+    env: null,
     type: { kind: "stringArray" },
     description: "Exact values or * globs never reported for soft types.",
   },
   {
     path: "detect.decode",
+    envOnly: [true],
     type: { kind: "boolean" },
     description: "Decode base64, URL-encoding and \\u escapes, then scan again.",
   },
   {
     path: "detect.decodeMaxDepth",
+    env: null,
     type: { kind: "integer", min: 0, max: 8 },
     description: "Layers of encoding to peel when decoding.",
   },
   {
     path: "detect.scanKeys",
+    env: null,
     type: { kind: "boolean" },
     description: "Scan JSON object keys as well as values.",
   },
   {
     path: "detect.scanNumbers",
+    env: null,
     type: { kind: "boolean" },
     description: "Scan JSON numbers in replies too (requests always have their numbers scanned).",
   },
   {
     path: "detect.disabledRules",
+    env: null,
     type: { kind: "stringArray" },
     description: "Rule ids to switch off.",
   },
@@ -188,18 +220,23 @@ const SPECS: readonly ConfigKeySpec[] = [
   },
   {
     path: "audit.enabled",
+    envOnly: [true],
     type: { kind: "boolean" },
     description: "Write audit events.",
   },
   {
     path: "audit.path",
+    env: null,
     type: { kind: "string", nonEmpty: true },
     description: "Audit log file (JSON lines).",
   },
   {
     path: "audit.anchorPath",
+    env: null,
     type: { kind: "string" },
-    description: "Anchor file for the audit hash chain; empty for none.",
+    description: "Anchor file for the audit hash chain; empty for none. Unless set, it follows " +
+      "audit.path: the log's name with .anchors.jsonl in place of .jsonl.",
+    derive: (partial) => anchorPathFor(String(valueAt(partial, "audit.path"))),
   },
   {
     path: "audit.anchorEvery",
@@ -208,52 +245,62 @@ const SPECS: readonly ConfigKeySpec[] = [
   },
   {
     path: "keys.path",
+    env: null,
     type: { kind: "string", nonEmpty: true },
     description: "Key file written by haechi init (mode 0600).",
   },
   {
     path: "keys.nonceBudget",
+    env: null,
     type: { kind: "integer", min: 1, max: 2 ** 32 },
     description:
       "AES-GCM encryptions per data key before haechi keys rotate is required (NIST limit 2^32).",
   },
   {
     path: "tokenVault.path",
+    env: null,
     type: { kind: "string", nonEmpty: true },
     description: "SQLite database holding encrypted token records (mode 0600).",
   },
   {
     path: "tokenVault.deterministicTypes",
+    env: null,
     type: { kind: "stringArray" },
     description: "Types whose same value in the same scope always maps to the same token.",
   },
   {
     path: "tokenVault.ttlSeconds",
+    env: null,
     type: { kind: "integer", min: 0, max: 10 * 365 * 24 * 60 * 60 },
     description: "Token lifetime in seconds; 0 means tokens never expire.",
   },
   {
     path: "tokenVault.ttlByType",
+    env: null,
     type: { kind: "integerMap", min: 0, max: 10 * 365 * 24 * 60 * 60 },
     description: "Per-type token lifetimes in seconds, overriding tokenVault.ttlSeconds.",
   },
   {
     path: "tokenVault.revealPolicy",
+    envOnly: ["deny"],
     type: { kind: "enum", values: ["deny", "allow"] },
     description: "Whether haechi token-reveal may print a token's value (always audited).",
   },
   {
     path: "tokenVault.decryptPolicy",
+    envOnly: ["deny"],
     type: { kind: "enum", values: ["deny", "allow"] },
     description: "Whether haechi decrypt may print an [ENC:...] envelope's value (always audited).",
   },
   {
     path: "tokenVault.synchronous",
+    envOnly: ["full"],
     type: { kind: "enum", values: ["normal", "full"] },
     description: "SQLite sync level: normal survives process crashes, full also power loss.",
   },
   {
     path: "mcp.methods.allow",
+    env: null,
     type: { kind: "stringArray" },
     description: "MCP methods let through (exact names or prefix/* globs; * allows all).",
   },
@@ -270,66 +317,79 @@ const SPECS: readonly ConfigKeySpec[] = [
   },
   {
     path: "mcp.stderr",
+    env: null,
     type: { kind: "enum", values: ["filter", "drop", "inherit"] },
     description: "What mcp-wrap does with the server's stderr: filter, drop or inherit.",
   },
   {
     path: "mcp.scope",
+    env: null,
     type: { kind: "string", nonEmpty: true },
     description: "Token scope for MCP traffic and for detokenizeArguments.",
   },
   {
     path: "mcp.detokenizeArguments",
+    env: null,
     type: { kind: "stringArray" },
     description: "server/tool patterns whose tools/call arguments get real values for tokens.",
   },
   {
     path: "auth.provider",
+    env: null,
     type: { kind: "enum", values: ["none", "plugin"] },
     description: "Who authenticates callers: none, or the signed auth plugin.",
   },
   {
     path: "auth.plugin.manifestPath",
+    env: null,
     type: { kind: "string" },
     description: "Signed plugin manifest written by haechi plugin-sign.",
   },
   {
     path: "auth.plugin.entryPath",
+    env: null,
     type: { kind: "string" },
     description: "The auth plugin's entry file; its exact bytes are signed.",
   },
   {
     path: "auth.plugin.trustAnchors",
+    env: null,
     type: { kind: "trustAnchors" },
     description: "Ed25519 public keys trusted to sign plugins: [{keyId, publicKey}] or a map.",
   },
   {
     path: "auth.plugin.allowCapabilities",
+    env: null,
     type: { kind: "stringArray" },
     description: "Capabilities a plugin may declare (readsCredentials, readsHeaders, readsPath).",
   },
   {
     path: "auth.plugin.pin",
+    env: null,
     type: { kind: "string" },
     description: "Expected SHA-256 (hex) of the plugin entry file; empty for no pin.",
   },
   {
     path: "auth.plugin.versionFloor",
+    env: null,
     type: { kind: "string" },
     description: "Lowest plugin version accepted; empty for none.",
   },
   {
     path: "auth.plugin.revoked",
+    env: null,
     type: { kind: "stringArray" },
     description: "Revoked signer key ids and entry SHA-256 digests.",
   },
   {
     path: "plugins.enabled",
+    envOnly: [false],
     type: { kind: "boolean" },
     description: "Global kill switch: false refuses to run any plugin.",
   },
   {
     path: "plugins.denoPath",
+    env: null,
     type: { kind: "string" },
     description: "Deno executable that runs plugins; empty uses the running one if it is deno.",
   },
@@ -360,6 +420,7 @@ const SPECS: readonly ConfigKeySpec[] = [
   },
   {
     path: "proxy.upstream",
+    env: "HAECHI_UPSTREAM",
     type: { kind: "string" },
     description: "Base URL of the LLM server (e.g. http://127.0.0.1:11434); required to start.",
   },
@@ -376,16 +437,19 @@ const SPECS: readonly ConfigKeySpec[] = [
   },
   {
     path: "proxy.allowNonLoopback",
+    env: null,
     type: { kind: "boolean" },
     description: "Allow listening on a non-loopback address.",
   },
   {
     path: "proxy.allowUnknownRoutes",
+    env: null,
     type: { kind: "boolean" },
     description: "Forward unknown routes with request protection only (default: refuse them).",
   },
   {
     path: "proxy.upstreamAllowHosts",
+    env: null,
     type: { kind: "stringArray" },
     description: "Upstream hosts exempt from the link-local and cloud-metadata refusal.",
   },
@@ -402,21 +466,25 @@ const SPECS: readonly ConfigKeySpec[] = [
   },
   {
     path: "proxy.upstreamAuthHeader",
+    env: null,
     type: { kind: "string" },
     description: "Header that carries the upstream credential, e.g. authorization; empty for none.",
   },
   {
     path: "proxy.upstreamAuthEnv",
+    env: null,
     type: { kind: "string" },
     description: "Environment variable holding the upstream credential header's value.",
   },
   {
     path: "proxy.forwardCallerCredentials",
+    env: null,
     type: { kind: "boolean" },
     description: "Forward the caller's Authorization/x-api-key upstream (never with gateway auth).",
   },
   {
     path: "proxy.scopeHeader",
+    env: null,
     type: { kind: "string" },
     description:
       "Request header naming the token scope without gateway auth; empty: scope default.",
@@ -448,6 +516,17 @@ const SPECS: readonly ConfigKeySpec[] = [
     path: "proxy.stream.maxDurationMs",
     type: { kind: "integer", min: 1000, max: 86_400_000 },
     description: "Longest a streamed reply may run in total, in milliseconds.",
+  },
+  {
+    path: "logging.format",
+    type: { kind: "enum", values: ["text", "json"] },
+    env: "HAECHI_LOG_FORMAT",
+    description: "haechi proxy's own log lines: text, or one JSON object per line.",
+  },
+  {
+    path: "metrics.enabled",
+    type: { kind: "boolean" },
+    description: "Serve GET /__haechi/metrics; false answers 404.",
   },
 ];
 
@@ -527,6 +606,8 @@ export function describeType(type: FieldType): string {
       return `an object mapping finding types to integers from ${type.min} to ${type.max}`;
     case "trustAnchors":
       return "an array of {keyId, publicKey} or an object mapping key ids to public keys";
+    case "customRules":
+      return "an array of {id, type, pattern, flags?, confidence?, keywords?}";
   }
 }
 

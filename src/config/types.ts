@@ -8,6 +8,8 @@
  * @module
  */
 
+import type { CustomRuleSpec } from "../detect/custom_rules.ts";
+
 /** What to do with a finding. */
 export type Action = "allow" | "mask" | "tokenize" | "encrypt" | "redact" | "block";
 
@@ -25,7 +27,7 @@ export const ACTIONS: readonly Action[] = [
 export type Mode = "enforce" | "dry-run";
 
 /** Named starting points for per-type actions. */
-export type PresetName = "balanced" | "strict" | "secrets-only";
+export type PresetName = "balanced" | "strict" | "secrets-only" | "none";
 
 /** Policy section. */
 export interface PolicyConfig {
@@ -106,6 +108,8 @@ export interface PluginsConfig {
 export interface FiltersConfig {
   /** Soft findings below this confidence are ignored. */
   readonly minConfidence: number;
+  /** Operator rules, checked linear at load (src/detect/custom_rules.ts). */
+  readonly customRules: readonly CustomRuleSpec[];
   /** Exact values or `*` globs that are never reported for soft types. */
   readonly allowlist: readonly string[];
 }
@@ -258,6 +262,18 @@ export interface ProxyConfig {
   readonly stream: ProxyStreamConfig;
 }
 
+/** haechi proxy's own log lines. */
+export interface LoggingConfig {
+  /** `text` lines for people, or `json`: one object per line. */
+  readonly format: "text" | "json";
+}
+
+/** Telemetry. */
+export interface MetricsConfig {
+  /** Serve `GET /__haechi/metrics`; false answers 404. */
+  readonly enabled: boolean;
+}
+
 /** The whole validated configuration. */
 export interface HaechiConfig {
   /** Always 1 for this release. */
@@ -286,4 +302,8 @@ export interface HaechiConfig {
   readonly plugins: PluginsConfig;
   /** LLM gateway. */
   readonly proxy: ProxyConfig;
+  /** Log format. */
+  readonly logging: LoggingConfig;
+  /** Telemetry. */
+  readonly metrics: MetricsConfig;
 }

@@ -104,12 +104,13 @@ export function validateConfigFile(raw: unknown, options: ValidateOptions = {}):
     issues.push({ path: "", message: `Config must be a JSON object, got ${describeGot(raw)}` });
     return { values, issues };
   }
-  const context = checkContext(options);
-  // Required keys (configVersion) are checked first: a file for another schema version
-  // would otherwise bury the one error that explains all the others.
+  const context = withCustomTypes(checkContext(options), raw);
+  // configVersion (and any required key) is checked first: a file for another schema
+  // version would otherwise bury the one error that explains all the others.
   for (const key of CONFIG_SCHEMA) {
-    if (!key.required) continue;
+    if (!checkedFirst(key)) continue;
     const value = valueAt(raw, key.path);
+    if (value === undefined && !key.required) continue;
     if (value === undefined) {
       issues.push({
         path: key.path,
@@ -123,6 +124,10 @@ export function validateConfigFile(raw: unknown, options: ValidateOptions = {}):
   }
   walk(TREE, raw as Record<string, unknown>, values, issues, context);
   return { values, issues };
+}
+
+function checkedFirst(key: ConfigKey): boolean {
+  return key.required === true || key.path === "configVersion";
 }
 
 function expectedFor(key: ConfigKey): string {
@@ -156,7 +161,7 @@ function walk(
       walk(node, value as Record<string, unknown>, values, issues, context);
       continue;
     }
-    if (node.required) continue;
+    if (checkedFirst(node)) continue;
     const result = checkValue(node, value, fileSubject(path), context);
     if (result.ok) values.set(path, result.value);
     else issues.push(...result.issues);
@@ -184,4 +189,14 @@ export function sectionPaths(): string[] {
   };
   visit(TREE);
   return out;
+}
+
+/** Types that `filters.customRules` introduce may be named in `policy.actions` and friends. */
+function withCustomTypes(context: CheckContext, raw: object): CheckContext {
+  const rules = valueAt(raw, "filters.customRules");
+  if (!Array.isArray(rules)) return context;
+  const types = rules
+    .map((r) => (r !== null && typeof r === "object" ? (r as { type?: unknown }).type : undefined))
+    .filter((t): t is string => typeof t === "string" && t !== "");
+  return types.length === 0 ? context : { knownTypes: new Set([...context.knownTypes, ...types]) };
 }

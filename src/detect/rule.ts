@@ -10,8 +10,11 @@
  * @module
  */
 
-/** Whether a finding is a credential or personal data. */
-export type Category = "secret" | "pii";
+/**
+ * Whether a finding is a credential, personal data, or a heuristic signal (prompt injection)
+ * that presets report and leave alone.
+ */
+export type Category = "secret" | "pii" | "heuristic";
 
 /**
  * How the scanner decides a rule is worth running on a region of text.

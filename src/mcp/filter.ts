@@ -18,8 +18,13 @@
  */
 import type { McpConfig } from "../config/types.ts";
 import type { AuditDetails, AuditFindingSource } from "../audit/mod.ts";
-import { type AppliedFinding, parseJsonExact, type Protector } from "../protect/mod.ts";
-import type { TokenRestorer } from "../vault/mod.ts";
+import {
+  type AppliedFinding,
+  joinSplitTextParts,
+  parseJsonExact,
+  type Protector,
+} from "../protect/mod.ts";
+import { MintedTokens, restorerFor, type TokenRestorer } from "../vault/mod.ts";
 import { toHaechiError } from "../errors.ts";
 import {
   classifyMessage,
@@ -84,6 +89,13 @@ export interface McpFilterOptions {
    * stdio connection; off for HTTP, where answers can arrive on another request.
    */
   readonly trackRequests?: boolean;
+  /**
+   * Tokens this connection minted, in either direction. `detokenizeArguments` restores only
+   * these: every MCP client shares `mcp.scope`, so the scope alone says nothing about who
+   * may see a value (docs/vault.md). Default: a fresh set for this filter, which for stdio
+   * is one session; the HTTP handler passes one set per `Mcp-Session-Id`.
+   */
+  readonly minted?: MintedTokens;
 }
 
 /** The filter. */
@@ -121,6 +133,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
   const correlationId = options.correlationId ?? crypto.randomUUID();
   const serverName = options.serverName ?? "server";
   const track = options.trackRequests === true;
+  const minted = options.minted ?? new MintedTokens();
   // Requests each side sent that still await an answer, keyed by id, holding the method.
   const pending: Record<McpSender, Map<string, string>> = {
     client: new Map(),
@@ -218,7 +231,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
 
     const part = m.type === "result" ? "result" : m.type === "error" ? "error" : "params";
     const payload = m.type === "result"
-      ? m.result
+      ? joinContentParts(m.result)
       : m.type === "error"
       ? m.error
       : (m as { params?: unknown }).params;
@@ -229,7 +242,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
       // What a client sends travels toward the tool: numbers are scanned there too.
       const direction = from === "client" ? "request" : "response";
       if (payload !== undefined) {
-        outcome = await protector.protectJson(payload, { scope, direction });
+        outcome = await protector.protectJson(payload, { scope, direction, issued: minted });
       }
     } catch (e) {
       const err = toHaechiError(e);
@@ -272,6 +285,16 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
     return { forward: serializeMessage(out) };
   }
 
+  // A client shows a result's text items as one text: a value split across two of them is
+  // scanned whole (the items it spans become one).
+  function joinContentParts(result: unknown): unknown {
+    if (typeof result !== "object" || result === null) return result;
+    const content = (result as { content?: unknown }).content;
+    if (!Array.isArray(content)) return result;
+    const joined = joinSplitTextParts(content, (t) => protector.scanner.scan(t));
+    return joined === content ? result : { ...result, content: joined };
+  }
+
   // A message that could not be checked or was blocked: a request is answered with an
   // error, a response is replaced by an error for the waiting side, a notification drops.
   async function failClosed(
@@ -306,7 +329,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
     const params = m.params as Record<string, unknown>;
     const { value, counts, touched } = await restoreArguments(
       params.arguments,
-      options.restorer!,
+      restorerFor(options.restorer!, { minted, wholeScope: false }),
       scope,
     );
     if (!touched) return m;

@@ -275,7 +275,7 @@ export function applyPolicyBundle(
       (rule === undefined ? config.policy.defaultAction : presetAction(config.policy.preset, type, {
         category: rule.category,
         hardBlock: rule.hardBlock,
-      }));
+      }, config.policy.defaultAction));
     actions[type] = strongerAction(current, action);
   }
   const defaultAction = bundle.policy.defaultAction === undefined

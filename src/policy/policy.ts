@@ -49,7 +49,8 @@ export function compilePolicy(config: HaechiConfig, rules: readonly Rule[]): Pol
   }
   const table: Record<string, Action> = {};
   for (const [type, t] of traits) {
-    table[type] = config.policy.actions[type] ?? presetAction(config.policy.preset, type, t);
+    table[type] = config.policy.actions[type] ??
+      presetAction(config.policy.preset, type, t, config.policy.defaultAction);
   }
   for (const [type, action] of Object.entries(config.policy.actions)) table[type] = action;
   const mode = config.mode;

@@ -38,8 +38,17 @@ const TOKENIZED_BY_DEFAULT = new Set(["email", "phone", "ip_address"]);
  * if (card !== "mask") throw new Error(card);
  * ```
  */
-export function presetAction(preset: PresetName, type: string, traits: TypeTraits): Action {
+export function presetAction(
+  preset: PresetName,
+  type: string,
+  traits: TypeTraits,
+  defaultAction: Action = "redact",
+): Action {
+  // Heuristic signals are reported, never acted on, until an operator names them.
+  if (traits.category === "heuristic") return "allow";
   switch (preset) {
+    case "none":
+      return defaultAction;
     case "strict":
       return traits.category === "secret" ? "block" : "redact";
     case "secrets-only":
@@ -53,4 +62,4 @@ export function presetAction(preset: PresetName, type: string, traits: TypeTrait
 }
 
 /** Every preset name, for config reference and validation. */
-export const PRESETS: readonly PresetName[] = ["balanced", "strict", "secrets-only"];
+export const PRESETS: readonly PresetName[] = ["balanced", "strict", "secrets-only", "none"];

@@ -106,7 +106,8 @@ export function applyProfile(
   const overlay: Record<string, Action> = {};
   for (const type of Object.keys(table)) {
     const t = traits.get(type);
-    if (t !== undefined) overlay[type] = p.categories[t.category];
+    // Profiles cover data; heuristic signals keep the operator's choice.
+    if (t !== undefined && t.category !== "heuristic") overlay[type] = p.categories[t.category];
   }
   for (const [type, action] of Object.entries(p.actions)) {
     overlay[type] = overlay[type] === undefined ? action : strongerAction(overlay[type], action);

@@ -9,6 +9,7 @@ import { HaechiError } from "../errors.ts";
 import type { Category, Finding, Rule } from "../detect/rule.ts";
 import { createScanner, type Scanner } from "../detect/scanner.ts";
 import { BUILTIN_RULES } from "../detect/rules/mod.ts";
+import { compileCustomRule } from "../detect/custom_rules.ts";
 import { compilePolicy, type Policy } from "../policy/policy.ts";
 import { maskValue, redactionMarker } from "./replacement.ts";
 import type { ReversibleActions } from "./reversible.ts";
@@ -61,6 +62,11 @@ export interface ProtectCallOptions {
    * `detect.scanNumbers`, since their numbers are mostly counts, durations and timestamps.
    */
   readonly direction?: "request" | "response";
+  /**
+   * Receives every token this call issues (`[TOKEN:…]`, as it appears in the output), so
+   * the caller can later restore exactly what its own payload minted (see docs/vault.md).
+   */
+  readonly issued?: { add(token: string): unknown };
 }
 
 /** A configured protector. */
@@ -113,7 +119,9 @@ export interface ProtectorDeps {
  */
 export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}): Protector {
   const disabled = new Set(config.detect.disabledRules);
-  const rules = (deps.rules ?? BUILTIN_RULES).filter((r) => !disabled.has(r.id));
+  const rules = [...(deps.rules ?? BUILTIN_RULES), ...customRules(config)].filter((r) =>
+    !disabled.has(r.id)
+  );
   const scanner = createScanner(rules, {
     minConfidence: config.filters.minConfidence,
     allowlist: config.filters.allowlist,
@@ -155,18 +163,22 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     return out;
   }
 
-  async function replaceIn(site: Site, scope: string): Promise<string> {
+  async function replaceIn(site: Site, options: ProtectCallOptions): Promise<string> {
     let out = "";
     let pos = 0;
     for (const f of site.findings) {
       const value = site.text.slice(f.start, f.end);
-      out += site.text.slice(pos, f.start) + await replacementFor(value, f.type, scope);
+      out += site.text.slice(pos, f.start) + await replacementFor(value, f.type, options);
       pos = f.end;
     }
     return out + site.text.slice(pos);
   }
 
-  function replacementFor(value: string, type: string, scope: string): Promise<string> | string {
+  async function replacementFor(
+    value: string,
+    type: string,
+    options: ProtectCallOptions,
+  ): Promise<string> {
     const action = policy.actionFor(type);
     switch (action) {
       case "allow":
@@ -185,10 +197,11 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
             { action, type },
           );
         }
-        const ctx = { type, scope };
-        return action === "tokenize"
-          ? reversible.tokenize(value, ctx)
-          : reversible.encrypt(value, ctx);
+        const ctx = { type, scope: options.scope ?? "default" };
+        if (action === "encrypt") return reversible.encrypt(value, ctx);
+        const token = await reversible.tokenize(value, ctx);
+        options.issued?.add(token);
+        return token;
       }
     }
   }
@@ -197,7 +210,6 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     root: { value: unknown },
     options: ProtectCallOptions,
   ): Promise<ProtectOutcome<unknown>> {
-    const scope = options.scope ?? "default";
     const sites = collectSites(root, walkFor(options));
     const findings = describe(sites);
     const wouldBlock = findings.some((f) => f.action === "block");
@@ -208,7 +220,7 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
       return { output: null, blocked: true, wouldBlock, mode: policy.mode, findings };
     }
     const replaced: string[] = [];
-    for (const site of sites) replaced.push(await replaceIn(site, scope));
+    for (const site of sites) replaced.push(await replaceIn(site, options));
     applyReplacements(sites, replaced);
     return { output: root.value, blocked: false, wouldBlock, mode: policy.mode, findings };
   }
@@ -260,4 +272,15 @@ function applyReplacements(sites: readonly Site[], replaced: readonly string[]):
       obj[name] = v;
     }
   }
+}
+
+/** Rows for `filters.customRules`; the config loader already refused any that fail. */
+function customRules(config: HaechiConfig): Rule[] {
+  return config.filters.customRules.map((spec) => {
+    const rule = compileCustomRule(spec);
+    if (typeof rule === "string") {
+      throw new HaechiError("config.invalid", `Custom rule ${JSON.stringify(spec.id)}: ${rule}`);
+    }
+    return rule;
+  });
 }

@@ -14,11 +14,12 @@ import { HaechiError, toHaechiError } from "../errors.ts";
 import { matchRoute, OPENAI } from "../protocols/mod.ts";
 import type { Protocol, Route } from "../protocols/types.ts";
 import { type AppliedFinding, parseJsonText, type Protector } from "../protect/mod.ts";
+import { createChannelRewriter } from "../stream/channel_stream.ts";
 import { decodeBody } from "../stream/decode_body.ts";
-import { checkScope, type TokenRestorer } from "../vault/mod.ts";
+import { checkScope, restorerFor, type TokenRestorer } from "../vault/mod.ts";
 import type { AuditSink } from "../session/mod.ts";
 import { readBodyWithin } from "./body.ts";
-import { createChannelSet } from "./channels.ts";
+import { createGuardFactory } from "./channels.ts";
 import { errorResponse, statusFor } from "./errors.ts";
 import {
   buildHeaderPolicy,
@@ -35,16 +36,14 @@ import {
 import { requestOutcome, responseOutcome } from "./outcome.ts";
 import { trackEnd } from "./track_end.ts";
 import { guardUpstreamBody, readReply, type ReplyClock } from "./upstream_body.ts";
-import { createMetrics, type GatewayMetrics } from "./metrics.ts";
+import { createMetrics, type Decision, decisionFor, type GatewayMetrics } from "./metrics.ts";
 import { createOutputPolicy } from "./output.ts";
 import { rewriteStream } from "./stream.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
+import { type Caller, type CallerIdentity, resolveCaller } from "./caller.ts";
+import { operability, type OperabilityState } from "./operability.ts";
 
-/** Who a caller is, as the gateway's authenticator says. */
-export interface CallerIdentity {
-  /** Stable subject; becomes the caller's token scope. */
-  readonly subject: string;
-}
+export type { CallerIdentity } from "./caller.ts";
 
 /** What {@linkcode createGateway} is built from. */
 export interface GatewayOptions {
@@ -123,7 +122,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const queryPolicy = buildQueryPolicy(config, options.authenticate !== undefined);
   const fetchImpl = options.fetch ?? ((r: Request) => fetch(r));
-  const metrics = createMetrics();
+  const metrics = createMetrics(config.mode);
   const maxBytes = config.limits.maxBytes;
   const controllers = new Set<AbortController>();
   // Aborted by `close`: request bodies still arriving are cut rather than waited for.
@@ -141,37 +140,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   }
 
-  async function health(req: Request, pathname: string): Promise<Response> {
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      return new Response(null, { status: 405, headers: { allow: "GET, HEAD" } });
-    }
-    if (pathname === "/__haechi/live") return Response.json({ status: "live" });
-    if (pathname === "/__haechi/ready") {
-      let reason: string | null = auditBroken ? "audit log unusable" : null;
-      if (reason === null && options.ready !== undefined) {
-        try {
-          reason = await options.ready();
-        } catch {
-          reason = "readiness check failed";
-        }
-      }
-      return reason === null
-        ? Response.json({ status: "ready" })
-        : Response.json({ status: "not_ready", reason }, { status: 503 });
-    }
-    if (pathname === "/__haechi/metrics") {
-      return new Response(metrics.render(), {
-        headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
-      });
-    }
-    return errorResponse(OPENAI, new HaechiError("proxy.route_unknown", "Unknown haechi endpoint"));
-  }
+  const operabilityState: OperabilityState = {
+    config,
+    metrics,
+    auditBroken: () => auditBroken,
+    ready: options.ready,
+  };
 
   async function handle(req: Request): Promise<Response> {
     // Only the path and query of the target are used: an absolute-form target or a Host
     // header cannot steer the request anywhere but the configured upstream.
     const url = new URL(req.url);
-    if (url.pathname.startsWith("/__haechi/")) return await health(req, url.pathname);
+    if (url.pathname.startsWith("/__haechi/")) {
+      return await operability(req, url.pathname, operabilityState);
+    }
     if (options.mcp !== undefined && url.pathname === options.mcp.path) {
       return await mcpRequest(req, options.mcp.handler);
     }
@@ -183,8 +165,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       protocol: matched?.protocol.name ?? "unknown",
       route: matched?.route.name ?? "unknown",
     };
-    const done = (status: number) => {
-      metrics.request({ ...labels, status }, (performance.now() - started) / 1000);
+    const done = (status: number, decision?: Decision) => {
+      metrics.request({ ...labels, status, decision }, (performance.now() - started) / 1000);
     };
     const fail = async (e: unknown, extra?: HeadersInit, count = true): Promise<Response> => {
       const err = toHaechiError(e);
@@ -195,7 +177,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         outcome: "refused",
         details: { ...labels, status: res.status, code: err.code },
       }, false);
-      if (count) done(res.status);
+      if (count) done(res.status, decisionFor(err.code));
       return res;
     };
     if (upstream === null) {
@@ -218,11 +200,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     // The caller is identified and its body read before a slot is taken, so a client that
     // trickles its body (bounded by limits.requestTimeoutMs) holds no in-flight slot.
-    let scope: string;
+    let caller: Caller;
     let text: string;
     try {
-      scope = await scopeFor(req);
-      checkScope(scope);
+      caller = await resolveCaller(req, options.authenticate, proxy.scopeHeader);
+      checkScope(caller.scope);
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
       text = hasBody ? await readBodyWithin(req, maxBytes, bodyDeadline) : "";
     } catch (e) {
@@ -237,15 +219,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     metrics.inFlight++;
     let released = false;
-    const release = (status: number) => {
+    const release = (status: number, decision?: Decision) => {
       if (released) return;
       released = true;
       metrics.inFlight--;
-      done(status);
+      done(status, decision);
     };
     try {
       const res = await forward(req, url, upstream, matched, correlationId, labels, release, {
-        scope,
+        caller,
         text,
       });
       return res;
@@ -266,10 +248,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     matched: { protocol: Protocol; route: Route } | null,
     correlationId: string,
     labels: { protocol: string; route: string },
-    release: (status: number) => void,
-    caller: { scope: string; text: string },
+    release: (status: number, decision?: Decision) => void,
+    input: { caller: Caller; text: string },
   ): Promise<Response> {
-    const { scope, text } = caller;
+    const { caller, text } = input;
+    const scope = caller.scope;
+    // Tokens this request mints: the reply may restore these for any caller, and everything
+    // else in the caller's scope only for an authenticated caller.
+    const minted = new Set<string>();
+    const replyRestorer = restorer === undefined
+      ? undefined
+      : restorerFor(restorer, { minted, wholeScope: caller.authenticated });
     const selected = selectRequestHeaders(req.headers, headerPolicy);
     const parts = requestParts(url, selected.scanned, queryPolicy);
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
@@ -285,14 +274,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       const parsed = parseJsonText(text, maxBytes);
       wantsStream = matched.protocol.wantsStream(matched.route, parsed, url);
-      const r = await protector.protectJson(parsed, { scope });
+      const r = await protector.protectJson(parsed, { scope, issued: minted });
       body = r;
       details = { ...labels, stream: wantsStream };
       // Always the re-serialized value, never the caller's bytes: the bytes may say more
       // than the parsed view that was scanned (a duplicate key keeps only its last value).
       if (!r.blocked) outBody = JSON.stringify(r.output);
     } else if (matched === null && text !== "") {
-      const r = await protectUnknown(text, scope);
+      const r = await protectUnknown(text, scope, minted);
       body = r;
       details = { ...labels, passthrough: true };
       outBody = r.output ?? undefined;
@@ -374,7 +363,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       refused?: number;
     } = {}) => {
       cleanup();
-      release(status);
+      release(status, why instanceof HaechiError ? decisionFor(why.code) : undefined);
       const findings = extra.findings ?? [];
       metrics.findings("response", findings);
       const input = {
@@ -405,7 +394,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         matched,
         upstreamRes,
         url,
-        scope,
+        { scope, restorer: replyRestorer },
         correlationId,
         wantsStream,
         ctrl,
@@ -425,7 +414,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     matched: { protocol: Protocol; route: Route } | null,
     res: Response,
     url: URL,
-    scope: string,
+    caller: { scope: string; restorer: TokenRestorer | undefined },
     correlationId: string,
     wantsStream: boolean,
     ctrl: AbortController,
@@ -436,24 +425,25 @@ export function createGateway(options: GatewayOptions): Gateway {
       extra?: { findings?: AppliedFinding[]; restored?: number; refused?: number },
     ) => Promise<void>,
   ): Promise<Response> {
-    const headers = sanitizeResponseHeaderList(res.headers);
+    // Allowlisted reply headers are read by the caller too: one holding a finding is dropped.
+    const headers = sanitizeResponseHeaderList(res.headers)
+      .filter(([name, value]) => protector.scanner.scan(`${name}: ${value}`).length === 0);
     headers.push(["x-haechi-request-id", correlationId]);
     const type = (res.headers.get("content-type") ?? "").toLowerCase();
     const encoding = res.headers.get("content-encoding");
     // A body read as it streams is bounded per read (idle) and in total, from here on.
-    const guarded = (body: ReadableStream<Uint8Array>, total: number, totalKey: string) => {
+    const guarded = (body: ReadableStream<Uint8Array>) => {
       clock.stop();
       return guardUpstreamBody(body, {
         idleMs: proxy.upstreamTimeoutMs,
-        deadline: clock.sent + total,
-        totalKey,
+        deadline: clock.sent + proxy.stream.maxDurationMs,
+        totalKey: "proxy.stream.maxDurationMs",
         onTimeout: () => {
           metrics.upstreamError("timeout");
           ctrl.abort();
         },
       });
     };
-    const streamTotal = [config.proxy.stream.maxDurationMs, "proxy.stream.maxDurationMs"] as const;
     if (res.status >= 300 && res.status < 400) {
       await res.body?.cancel();
       throw new HaechiError(
@@ -465,15 +455,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Unknown routes pass with request protection only; the body is decoded so the
       // dropped Content-Encoding stays truthful.
       if (type !== "") setHeader(headers, "content-type", type);
-      const body = res.body === null
-        ? null
-        : trackEnd(decodeBody(guarded(res.body, ...streamTotal), encoding), {
-          end: () => respond(undefined, res.status),
-          cancel: () => {
-            ctrl.abort();
-            respond("cancelled", res.status);
-          },
-        });
+      const body = res.body === null ? null : trackEnd(decodeBody(guarded(res.body), encoding), {
+        end: () => respond(undefined, res.status),
+        cancel: () => {
+          ctrl.abort();
+          respond("cancelled", res.status);
+        },
+      });
       return new Response(body, { status: res.status, headers });
     }
     const { protocol, route } = matched;
@@ -484,6 +472,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       : type.includes("json") && wantsStream && protocol.framing(route, url) === "json-array"
       ? "json-array"
       : undefined;
+    const { scope, restorer } = caller;
     const output = createOutputPolicy(protector, {
       restorer,
       scope,
@@ -493,21 +482,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     if (framing !== undefined && res.body !== null) {
       const findings: AppliedFinding[] = [];
-      const channels = createChannelSet({
-        output,
-        restorer,
-        scope,
-        window: config.proxy.stream.holdbackChars,
-        findings,
-      });
-      const rewriter = protocol.createRewriter(route, {
-        channels,
+      const rewriter = createChannelRewriter(protocol.streamShape(route), {
+        openGuard: createGuardFactory({
+          output,
+          restorer,
+          scope,
+          window: config.proxy.stream.holdbackChars,
+        }),
         protectValue: (v, path) => output.protectValue(v, path),
+        isClean: (t) => !t.includes("[TOKEN:") && output.scan(t).length === 0,
+        onFindings: (list, path) => {
+          for (const f of list) findings.push({ ...f, path });
+        },
       });
       const body = rewriteStream({
-        body: decodeBody(guarded(res.body, ...streamTotal), encoding, {
-          maxBytes: Number.MAX_SAFE_INTEGER,
-        }),
+        body: decodeBody(guarded(res.body), encoding, { maxBytes: Number.MAX_SAFE_INTEGER }),
         framing,
         protocol,
         rewriter,
@@ -572,12 +561,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   ): Promise<Response> {
     const started = performance.now();
     const labels = { protocol: "mcp", route: "mcp" };
-    const done = (status: number) => {
-      metrics.request({ ...labels, status }, (performance.now() - started) / 1000);
+    const done = (status: number, decision?: Decision) => {
+      metrics.request({ ...labels, status, decision }, (performance.now() - started) / 1000);
     };
     if (metrics.inFlight >= proxy.maxInFlight) {
       metrics.rejected();
-      done(503);
+      done(503, "overloaded");
       return mcpError(503, "The gateway is at proxy.maxInFlight; retry shortly", {
         "retry-after": "1",
       });
@@ -585,7 +574,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     let forwarded = req;
     if (options.authenticate !== undefined) {
       if (await options.authenticate(req) === null) {
-        done(401);
+        done(401, "auth_denied");
         return mcpError(401, "Missing or invalid gateway credentials");
       }
       // The caller's gateway credential is for haechi, never for the MCP server.
@@ -599,32 +588,20 @@ export function createGateway(options: GatewayOptions): Gateway {
       done(res.status);
       return res;
     } catch {
-      done(502);
+      done(502, "upstream_error");
       return mcpError(502, "The MCP upstream could not be reached");
     } finally {
       metrics.inFlight--;
     }
   }
 
-  async function scopeFor(req: Request): Promise<string> {
-    if (options.authenticate !== undefined) {
-      const who = await options.authenticate(req);
-      if (who === null) {
-        throw new HaechiError("proxy.unauthorized", "Missing or invalid gateway credentials");
-      }
-      return who.subject;
-    }
-    if (proxy.scopeHeader !== "") return req.headers.get(proxy.scopeHeader)?.trim() || "default";
-    return "default";
-  }
-
-  async function protectUnknown(text: string, scope: string) {
+  async function protectUnknown(text: string, scope: string, issued: Set<string>) {
     try {
       JSON.parse(text);
     } catch {
-      return await protector.protectText(text, { scope });
+      return await protector.protectText(text, { scope, issued });
     }
-    return await protector.protectJsonText(text, { scope });
+    return await protector.protectJsonText(text, { scope, issued });
   }
 
   return {

@@ -29,10 +29,18 @@ export interface ServeOptions {
   readonly hostname: string;
   /** Port; 0 picks a free one. */
   readonly port: number;
+  /** PEM certificate and key: serve HTTPS instead of HTTP. */
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
+/** Facts about a request that are not in the `Request` itself. */
+export interface ServeInfo {
+  /** The peer's IP address. */
+  readonly remoteAddr: string;
 }
 
 /**
- * Serve `handler` over HTTP/1.1.
+ * Serve `handler` over HTTP/1.1 (HTTPS when `options.tls` is given).
  *
  * @param handler The fetch handler.
  * @param options Address and port.
@@ -50,7 +58,7 @@ export interface ServeOptions {
  * ```
  */
 export function serveHttp(
-  handler: (request: Request) => Promise<Response>,
+  handler: (request: Request, info: ServeInfo) => Promise<Response>,
   options: ServeOptions,
 ): ServeHandle {
   let server: Deno.HttpServer<Deno.NetAddr>;
@@ -58,9 +66,13 @@ export function serveHttp(
     server = Deno.serve({
       hostname: options.hostname,
       port: options.port,
+      ...(options.tls === undefined ? {} : { cert: options.tls.cert, key: options.tls.key }),
       onListen: () => {},
       onError: () => new Response("Internal error", { status: 500 }),
-    }, (req) => handler(req));
+    }, (req, info) => {
+      const addr = info.remoteAddr as Deno.NetAddr;
+      return handler(req, { remoteAddr: addr.hostname ?? "" });
+    });
   } catch (e) {
     throw listenError(e, options);
   }

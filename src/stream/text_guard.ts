@@ -42,10 +42,16 @@ export interface TextGuardResult {
 export interface TextGuard {
   /** Add a delta; returns the protected text that is safe to emit now (may be ""). */
   push(delta: string): Promise<TextGuardResult>;
-  /** End of channel: returns everything still held, protected. Call BEFORE forwarding the protocol's terminator. */
+  /**
+   * Release everything still held, protected. Call BEFORE forwarding the frame that ends the
+   * channel. The guard stays usable: text pushed later continues the same channel, so a
+   * value that began before the flush and runs on after it is replaced from the flush on.
+   */
   flush(): Promise<TextGuardResult>;
   /** Characters currently held back. */
   readonly held: number;
+  /** The last raw characters of the channel (sent or held), at most `lookbehind` of them. */
+  readonly tail: string;
 }
 
 /** A located match, as the scanner reports it. */
@@ -79,6 +85,18 @@ export interface TextGuardOptions {
    * deltas do not each pay for a scan. Raises the hold by at most `step - 1`.
    */
   step?: number;
+  /**
+   * Hold the trailing whitespace-free run (default true). With `false` and `window: 0` the
+   * guard holds nothing and only checks each piece against the look-behind: for strings a
+   * client joins but that must not be delayed (a tool call's id or name), so a value split
+   * across pieces is still replaced from where it becomes whole.
+   */
+  holdTrailingRun?: boolean;
+  /**
+   * Raw text a reader sees just before this channel (the end of the previous text block),
+   * used as the first look-behind: a value that began there is replaced here.
+   */
+  context?: string;
   /**
    * What to do with a private-key block whose END never came (at flush, or at `maxHeld`):
    * `"redact"` (default) replaces it from BEGIN onward with `[REDACTED:private_key]` and
@@ -136,6 +154,7 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
   const maxHeld = Math.max(window + 1, options.maxHeld ?? 16384);
   const lookbehind = Math.max(0, options.lookbehind ?? 256);
   const step = Math.max(1, options.step ?? 32);
+  const holdRun = options.holdTrailingRun ?? true;
   const onOpenKey = options.unterminatedKey ?? "redact";
   const restorer = options.restorer;
   const scan = options.scan ??
@@ -143,7 +162,7 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
 
   let held = "";
   // Raw text emitted just before `held`, kept as context for the next protect call.
-  let ctx = "";
+  let ctx = tail(options.context ?? "", lookbehind);
   // Offset of `held[0]` in the raw channel text.
   let pos = 0;
   // Inside a private-key block already replaced by a marker: drop text until its END line.
@@ -171,8 +190,12 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
       if (r.blocked) throw blockedError(r.findings.filter((f) => f.action === "block"));
       const output = r.output ?? input;
       let worst: AppliedFinding | undefined;
+      // Only a value protection changes needs recalling: in dry-run, or for a type the
+      // policy allows, the text goes out as it is.
+      const changed = output !== input;
       for (const f of r.findings) {
-        if (f.start < c.length && (worst === undefined || f.end > worst.end)) worst = f;
+        if (!changed || f.action === "allow" || f.start >= c.length) continue;
+        if (worst === undefined || f.end > worst.end) worst = f;
       }
       if (worst === undefined && output.startsWith(c)) {
         for (const f of r.findings) found.push(shift(f, base - c.length));
@@ -209,7 +232,7 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
       if (forced) return -1 - open;
       cut = Math.min(cut, open);
     }
-    if (!forced) cut = Math.min(cut, trailingRunStart(buffer));
+    if (!forced && holdRun) cut = Math.min(cut, trailingRunStart(buffer));
     if (cut <= 0) return 0;
     const c = ctx;
     const spans = (await scan(c + buffer)).map((s) => ({
@@ -319,13 +342,15 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
       const buffer = held;
       held = "";
       let r: TextGuardResult = { text: "", findings: [] };
-      if (swallowing) {
-        swallowing = false;
-        swallowTail = "";
-      } else if (buffer !== "") {
+      // A key block still open stays open: text pushed after this flush is dropped until
+      // its END line, as it would have been without the flush.
+      if (!swallowing && buffer !== "") {
         const open = openKeyStart(buffer);
-        if (open >= 0) r = await redactOpenKey(buffer, open);
-        else {
+        if (open >= 0) {
+          r = await redactOpenKey(buffer, open);
+          swallowing = true;
+          swallowTail = tail(buffer, END_TAIL);
+        } else {
           r = await protectPiece(buffer);
           pos += buffer.length;
         }
@@ -337,6 +362,10 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
 
     get held(): number {
       return held.length;
+    },
+
+    get tail(): string {
+      return tail(ctx + held, lookbehind);
     },
   };
 }

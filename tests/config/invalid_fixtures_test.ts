@@ -89,11 +89,6 @@ const EXPECTED: Record<string, { code: string; path: string; message: string }> 
     path: "policy.actions",
     message: '"policy.actions" must be an object mapping finding types to actions, got an array',
   },
-  "missing_config_version.json": {
-    code: "config.invalid",
-    path: "configVersion",
-    message: '"configVersion" is required; expected 1',
-  },
   "wrong_config_version.json": {
     code: "config.invalid",
     path: "configVersion",

@@ -110,9 +110,10 @@ Deno.test("environment variables overlay the loaded file", async () => {
     const config = await loadConfig({
       path: "c.json",
       cwd: dir,
-      env: { HAECHI_AUDIT_PATH: "b.jsonl" },
+      env: { HAECHI_LIMITS_MAX_DEPTH: "9" },
     });
-    assertEquals(config.audit.path, "b.jsonl");
+    assertEquals(config.audit.path, "a.jsonl");
+    assertEquals(config.limits.maxDepth, 9);
   });
 });
 
@@ -125,7 +126,7 @@ Deno.test("a file written by renderConfigFile loads back identically", async () 
         ...DEFAULT_CONFIG.policy,
         actions: { email: "mask" as const, us_ssn: "block" as const },
       },
-      filters: { minConfidence: 0.25, allowlist: ["*@example.com"] },
+      filters: { minConfidence: 0.25, customRules: [], allowlist: ["*@example.com"] },
     };
     for (const config of [DEFAULT_CONFIG, custom]) {
       await Deno.writeTextFile(`${dir}/${DEFAULT_CONFIG_PATH}`, renderConfigFile(config));

@@ -44,8 +44,8 @@ Deno.test("duplicate key ids and extra fields are refused", () => {
   }
 });
 
-Deno.test("HAECHI_POLICY_TRUST_ANCHORS takes keyId=base64 pairs", () => {
+Deno.test("trust anchors cannot come from the environment: a variable would widen trust", () => {
   const { values, issues } = readEnvOverlay({ HAECHI_POLICY_TRUST_ANCHORS: `sec=${base64}` });
-  assertEquals(issues, []);
-  assertEquals(values.get("policy.trustAnchors"), [{ keyId: "sec", publicKey: base64 }]);
+  assertEquals(values.has("policy.trustAnchors"), false);
+  assertEquals(issues[0].env, "HAECHI_POLICY_TRUST_ANCHORS");
 });

@@ -7,6 +7,7 @@ import type { Rule } from "../rule.ts";
 import { SECRET_RULES } from "./secrets.ts";
 import { CONTACT_RULES } from "./contact.ts";
 import { NATIONAL_ID_RULES } from "./national_ids.ts";
+import { INJECTION_RULES } from "./injection.ts";
 
 /**
  * All built-in rules in table order.
@@ -21,4 +22,5 @@ export const BUILTIN_RULES: readonly Rule[] = [
   ...SECRET_RULES,
   ...CONTACT_RULES,
   ...NATIONAL_ID_RULES,
+  ...INJECTION_RULES,
 ];

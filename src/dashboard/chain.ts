@@ -1,0 +1,145 @@
+/**
+ * Chain status for the dashboard: `verifyAuditLog` run at most once per state of the log
+ * and anchor file (size and modification time), never twice at once. A long walk (a
+ * multi-gigabyte log) does not hold requests: after a short wait they get the last known
+ * verdict, marked as checking, and the page asks again.
+ *
+ * @module
+ */
+import { verifyAuditLog } from "../audit/mod.ts";
+import { fileStamp } from "../runtime/mod.ts";
+
+/** What `/api/chain` reports. The verifier's reason text is never passed on. */
+export interface ChainStatus {
+  /** True intact, false broken, null not known (still checking, or unreadable). */
+  readonly valid: boolean | null;
+  /** A walk is running for the current state of the log. */
+  readonly checking: boolean;
+  /** This verdict is for an earlier state of the log. */
+  readonly stale: boolean;
+  /** Records verified. */
+  readonly records: number;
+  /** Seq of the last verified record. */
+  readonly headSeq: number;
+  /** Hash of the last verified record. */
+  readonly headHash: string;
+  /** First record the chain fails to vouch for, when broken. */
+  readonly firstBadSeq: number | null;
+  /** Records were cut off the end (an anchor points past the log). */
+  readonly truncationDetected: boolean;
+  /** Whether an anchor file is checked. */
+  readonly anchored: boolean;
+  /** Anchors matched. */
+  readonly anchorsChecked: number;
+  /** Log size the verdict is for. */
+  readonly size: number;
+  /** True when the log or anchor file could not be read. */
+  readonly unreadable: boolean;
+}
+
+/** Cached chain verification for one log. */
+export interface ChainChecker {
+  /** Current status, waiting at most `waitMs` for a walk. */
+  status(waitMs: number): Promise<ChainStatus>;
+  /** Whether a verdict for the log as it is now is cached (no walk needed). */
+  fresh(): Promise<boolean>;
+}
+
+interface Cached {
+  readonly key: string;
+  readonly status: ChainStatus;
+}
+
+/**
+ * A checker for `path` (and `anchorPath`, when given).
+ *
+ * @example
+ * ```ts
+ * import { openAuditWriter } from "../audit/mod.ts";
+ * import { createChainChecker } from "./chain.ts";
+ * const dir = await Deno.makeTempDir();
+ * const w = await openAuditWriter({ path: `${dir}/a.jsonl` });
+ * await w.append({ kind: "scan", mode: "enforce", correlationId: "c", source: "cli", outcome: "clean" });
+ * await w.close();
+ * const s = await createChainChecker(`${dir}/a.jsonl`, null).status(10_000);
+ * if (s.valid !== true || s.headSeq !== 1) throw new Error("valid");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export function createChainChecker(path: string, anchorPath: string | null): ChainChecker {
+  let cached: Cached | null = null;
+  let running: { key: string; done: Promise<void> } | null = null;
+
+  const stampKey = async (): Promise<{ key: string; size: number }> => {
+    const [log, anchor] = await Promise.all([
+      fileStamp(path).catch(() => null),
+      anchorPath === null ? null : fileStamp(anchorPath).catch(() => null),
+    ]);
+    const part = (s: { size: number; mtimeMs: number } | null) =>
+      s === null ? "-" : `${s.size}:${s.mtimeMs}`;
+    return { key: `${part(log)}|${part(anchor)}`, size: log?.size ?? 0 };
+  };
+
+  const walk = async (key: string, size: number): Promise<void> => {
+    let status: ChainStatus;
+    try {
+      const r = await verifyAuditLog({ path, anchorPath: anchorPath ?? undefined });
+      status = {
+        valid: r.ok,
+        checking: false,
+        stale: false,
+        records: r.records,
+        headSeq: r.headSeq,
+        headHash: r.headHash,
+        firstBadSeq: r.broken?.seq ?? null,
+        truncationDetected: r.broken?.reason === "truncated",
+        anchored: anchorPath !== null,
+        anchorsChecked: r.anchorsChecked,
+        size,
+        unreadable: false,
+      };
+    } catch {
+      status = { ...UNKNOWN, anchored: anchorPath !== null, unreadable: true, size };
+    }
+    cached = { key, status };
+  };
+
+  return {
+    async fresh() {
+      return cached !== null && cached.key === (await stampKey()).key;
+    },
+    async status(waitMs) {
+      const { key, size } = await stampKey();
+      if (cached?.key === key) return cached.status;
+      if (running === null) {
+        const done = walk(key, size).finally(() => running = null);
+        running = { key, done };
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        running.done,
+        new Promise<void>((resolve) => timer = setTimeout(resolve, waitMs)),
+      ]);
+      clearTimeout(timer);
+      const now: Cached | null = cached;
+      if (now !== null && now.key === key) return now.status;
+      if (now !== null) return { ...now.status, checking: true, stale: true };
+      return { ...UNKNOWN, anchored: anchorPath !== null, checking: true, size };
+    },
+  };
+}
+
+const UNKNOWN: ChainStatus = {
+  valid: null,
+  checking: false,
+  stale: false,
+  records: 0,
+  headSeq: 0,
+  headHash: "0".repeat(64),
+  firstBadSeq: null,
+  truncationDetected: false,
+  anchored: false,
+  anchorsChecked: 0,
+  size: 0,
+  unreadable: false,
+};

@@ -1,0 +1,166 @@
+import { assert, assertEquals, assertThrows } from "../assert.ts";
+import { compatNotes, configFromText, resolveConfig } from "../../src/config/mod.ts";
+import { compilePolicy } from "../../src/policy/policy.ts";
+import { BUILTIN_RULES } from "../../src/detect/rules/mod.ts";
+import { HaechiError } from "../../src/errors.ts";
+
+const FIXTURES = new URL("../fixtures/compat/", import.meta.url);
+const snippets = JSON.parse(
+  await Deno.readTextFile(new URL("spec_snippets.json", FIXTURES)),
+) as {
+  loads: Record<string, unknown>;
+  refused: Record<string, { config: unknown; path: string }>;
+};
+
+function refusal(raw: unknown): HaechiError {
+  return assertThrows(() => resolveConfig(raw), HaechiError) as HaechiError;
+}
+
+Deno.test("haechi 1.4's example config loads with its meaning", async () => {
+  const text = await Deno.readTextFile(new URL("haechi.config.example.json", FIXTURES));
+  const config = configFromText(text);
+  assertEquals(config.mode, "dry-run");
+  assertEquals(config.proxy.upstream, "http://127.0.0.1:9999");
+  assertEquals(config.limits.maxBytes, 1048576);
+  assertEquals(config.limits.maxDepth, 256);
+  assertEquals(config.proxy.upstreamTimeoutMs, 120000);
+  assertEquals(config.keys.path, ".haechi/dev.keys.json");
+  assertEquals(config.tokenVault.revealPolicy, "deny");
+  assertEquals(config.tokenVault.ttlSeconds, 30 * 86400);
+  assertEquals(config.tokenVault.deterministicTypes, []);
+  assertEquals(config.policy.profile, "none");
+  assertEquals(config.mcp.methods.allow, [
+    "initialize",
+    "tools/call",
+    "resources/read",
+    "prompts/get",
+  ]);
+  assertEquals(config.audit.anchorPath, "");
+  assertEquals(config.proxy.stream.holdbackChars, 256);
+  // The presets korean-pii, secrets-only and llm-redact, then card: block.
+  const policy = compilePolicy(config, BUILTIN_RULES);
+  assertEquals(policy.actionFor("kr_rrn"), "block");
+  assertEquals(policy.actionFor("payment_card"), "block");
+  assertEquals(policy.actionFor("phone"), "mask");
+  assertEquals(policy.actionFor("email"), "redact");
+  assertEquals(policy.actionFor("openai_key"), "block");
+  assertEquals(policy.actionFor("stripe_key"), "block");
+  assertEquals(policy.actionFor("iban"), "redact", "types no preset names take defaultAction");
+  const notes = compatNotes(config).map((n) => n.key);
+  assert(notes.includes("responseProtection.enabled"), notes.join());
+  assert(notes.includes("streaming.requestMode"), notes.join());
+});
+
+Deno.test("the minimal 1.4 config enforces, and a missing configVersion means the current one", () => {
+  const config = resolveConfig({ mode: "enforce", policy: { mode: "enforce" } });
+  assertEquals(config.configVersion, 1);
+  assertEquals(config.mode, "enforce");
+});
+
+Deno.test("policy.mode wins over mode, and report-only reads as dry-run", () => {
+  assertEquals(resolveConfig({ mode: "enforce", policy: { mode: "report-only" } }).mode, "dry-run");
+  assertEquals(resolveConfig({ mode: "report-only" }).mode, "dry-run");
+});
+
+for (const [name, raw] of Object.entries(snippets.loads)) {
+  Deno.test(`spec snippet loads: ${name}`, () => {
+    const config = resolveConfig(raw);
+    assertEquals(config.configVersion, 1);
+  });
+}
+
+for (const [name, { config, path }] of Object.entries(snippets.refused)) {
+  Deno.test(`spec snippet for a feature this build lacks fails closed: ${name}`, () => {
+    const err = refusal(config);
+    assertEquals(err.code, "config.invalid");
+    assertEquals(err.details.path, path);
+    assert(err.message.includes("not built into this haechi"), err.message);
+  });
+}
+
+Deno.test("a 1.4 key and ours naming one setting with different values is an error", () => {
+  const err = refusal({
+    target: { upstream: "http://127.0.0.1:1" },
+    proxy: { upstream: "http://127.0.0.1:2" },
+  });
+  assertEquals(err.details.path, "target.upstream");
+  const same = resolveConfig({
+    target: { upstream: "http://127.0.0.1:1" },
+    proxy: { upstream: "http://127.0.0.1:1" },
+  });
+  assertEquals(same.proxy.upstream, "http://127.0.0.1:1");
+});
+
+Deno.test("unknown keys still fail closed, in 1.4 sections too", () => {
+  assertEquals(refusal({ target: { upstreem: "x" } }).details.path, "target.upstreem");
+  assertEquals(
+    refusal({ responseProtection: { enabld: true } }).details.path,
+    "responseProtection.enabld",
+  );
+  assertEquals(refusal({ bogus: 1 }).details.path, "bogus");
+});
+
+Deno.test("a newer configVersion fails closed", () => {
+  assertEquals(refusal({ configVersion: 2 }).details.path, "configVersion");
+});
+
+Deno.test("an explicit action weaker than a 1.4 preset needs allowUnsafeOverrides", () => {
+  const raw = { policy: { presets: ["secrets-only"], actions: { secret: "redact" } } };
+  assertEquals(refusal(raw).details.path, "policy.actions.secret");
+  const ok = resolveConfig({ policy: { ...raw.policy, allowUnsafeOverrides: true } });
+  assertEquals(ok.policy.actions.jwt, "redact");
+  assertEquals(ok.policy.actions.github_token, "block", "api_key covers provider tokens");
+});
+
+Deno.test("spec values map onto ours: retention, reveal policy, allowlist objects, anchors, plugin shapes", () => {
+  const config = resolveConfig({
+    tokenVault: {
+      revealPolicy: "local-dev",
+      retentionDays: 1.5,
+      deterministicTypes: ["card", "email"],
+    },
+    filters: { allowlist: ["a@example.com", { value: "b@example.com" }], decodeAndRescan: true },
+    audit: { anchor: { mode: "file", path: "x.anchors.jsonl", everyRecords: 10 } },
+    limits: { maxInFlight: 8 },
+    streaming: { maxMatchBytes: 512 },
+    auth: {
+      provider: "none",
+      plugin: {
+        pin: { entrySha256: "a".repeat(64) },
+        revoked: { signerKeyIds: ["old"], entrySha256: ["b".repeat(64)] },
+        versionFloor: { "acme-auth": "1.2.0" },
+        timeoutMs: 500,
+        resourceLimits: { maxOldGenerationSizeMb: 32 },
+      },
+    },
+  });
+  assertEquals(config.tokenVault.revealPolicy, "allow");
+  assertEquals(config.tokenVault.ttlSeconds, 129600);
+  assertEquals(config.tokenVault.deterministicTypes, ["payment_card", "email"]);
+  assertEquals(config.filters.allowlist, ["a@example.com", "b@example.com"]);
+  assertEquals(config.detect.decode, true);
+  assertEquals(config.audit.anchorPath, "x.anchors.jsonl");
+  assertEquals(config.audit.anchorEvery, 10);
+  assertEquals(config.proxy.maxInFlight, 8);
+  assertEquals(config.proxy.stream.holdbackChars, 512);
+  assertEquals(config.auth.plugin.pin, "a".repeat(64));
+  assertEquals(config.auth.plugin.revoked, ["old", "b".repeat(64)]);
+  assertEquals(config.auth.plugin.versionFloor, "1.2.0");
+  assertEquals(config.plugins.timeoutMs, 500);
+  assertEquals(config.plugins.maxHeapMb, 32);
+});
+
+Deno.test("1.4 values this build cannot honour fail closed with what to do instead", () => {
+  assertEquals(refusal({ keys: { provider: "external" } }).details.path, "keys.provider");
+  assertEquals(refusal({ audit: { sink: "syslog" } }).details.path, "audit.sink");
+  assertEquals(refusal({ tokenVault: { provider: "redis" } }).details.path, "tokenVault.provider");
+  assertEquals(
+    refusal({ filters: { allowlist: [{ path: "abc" }] } }).details.path,
+    "filters.allowlist[0]",
+  );
+  assertEquals(
+    refusal({ target: { forwardHeaders: ["cookie"] } }).details.path,
+    "target.forwardHeaders",
+  );
+  assertEquals(refusal({ target: { type: "bogus" } }).details.path, "target.type");
+});
