@@ -1,8 +1,9 @@
 /**
  * Chain status for the dashboard: `verifyAuditLog` run at most once per state of the log
- * and anchor file (size and modification time), never twice at once. A long walk (a
- * multi-gigabyte log) does not hold requests: after a short wait they get the last known
- * verdict, marked as checking, and the page asks again.
+ * and anchor file (size and modification time), never twice at once. A walk never holds a
+ * request that has a verdict to give: the last known one comes back at once, marked as
+ * checking, and the page asks again. Only a first request, with nothing known yet, waits
+ * (up to its limit).
  *
  * @module
  */
@@ -39,7 +40,7 @@ export interface ChainStatus {
 
 /** Cached chain verification for one log. */
 export interface ChainChecker {
-  /** Current status, waiting at most `waitMs` for a walk. */
+  /** Current status; waits at most `waitMs` for a walk, and only when nothing is known yet. */
   status(waitMs: number): Promise<ChainStatus>;
   /** Whether a verdict for the log as it is now is cached (no walk needed). */
   fresh(): Promise<boolean>;
@@ -115,6 +116,10 @@ export function createChainChecker(path: string, anchorPath: string | null): Cha
         const done = walk(key, size).finally(() => running = null);
         running = { key, done };
       }
+      // A live log changes all the time; with a verdict in hand, answer with it at once
+      // (marked as re-checking) instead of holding the request for a walk.
+      const known: Cached | null = cached;
+      if (known !== null) return { ...known.status, checking: true, stale: true };
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         running.done,

@@ -118,7 +118,7 @@ export const APP_JS = String.raw`(function () {
       banner.hidden = true;
       banner.textContent = "";
     }
-    if (c.checking) chainTimer = setTimeout(function () { loadChain().catch(fail); }, 2000);
+    if (c.checking) chainTimer = setTimeout(function () { loadChain().catch(fail); }, 1000);
   }
 
   // ---- charts -------------------------------------------------------------------------
