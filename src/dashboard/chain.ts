@@ -16,10 +16,12 @@ export interface ChainStatus {
   readonly valid: boolean | null;
   /** A walk is running for the current state of the log. */
   readonly checking: boolean;
-  /** This verdict is for an earlier state of the log. */
+  /** This verdict is for an earlier state of the log (re-checked shortly, or now). */
   readonly stale: boolean;
   /** Records verified. */
   readonly records: number;
+  /** While checking: records the running walk has verified so far. */
+  readonly progress: number;
   /** Seq of the last verified record. */
   readonly headSeq: number;
   /** Hash of the last verified record. */
@@ -70,6 +72,11 @@ interface Cached {
 export function createChainChecker(path: string, anchorPath: string | null): ChainChecker {
   let cached: Cached | null = null;
   let running: { key: string; done: Promise<void> } | null = null;
+  let progress = 0;
+  // A log that keeps growing would otherwise be re-walked back to back; after a walk of
+  // D ms the next starts no sooner than 2·D ms after it ended, so checking takes at most
+  // a third of a core however busy the gateway is.
+  let restAfter = 0;
 
   const stampKey = async (): Promise<{ key: string; size: number }> => {
     const [log, anchor] = await Promise.all([
@@ -82,14 +89,25 @@ export function createChainChecker(path: string, anchorPath: string | null): Cha
   };
 
   const walk = async (key: string, size: number): Promise<void> => {
+    const started = Date.now();
     let status: ChainStatus;
     try {
-      const r = await verifyAuditLog({ path, anchorPath: anchorPath ?? undefined });
+      const r = await verifyAuditLog({
+        path,
+        anchorPath: anchorPath ?? undefined,
+        // Hashing is synchronous work; without a timer turn now and then, a walk over a
+        // large log would hold every request until it ends.
+        onProgress: (n) => {
+          progress = n;
+          return new Promise((resolve) => setTimeout(resolve, 0));
+        },
+      });
       status = {
         valid: r.ok,
         checking: false,
         stale: false,
         records: r.records,
+        progress: 0,
         headSeq: r.headSeq,
         headHash: r.headHash,
         firstBadSeq: r.broken?.seq ?? null,
@@ -103,6 +121,8 @@ export function createChainChecker(path: string, anchorPath: string | null): Cha
       status = { ...UNKNOWN, anchored: anchorPath !== null, unreadable: true, size };
     }
     cached = { key, status };
+    const ended = Date.now();
+    restAfter = ended + 2 * (ended - started);
   };
 
   return {
@@ -112,14 +132,18 @@ export function createChainChecker(path: string, anchorPath: string | null): Cha
     async status(waitMs) {
       const { key, size } = await stampKey();
       if (cached?.key === key) return cached.status;
+      if (running === null && cached !== null && Date.now() < restAfter) {
+        return { ...cached.status, stale: true, checking: false };
+      }
       if (running === null) {
+        progress = 0;
         const done = walk(key, size).finally(() => running = null);
         running = { key, done };
       }
       // A live log changes all the time; with a verdict in hand, answer with it at once
       // (marked as re-checking) instead of holding the request for a walk.
       const known: Cached | null = cached;
-      if (known !== null) return { ...known.status, checking: true, stale: true };
+      if (known !== null) return { ...known.status, checking: true, stale: true, progress };
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         running.done,
@@ -128,8 +152,8 @@ export function createChainChecker(path: string, anchorPath: string | null): Cha
       clearTimeout(timer);
       const now: Cached | null = cached;
       if (now !== null && now.key === key) return now.status;
-      if (now !== null) return { ...now.status, checking: true, stale: true };
-      return { ...UNKNOWN, anchored: anchorPath !== null, checking: true, size };
+      if (now !== null) return { ...now.status, checking: true, stale: true, progress };
+      return { ...UNKNOWN, anchored: anchorPath !== null, checking: true, size, progress };
     },
   };
 }
@@ -139,6 +163,7 @@ const UNKNOWN: ChainStatus = {
   checking: false,
   stale: false,
   records: 0,
+  progress: 0,
   headSeq: 0,
   headHash: "0".repeat(64),
   firstBadSeq: null,

@@ -41,7 +41,7 @@ function dashboard(options: DashboardOptions) {
     settledChain: async () => {
       for (let i = 0; i < 200; i++) {
         const c = await (await d.handle(request("/api/chain"))).json();
-        if (!c.checking) return c;
+        if (!c.checking && !c.stale) return c;
         await new Promise((r) => setTimeout(r, 10));
       }
       throw new Error("the chain walk did not finish");
@@ -245,9 +245,9 @@ Deno.test("the chain status names the first bad record and is cached by mtime an
   await Deno.utime(log, new Date(), new Date(before.mtime!.getTime() + 5000));
   const first = await d.json("/api/chain");
   assertEquals(
-    [first.valid, first.checking, first.stale],
-    [true, true, true],
-    "last verdict at once",
+    [first.valid, first.stale],
+    [true, true],
+    "the last verdict, at once",
   );
   const broken = await d.settledChain();
   assertEquals(broken.valid, false);
