@@ -85,7 +85,7 @@ export interface VerifyAuditOptions {
 }
 
 /** Records between {@linkcode VerifyAuditOptions.onProgress} calls. */
-export const VERIFY_PROGRESS_EVERY = 1024;
+export const VERIFY_PROGRESS_EVERY = 256;
 
 interface Anchor {
   readonly seq: number;

@@ -1,13 +1,14 @@
 /**
- * Chain status for the dashboard: `verifyAuditLog` run at most once per state of the log
- * and anchor file (size and modification time), never twice at once. A walk never holds a
+ * Chain status for the dashboard: `verifyAuditLog`, run in a worker off the serving
+ * thread, at most once per state of the log and anchor file (size and modification time),
+ * never twice at once, and resting twice its duration before the next. A walk never holds a
  * request that has a verdict to give: the last known one comes back at once, marked as
- * checking, and the page asks again. Only a first request, with nothing known yet, waits
- * (up to its limit).
+ * checking, and the page asks again. Only the request that starts the first walk waits
+ * (up to its limit), so a small log answers with its verdict straight away.
  *
  * @module
  */
-import { verifyAuditLog } from "../audit/mod.ts";
+import { verifyAuditLog, type VerifyAuditResult } from "../audit/mod.ts";
 import { fileStamp } from "../runtime/mod.ts";
 
 /** What `/api/chain` reports. The verifier's reason text is never passed on. */
@@ -92,16 +93,7 @@ export function createChainChecker(path: string, anchorPath: string | null): Cha
     const started = Date.now();
     let status: ChainStatus;
     try {
-      const r = await verifyAuditLog({
-        path,
-        anchorPath: anchorPath ?? undefined,
-        // Hashing is synchronous work; without a timer turn now and then, a walk over a
-        // large log would hold every request until it ends.
-        onProgress: (n) => {
-          progress = n;
-          return new Promise((resolve) => setTimeout(resolve, 0));
-        },
-      });
+      const r = await verify(path, anchorPath, (n) => progress = n);
       status = {
         valid: r.ok,
         checking: false,
@@ -125,6 +117,13 @@ export function createChainChecker(path: string, anchorPath: string | null): Cha
     restAfter = ended + 2 * (ended - started);
   };
 
+  const startWalk = (key: string, size: number): Promise<void> => {
+    progress = 0;
+    const done = walk(key, size).finally(() => running = null);
+    running = { key, done };
+    return done;
+  };
+
   return {
     async fresh() {
       return cached !== null && cached.key === (await stampKey()).key;
@@ -135,18 +134,20 @@ export function createChainChecker(path: string, anchorPath: string | null): Cha
       if (running === null && cached !== null && Date.now() < restAfter) {
         return { ...cached.status, stale: true, checking: false };
       }
-      if (running === null) {
-        progress = 0;
-        const done = walk(key, size).finally(() => running = null);
-        running = { key, done };
-      }
       // A live log changes all the time; with a verdict in hand, answer with it at once
-      // (marked as re-checking) instead of holding the request for a walk.
+      // (marked as re-checking) instead of holding the request for a walk. Only the request
+      // that starts the first walk waits, so a small log answers with its verdict.
       const known: Cached | null = cached;
-      if (known !== null) return { ...known.status, checking: true, stale: true, progress };
+      if (running !== null || known !== null) {
+        if (running === null) startWalk(key, size);
+        return known !== null
+          ? { ...known.status, checking: true, stale: true, progress }
+          : { ...UNKNOWN, anchored: anchorPath !== null, checking: true, size, progress };
+      }
+      const walking = startWalk(key, size);
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
-        running.done,
+        walking,
         new Promise<void>((resolve) => timer = setTimeout(resolve, waitMs)),
       ]);
       clearTimeout(timer);
@@ -156,6 +157,65 @@ export function createChainChecker(path: string, anchorPath: string | null): Cha
       return { ...UNKNOWN, anchored: anchorPath !== null, checking: true, size, progress };
     },
   };
+}
+
+class WorkerUnavailable extends Error {}
+
+/**
+ * Verify in a worker so the walk never competes with requests on the serving thread. Where
+ * no worker can start (a runtime or build without module workers), verify here instead,
+ * pausing for a timer turn every few hundred records so requests still get through.
+ */
+async function verify(
+  path: string,
+  anchorPath: string | null,
+  onProgress: (records: number) => void,
+): Promise<VerifyAuditResult> {
+  try {
+    return await verifyInWorker(path, anchorPath, onProgress);
+  } catch (e) {
+    if (!(e instanceof WorkerUnavailable)) throw e;
+  }
+  return await verifyAuditLog({
+    path,
+    anchorPath: anchorPath ?? undefined,
+    onProgress: (n) => {
+      onProgress(n);
+      return new Promise((resolve) => setTimeout(resolve, 0));
+    },
+  });
+}
+
+function verifyInWorker(
+  path: string,
+  anchorPath: string | null,
+  onProgress: (records: number) => void,
+): Promise<VerifyAuditResult> {
+  return new Promise((resolve, reject) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL("./chain_worker.ts", import.meta.url).href, { type: "module" });
+    } catch {
+      reject(new WorkerUnavailable());
+      return;
+    }
+    worker.onmessage = (e: MessageEvent) => {
+      const m = e.data as { type: string; records?: number; result?: VerifyAuditResult };
+      if (m.type === "progress") {
+        onProgress(m.records ?? 0);
+        return;
+      }
+      worker.terminate();
+      if (m.type === "done" && m.result !== undefined) resolve(m.result);
+      else reject(new Error("Audit log is not readable"));
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      worker.terminate();
+      reject(new WorkerUnavailable());
+    };
+    worker.postMessage({ path, anchorPath });
+  });
 }
 
 const UNKNOWN: ChainStatus = {

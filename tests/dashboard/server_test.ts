@@ -1,5 +1,6 @@
-import { verifyAuditLog } from "../../src/audit/mod.ts";
+import { openAuditWriter, verifyAuditLog } from "../../src/audit/mod.ts";
 import {
+  createChainChecker,
   createDashboardHandler,
   createTokenGuard,
   type DashboardOptions,
@@ -360,4 +361,30 @@ Deno.test("options fail closed: remote bind needs the flag, TLS and a guard", ()
     sessionGuard: guard,
   });
   assertEquals(remote.host, "0.0.0.0");
+});
+
+Deno.test("a chain walk lets other requests through while it runs, with its progress", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "haechi-dash-" });
+  const path = `${dir}/audit.jsonl`;
+  const writer = await openAuditWriter({ path });
+  for (let i = 0; i < 3000; i++) {
+    await writer.append({
+      kind: "scan",
+      mode: "enforce",
+      correlationId: `c${i}`,
+      source: "cli.scan",
+      outcome: "clean",
+    });
+  }
+  await writer.close();
+  const checker = createChainChecker(path, null);
+  const progress: number[] = [];
+  let s = await checker.status(0);
+  while (s.checking) {
+    progress.push(s.progress);
+    s = await checker.status(0);
+  }
+  assertEquals([s.valid, s.records], [true, 3000]);
+  assert(progress.some((p) => p >= 256), `answers came during the walk: ${progress}`);
+  await Deno.remove(dir, { recursive: true });
 });

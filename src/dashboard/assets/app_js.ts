@@ -106,8 +106,9 @@ export const APP_JS = String.raw`(function () {
       pill.className = "pill wait";
       pill.textContent = c.unreadable ? "log unreadable" : "checking chain… " + (c.progress ? fmt(c.progress) + " records" : "");
     }
-    $("head-hash").textContent = c.headHash;
-    $("head-hash").title = "Hash of record #" + c.headSeq;
+    var known = c.valid !== null;
+    $("head-hash").textContent = known ? c.headHash : "–";
+    $("head-hash").title = known ? "Hash of record #" + c.headSeq + (c.valid ? "" : ", the last one verified") : "";
     $("chain-records").textContent = fmt(c.records) + " records verified · " +
       (c.anchored ? fmt(c.anchorsChecked) + " anchors matched" : "no anchor file") + " · " + bytes(c.size);
     if (c.valid === false) {
