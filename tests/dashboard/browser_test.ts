@@ -77,7 +77,8 @@ Deno.test({
           const seen = watch(page);
           await page.goto(base);
           await ready(page);
-          assertEquals(await page.locator("#chain-state").textContent(), "chain valid");
+          // On a busy machine the first walk (in a worker) may outlast the first answer.
+          await until(page, `document.getElementById("chain-state").textContent === "chain valid"`);
           assertEquals(await page.locator("#head-hash").textContent(), head.headHash);
           assertEquals(await page.locator("#chain-banner").isVisible(), false);
           const stat = (id: string) => page.locator(`#stat-${id}`).textContent();
@@ -187,6 +188,7 @@ Deno.test({
           const page = await launch.context.newPage();
           await page.goto(`http://127.0.0.1:${cut.port}/`);
           await ready(page);
+          await until(page, `!document.getElementById("chain-banner").hidden`);
           const banner = await page.locator("#chain-banner").textContent() ?? "";
           assertStringIncludes(banner, "truncated");
           assertStringIncludes(banner, "#11");
