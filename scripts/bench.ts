@@ -1,9 +1,10 @@
 /**
  * `deno task bench`: detection accuracy on the synthetic corpus, scan throughput on prose,
  * chat bodies and hostile inputs, protect throughput, then the gateway proxy
- * (`bench_proxy.ts`), the token vault (`bench_vault.ts`) and the MCP wrapper
- * (`bench_mcp.ts`, run as a child process because it is a standalone script), and the audit
- * dashboard on a 1 GiB log (`bench_dashboard.ts`; 64 MiB with `--quick`).
+ * (`bench_proxy.ts`), the token vault (`bench_vault.ts`), the audit append
+ * (`bench_audit.ts`), the MCP wrapper (`bench_mcp.ts`, run as a child process because it is
+ * a standalone script), and the audit dashboard on a 1 GiB log (`bench_dashboard.ts`;
+ * 64 MiB with `--quick`).
  *
  * Flags: `--quick` (smaller corpus, shorter timings), `--seed=N`, `--per-type=N`.
  * Not part of the unit tests. Failure examples go to stderr.
@@ -25,6 +26,7 @@ import {
 } from "./bench_detect.ts";
 import { formatProxyBench, runProxyBench } from "./bench_proxy.ts";
 import { formatVaultBench, runVaultBench } from "./bench_vault.ts";
+import { formatAuditBench, runAuditBench } from "./bench_audit.ts";
 import { formatDashboardBench, runDashboardBench } from "./bench_dashboard.ts";
 
 /** Parsed command-line flags. */
@@ -100,7 +102,10 @@ async function main(args: readonly string[]): Promise<number> {
   });
   await out.write(formatVaultBench(vaultRows));
 
-  header("6. MCP wrapper (scripts/bench_mcp.ts, child process)");
+  header("6. Audit append and its multi-writer lock (scripts/bench_audit.ts)");
+  await out.write(formatAuditBench(await runAuditBench({ records: opts.quick ? 5000 : 20_000 })));
+
+  header("7. MCP wrapper (scripts/bench_mcp.ts, child process)");
   const mcp = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -117,7 +122,7 @@ async function main(args: readonly string[]): Promise<number> {
     return 1;
   }
 
-  header("7. Audit dashboard on a large log (scripts/bench_dashboard.ts)");
+  header("8. Audit dashboard on a large log (scripts/bench_dashboard.ts)");
   const dashboard = await runDashboardBench({ bytes: (opts.quick ? 64 : 1024) * (1 << 20) });
   await out.write(formatDashboardBench(dashboard));
   return 0;

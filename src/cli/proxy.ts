@@ -10,7 +10,7 @@ import type { Command } from "./command.ts";
 import { loadConfigFor, parseFlags } from "./_shared.ts";
 
 const HELP = `Usage: haechi proxy [--config <file>] [--upstream <url>] [--mcp-upstream <url>]
-                    [--host <addr>] [--port <n>] [--allow-non-loopback]
+                    [--host <addr>] [--port <n>] [--allow-non-loopback | --allow-remote-bind]
 
 Run the gateway: requests to the OpenAI-compatible, Anthropic, Gemini and Ollama routes are
 protected before they reach the upstream, and replies (streamed or not) are scanned and
@@ -25,6 +25,7 @@ Options:
   --host <addr>           Listen address (proxy.host, default 127.0.0.1)
   --port <n>              Listen port (proxy.port, default 11016; 0 picks one)
   --allow-non-loopback    Allow a non-loopback --host (proxy.allowNonLoopback)
+  --allow-remote-bind     The same, under haechi 1.4's name
 
 Endpoints: /__haechi/live, /__haechi/ready, /__haechi/metrics (Prometheus text).
 `;
@@ -68,6 +69,7 @@ export function parseProxyFlags(args: string[]): ProxyFlags {
     host: { type: "string" },
     port: { type: "string" },
     "allow-non-loopback": { type: "boolean" },
+    "allow-remote-bind": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   let port: number | undefined;
@@ -83,7 +85,7 @@ export function parseProxyFlags(args: string[]): ProxyFlags {
     mcpUpstream: values["mcp-upstream"],
     host: values.host,
     port,
-    allowNonLoopback: values["allow-non-loopback"] === true,
+    allowNonLoopback: values["allow-non-loopback"] === true || values["allow-remote-bind"] === true,
     help: values.help === true,
   };
 }
@@ -130,7 +132,7 @@ export const proxyCommand: Command = {
     ) {
       throw new HaechiError(
         "usage.invalid",
-        `Refusing to listen on non-loopback address ${config.proxy.host}; pass --allow-non-loopback`,
+        `Refusing to listen on non-loopback address ${config.proxy.host}; pass --allow-remote-bind (or --allow-non-loopback)`,
       );
     }
     const gw = await startGateway(config, { env: io.env });
@@ -140,11 +142,25 @@ export const proxyCommand: Command = {
         ? [`MCP ${config.proxy.mcpPath} → ${config.proxy.mcpUpstream}`]
         : []),
     ];
-    await io.stderr.write(
+    const json = config.logging.format === "json";
+    // logging.format "json": one object per line with haechi 1.4's event names; never a
+    // payload, header or value, only addresses and the mode.
+    const log = (event: Record<string, unknown>, text: string) =>
+      io.stderr.write(json ? JSON.stringify({ level: "info", ...event }) + "\n" : text);
+    await log(
+      {
+        event: "proxy_listening",
+        url: gw.url,
+        upstream: gw.gateway.upstream?.origin ?? null,
+        mode: config.mode,
+      },
       `haechi proxy listening on ${gw.url}: ${targets.join("; ")} (mode ${config.mode})\n`,
     );
     const signal = await waitForShutdownSignal();
-    await io.stderr.write(`haechi proxy: ${signal}, shutting down\n`);
+    await log(
+      { event: "proxy_shutdown", signal },
+      `haechi proxy: ${signal}, shutting down\n`,
+    );
     await gw.close();
     return 0;
   },

@@ -152,23 +152,36 @@ export async function protectRequestParts(
   parts: RequestParts,
   scope: string,
 ): Promise<PartsOutcome> {
+  // A segment is scanned piece by piece around `:` (Gemini's `{model}:{method}`: an address
+  // right before `:word` reads as a login, `git@host:repo`, not as an email), then whole
+  // (a value that itself holds `:`, an IPv6 address).
   const value = {
-    path: parts.segments,
+    path: parts.segments.map((s) => s.split(":")),
     query: parts.query.map(([, v]) => v),
     header: parts.headers.map(([, v]) => v),
   };
   const r = await protector.protectJson(value, { scope });
-  if (r.findings.length === 0) return { findings: [], blocked: false };
+  const enforce = protector.policy.enforcing && !r.blocked;
   const findings = r.findings.map((f) => ({ ...f, path: relabel(f.path, parts) }));
-  if (r.blocked || !protector.policy.enforcing) return { findings, blocked: r.blocked };
+  let blocked = r.blocked;
+  for (let i = 0; i < parts.segments.length; i++) {
+    if (enforce) parts.segments[i] = value.path[i].join(":");
+    if (value.path[i].length === 1) continue;
+    const whole = await protector.protectText(parts.segments[i], { scope });
+    for (const f of whole.findings) findings.push({ ...f, path: `$path[${i}]` });
+    blocked ||= whole.blocked;
+    if (enforce && whole.output !== null) parts.segments[i] = whole.output;
+  }
+  if (findings.length === 0) return { findings, blocked: false };
+  if (blocked || !protector.policy.enforcing) return { findings, blocked };
   value.query.forEach((v, i) => parts.query[i][1] = v);
   value.header.forEach((v, i) => parts.headers[i][1] = v);
   return { findings, blocked: false };
 }
 
-/** `$.query[1]` → `$query.user`, `$.header[0]` → `$header["x-a"]`, `$.path[2]` → `$path[2]`. */
+/** `$.query[1]` → `$query["user"]`, `$.header[0]` → `$header["x-a"]`, `$.path[2][0]` → `$path[2]`. */
 function relabel(path: string, parts: RequestParts): string {
-  const m = /^\$\.(path|query|header)\[(\d+)\]$/.exec(path);
+  const m = /^\$\.(path|query|header)\[(\d+)\]/.exec(path);
   if (m === null) return "$request";
   const i = Number(m[2]);
   if (m[1] === "path") return `$path[${i}]`;

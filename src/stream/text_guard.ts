@@ -42,7 +42,11 @@ export interface TextGuardResult {
 export interface TextGuard {
   /** Add a delta; returns the protected text that is safe to emit now (may be ""). */
   push(delta: string): Promise<TextGuardResult>;
-  /** End of channel: returns everything still held, protected. Call BEFORE forwarding the protocol's terminator. */
+  /**
+   * Release everything still held, protected. Call BEFORE forwarding the frame that ends the
+   * channel. The guard stays usable: text pushed later continues the same channel, so a
+   * value that began before the flush and runs on after it is replaced from the flush on.
+   */
   flush(): Promise<TextGuardResult>;
   /** Characters currently held back. */
   readonly held: number;
@@ -79,6 +83,13 @@ export interface TextGuardOptions {
    * deltas do not each pay for a scan. Raises the hold by at most `step - 1`.
    */
   step?: number;
+  /**
+   * Hold the trailing whitespace-free run (default true). With `false` and `window: 0` the
+   * guard holds nothing and only checks each piece against the look-behind: for strings a
+   * client joins but that must not be delayed (a tool call's id or name), so a value split
+   * across pieces is still replaced from where it becomes whole.
+   */
+  holdTrailingRun?: boolean;
   /**
    * What to do with a private-key block whose END never came (at flush, or at `maxHeld`):
    * `"redact"` (default) replaces it from BEGIN onward with `[REDACTED:private_key]` and
@@ -136,6 +147,7 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
   const maxHeld = Math.max(window + 1, options.maxHeld ?? 16384);
   const lookbehind = Math.max(0, options.lookbehind ?? 256);
   const step = Math.max(1, options.step ?? 32);
+  const holdRun = options.holdTrailingRun ?? true;
   const onOpenKey = options.unterminatedKey ?? "redact";
   const restorer = options.restorer;
   const scan = options.scan ??
@@ -209,7 +221,7 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
       if (forced) return -1 - open;
       cut = Math.min(cut, open);
     }
-    if (!forced) cut = Math.min(cut, trailingRunStart(buffer));
+    if (!forced && holdRun) cut = Math.min(cut, trailingRunStart(buffer));
     if (cut <= 0) return 0;
     const c = ctx;
     const spans = (await scan(c + buffer)).map((s) => ({
@@ -319,13 +331,15 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
       const buffer = held;
       held = "";
       let r: TextGuardResult = { text: "", findings: [] };
-      if (swallowing) {
-        swallowing = false;
-        swallowTail = "";
-      } else if (buffer !== "") {
+      // A key block still open stays open: text pushed after this flush is dropped until
+      // its END line, as it would have been without the flush.
+      if (!swallowing && buffer !== "") {
         const open = openKeyStart(buffer);
-        if (open >= 0) r = await redactOpenKey(buffer, open);
-        else {
+        if (open >= 0) {
+          r = await redactOpenKey(buffer, open);
+          swallowing = true;
+          swallowTail = tail(buffer, END_TAIL);
+        } else {
           r = await protectPiece(buffer);
           pos += buffer.length;
         }

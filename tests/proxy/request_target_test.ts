@@ -45,6 +45,16 @@ Deno.test("a value in a path segment is replaced before the upstream sees it, pe
       await r.close();
     }
   }
+  // An address right before `:method` is still an address in a path segment.
+  const e = await rig();
+  try {
+    const res = await e.call(`/v1beta/models/${EMAIL}:generateContent`, GEMINI_BODY);
+    await res.body?.cancel();
+    const path = decodeURIComponent(e.up.requests[0].path);
+    assert(/^\/v1beta\/models\/\[TOKEN:email:\w+\]:generateContent$/.test(path), path);
+  } finally {
+    await e.close();
+  }
   const r = await rig();
   try {
     const res = await r.call("/v1beta/models/%E0%A4%A:generateContent", GEMINI_BODY);
