@@ -28,11 +28,6 @@ import { CARD_TEXT, EMAIL, SECRET } from "./_coverage/plant.ts";
 const KNOWN_GAPS: readonly KnownGap[] = [
   {
     cells:
-      /^(anthropic\.messages|gemini\.generate|openai\.chat|openai\.responses) request split-parts /,
-    reason: "sibling text parts of a request are scanned one by one, not joined (issue 9 item 4)",
-  },
-  {
-    cells:
       /^(anthropic\.messages|gemini\.generate|ollama\.chat|ollama\.generate|openai\.chat|openai\.completions|openai\.embeddings|openai\.responses) reply (json|\S+) header /,
     reason:
       "allowlisted reply headers pass back to the caller unscanned (issue 9: every forwarded header is scanned)",
