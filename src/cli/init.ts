@@ -21,7 +21,8 @@ Options:
   --config PATH   Where to write the config (default: haechi.config.json).
   --force         Overwrite an existing config file. The key file is never replaced:
                   replacing it would orphan every token issued under it.
-  --json          Machine-readable output.
+  --json          Machine-readable output, in haechi 1.4's shape ({ok, command, configPath,
+                  created, keyFile, auditPath, mode, warnings}) plus keys and keysCreated.
   -h, --help      Show this help.
 `;
 
@@ -55,7 +56,20 @@ export const initCommand: Command = {
     if (keysCreated) await createKeyFile(keysPath);
     if (values.json) {
       await io.stdout.write(
-        JSON.stringify({ config: configPath, keys: keysPath, keysCreated, mode: "enforce" }) + "\n",
+        JSON.stringify({
+          // haechi 1.4's fields first, then this project's.
+          ok: true,
+          command: "init",
+          configPath,
+          created: true,
+          keyFile: keysPath,
+          auditPath: DEFAULT_CONFIG.audit.path,
+          mode: DEFAULT_CONFIG.mode,
+          warnings: [],
+          config: configPath,
+          keys: keysPath,
+          keysCreated,
+        }) + "\n",
       );
     } else {
       await io.stdout.write(

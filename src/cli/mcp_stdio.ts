@@ -12,7 +12,7 @@ import { loadConfigFor, parseFlags } from "./_shared.ts";
 import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 
-const HELP = `Usage: haechi mcp-stdio --direction request|response [options]
+const HELP = `Usage: haechi mcp-stdio [--direction request|response] [options]
 
 Read newline-delimited JSON-RPC on stdin, protect each message and write it to stdout.
 
@@ -25,7 +25,7 @@ not written to stdout; the JSON-RPC error meant for its sender goes to stderr, o
 each. Every message is audited without its content.
 
 Options:
-  --direction DIR      request or response (required).
+  --direction DIR      request (default, as in haechi 1.4) or response.
   --server NAME        Server name for mcp.detokenizeArguments patterns (request only).
   --scope SCOPE        Token scope (default: mcp.scope).
   --config PATH        Config file (default: haechi.config.json when present).
@@ -44,13 +44,12 @@ Exit status: 0 ok, 2 usage.
  * ```
  */
 export function parseDirection(flag: string | undefined): McpSender {
-  if (flag === "request") return "client";
+  // haechi 1.4's `mcp-stdio [--config]` filtered what an MCP client sends.
+  if (flag === "request" || flag === undefined) return "client";
   if (flag === "response") return "server";
   throw new HaechiError(
     "usage.invalid",
-    flag === undefined
-      ? "mcp-stdio needs --direction request or --direction response"
-      : `--direction must be "request" or "response", got "${flag}"`,
+    `--direction must be "request" or "response", got "${flag}"`,
   );
 }
 

@@ -18,19 +18,21 @@ const HELP = `Usage: haechi plugin-keygen [--key-id ID] [--out-dir DIR] [--json]
 
 Create an Ed25519 key pair for signing plugins and policy bundles.
 
-Writes DIR/ID.key.pem (PKCS#8 private key, mode 0600, never printed) and
-DIR/ID.pub.pem (SPKI public key: the trust anchor gateways configure).
+Writes DIR/ID.key (PKCS#8 PEM private key, mode 0600, never printed) and
+DIR/ID.pub (SPKI PEM public key: the trust anchor gateways configure).
 Existing files are never overwritten.
 
 Options:
-  --key-id ID     Key id signers and anchors use (default: ed25519-<first 16 hex of the
-                  public key's SHA-256>)
+  --key-id ID     Key id signers and anchors use (default: haechi-plugin-signer)
   --out-dir DIR   Folder for the two files (default: .)
   --json          Print {keyId, privateKeyPath, publicKeyPath, publicKey} as JSON
   -h, --help      Show this help
 
 Exit status: 0 written, 1 a file exists or cannot be written, 2 usage error.
 `;
+
+/** Key id when --key-id is not given (haechi 1.4's default). */
+export const DEFAULT_SIGNER_KEY_ID = "haechi-plugin-signer";
 
 /** The `plugin-keygen` command. */
 export const pluginKeygenCommand: Command = {
@@ -47,13 +49,14 @@ export const pluginKeygenCommand: Command = {
         throw new HaechiError("usage.invalid", "plugin-keygen takes no positional arguments");
       }
       const pair = await generateSigningKeyPair();
-      const keyId = (parsed.values["key-id"] as string | undefined) ?? pair.derivedKeyId;
+      const keyId = (parsed.values["key-id"] as string | undefined) ?? DEFAULT_SIGNER_KEY_ID;
       if (!KEY_ID_RE.test(keyId)) {
         throw new HaechiError("usage.invalid", "--key-id must be 1-64 letters, digits or ._:-");
       }
       const dir = (parsed.values["out-dir"] as string | undefined) ?? ".";
-      const privateKeyPath = join(dir, `${keyId}.key.pem`);
-      const publicKeyPath = join(dir, `${keyId}.pub.pem`);
+      // haechi 1.4's file names, so its runbook's paths work unchanged.
+      const privateKeyPath = join(dir, `${keyId}.key`);
+      const publicKeyPath = join(dir, `${keyId}.pub`);
       try {
         await writeTextFile(privateKeyPath, pair.privatePem, { mode: 0o600, createNew: true });
         await writeTextFile(publicKeyPath, pair.publicPem, { mode: 0o644, createNew: true });

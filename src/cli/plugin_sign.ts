@@ -32,12 +32,14 @@ Options:
   --kind KIND            authProvider
   --plugin-version V     Plugin version, e.g. 1.0.0
   --core-range RANGE     haechi versions it supports, e.g. ">=1.0.0 <2.0.0" (^ ~ >= < = x-ranges ||)
-  --capabilities VALUE   JSON array (or @file) of readsCredentials, readsHeaders,
-                         readsPath; an authProvider must declare readsCredentials
+  --capabilities VALUE   JSON (or @file): an array of names, or haechi 1.4's object
+                         {"readsCredentials": true}; names are readsCredentials,
+                         readsHeaders, readsPath; an authProvider must declare
+                         readsCredentials
                          (default: ["readsCredentials"])
   --not-before MS        Valid from (milliseconds since the epoch)
   --not-after MS         Valid until (milliseconds since the epoch)
-  --out FILE             Signed manifest path (default: <entry>.sig.json)
+  --out FILE             Signed manifest path (default: <plugin-id>.signed.json)
   -h, --help             Show this help
 
 Exit status: 0 signed, 1 unreadable input or bad key, 2 usage error.
@@ -61,7 +63,10 @@ async function capabilitiesFrom(value: string | undefined): Promise<string[]> {
   }
   const caps = normalizeCapabilities(raw);
   if (caps === null) {
-    throw new HaechiError("usage.invalid", "--capabilities must be an array of capability names");
+    throw new HaechiError(
+      "usage.invalid",
+      "--capabilities must be an array of capability names or an object of booleans",
+    );
   }
   return caps;
 }
@@ -104,7 +109,7 @@ export const pluginSignCommand: Command = {
         throw new HaechiError("input.read_failed", `Cannot read entry file ${entryPath}`);
       }
       const { manifest, text } = await signPlugin(entry, options, key);
-      const out = (parsed.values.out as string | undefined) ?? `${entryPath}.sig.json`;
+      const out = (parsed.values.out as string | undefined) ?? `${manifest.id}.signed.json`;
       await writeTextFile(out, text, { mode: 0o644 });
       await io.stdout.write(
         `Signed ${manifest.id} ${manifest.version} (${manifest.kind}) as ${manifest.signerKeyId}\n` +

@@ -4,6 +4,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
+import { readV14PluginEnvelope } from "../plugin/envelope_v14.ts";
 import { parseEnvelope } from "../plugin/envelope.ts";
 import { checkManifest } from "../plugin/manifest.ts";
 import { positionals, runSigningCommand } from "../plugin/_cli_support.ts";
@@ -40,11 +41,16 @@ export const pluginValidateCommand: Command = {
       } catch {
         throw new HaechiError("input.read_failed", `Cannot read manifest ${path}`);
       }
+      const v14 = readV14PluginEnvelope(text);
       const envelope = parseEnvelope(text);
-      const problem = !envelope.ok ? envelope.problem : (() => {
-        const c = checkManifest(envelope.envelope.payload);
-        return c.ok ? null : { reason: "manifest-invalid" as const, message: c.message };
-      })();
+      const problem = v14 !== undefined
+        ? (v14.ok ? null : v14.problem)
+        : !envelope.ok
+        ? envelope.problem
+        : (() => {
+          const c = checkManifest(envelope.envelope.payload);
+          return c.ok ? null : { reason: "manifest-invalid" as const, message: c.message };
+        })();
       if (parsed.values.json === true) {
         await io.stdout.write(
           JSON.stringify(problem === null ? { ok: true } : { ok: false, ...problem }) + "\n",

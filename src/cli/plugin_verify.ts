@@ -20,14 +20,14 @@ const HELP = `Usage: haechi plugin-verify <signed.json> --entry FILE
 
 Verify a signed plugin exactly as the gateway does before running it.
 
-Trust comes from one public key (--anchor, with its key id; default the id derived from
-the key) or from the config's auth.plugin section (trustAnchors, allowCapabilities, pin,
+Trust comes from one public key (--anchor, with its key id; default the signer key id
+the envelope names) or from the config's auth.plugin section (trustAnchors, allowCapabilities, pin,
 versionFloor, revoked). Flags add to the config's lists and override its pin and floor.
 
 Options:
   --entry FILE              The plugin entry file (its bytes must match the signature)
   --anchor PEM              Trusted SPKI public key file
-  --anchor-key-id ID        Key id of --anchor
+  --anchor-key-id ID        Key id of --anchor (default: the envelope's signerKeyId)
   --config PATH             Read trust settings from this config file
   --pin SHA256              Expected SHA-256 of the entry file
   --core-version V          Core version to check the range against (default ${VERSION})
@@ -75,9 +75,17 @@ export const pluginVerifyCommand: Command = {
       }
       const allow = (v["allow-capability"] as string[] | undefined) ?? [];
       const revoke = (v.revoke as string[] | undefined) ?? [];
+      let text: string;
+      try {
+        text = await readTextFile(manifestPath);
+      } catch {
+        throw new HaechiError("input.read_failed", `Cannot read signed manifest ${manifestPath}`);
+      }
       let policy: Omit<PluginTrustPolicy, "now" | "coreVersion">;
       if (anchorPath !== undefined) {
-        const anchor = await loadAnchor(anchorPath, v["anchor-key-id"] as string | undefined);
+        // As in haechi 1.4, the anchor's key id defaults to the one the envelope names.
+        const keyId = (v["anchor-key-id"] as string | undefined) ?? envelopeSignerKeyId(text);
+        const anchor = await loadAnchor(anchorPath, keyId);
         policy = {
           anchors: [anchor],
           allowCapabilities: allow,
@@ -95,13 +103,7 @@ export const pluginVerifyCommand: Command = {
           revoked: [...p.revoked, ...revoke],
         };
       }
-      let text: string;
       let entry: Uint8Array;
-      try {
-        text = await readTextFile(manifestPath);
-      } catch {
-        throw new HaechiError("input.read_failed", `Cannot read signed manifest ${manifestPath}`);
-      }
       try {
         entry = await readFile(entryPath);
       } catch {
@@ -136,3 +138,17 @@ export const pluginVerifyCommand: Command = {
     });
   },
 };
+
+/**
+ * The signer key id an envelope names (top level in haechi 1.4's shape, in the payload in
+ * ours), or `undefined` when the text is not such an envelope; verification then refuses it.
+ */
+function envelopeSignerKeyId(text: string): string | undefined {
+  try {
+    const o = JSON.parse(text);
+    const id = o?.signerKeyId ?? o?.payload?.signerKeyId;
+    return typeof id === "string" && id !== "" ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -9,15 +9,21 @@ import {
   loadPrivateKey,
   optionalMs,
   positionals,
-  required,
   runSigningCommand,
 } from "../plugin/_cli_support.ts";
 import { readTextFile, writeTextFile } from "../runtime/mod.ts";
+import { basename } from "node:path";
+import type { Action } from "../config/types.ts";
+import { loadConfig } from "../config/mod.ts";
+import { SPEC_PRESETS, specPresetActions } from "../config/compat_presets.ts";
+import { expandActionMap } from "../policy/type_aliases.ts";
+import { ensureLocalPolicySigner, LOCAL_POLICY_SIGNER_ID } from "./_policy_signer.ts";
 import type { CliIO, Command } from "./command.ts";
 import { EXIT } from "./exit_codes.ts";
 
-const HELP = `Usage: haechi policy-sign <policy.json> --key FILE --signer-key-id ID
-         --bundle-id ID --bundle-version V [--not-before MS] [--not-after MS] [--out FILE]
+const HELP = `Usage: haechi policy-sign <policy.json> [--key FILE [--signer-key-id ID]]
+         [--bundle-id ID] [--bundle-version V] [--not-before MS] [--not-after MS]
+         [--out FILE] [--config PATH]
 
 Sign a policy bundle. <policy.json> holds
   {"actions": {"<finding type>": "<action>", ...}, "defaultAction"?: "<action>",
@@ -25,14 +31,22 @@ Sign a policy bundle. <policy.json> holds
 Gateways that trust the key merge it strengthen-only: a bundle can make actions stronger,
 never weaker, and can force enforce mode but never dry-run.
 
+haechi 1.4 policy files work too: "presets" become per-type actions, 1.4 type names
+(card, api_key, secret, ...) expand, and a dry-run or report-only mode is dropped.
+
 Options:
-  --key FILE            PKCS#8 PEM private key file (from plugin-keygen); never key text
-  --signer-key-id ID    Key id gateways know the public key by (policy.trustAnchors)
-  --bundle-id ID        Bundle id (lowercase letters, digits, ._-)
-  --bundle-version V    Bundle version, e.g. 1.0.0
+  --key FILE            PKCS#8 PEM private key file (from plugin-keygen); never key text.
+                        Without it, the local policy signer beside keys.path is used
+                        (policy-signer.key, created on first use; key id
+                        haechi-policy-signer), as haechi 1.4 used its local key file
+  --signer-key-id ID    Key id gateways know the public key by (policy.trustAnchors;
+                        default: the key file's name without .key)
+  --bundle-id ID        Bundle id (default: the policy file's name)
+  --bundle-version V    Bundle version (default: 1.0.0)
+  --config PATH         Config whose keys.path locates the local policy signer
   --not-before MS       Valid from (milliseconds since the epoch)
   --not-after MS        Valid until (milliseconds since the epoch)
-  --out FILE            Signed bundle path (default: <policy.json>.bundle.json)
+  --out FILE            Signed bundle path (default: policy.bundle.json)
   -h, --help            Show this help
 
 Exit status: 0 signed, 1 unreadable input or bad key, 2 usage error.
@@ -52,25 +66,35 @@ export const policySignCommand: Command = {
       "not-before": { type: "string" },
       "not-after": { type: "string" },
       out: { type: "string" },
+      config: { type: "string" },
     }, async (parsed) => {
       const [policyPath] = positionals(parsed, 1, "one policy file");
+      const v = parsed.values;
+      let keyPath = v.key as string | undefined;
+      let signerKeyId = v["signer-key-id"] as string | undefined;
+      if (keyPath === undefined) {
+        // haechi 1.4's form, `policy-sign policy.json`: sign with the local policy signer.
+        const config = await loadConfig({ path: v.config as string | undefined, env: io.env });
+        keyPath = await ensureLocalPolicySigner(config);
+        signerKeyId ??= LOCAL_POLICY_SIGNER_ID;
+      }
       const options = {
-        signerKeyId: required(parsed, "signer-key-id"),
-        bundleId: required(parsed, "bundle-id"),
-        version: required(parsed, "bundle-version"),
+        signerKeyId: signerKeyId ?? keyIdFromPath(keyPath),
+        bundleId: (v["bundle-id"] as string | undefined) ?? bundleIdFromPath(policyPath),
+        version: (v["bundle-version"] as string | undefined) ?? "1.0.0",
         notBefore: optionalMs(parsed, "not-before"),
         notAfter: optionalMs(parsed, "not-after"),
       };
       let policy: unknown;
       try {
-        policy = JSON.parse(await readTextFile(policyPath));
+        policy = policyFromSpec(JSON.parse(await readTextFile(policyPath)));
       } catch {
         throw new HaechiError("input.invalid_json", `Cannot read ${policyPath} as JSON`);
       }
-      const { key, warning } = await loadPrivateKey(required(parsed, "key"));
+      const { key, warning } = await loadPrivateKey(keyPath);
       if (warning !== undefined) await io.stderr.write(`warning: ${warning}\n`);
       const text = await signPolicyBundle(policy, options, key);
-      const out = (parsed.values.out as string | undefined) ?? `${policyPath}.bundle.json`;
+      const out = (v.out as string | undefined) ?? "policy.bundle.json";
       await writeTextFile(out, text, { mode: 0o644 });
       await io.stdout.write(
         `Signed policy bundle ${options.bundleId} ${options.version} as ${options.signerKeyId}\n` +
@@ -80,3 +104,39 @@ export const policySignCommand: Command = {
     });
   },
 };
+
+/** `keys/sec.key` → `sec`: the key file's name is the id plugin-keygen gave it. */
+function keyIdFromPath(path: string): string {
+  return basename(path).replace(/\.key(?:\.pem)?$|\.pem$/, "");
+}
+
+/** `policies/Corp Base.json` → `corp-base`. */
+function bundleIdFromPath(path: string): string {
+  const id = basename(path).replace(/\.json$/, "").toLowerCase().replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[^a-z0-9]+/, "");
+  return id === "" ? "policy" : id.slice(0, 64);
+}
+
+/**
+ * A haechi 1.4 policy file (`presets`, 1.4 type names, `mode`) as this project's bundle
+ * policy: presets become per-type actions, 1.4 names expand, `enforce` stays, and a
+ * detect-only mode is dropped because a bundle can only make a gateway stricter.
+ */
+function policyFromSpec(raw: unknown): unknown {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return raw;
+  const p = { ...(raw as Record<string, unknown>) };
+  let actions = (p.actions ?? {}) as Record<string, Action>;
+  if (Array.isArray(p.presets) && p.presets.every((n) => SPEC_PRESETS.includes(n))) {
+    const merged = specPresetActions(p.presets as string[]);
+    actions = { ...merged.actions, ...actions };
+    p.defaultAction ??= merged.defaultAction;
+    delete p.presets;
+  }
+  if (p.actions !== undefined || Object.keys(actions).length > 0) {
+    p.actions = typeof actions === "object" && actions !== null && !Array.isArray(actions)
+      ? expandActionMap(actions)
+      : actions;
+  }
+  if (p.mode === "dry-run" || p.mode === "report-only") delete p.mode;
+  return p;
+}

@@ -8,16 +8,19 @@ import { HaechiError } from "../errors.ts";
 import { verifyPolicyBundle } from "../policy/bundle.ts";
 import type { TrustAnchor } from "../plugin/trust.ts";
 import { loadAnchor, positionals, runSigningCommand } from "../plugin/_cli_support.ts";
-import { readTextFile } from "../runtime/mod.ts";
+import { fileInfo, readTextFile } from "../runtime/mod.ts";
+import { LOCAL_POLICY_SIGNER_ID, localPolicySignerPaths } from "./_policy_signer.ts";
 import type { CliIO, Command } from "./command.ts";
 import { EXIT } from "./exit_codes.ts";
 
 const HELP =
-  `Usage: haechi policy-verify <bundle.json> (--anchor PEM [--anchor-key-id ID] | --config PATH)
+  `Usage: haechi policy-verify <bundle.json> [--anchor PEM [--anchor-key-id ID] | --config PATH]
          [--json]
 
 Verify a signed policy bundle: envelope, Ed25519 signature by a trusted key, and its
-validity window. With --config, trust comes from policy.trustAnchors.
+validity window. Without --anchor, trust comes from policy.trustAnchors of the config
+(--config, default haechi.config.json when present) and the local policy signer that
+"haechi policy-sign" uses without --key.
 
 Options:
   --anchor PEM          Trusted SPKI public key file
@@ -48,14 +51,20 @@ export const policyVerifyCommand: Command = {
       const v = parsed.values;
       const anchorPath = v.anchor as string | undefined;
       const configPath = v.config as string | undefined;
-      if ((anchorPath === undefined) === (configPath === undefined)) {
-        throw new HaechiError("usage.invalid", "Give exactly one of --anchor or --config");
+      if (anchorPath !== undefined && configPath !== undefined) {
+        throw new HaechiError("usage.invalid", "Give at most one of --anchor or --config");
       }
       let anchors: readonly TrustAnchor[];
       if (anchorPath !== undefined) {
         anchors = [await loadAnchor(anchorPath, v["anchor-key-id"] as string | undefined)];
       } else {
-        anchors = (await loadConfig({ path: configPath, env: io.env })).policy.trustAnchors;
+        // haechi 1.4's form, `policy-verify policy.bundle.json`: the config's anchors, plus
+        // the local policy signer that `policy-sign` without --key uses.
+        const config = await loadConfig({ path: configPath, env: io.env });
+        const local = localPolicySignerPaths(config).pub;
+        anchors = await fileInfo(local) === null
+          ? config.policy.trustAnchors
+          : [...config.policy.trustAnchors, await loadAnchor(local, LOCAL_POLICY_SIGNER_ID)];
       }
       let text: string;
       try {

@@ -35,7 +35,11 @@ Options:
                        their values, as one JSON object on stderr (for the caller only;
                        never written to the audit log).
   --config PATH        Config file (default: haechi.config.json when present).
-  --json               Print the summary on stderr as JSON.
+  --json               For json and text input: print haechi 1.4's result object on
+                       stdout, {ok, mode, enforced, blocked, auditId, summary, payload,
+                       warnings}, instead of the bare protected payload (auditId is the
+                       audit correlation id; payload is null when blocked). For jsonl:
+                       print the summary on stderr as JSON.
   -h, --help           Show this help.
 
 Exit status: 0 ok, 1 bad input, 2 usage, 3 blocked.
@@ -145,7 +149,9 @@ async function protectWhole(
     findings: outcome.findings,
     details: { format },
   });
-  if (outcome.blocked) {
+  if (options.json) {
+    await io.stdout.write(JSON.stringify(specResult(outcome, format, correlationId)) + "\n");
+  } else if (outcome.blocked) {
     if (format === "json") await io.stdout.write(blockedLine(outcome.findings) + "\n");
   } else {
     const out = outcome.output ?? "";
@@ -294,4 +300,28 @@ async function writeSummary(
   const detail = total > 0 ? ` (${summarizeTally(tally)})` : "";
   const lines = typeof s.lines === "number" ? `, ${s.lines} line(s)` : "";
   await io.stderr.write(`haechi: ${s.outcome} [${s.mode}] ${total} finding(s)${detail}${lines}\n`);
+}
+
+/** haechi 1.4's `protect` result object; values appear only in the protected payload. */
+function specResult(outcome: ProtectOutcome<string>, format: "json" | "text", auditId: string) {
+  const byType: Record<string, number> = {};
+  const byAction: Record<string, number> = {};
+  for (const f of outcome.findings) {
+    byType[f.type] = (byType[f.type] ?? 0) + 1;
+    byAction[f.action] = (byAction[f.action] ?? 0) + 1;
+  }
+  const enforced = outcome.mode === "enforce";
+  const output = outcome.blocked ? null : outcome.output ?? null;
+  return {
+    ok: !outcome.blocked,
+    mode: outcome.mode,
+    enforced,
+    blocked: outcome.blocked,
+    auditId,
+    summary: { detectionCount: outcome.findings.length, byType, byAction },
+    payload: output === null ? null : format === "json" ? JSON.parse(output) : output,
+    warnings: enforced ? [] : [
+      `mode is ${outcome.mode}: findings were audited but the payload was not changed`,
+    ],
+  };
 }

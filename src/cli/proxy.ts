@@ -10,7 +10,7 @@ import type { Command } from "./command.ts";
 import { loadConfigFor, parseFlags } from "./_shared.ts";
 
 const HELP = `Usage: haechi proxy [--config <file>] [--upstream <url>] [--mcp-upstream <url>]
-                    [--host <addr>] [--port <n>] [--allow-non-loopback]
+                    [--host <addr>] [--port <n>] [--allow-non-loopback | --allow-remote-bind]
 
 Run the gateway: requests to the OpenAI-compatible, Anthropic, Gemini and Ollama routes are
 protected before they reach the upstream, and replies (streamed or not) are scanned and
@@ -25,6 +25,7 @@ Options:
   --host <addr>           Listen address (proxy.host, default 127.0.0.1)
   --port <n>              Listen port (proxy.port, default 11016; 0 picks one)
   --allow-non-loopback    Allow a non-loopback --host (proxy.allowNonLoopback)
+  --allow-remote-bind     The same, under haechi 1.4's name
 
 Endpoints: /__haechi/live, /__haechi/ready, /__haechi/metrics (Prometheus text).
 `;
@@ -68,6 +69,7 @@ export function parseProxyFlags(args: string[]): ProxyFlags {
     host: { type: "string" },
     port: { type: "string" },
     "allow-non-loopback": { type: "boolean" },
+    "allow-remote-bind": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   let port: number | undefined;
@@ -83,7 +85,7 @@ export function parseProxyFlags(args: string[]): ProxyFlags {
     mcpUpstream: values["mcp-upstream"],
     host: values.host,
     port,
-    allowNonLoopback: values["allow-non-loopback"] === true,
+    allowNonLoopback: values["allow-non-loopback"] === true || values["allow-remote-bind"] === true,
     help: values.help === true,
   };
 }

@@ -24,6 +24,8 @@ export interface ReportArgs {
   readonly help: boolean;
 }
 
+import { specTypeOf } from "../policy/type_aliases.ts";
+
 const HELP = `Usage: haechi report [--audit PATH] [--config PATH] [--json] [--since YYYY-MM-DD]
 
 Summarize the audit log: findings by type and by action, events by outcome and by day (UTC).
@@ -33,7 +35,8 @@ Options:
   --audit PATH         Log to read (default: audit.path from the config)
   --config PATH        Config file (default: haechi.config.json when present)
   --since YYYY-MM-DD   Count only events on or after this UTC day
-  --json               Print the summary as JSON
+  --json               Print the summary as JSON (bySpecType groups types under
+                       haechi 1.4's names: card, api_key, secret, ...)
   -h, --help           Show this help
 
 Exit status: 0 ok, 1 log missing or unreadable, 2 usage error.
@@ -121,7 +124,15 @@ export const reportCommand: Command = {
     }
     if (parsed.json) {
       await io.stdout.write(
-        JSON.stringify({ ok: true, path, since: parsed.since ?? null, ...summary }) + "\n",
+        JSON.stringify({
+          ok: true,
+          path,
+          // haechi 1.4's report names the log auditPath.
+          auditPath: path,
+          since: parsed.since ?? null,
+          ...summary,
+          bySpecType: bySpecType(summary.byFindingType),
+        }) + "\n",
       );
     } else {
       await io.stdout.write(formatSummary(path, parsed.since, summary));
@@ -138,6 +149,7 @@ function formatSummary(path: string, since: string | undefined, s: AuditSummary)
   ];
   const tables: [string, string, Readonly<Record<string, number>>][] = [
     ["By finding type", "type", s.byFindingType],
+    ["By haechi 1.4 type", "type", bySpecType(s.byFindingType)],
     ["By action", "action", s.byAction],
     ["By outcome", "outcome", s.byOutcome],
     ["By day (UTC)", "day", s.byDay],
@@ -163,4 +175,14 @@ function formatSummary(path: string, since: string | undefined, s: AuditSummary)
 function printable(name: string): string {
   // deno-lint-ignore no-control-regex
   return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+}
+
+/** Counts regrouped under haechi 1.4's type names (`payment_card` under `card`, ...). */
+function bySpecType(byType: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [type, n] of Object.entries(byType)) {
+    const name = specTypeOf(type);
+    out[name] = (out[name] ?? 0) + n;
+  }
+  return out;
 }

@@ -13,7 +13,8 @@ import { openAuditSink } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { requireRevealAllowed } from "./_reveal_policy.ts";
 
-const HELP = `Usage: haechi token-reveal <TOKEN> [--scope SCOPE] [--config PATH] [--json]
+const HELP =
+  `Usage: haechi token-reveal <TOKEN> [--scope SCOPE] [--config PATH] [--allow-dev-reveal] [--json]
 
 Print the original value behind a token such as [TOKEN:email:abcdefghij234567abcd].
 Only when tokenVault.revealPolicy is "allow" (the default is "deny"). Every attempt,
@@ -25,6 +26,9 @@ Arguments:
 
 Options:
   --scope SCOPE    Refuse unless the token was issued to SCOPE.
+  --allow-dev-reveal
+                   Reveal even when tokenVault.revealPolicy is "deny", for this run only
+                   (haechi 1.4's local development override; the audit record says so).
   --config PATH    Config file (default: haechi.config.json when present).
   --json           Print {"token","type","scope","value","createdAt","expiresAt"}.
   -h, --help       Show this help.
@@ -41,6 +45,7 @@ export const tokenRevealCommand: Command = {
     const { values, positionals } = parseFlags(args, {
       scope: { type: "string" },
       config: { type: "string" },
+      "allow-dev-reveal": { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     }, true);
@@ -63,9 +68,16 @@ export const tokenRevealCommand: Command = {
     const material = await loadKeyFile(config.keys.path);
     const audit = await openAuditSink(config, material.hmacKey, "cli.token-reveal");
     const correlationId = crypto.randomUUID();
-    const details = { token, type: parsed.type };
+    const devReveal = values["allow-dev-reveal"] === true;
+    // The flag is haechi 1.4's per-run override, typed by whoever holds the key file; the
+    // audit record says the policy was overridden.
+    const details: Record<string, string | boolean> = devReveal
+      ? { token, type: parsed.type, devReveal: true }
+      : { token, type: parsed.type };
     try {
-      await requireRevealAllowed(config, audit, { kind: "token.reveal", correlationId, details });
+      if (!devReveal) {
+        await requireRevealAllowed(config, audit, { kind: "token.reveal", correlationId, details });
+      }
       const vault = await openTokenVault(config, { material });
       try {
         const r = await vault.reveal(token, { scope: values.scope });

@@ -18,7 +18,12 @@
  */
 import type { McpConfig } from "../config/types.ts";
 import type { AuditDetails, AuditFindingSource } from "../audit/mod.ts";
-import { type AppliedFinding, parseJsonExact, type Protector } from "../protect/mod.ts";
+import {
+  type AppliedFinding,
+  joinSplitTextParts,
+  parseJsonExact,
+  type Protector,
+} from "../protect/mod.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
 import { toHaechiError } from "../errors.ts";
 import {
@@ -218,7 +223,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
 
     const part = m.type === "result" ? "result" : m.type === "error" ? "error" : "params";
     const payload = m.type === "result"
-      ? m.result
+      ? joinContentParts(m.result)
       : m.type === "error"
       ? m.error
       : (m as { params?: unknown }).params;
@@ -270,6 +275,16 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
       pending[other(from)].delete(idKey(out.id));
     }
     return { forward: serializeMessage(out) };
+  }
+
+  // A client shows a result's text items as one text: a value split across two of them is
+  // scanned whole (the items it spans become one).
+  function joinContentParts(result: unknown): unknown {
+    if (typeof result !== "object" || result === null) return result;
+    const content = (result as { content?: unknown }).content;
+    if (!Array.isArray(content)) return result;
+    const joined = joinSplitTextParts(content, (t) => protector.scanner.scan(t));
+    return joined === content ? result : { ...result, content: joined };
   }
 
   // A message that could not be checked or was blocked: a request is answered with an

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { parseEnvelope } from "./envelope.ts";
+import { parseEnvelope, type SignedEnvelope } from "./envelope.ts";
+import { readV14PluginEnvelope } from "./envelope_v14.ts";
 import { envelopeSignatureValid } from "./envelope.ts";
 import { sha256Hex } from "./keys.ts";
 import { checkManifest, type PluginManifest } from "./manifest.ts";
@@ -83,11 +84,9 @@ export async function verifyPlugin(
   entry: Uint8Array,
   policy: PluginTrustPolicy,
 ): Promise<PluginVerdict> {
-  const parsed = parseEnvelope(manifestText);
-  if (!parsed.ok) return { ok: false, ...parsed.problem };
-  const checked = checkManifest(parsed.envelope.payload);
-  if (!checked.ok) return { ok: false, reason: "manifest-invalid", message: checked.message };
-  const manifest = checked.manifest;
+  const read = readSignedPlugin(manifestText);
+  if (!read.ok) return read.verdict;
+  const { envelope, manifest } = read;
   const refuse = (reason: RefusalReason, message: string): PluginVerdict => ({
     ok: false,
     reason,
@@ -104,7 +103,7 @@ export async function verifyPlugin(
   if (key === undefined) {
     return refuse("unknown-signer", `Signer key ${q(signer)} is not a configured trust anchor`);
   }
-  if (!await envelopeSignatureValid(parsed.envelope, key)) {
+  if (!await envelopeSignatureValid(envelope, key)) {
     return refuse("invalid-signature", `Signature does not verify with trust anchor ${q(signer)}`);
   }
   const digest = await sha256Hex(entry);
@@ -150,6 +149,28 @@ export async function verifyPlugin(
     );
   }
   return { ok: true, manifest };
+}
+
+/** This project's envelope, or one written by haechi 1.4's plugin-sign. */
+function readSignedPlugin(
+  text: string,
+):
+  | { ok: true; envelope: SignedEnvelope; manifest: PluginManifest }
+  | { ok: false; verdict: PluginVerdict } {
+  const v14 = readV14PluginEnvelope(text);
+  if (v14 !== undefined) {
+    return v14.ok ? v14 : { ok: false, verdict: { ok: false, ...v14.problem } };
+  }
+  const parsed = parseEnvelope(text);
+  if (!parsed.ok) return { ok: false, verdict: { ok: false, ...parsed.problem } };
+  const checked = checkManifest(parsed.envelope.payload);
+  if (!checked.ok) {
+    return {
+      ok: false,
+      verdict: { ok: false, reason: "manifest-invalid", message: checked.message },
+    };
+  }
+  return { ok: true, envelope: parsed.envelope, manifest: checked.manifest };
 }
 
 function q(text: string): string {

@@ -9,21 +9,21 @@
  * (`thinking`); `signature_delta` is opaque and passes untouched. Errors are
  * `{"type":"error","error":{"type","message"}}`, in a stream as `event: error`.
  *
- * Each block index and delta field gets a guard; held text goes out as one more
- * `content_block_delta` just before that block's `content_block_stop`.
+ * Each block index and delta field is a channel; held text goes out as one more
+ * `content_block_delta` just before that block's `content_block_stop`. Every other string
+ * of every event is protected whole.
  *
  * @module
  */
 import { HaechiError } from "../errors.ts";
+import { streamIndex } from "../stream/channel_stream.ts";
 import {
+  type ChannelSite,
   type ErrorBody,
-  type Frame,
   isRecord,
-  parseObject,
   type Protocol,
-  type RewriteContext,
   type Route,
-  type StreamRewriter,
+  type StreamShape,
 } from "./types.ts";
 
 const ROUTES: Readonly<Record<string, Omit<Route, "protocol">>> = {
@@ -35,14 +35,16 @@ const ROUTES: Readonly<Record<string, Omit<Route, "protocol">>> = {
   },
 };
 
-/** Delta field → the delta type that carries it, for synthetic flush events. */
+/**
+ * The text channels: delta field → the delta type that carries it (for carrier events).
+ * Other fields (`type`, `signature`, a block's `id` or `name`) are replaced rather than
+ * joined by clients, so they are protected whole in each event.
+ */
 const DELTA_TYPES: Readonly<Record<string, string>> = {
   text: "text_delta",
   partial_json: "input_json_delta",
   thinking: "thinking_delta",
 };
-/** Delta fields that must reach the caller byte for byte. */
-const OPAQUE_DELTA_FIELDS = new Set(["type", "signature"]);
 
 /**
  * The Anthropic error type for an HTTP status.
@@ -108,8 +110,8 @@ export const ANTHROPIC: Protocol = {
   framing() {
     return "sse";
   },
-  createRewriter(_route, ctx) {
-    return createMessagesRewriter(ctx);
+  streamShape() {
+    return messagesShape();
   },
   errorBody,
   streamErrorFrame(_code, message) {
@@ -120,69 +122,83 @@ export const ANTHROPIC: Protocol = {
   },
 };
 
-function createMessagesRewriter(ctx: RewriteContext): StreamRewriter {
-  const { channels } = ctx;
-  let finished = false;
-
-  async function flushBlock(prefix: string): Promise<Frame[]> {
-    const out: Frame[] = [];
-    for (const { key, text } of await channels.flushPrefix(prefix)) {
-      if (text === "") continue;
-      const [index, field] = key.split(":");
-      const delta = { type: DELTA_TYPES[field] ?? `${field}_delta`, [field]: text };
-      out.push({
-        event: "content_block_delta",
-        data: JSON.stringify({ type: "content_block_delta", index: Number(index), delta }),
+/**
+ * Messages events. Channels, per block index: `text`, `partial_json` and `thinking` of a
+ * `content_block_delta`'s `delta`, joined with the same field of the block's
+ * `content_block_start` (a client's snapshot starts from it). `content_block_stop` ends its block's channels,
+ * `message_delta` ends all, `message_stop` and `error` are terminators. The event name is
+ * the payload's `type`.
+ */
+function messagesShape(): StreamShape {
+  function sitesOf(
+    holder: Record<string, unknown>,
+    index: number,
+    path: string,
+    sites: ChannelSite[],
+  ): void {
+    for (const field of Object.keys(holder)) {
+      if (!Object.hasOwn(DELTA_TYPES, field) || typeof holder[field] !== "string") continue;
+      const kind = field === "partial_json" ? "json" : "text";
+      sites.push({
+        holder,
+        key: field,
+        channel: `${index}:${field}`,
+        kind,
+        path: `${path}.${field}`,
       });
     }
-    return out;
   }
 
   return {
-    get finished() {
-      return finished;
-    },
-    async frame(f) {
-      if (finished) return [];
-      const obj = parseObject(f.data);
-      if (obj === undefined || typeof obj.type !== "string") {
+    map(_f, obj) {
+      if (!isRecord(obj) || typeof obj.type !== "string") {
         throw new HaechiError("stream.invalid", "Upstream sent a Messages event without a type");
       }
       const type = obj.type;
+      const sites: ChannelSite[] = [];
       if (type === "content_block_delta") {
-        const index = obj.index;
         const delta = obj.delta;
-        if (typeof index !== "number" || !isRecord(delta)) {
+        if (obj.index === undefined || !isRecord(delta)) {
           throw new HaechiError("stream.invalid", "Upstream content_block_delta is malformed");
         }
-        for (const field of Object.keys(delta)) {
-          const v = delta[field];
-          if (OPAQUE_DELTA_FIELDS.has(field)) continue;
-          const path = `$.content[${index}].${field}`;
-          if (typeof v === "string") {
-            const kind = field === "partial_json" ? "json" : "text";
-            delta[field] = await channels.push(`${index}:${field}`, v, path, kind);
-          } else if (v !== null && typeof v === "object") {
-            delta[field] = await ctx.protectValue(v, path);
-          }
-        }
-        return [{ event: f.event ?? type, data: JSON.stringify(obj) }];
+        const index = obj.index = streamIndex(obj.index, 0);
+        sitesOf(delta, index, `$.content[${index}]`, sites);
+        return { event: type, value: obj, sites };
       }
-      const out: Frame[] = [];
+      if (type === "content_block_start") {
+        const index = obj.index = streamIndex(obj.index, 0);
+        const block = obj.content_block;
+        if (isRecord(block)) sitesOf(block, index, `$.content[${index}]`, sites);
+        return { event: type, value: obj, sites };
+      }
       if (type === "content_block_stop") {
-        out.push(...await flushBlock(`${typeof obj.index === "number" ? obj.index : ""}:`));
-      } else if (type === "message_delta" || type === "message_stop" || type === "error") {
-        out.push(...await flushBlock(""));
+        const closes = obj.index === undefined
+          ? [""]
+          : [`${obj.index = streamIndex(obj.index, 0)}:`];
+        return { event: type, value: obj, closes };
       }
-      const safe = type === "ping" ? obj : await ctx.protectValue(obj, `$.${type}`);
-      out.push({ event: f.event ?? type, data: JSON.stringify(safe) });
-      if (type === "message_stop" || type === "error") finished = true;
-      return out;
+      if (type === "message_stop" || type === "error") {
+        return { event: type, value: obj, terminal: true };
+      }
+      if (type === "message_delta") return { event: type, value: obj, closes: [""] };
+      return { event: type, value: obj };
     },
-    async end() {
-      if (finished) return [];
-      finished = true;
-      return await flushBlock("");
+    carrier(channel) {
+      const at = channel.indexOf(":");
+      const index = Number(channel.slice(0, at));
+      const field = channel.slice(at + 1);
+      const delta = { type: DELTA_TYPES[field], [field]: "" };
+      return {
+        event: "content_block_delta",
+        value: { type: "content_block_delta", index, delta },
+        sites: [{
+          holder: delta,
+          key: field,
+          channel,
+          kind: field === "partial_json" ? "json" : "text",
+          path: `$.content[${index}].${field}`,
+        }],
+      };
     },
   };
 }

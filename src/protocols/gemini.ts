@@ -10,8 +10,9 @@
  * There is no terminator event: a candidate's last chunk carries `finishReason` and the
  * stream then ends. Errors are `{"error":{"code","message","status"}}`.
  *
- * Each candidate's text (and thought) channel gets a guard; held text is appended as a
- * text part to the chunk carrying `finishReason`, or sent as a last chunk at the end.
+ * Each candidate's text (and thought) parts form a channel; held text is appended to the
+ * last text part of the chunk carrying `finishReason` (or sent in a chunk just before it),
+ * or sent as a last chunk at the end.
  * That chunk is the candidate's terminator: a later chunk for the same candidate is
  * dropped (its text would reach the caller after what it took as the end, and after the
  * flushed hold-back); a chunk left with no candidates passes only if it carries
@@ -20,14 +21,13 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
+import { streamIndex } from "../stream/channel_stream.ts";
 import {
+  type ChannelSite,
   type ErrorBody,
-  type Frame,
   isRecord,
-  parseObject,
   type Protocol,
-  type RewriteContext,
-  type StreamRewriter,
+  type StreamShape,
 } from "./types.ts";
 
 const ROUTE = /^\/v1(?:beta|alpha)?\/(?:models|tunedModels)\/[^/:]+:([A-Za-z]+)$/;
@@ -39,15 +39,6 @@ const METHODS = new Set([
   "batchEmbedContents",
 ]);
 const LIST = /^\/v1(?:beta|alpha)?\/models$/;
-/** Part fields that must reach the caller unchanged (signatures, media). */
-const OPAQUE_PART_FIELDS = new Set([
-  "text",
-  "thought",
-  "thoughtSignature",
-  "inlineData",
-  "fileData",
-]);
-
 /**
  * The google.rpc status name for an HTTP status.
  *
@@ -123,8 +114,8 @@ export const GEMINI: Protocol = {
   framing(_route, url) {
     return url.searchParams.get("alt") === "sse" ? "sse" : "json-array";
   },
-  createRewriter(_route, ctx) {
-    return createGeminiRewriter(ctx);
+  streamShape() {
+    return generateShape();
   },
   errorBody,
   streamErrorFrame(_code, message) {
@@ -132,107 +123,83 @@ export const GEMINI: Protocol = {
   },
 };
 
-function createGeminiRewriter(ctx: RewriteContext): StreamRewriter {
-  const { channels } = ctx;
-  let finished = false;
+/**
+ * `GenerateContentResponse` chunks. Channels, per candidate index: the `text` of its
+ * parts (`thought: true` parts are a second channel). A candidate's `finishReason` ends
+ * its channels, and a later chunk for that candidate is dropped; an `error` chunk is the
+ * terminator. Every other string (other part fields, `usageMetadata`, …) is protected
+ * whole.
+ */
+function generateShape(): StreamShape {
   /** Candidates whose `finishReason` chunk went out: nothing of theirs may follow. */
   const ended = new Set<number>();
 
-  async function flushedParts(prefix: string): Promise<Record<string, unknown>[]> {
-    const parts: Record<string, unknown>[] = [];
-    for (const { key, text } of await channels.flushPrefix(prefix)) {
-      if (text === "") continue;
-      parts.push(key.endsWith(":thought") ? { text, thought: true } : { text });
-    }
-    return parts;
-  }
-
-  async function rewriteCandidate(c: Record<string, unknown>, i: number): Promise<void> {
-    const content = c.content;
-    delete c.content;
-    Object.assign(c, await ctx.protectValue(c, `$.candidates[${i}]`));
-    if (isRecord(content)) {
-      const parts = Array.isArray(content.parts) ? content.parts : [];
-      for (let j = 0; j < parts.length; j++) {
-        const p = parts[j];
-        if (!isRecord(p)) continue;
-        const path = `$.candidates[${i}].content.parts[${j}]`;
-        if (typeof p.text === "string") {
-          p.text = await channels.push(`${i}:${p.thought ? "thought" : "text"}`, p.text, path);
-        }
-        for (const k of Object.keys(p)) {
-          if (!OPAQUE_PART_FIELDS.has(k)) p[k] = await ctx.protectValue(p[k], `${path}.${k}`);
-        }
-      }
-      if (c.finishReason !== undefined && c.finishReason !== null) {
-        const extra = await flushedParts(`${i}:`);
-        if (extra.length > 0) content.parts = [...parts, ...extra];
-      }
-      c.content = content;
-    } else if (content !== undefined) {
-      throw new HaechiError("stream.invalid", "Upstream candidate content is not an object");
-    }
-  }
-
-  async function flushAll(): Promise<Frame[]> {
-    const indexes = [...new Set(channels.keys().map((k) => Number(k.split(":")[0])))];
-    const candidates = [];
-    for (const index of indexes) {
-      const parts = await flushedParts(`${index}:`);
-      if (parts.length > 0) candidates.push({ index, content: { role: "model", parts } });
-    }
-    return candidates.length === 0 ? [] : [{ data: JSON.stringify({ candidates }) }];
-  }
-
   return {
-    get finished() {
-      return finished;
-    },
-    async frame(f) {
-      if (finished) return [];
-      const obj = parseObject(f.data);
-      if (obj === undefined) {
+    map(_f, obj) {
+      if (!isRecord(obj)) {
         throw new HaechiError(
           "stream.invalid",
           "Upstream sent a stream chunk that is not an object",
         );
       }
-      if (obj.error !== undefined) {
-        const out = await flushAll();
-        finished = true;
-        return [...out, { data: JSON.stringify(await ctx.protectValue(obj, "$")) }];
-      }
+      if (obj.error !== undefined) return { value: obj, terminal: true };
       const candidates = obj.candidates;
-      delete obj.candidates;
-      const rest = await ctx.protectValue(obj, "$") as Record<string, unknown>;
-      let kept: unknown[] | undefined;
-      if (candidates !== undefined) {
-        if (!Array.isArray(candidates)) {
-          throw new HaechiError("stream.invalid", "Upstream candidates is not an array");
-        }
-        kept = [];
-        for (let n = 0; n < candidates.length; n++) {
-          const c = candidates[n];
-          if (!isRecord(c)) {
-            throw new HaechiError("stream.invalid", "Upstream candidate is malformed");
-          }
-          const index = typeof c.index === "number" ? c.index : n;
-          if (ended.has(index)) continue;
-          await rewriteCandidate(c, index);
-          if (c.finishReason !== undefined && c.finishReason !== null) ended.add(index);
-          kept.push(c);
-        }
+      if (candidates === undefined) return { value: obj };
+      if (!Array.isArray(candidates)) {
+        throw new HaechiError("stream.invalid", "Upstream candidates is not an array");
       }
-      const dropped = kept !== undefined && kept.length === 0 && candidates!.length > 0;
-      // What may legitimately trail a finished candidate is accounting, not content.
-      if (dropped && rest.usageMetadata === undefined) return [];
-      const out = kept === undefined || dropped ? rest : { candidates: kept, ...rest };
-      return [{ data: JSON.stringify(out) }];
+      const sites: ChannelSite[] = [];
+      const closes: string[] = [];
+      const kept: unknown[] = [];
+      for (let n = 0; n < candidates.length; n++) {
+        const c = candidates[n];
+        if (!isRecord(c)) {
+          throw new HaechiError("stream.invalid", "Upstream candidate is malformed");
+        }
+        const index = streamIndex(c.index, n);
+        if (c.index !== undefined) c.index = index;
+        if (ended.has(index)) continue;
+        const content = c.content;
+        if (content !== undefined && !isRecord(content)) {
+          throw new HaechiError("stream.invalid", "Upstream candidate content is not an object");
+        }
+        const parts = isRecord(content) && Array.isArray(content.parts) ? content.parts : [];
+        for (let j = 0; j < parts.length; j++) {
+          const p = parts[j];
+          if (!isRecord(p) || typeof p.text !== "string") continue;
+          const channel = `${index}:${p.thought === true ? "thought" : "text"}`;
+          const path = `$.candidates[${index}].content.parts[${j}].text`;
+          sites.push({ holder: p, key: "text", channel, path });
+        }
+        if (c.finishReason !== undefined && c.finishReason !== null) {
+          closes.push(`${index}:`);
+          ended.add(index);
+        }
+        kept.push(c);
+      }
+      if (kept.length === 0 && candidates.length > 0) {
+        // What may legitimately trail a finished candidate is accounting, not content.
+        if (obj.usageMetadata === undefined) return null;
+        delete obj.candidates;
+      } else obj.candidates = kept;
+      return { value: obj, sites, closes };
     },
-    async end() {
-      if (finished) return [];
-      finished = true;
-      return await flushAll();
+    carrier(channel) {
+      const [index, kind] = channel.split(":");
+      const part: Record<string, unknown> = kind === "thought"
+        ? { text: "", thought: true }
+        : { text: "" };
+      return {
+        value: {
+          candidates: [{ index: Number(index), content: { role: "model", parts: [part] } }],
+        },
+        sites: [{
+          holder: part,
+          key: "text",
+          channel,
+          path: `$.candidates[${index}].content.parts`,
+        }],
+      };
     },
   };
 }

@@ -14,7 +14,7 @@ export { ANTHROPIC, anthropicErrorType } from "./anthropic.ts";
 export { GEMINI, geminiStatus } from "./gemini.ts";
 export { OLLAMA } from "./ollama.ts";
 export { OPENAI, openaiErrorBody, openaiErrorType } from "./openai.ts";
-export { createResponsesRewriter } from "./openai_responses.ts";
+export { responsesShape } from "./openai_responses.ts";
 export * from "./types.ts";
 
 /** Every protocol, in matching order. */

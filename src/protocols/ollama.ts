@@ -9,21 +9,19 @@
  * `"done": true`; an error mid-stream is a line `{"error":"…"}`. Errors are
  * `{"error":"message"}`.
  *
- * Held text goes out as one more line with `"done": false` just before the `done: true`
- * line.
+ * Held text goes out on the `done: true` line, or on one more `"done": false` line just
+ * before it when that line has no text field.
  *
  * @module
  */
 import { HaechiError } from "../errors.ts";
 import {
+  type ChannelSite,
   type ErrorBody,
-  type Frame,
   isRecord,
-  parseObject,
   type Protocol,
-  type RewriteContext,
   type Route,
-  type StreamRewriter,
+  type StreamShape,
 } from "./types.ts";
 
 const ROUTES: Readonly<Record<string, Omit<Route, "protocol">>> = {
@@ -70,8 +68,8 @@ export const OLLAMA: Protocol = {
   framing() {
     return "ndjson";
   },
-  createRewriter(route, ctx) {
-    return createOllamaRewriter(ctx, route.name === "generate");
+  streamShape(route) {
+    return lineShape(route.name === "generate");
   },
   errorBody,
   streamErrorFrame(_code, message) {
@@ -79,88 +77,50 @@ export const OLLAMA: Protocol = {
   },
 };
 
-function createOllamaRewriter(ctx: RewriteContext, generate: boolean): StreamRewriter {
-  const { channels } = ctx;
-  let finished = false;
+/**
+ * NDJSON lines. Channels: `message.content` and `message.thinking` (chat) or `response`
+ * and `thinking` (generate). The `done: true` line and an `error` line are terminators.
+ * Every other string (tool calls, `model`, `done_reason`, extra fields) is protected whole.
+ */
+function lineShape(generate: boolean): StreamShape {
+  const fields = generate ? ["response", "thinking"] : ["content", "thinking"];
   let template: Record<string, unknown> = {};
 
-  /** A `done: false` line carrying every channel's held text. */
-  async function flushLine(lead: Record<string, string> = {}): Promise<Frame[]> {
-    const line: Record<string, unknown> = { ...template };
-    const message: Record<string, unknown> = { role: "assistant", content: "" };
-    let any = false;
-    const texts = new Map(Object.entries(lead));
-    for (const { key, text } of await channels.flushPrefix("")) {
-      texts.set(key, (texts.get(key) ?? "") + text);
-    }
-    for (const [key, text] of texts) {
-      if (text === "") continue;
-      any = true;
-      if (generate) line[key] = text;
-      else message[key] = text;
-    }
-    if (!any) return [];
-    if (generate && line.response === undefined) line.response = "";
-    if (!generate) line.message = message;
-    line.done = false;
-    return [{ data: JSON.stringify(line) }];
-  }
-
   return {
-    get finished() {
-      return finished;
-    },
-    async frame(f) {
-      if (finished) return [];
-      const obj = parseObject(f.data);
-      if (obj === undefined) {
+    map(_f, obj) {
+      if (!isRecord(obj)) {
         throw new HaechiError(
           "stream.invalid",
           "Upstream sent an NDJSON line that is not an object",
         );
       }
-      if (obj.error !== undefined) {
-        const out = await flushLine();
-        finished = true;
-        return [...out, { data: JSON.stringify(await ctx.protectValue(obj, "$")) }];
-      }
+      if (obj.error !== undefined) return { value: obj, terminal: true };
       template = {};
       if (obj.model !== undefined) template.model = obj.model;
       if (obj.created_at !== undefined) template.created_at = obj.created_at;
       const holder = generate ? obj : obj.message;
-      const pushed: Record<string, string> = {};
-      if (isRecord(holder)) {
-        for (const field of ["content", "response", "thinking"]) {
-          if (field === "response" ? !generate : field === "content" && generate) continue;
-          if (typeof holder[field] === "string") {
-            const path = generate ? `$.${field}` : `$.message.${field}`;
-            holder[field] = pushed[field] = await channels.push(
-              field,
-              holder[field] as string,
-              path,
-            );
-          }
-        }
-        if (!generate && holder.tool_calls !== undefined) {
-          holder.tool_calls = await ctx.protectValue(holder.tool_calls, "$.message.tool_calls");
-        }
-      } else if (!generate && obj.message !== undefined) {
+      if (!generate && holder !== undefined && !isRecord(holder)) {
         throw new HaechiError("stream.invalid", "Upstream chat line has a malformed message");
       }
-      if (obj.done === true) {
-        // Held text goes out on its own line, before the line that says the stream is done;
-        // this line's own emitted text moves there too so the order stays intact.
-        if (isRecord(holder)) { for (const field of Object.keys(pushed)) holder[field] = ""; }
-        const out = await flushLine(pushed);
-        finished = true;
-        return [...out, { data: JSON.stringify(obj) }];
+      const sites: ChannelSite[] = [];
+      if (isRecord(holder)) {
+        for (const key of fields) {
+          if (typeof holder[key] !== "string") continue;
+          const path = generate ? `$.${key}` : `$.message.${key}`;
+          sites.push({ holder, key, channel: key, path });
+        }
       }
-      return [{ data: JSON.stringify(obj) }];
+      return { value: obj, sites, terminal: obj.done === true };
     },
-    async end() {
-      if (finished) return [];
-      finished = true;
-      return await flushLine();
+    carrier(channel) {
+      const line: Record<string, unknown> = { ...template };
+      let holder = line;
+      if (generate) line.response = "";
+      else line.message = holder = { role: "assistant", content: "" };
+      holder[channel] = "";
+      line.done = false;
+      const path = generate ? `$.${channel}` : `$.message.${channel}`;
+      return { value: line, sites: [{ holder, key: channel, channel, path }] };
     },
   };
 }

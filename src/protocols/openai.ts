@@ -14,16 +14,15 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { createResponsesRewriter } from "./openai_responses.ts";
+import { streamIndex } from "../stream/channel_stream.ts";
+import { responsesShape } from "./openai_responses.ts";
 import {
+  type ChannelSite,
   type ErrorBody,
-  type Frame,
   isRecord,
-  parseObject,
   type Protocol,
-  type RewriteContext,
   type Route,
-  type StreamRewriter,
+  type StreamShape,
 } from "./types.ts";
 
 const ROUTES: Readonly<Record<string, Omit<Route, "protocol">>> = {
@@ -106,10 +105,8 @@ export const OPENAI: Protocol = {
   framing() {
     return "sse";
   },
-  createRewriter(route, ctx) {
-    return route.name === "responses"
-      ? createResponsesRewriter(ctx)
-      : createChatRewriter(ctx, route.name === "completions");
+  streamShape(route) {
+    return route.name === "responses" ? responsesShape() : chatShape();
   },
   errorBody: openaiErrorBody,
   streamErrorFrame(code, message) {
@@ -117,156 +114,123 @@ export const OPENAI: Protocol = {
   },
 };
 
-/** Template fields copied onto a synthetic chunk so clients accept it. */
+/** Template fields copied onto a carrier chunk so clients accept it. */
 const TEMPLATE_FIELDS = ["id", "object", "created", "model", "system_fingerprint"];
 
-function createChatRewriter(ctx: RewriteContext, legacy: boolean): StreamRewriter {
-  const { channels } = ctx;
-  let finished = false;
+/**
+ * Chat and legacy completions chunks. Channels, per choice index: every string field of
+ * `delta` but `role` (`content`, `refusal`, `reasoning_content`, …), the text parts of a
+ * `content` array (one channel with a string `content`), each tool call's
+ * `function.arguments` by tool-call index, `function_call.arguments`, and legacy `text`.
+ * A choice's `finish_reason` ends its channels; `[DONE]` is the terminator; an `error`
+ * chunk ends every channel. Everything else is protected whole by the owner.
+ */
+function chatShape(): StreamShape {
   let template: Record<string, unknown> = { object: "chat.completion.chunk" };
 
-  /** Put flushed channel text onto choice `c` (after its own delta text). */
-  function applyFlushed(c: Record<string, unknown>, key: string, text: string): void {
-    const [, kind, sub] = key.split(":");
-    if (kind === "text") {
-      c.text = (typeof c.text === "string" ? c.text : "") + text;
-      return;
-    }
-    const delta = isRecord(c.delta) ? c.delta : (c.delta = {}) as Record<string, unknown>;
-    if (kind === "tool") {
-      const index = Number(sub);
-      const calls = Array.isArray(delta.tool_calls)
-        ? delta.tool_calls
-        : (delta.tool_calls = []) as unknown[];
-      let call = calls.find((t) => isRecord(t) && t.index === index) as
-        | Record<string, unknown>
-        | undefined;
-      if (call === undefined) calls.push(call = { index, function: { arguments: "" } });
-      const fn = isRecord(call.function) ? call.function : (call.function = {}) as Record<
-        string,
-        unknown
-      >;
-      fn.arguments = (typeof fn.arguments === "string" ? fn.arguments : "") + text;
-      return;
-    }
-    if (kind === "function_call") {
-      const fc = isRecord(delta.function_call)
-        ? delta.function_call
-        : (delta.function_call = {}) as Record<string, unknown>;
-      fc.arguments = (typeof fc.arguments === "string" ? fc.arguments : "") + text;
-      return;
-    }
-    delta[kind] = (typeof delta[kind] === "string" ? delta[kind] : "") + text;
-  }
-
-  async function flushChoice(c: Record<string, unknown>, index: number): Promise<boolean> {
-    let any = false;
-    for (const { key, text } of await channels.flushPrefix(`${index}:`)) {
-      if (text === "") continue;
-      applyFlushed(c, key, text);
-      any = true;
-    }
-    return any;
-  }
-
-  /** A synthetic chunk carrying every channel's held text. */
-  async function flushAll(): Promise<Frame[]> {
-    const indexes = [...new Set(channels.keys().map((k) => Number(k.split(":")[0])))];
-    const choices: Record<string, unknown>[] = [];
-    for (const index of indexes) {
-      const c: Record<string, unknown> = legacy
-        ? { index, text: "", finish_reason: null }
-        : { index, delta: {}, finish_reason: null };
-      if (await flushChoice(c, index)) choices.push(c);
-    }
-    return choices.length === 0 ? [] : [{ data: JSON.stringify({ ...template, choices }) }];
-  }
-
-  async function rewriteChoice(c: Record<string, unknown>, i: number): Promise<void> {
+  function mapChoice(c: Record<string, unknown>, n: number, sites: ChannelSite[]): number {
+    const i = streamIndex(c.index, n);
+    c.index = i;
     const base = `$.choices[${i}]`;
     // Per-token log probabilities spell the output token by token, outside any guard.
     if (c.logprobs !== undefined && c.logprobs !== null) c.logprobs = null;
     if (typeof c.text === "string") {
-      c.text = await channels.push(`${i}:text`, c.text, `${base}.text`);
+      sites.push({ holder: c, key: "text", channel: `${i}:text`, path: `${base}.text` });
     }
-    if (isRecord(c.delta)) {
-      const delta = c.delta;
-      for (const key of Object.keys(delta)) {
-        const v = delta[key];
-        const path = `${base}.delta.${key}`;
-        if (key === "role" || v === null || v === undefined) continue;
-        if (typeof v === "string") {
-          delta[key] = await channels.push(`${i}:${key}`, v, path);
-        } else if (key === "tool_calls" && Array.isArray(v)) {
-          for (let n = 0; n < v.length; n++) {
-            const call = v[n];
-            if (!isRecord(call)) continue;
-            const j = typeof call.index === "number" ? call.index : n;
-            const fn = call.function;
-            if (isRecord(fn) && typeof fn.arguments === "string") {
-              fn.arguments = await channels.push(
-                `${i}:tool:${j}`,
-                fn.arguments,
-                `${path}[${j}].function.arguments`,
-                "json",
-              );
-            }
+    const delta = c.delta;
+    if (!isRecord(delta)) return i;
+    for (const key of Object.keys(delta)) {
+      const v = delta[key];
+      const path = `${base}.delta.${key}`;
+      if (key === "role") continue;
+      if (typeof v === "string") {
+        sites.push({ holder: delta, key, channel: `${i}:d:${key}`, path });
+      } else if (key === "content" && Array.isArray(v)) {
+        for (const part of v) {
+          if (isRecord(part) && typeof part.text === "string") {
+            sites.push({ holder: part, key: "text", channel: `${i}:d:content`, path });
           }
-        } else if (key === "function_call" && isRecord(v) && typeof v.arguments === "string") {
-          v.arguments = await channels.push(
-            `${i}:function_call`,
-            v.arguments,
-            `${path}.arguments`,
-            "json",
-          );
-        } else if (typeof v === "object") {
-          delta[key] = await ctx.protectValue(v, path);
         }
+      } else if (key === "tool_calls" && Array.isArray(v)) {
+        for (let m = 0; m < v.length; m++) {
+          const call = v[m];
+          if (!isRecord(call)) continue;
+          const j = streamIndex(call.index, m);
+          call.index = j;
+          const fn = call.function;
+          if (isRecord(fn) && typeof fn.arguments === "string") {
+            const at = `${path}[${j}].function.arguments`;
+            sites.push({
+              holder: fn,
+              key: "arguments",
+              channel: `${i}:t:${j}`,
+              kind: "json",
+              path: at,
+            });
+          }
+        }
+      } else if (key === "function_call" && isRecord(v) && typeof v.arguments === "string") {
+        sites.push({
+          holder: v,
+          key: "arguments",
+          channel: `${i}:f`,
+          kind: "json",
+          path: `${path}.arguments`,
+        });
       }
-    } else if (isRecord(c.message)) {
-      c.message = await ctx.protectValue(c.message, `${base}.message`);
     }
-    if (c.finish_reason !== undefined && c.finish_reason !== null) await flushChoice(c, i);
+    return i;
   }
 
   return {
-    get finished() {
-      return finished;
-    },
-    async frame(f) {
-      if (finished) return [];
-      if (f.data.trim() === "[DONE]") {
-        const out = await flushAll();
-        finished = true;
-        return [...out, { data: "[DONE]" }];
-      }
-      const obj = parseObject(f.data);
-      if (obj === undefined) {
+    map(f, value) {
+      if (f.data.trim() === "[DONE]") return { raw: "[DONE]", terminal: true };
+      if (!isRecord(value)) {
         throw new HaechiError("stream.invalid", "Upstream sent a stream frame that is not JSON");
       }
-      if (obj.error !== undefined) {
-        const out = await flushAll();
-        return [...out, { data: JSON.stringify(await ctx.protectValue(obj, "$")) }];
-      }
-      const choices = obj.choices;
+      if (value.error !== undefined) return { event: f.event, value, closes: [""] };
+      const choices = value.choices;
       if (choices !== undefined && !Array.isArray(choices)) {
         throw new HaechiError("stream.invalid", "Upstream stream chunk has no choices array");
       }
       template = {};
-      for (const k of TEMPLATE_FIELDS) if (obj[k] !== undefined) template[k] = obj[k];
+      for (const k of TEMPLATE_FIELDS) if (value[k] !== undefined) template[k] = value[k];
+      const sites: ChannelSite[] = [];
+      const closes: string[] = [];
       for (let n = 0; n < (choices?.length ?? 0); n++) {
         const c = choices![n];
         if (!isRecord(c)) {
           throw new HaechiError("stream.invalid", "Upstream stream choice is not an object");
         }
-        await rewriteChoice(c, typeof c.index === "number" ? c.index : n);
+        const i = mapChoice(c, n, sites);
+        if (c.finish_reason !== undefined && c.finish_reason !== null) closes.push(`${i}:`);
       }
-      return [{ event: f.event, data: JSON.stringify(obj) }];
+      return { event: f.event, value, sites, closes };
     },
-    async end() {
-      if (finished) return [];
-      finished = true;
-      return await flushAll();
+    carrier(channel) {
+      const [index, kind, ...rest] = channel.split(":");
+      const sub = rest.join(":");
+      const i = Number(index);
+      const part = { arguments: "" } as Record<string, unknown>;
+      let site: ChannelSite;
+      let choice: Record<string, unknown>;
+      if (kind === "text") {
+        choice = { index: i, text: "", finish_reason: null };
+        site = { holder: choice, key: "text", channel, path: `$.choices[${i}].text` };
+      } else if (kind === "t") {
+        const j = Number(sub);
+        const call = { index: j, function: part };
+        choice = { index: i, delta: { tool_calls: [call] }, finish_reason: null };
+        site = { holder: part, key: "arguments", channel, kind: "json", path: "$.choices" };
+      } else if (kind === "f") {
+        choice = { index: i, delta: { function_call: part }, finish_reason: null };
+        site = { holder: part, key: "arguments", channel, kind: "json", path: "$.choices" };
+      } else {
+        const delta: Record<string, unknown> = { [sub]: "" };
+        choice = { index: i, delta, finish_reason: null };
+        site = { holder: delta, key: sub, channel, path: `$.choices[${i}].delta.${sub}` };
+      }
+      return { value: { ...template, choices: [choice] }, sites: [site] };
     },
   };
 }

@@ -1,11 +1,21 @@
 /**
  * The shape every wire protocol file fills in: which routes it serves, where content sits
- * in its requests and responses, how its streams are framed, which event carries which
- * text delta, what ends a stream, and what its errors look like.
+ * in its requests and responses, how its streams are framed, which fields of a stream
+ * frame are text channels, what ends a channel or the stream, and what its errors look like.
  *
  * @module
  */
 import type { AppliedFinding } from "../protect/mod.ts";
+import type { Frame, StreamShape } from "../stream/channel_stream.ts";
+
+export type {
+  ChannelKind,
+  ChannelSite,
+  Frame,
+  MappedFrame,
+  StreamRewriter,
+  StreamShape,
+} from "../stream/channel_stream.ts";
 
 /** Wire protocol names. */
 export type ProtocolName = "openai" | "anthropic" | "gemini" | "ollama";
@@ -23,56 +33,6 @@ export interface Route {
   readonly hasBody: boolean;
   /** Whether replies to this route can stream at all. */
   readonly streams: boolean;
-}
-
-/** One upstream frame as the rewriter sees it: SSE event name (if any) and its data. */
-export interface Frame {
-  /** SSE `event:` field; absent for NDJSON lines and JSON-array elements. */
-  readonly event?: string;
-  /** The frame's payload: JSON text, or `[DONE]`. */
-  readonly data: string;
-}
-
-/**
- * What a channel carries: prose (`text`), or JSON source text (`json`: tool-call argument
- * deltas), where restored values are escaped so they cannot end a JSON string early.
- */
-export type ChannelKind = "text" | "json";
-
-/** A held-back text channel of a stream (one per choice, block, item or tool call). */
-export interface ChannelSet {
-  /**
-   * Push a delta into channel `key`; resolves to the protected text to emit now. `kind`
-   * (default `text`) is fixed by the channel's first push.
-   */
-  push(key: string, delta: string, path: string, kind?: ChannelKind): Promise<string>;
-  /** Flush one channel; resolves to its held text ("" when none or unknown). */
-  flush(key: string): Promise<string>;
-  /** Flush every channel whose key starts with `prefix`, in creation order. */
-  flushPrefix(prefix: string): Promise<Array<{ key: string; text: string }>>;
-  /** Keys of open channels, in creation order. */
-  keys(): string[];
-}
-
-/** What a stream rewriter may use: channels and whole-value protection. */
-export interface RewriteContext {
-  /** Hold-back text channels. */
-  readonly channels: ChannelSet;
-  /**
-   * Protect a parsed JSON value that is not a delta (snapshots, tool-call objects, whole
-   * events): model output is scanned and this caller's tokens restored, in place.
-   */
-  protectValue(value: unknown, path: string): Promise<unknown>;
-}
-
-/** Rewrites one protocol's stream frame by frame. */
-export interface StreamRewriter {
-  /** Rewrite one frame; resolves to the frames to forward (possibly none). */
-  frame(frame: Frame): Promise<Frame[]>;
-  /** The upstream body ended: flush what is held; resolves to the last frames. */
-  end(): Promise<Frame[]>;
-  /** True once the protocol's terminator was forwarded: nothing may follow. */
-  readonly finished: boolean;
 }
 
 /** A protocol-shaped error body. */
@@ -100,8 +60,12 @@ export interface Protocol {
   wantsStream(route: Route, body: unknown, url: URL): boolean;
   /** The framing this protocol streams in for `route` and `url`. */
   framing(route: Route, url: URL): Framing;
-  /** A stream rewriter for one reply. */
-  createRewriter(route: Route, ctx: RewriteContext): StreamRewriter;
+  /**
+   * The map of one reply's stream: where its text channels sit and what ends them. The
+   * rules (hold back, flush before the end, never split a channel) are applied by
+   * `createChannelRewriter` in `src/stream/channel_stream.ts`, the same for every protocol.
+   */
+  streamShape(route: Route): StreamShape;
   /** The protocol's error body for `status`, an error code and a safe message. */
   errorBody(status: number, code: string, message: string): ErrorBody;
   /** A frame that tells a streaming client the stream failed, in the protocol's shape. */
@@ -110,28 +74,6 @@ export interface Protocol {
 
 /** Findings collected while rewriting, re-labelled with the field they came from. */
 export type OutputFinding = AppliedFinding;
-
-/**
- * Parse a frame's JSON data, or `undefined` when it is not a JSON object.
- *
- * @example
- * ```ts
- * import { parseObject } from "./types.ts";
- * if (parseObject('{"a":1}')?.a !== 1) throw new Error("object");
- * if (parseObject("[1]") !== undefined) throw new Error("arrays are not frames");
- * ```
- */
-export function parseObject(data: string): Record<string, unknown> | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  return v !== null && typeof v === "object" && !Array.isArray(v)
-    ? v as Record<string, unknown>
-    : undefined;
-}
 
 /**
  * Narrow to a plain object.

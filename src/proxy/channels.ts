@@ -1,18 +1,18 @@
 /**
- * A stream's text channels: one text guard per logical channel (a choice's content, one
- * tool call's arguments, a content block), created on first use.
+ * Guards for a stream's text channels, wired to the response-direction policy and to this
+ * caller's token restorer. The rules for when a guard flushes live in
+ * `src/stream/channel_stream.ts`; this file only builds the guards.
  *
  * @module
  */
-import type { ChannelKind, ChannelSet } from "../protocols/types.ts";
-import type { AppliedFinding } from "../protect/mod.ts";
+import type { ChannelKind } from "../stream/channel_stream.ts";
 import { createTextGuard, type TextGuard } from "../stream/text_guard.ts";
 import { StreamingRestorer, type TokenRestorer } from "../vault/mod.ts";
 import { jsonStringRestorer } from "./json_restorer.ts";
 import type { OutputPolicy } from "./output.ts";
 
-/** Options for {@linkcode createChannelSet}. */
-export interface ChannelSetOptions {
+/** Options for {@linkcode createGuardFactory}. */
+export interface GuardFactoryOptions {
   /** Response-direction protection. */
   readonly output: OutputPolicy;
   /** Token source for restoring this caller's tokens. */
@@ -21,80 +21,35 @@ export interface ChannelSetOptions {
   readonly scope: string;
   /** Hold-back window in characters. */
   readonly window: number;
-  /** Findings are appended here, labelled with their channel's path. */
-  readonly findings: AppliedFinding[];
 }
 
 /**
- * Create the channel set of one streamed reply.
+ * A factory of channel guards for one streamed reply.
  *
- * @param options Output policy, restorer, window and the findings sink.
- * @returns The channels.
+ * @param options Output policy, restorer, scope and window.
+ * @returns `(kind) => TextGuard`; `json` channels restore values JSON-escaped.
  *
  * @example
  * ```ts ignore
- * const channels = createChannelSet({ output, scope: "default", window: 256, findings: [] });
- * const now = await channels.push("0:content", "Hello", "$.choices[0].delta.content");
- * const rest = await channels.flush("0:content");
+ * const openGuard = createGuardFactory({ output, scope: "default", window: 256 });
+ * const guard = openGuard("text");
  * ```
  */
-export function createChannelSet(options: ChannelSetOptions): ChannelSet {
-  const guards = new Map<string, { guard: TextGuard; path: string }>();
-  const { output, findings } = options;
-
+export function createGuardFactory(options: GuardFactoryOptions): (kind: ChannelKind) => TextGuard {
+  const { output } = options;
   const restorers = options.restorer === undefined ? undefined : {
     text: options.restorer,
     json: jsonStringRestorer(options.restorer),
   };
-
-  function guardFor(
-    key: string,
-    path: string,
-    kind: ChannelKind,
-  ): { guard: TextGuard; path: string } {
-    let entry = guards.get(key);
-    if (entry === undefined) {
-      const guard = createTextGuard({
-        protect: (t) => output.protectText(t),
-        scan: (t) => output.scan(t),
-        window: options.window,
-        restorer: restorers === undefined
-          ? undefined
-          : new StreamingRestorer(restorers[kind], options.scope),
-      });
-      guards.set(key, entry = { guard, path });
-    }
-    return entry;
-  }
-
-  function record(list: readonly AppliedFinding[], path: string): void {
-    for (const f of list) findings.push({ ...f, path });
-  }
-
-  async function flushOne(key: string): Promise<string> {
-    const entry = guards.get(key);
-    if (entry === undefined) return "";
-    guards.delete(key);
-    const r = await entry.guard.flush();
-    record(r.findings, entry.path);
-    return r.text;
-  }
-
-  return {
-    async push(key, delta, path, kind = "text") {
-      const entry = guardFor(key, path, kind);
-      const r = await entry.guard.push(delta);
-      record(r.findings, entry.path);
-      return r.text;
-    },
-    flush: flushOne,
-    async flushPrefix(prefix) {
-      const out: Array<{ key: string; text: string }> = [];
-      for (const key of [...guards.keys()]) {
-        if (key.startsWith(prefix)) out.push({ key, text: await flushOne(key) });
-      }
-      return out;
-    },
-    keys: () => [...guards.keys()],
-  };
+  const protect = (t: string) => output.protectText(t);
+  const scan = (t: string) => output.scan(t);
+  return (kind) =>
+    createTextGuard({
+      protect,
+      scan,
+      window: options.window,
+      restorer: restorers === undefined
+        ? undefined
+        : new StreamingRestorer(restorers[kind], options.scope),
+    });
 }

@@ -14,11 +14,12 @@ import { HaechiError, toHaechiError } from "../errors.ts";
 import { matchRoute, OPENAI } from "../protocols/mod.ts";
 import type { Protocol, Route } from "../protocols/types.ts";
 import { type AppliedFinding, parseJsonText, type Protector } from "../protect/mod.ts";
+import { createChannelRewriter } from "../stream/channel_stream.ts";
 import { decodeBody } from "../stream/decode_body.ts";
 import { checkScope, type TokenRestorer } from "../vault/mod.ts";
 import type { AuditSink } from "../session/mod.ts";
 import { readBodyText, readResponseText } from "./body.ts";
-import { createChannelSet } from "./channels.ts";
+import { createGuardFactory } from "./channels.ts";
 import { errorResponse, statusFor } from "./errors.ts";
 import {
   buildHeaderPolicy,
@@ -423,7 +424,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       extra?: { findings?: AppliedFinding[]; restored?: number; refused?: number; later?: boolean },
     ) => Promise<void>,
   ): Promise<Response> {
-    const headers = sanitizeResponseHeaderList(res.headers);
+    // Allowlisted reply headers are read by the caller too: one holding a finding is dropped.
+    const headers = sanitizeResponseHeaderList(res.headers)
+      .filter(([name, value]) => protector.scanner.scan(`${name}: ${value}`).length === 0);
     headers.push(["x-haechi-request-id", correlationId]);
     const type = (res.headers.get("content-type") ?? "").toLowerCase();
     const encoding = res.headers.get("content-encoding");
@@ -464,16 +467,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     if (framing !== undefined && res.body !== null) {
       const findings: AppliedFinding[] = [];
-      const channels = createChannelSet({
-        output,
-        restorer,
-        scope,
-        window: config.proxy.stream.holdbackChars,
-        findings,
-      });
-      const rewriter = protocol.createRewriter(route, {
-        channels,
+      const rewriter = createChannelRewriter(protocol.streamShape(route), {
+        openGuard: createGuardFactory({
+          output,
+          restorer,
+          scope,
+          window: config.proxy.stream.holdbackChars,
+        }),
         protectValue: (v, path) => output.protectValue(v, path),
+        onFindings: (list, path) => {
+          for (const f of list) findings.push({ ...f, path });
+        },
       });
       const body = rewriteStream({
         body: decodeBody(res.body, encoding, { maxBytes: Number.MAX_SAFE_INTEGER }),

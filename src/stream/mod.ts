@@ -1,6 +1,7 @@
 /**
- * Stream helpers: bounded line splitting, SSE and NDJSON framing, body decoding, and the
- * text guard that protects a channel arriving as deltas.
+ * Stream helpers: bounded line splitting, SSE and NDJSON framing, body decoding, the
+ * text guard that protects a channel arriving as deltas, and the channel rewriter that
+ * owns how every protocol's stream is held back, flushed and re-serialized.
  *
  * @module
  */
@@ -21,3 +22,14 @@ export {
   type TextGuardOptions,
   type TextGuardResult,
 } from "./text_guard.ts";
+export {
+  type ChannelKind,
+  type ChannelRewriterOptions,
+  type ChannelSite,
+  createChannelRewriter,
+  type Frame,
+  type MappedFrame,
+  streamIndex,
+  type StreamRewriter,
+  type StreamShape,
+} from "./channel_stream.ts";

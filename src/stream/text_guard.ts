@@ -42,7 +42,11 @@ export interface TextGuardResult {
 export interface TextGuard {
   /** Add a delta; returns the protected text that is safe to emit now (may be ""). */
   push(delta: string): Promise<TextGuardResult>;
-  /** End of channel: returns everything still held, protected. Call BEFORE forwarding the protocol's terminator. */
+  /**
+   * Release everything still held, protected. Call BEFORE forwarding the frame that ends the
+   * channel. The guard stays usable: text pushed later continues the same channel, so a
+   * value that began before the flush and runs on after it is replaced from the flush on.
+   */
   flush(): Promise<TextGuardResult>;
   /** Characters currently held back. */
   readonly held: number;
@@ -319,13 +323,15 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
       const buffer = held;
       held = "";
       let r: TextGuardResult = { text: "", findings: [] };
-      if (swallowing) {
-        swallowing = false;
-        swallowTail = "";
-      } else if (buffer !== "") {
+      // A key block still open stays open: text pushed after this flush is dropped until
+      // its END line, as it would have been without the flush.
+      if (!swallowing && buffer !== "") {
         const open = openKeyStart(buffer);
-        if (open >= 0) r = await redactOpenKey(buffer, open);
-        else {
+        if (open >= 0) {
+          r = await redactOpenKey(buffer, open);
+          swallowing = true;
+          swallowTail = tail(buffer, END_TAIL);
+        } else {
           r = await protectPiece(buffer);
           pos += buffer.length;
         }

@@ -21,7 +21,7 @@ async function signedDir() {
   const sign = await run(pluginSignCommand, [
     `${dir}/bearer_auth.ts`,
     "--key",
-    `${dir}/team-a.key.pem`,
+    `${dir}/team-a.key`,
     "--signer-key-id",
     "team-a",
     "--plugin-id",
@@ -34,6 +34,8 @@ async function signedDir() {
     ">=1.0.0 <2.0.0",
     "--capabilities",
     '["readsCredentials"]',
+    "--out",
+    `${dir}/bearer-auth.signed.json`,
   ]);
   assertEquals(sign.code, 0, sign.err);
   return { dir, keygen, sign };
@@ -41,11 +43,11 @@ async function signedDir() {
 
 function verifyArgs(dir: string, extra: string[] = []): string[] {
   return [
-    `${dir}/bearer_auth.ts.sig.json`,
+    `${dir}/bearer-auth.signed.json`,
     "--entry",
     `${dir}/bearer_auth.ts`,
     "--anchor",
-    `${dir}/team-a.pub.pem`,
+    `${dir}/team-a.pub`,
     "--anchor-key-id",
     "team-a",
     "--allow-capability",
@@ -57,8 +59,8 @@ function verifyArgs(dir: string, extra: string[] = []): string[] {
 Deno.test("keygen writes a 0600 private key and prints only paths and the public key", async () => {
   const { dir, keygen } = await signedDir();
   try {
-    assertEquals((await Deno.stat(`${dir}/team-a.key.pem`)).mode! & 0o777, 0o600);
-    const priv = await Deno.readTextFile(`${dir}/team-a.key.pem`);
+    assertEquals((await Deno.stat(`${dir}/team-a.key`)).mode! & 0o777, 0o600);
+    const priv = await Deno.readTextFile(`${dir}/team-a.key`);
     const body = priv.split("\n")[1];
     assert(!keygen.out.includes("PRIVATE KEY-----") && !keygen.out.includes(body));
     assertStringIncludes(keygen.out, "BEGIN PUBLIC KEY");
@@ -117,7 +119,7 @@ Deno.test("an authProvider without readsCredentials cannot be signed", async () 
     const r = await run(pluginSignCommand, [
       `${dir}/bearer_auth.ts`,
       "--key",
-      `${dir}/team-a.key.pem`,
+      `${dir}/team-a.key`,
       "--signer-key-id",
       "team-a",
       "--plugin-id",
@@ -161,8 +163,8 @@ Deno.test("key material on the command line is refused without being echoed", as
 Deno.test("plugin-validate checks shape only and names the reason", async () => {
   const { dir } = await signedDir();
   try {
-    assertEquals((await run(pluginValidateCommand, [`${dir}/bearer_auth.ts.sig.json`])).code, 0);
-    const o = JSON.parse(await Deno.readTextFile(`${dir}/bearer_auth.ts.sig.json`));
+    assertEquals((await run(pluginValidateCommand, [`${dir}/bearer-auth.signed.json`])).code, 0);
+    const o = JSON.parse(await Deno.readTextFile(`${dir}/bearer-auth.signed.json`));
     o.alg = "ES256";
     await Deno.writeTextFile(`${dir}/alg.json`, JSON.stringify(o));
     const r = await run(pluginValidateCommand, [`${dir}/alg.json`]);

@@ -21,17 +21,19 @@ Deno.test("policy-sign then policy-verify with only the public key; a tampered b
     const sign = await run(policySignCommand, [
       `${dir}/policy.json`,
       "--key",
-      `${dir}/sec.key.pem`,
+      `${dir}/sec.key`,
       "--signer-key-id",
       "sec",
       "--bundle-id",
       "corp",
       "--bundle-version",
       "1.0.0",
+      "--out",
+      `${dir}/policy.json.bundle.json`,
     ]);
     assertEquals(sign.code, 0, sign.err);
     const bundle = `${dir}/policy.json.bundle.json`;
-    const anchor = ["--anchor", `${dir}/sec.pub.pem`, "--anchor-key-id", "sec"];
+    const anchor = ["--anchor", `${dir}/sec.pub`, "--anchor-key-id", "sec"];
     const ok = await run(policyVerifyCommand, [bundle, ...anchor]);
     assertEquals(ok.code, 0, ok.err);
     assertStringIncludes(ok.out, "Trusted: policy bundle corp 1.0.0");
@@ -50,7 +52,7 @@ Deno.test("policy commands have --help and exit 2 on unknown flags or missing tr
     assertEquals((await run(cmd, ["--help"])).code, 0);
     assertEquals((await run(cmd, ["--nope"])).code, 2);
   }
-  const r = await run(policyVerifyCommand, ["bundle.json"]);
+  const r = await run(policyVerifyCommand, ["bundle.json", "--anchor", "a.pub", "--config", "c"]);
   assertEquals(r.code, 2);
-  assertStringIncludes(r.err, "--anchor or --config");
+  assertStringIncludes(r.err, "at most one of --anchor or --config");
 });

@@ -41,8 +41,11 @@ Deno.test("mcp-stdio --direction request sends the error for a malformed request
   }
 });
 
-Deno.test("mcp-stdio without a direction is a usage error", async () => {
+Deno.test("mcp-stdio with an unknown direction is a usage error", async () => {
   const t = createTestIO();
-  const err = await assertRejects(() => mcpStdioCommand.run([], t.io), HaechiError);
+  const err = await assertRejects(
+    () => mcpStdioCommand.run(["--direction", "sideways"], t.io),
+    HaechiError,
+  );
   assert(err instanceof HaechiError && err.code === "usage.invalid");
 });

@@ -45,3 +45,20 @@ Deno.test("a 20,000-line stderr stream stays in a bounded window", async () => {
   await f.flush();
   assert(lines === 20_000, `wrote ${lines}`);
 });
+
+Deno.test("a stray BEGIN PRIVATE KEY line on stderr does not hide the log lines after it", async () => {
+  let out = "";
+  const f = createStderrFilter({
+    protector,
+    sink: { write: (t) => (out += t, Promise.resolve()) },
+    audit: { record: () => Promise.resolve() },
+    correlationId: "t",
+    idleFlushMs: 0,
+  });
+  await f.push("expected a -----BEGIN PRIVATE KEY----- line");
+  await f.push("falling back to the default certificate store");
+  await f.push("listening on stdio");
+  await f.flush();
+  assertStringIncludes(out, "falling back to the default certificate store\n");
+  assertStringIncludes(out, "listening on stdio\n");
+});

@@ -249,3 +249,29 @@ Deno.test("cost stays linear: a long stream of small deltas is scanned in bounde
   // Each step scans at most look-behind + window + step + delta characters.
   assert(scanned < prose.length * 40, `scanned ${scanned} for ${prose.length}`);
 });
+
+Deno.test("a PEM block open at a mid-stream flush keeps being dropped after it until its END", async () => {
+  const { protector } = await setup();
+  const g = guardFor(protector, { window: 32 });
+  let out = "";
+  for (const d of split(`key:\n-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY.slice(0, 40)}`, 0, 6)) {
+    out += (await g.push(d)).text;
+  }
+  out += (await g.flush()).text;
+  for (const d of split(`${PEM_BODY.slice(40)}\n-----END RSA PRIVATE KEY-----\nafter`, 0, 6)) {
+    out += (await g.push(d)).text;
+  }
+  out += (await g.flush()).text;
+  assertEquals(out, "key:\n[REDACTED:private_key]\nafter");
+});
+
+Deno.test("a secret split around a mid-stream flush is replaced from the flush on", async () => {
+  const { protector } = await setup();
+  for (let cut = 1; cut < GITHUB.length; cut++) {
+    const g = guardFor(protector);
+    const out = (await g.push(`token ${GITHUB.slice(0, cut)}`)).text + (await g.flush()).text +
+      (await g.push(`${GITHUB.slice(cut)} and more words after it`)).text + (await g.flush()).text;
+    assert(!out.includes(GITHUB), `cut ${cut}: ${out}`);
+    assert(out.endsWith(" and more words after it"), out);
+  }
+});

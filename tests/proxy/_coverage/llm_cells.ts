@@ -8,6 +8,7 @@ import {
   CARD_TEXT,
   edit,
   EMAIL,
+  escapeValues,
   foldPath,
   halves,
   type Json,
@@ -133,6 +134,16 @@ export function requestCells(ex: LlmExchange): LlmCell[] {
       body: p.text,
       values: p.values,
     });
+    if (p.where.startsWith("string ")) {
+      cells.push({
+        ...base,
+        id: id(`escaped ${p.where}`),
+        path: ex.path,
+        headers: JSON_HEADERS,
+        body: escapeValues(p.text, p.values),
+        values: p.values,
+      });
+    }
   }
   for (const site of sites(ex.request)) {
     if (site.kind !== "string") continue;
@@ -239,6 +250,14 @@ export function replyCells(ex: LlmExchange): LlmCell[] {
       reply: { contentType: "application/json", chunks: [p.text] },
       values: p.values,
     });
+    if (p.where.startsWith("string ")) {
+      cells.push({
+        ...json,
+        id: id(`json escaped ${p.where}`),
+        reply: { contentType: "application/json", chunks: [escapeValues(p.text, p.values)] },
+        values: p.values,
+      });
+    }
   }
   for (const site of sites(ex.reply)) {
     const part = site.kind === "string" ? partOf(site.path, ex.replyParts) : null;
@@ -345,6 +364,17 @@ function streamCells(ex: LlmExchange, shape: StreamShape): LlmCell[] {
       }
     }
   });
+  for (const [name, build] of Object.entries(shape.crossSplits ?? {})) {
+    for (const v of values) {
+      const [a, b] = halves(v);
+      cells.push({
+        ...base,
+        id: id(`split-across ${name} ${v === SECRET ? "secret" : "card"}`),
+        reply: reply(build(`see ${a}`, `${b} now`)),
+        values: [v],
+      });
+    }
+  }
   for (const name of REPLY_HEADERS) {
     cells.push({
       ...base,

@@ -29,6 +29,11 @@ export interface StreamShape {
   readonly parts: readonly string[];
   /** Frames that end or interrupt a channel, inserted between two halves of a value. */
   readonly flushes: Readonly<Record<string, StreamFrame>>;
+  /**
+   * Streams that carry a value's halves in two different fields (e.g. the text of a block's
+   * start event, then a delta): each builds the whole stream from the two halves.
+   */
+  readonly crossSplits?: Readonly<Record<string, (a: string, b: string) => StreamFrame[]>>;
 }
 
 /** One route's exchange. */
@@ -435,6 +440,12 @@ const anthropicMessage: Json = {
   usage: { input_tokens: 1, output_tokens: 1 },
 };
 
+const sseFrame = (event: string, data: Json): StreamFrame => ({ event, data });
+const anthropicStart = sseFrame("message_start", {
+  type: "message_start",
+  message: { ...anthropicMessage as Record<string, Json>, content: [], stop_reason: null },
+});
+
 const ANTHROPIC: LlmExchange = {
   name: "anthropic.messages",
   path: "/v1/messages",
@@ -554,6 +565,37 @@ const ANTHROPIC: LlmExchange = {
       { event: "message_stop", data: { type: "message_stop" } },
     ],
     channels: ["delta.text", "delta.partial_json", "content_block.text"],
+    crossSplits: {
+      "content_block_start text then delta": (a, b) => [
+        anthropicStart,
+        sseFrame("content_block_start", {
+          type: "content_block_start",
+          index: 0,
+          content_block: { type: "text", text: a },
+        }),
+        sseFrame("content_block_delta", {
+          type: "content_block_delta",
+          index: 0,
+          delta: { type: "text_delta", text: b },
+        }),
+        sseFrame("content_block_stop", { type: "content_block_stop", index: 0 }),
+        sseFrame("message_stop", { type: "message_stop" }),
+      ],
+      "second text block": (a, b) => [
+        anthropicStart,
+        sseFrame("content_block_delta", {
+          type: "content_block_delta",
+          index: 0,
+          delta: { type: "text_delta", text: a },
+        }),
+        sseFrame("content_block_delta", {
+          type: "content_block_delta",
+          index: 1,
+          delta: { type: "text_delta", text: b },
+        }),
+        sseFrame("message_stop", { type: "message_stop" }),
+      ],
+    },
     parts: [],
     flushes: {
       "content_block_stop": {

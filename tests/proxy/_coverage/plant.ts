@@ -176,6 +176,16 @@ export function plantAll(doc: Json, values: PlantValues): Planting[] {
   return out;
 }
 
+/**
+ * `text` (JSON) with each of `values` written with `\u` escapes for `_`, `@` and space: the
+ * same document to a parser, different bytes to anything that searches the text.
+ */
+export function escapeValues(text: string, values: readonly string[]): string {
+  const esc = (v: string) =>
+    v.replace(/[_@ ]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return values.reduce((t, v) => t.replaceAll(v, esc(v)), text);
+}
+
 /** `value` cut in two at its middle. */
 export function halves(value: string): [string, string] {
   const h = Math.floor(value.length / 2);
