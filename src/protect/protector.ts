@@ -15,7 +15,7 @@ import { maskValue, redactionMarker } from "./replacement.ts";
 import type { ReversibleActions } from "./reversible.ts";
 import { collectSites, type Site } from "./walk.ts";
 import { checkSize, parseJsonText } from "./json_text.ts";
-import { splitReplaced } from "./text_parts.ts";
+import { splitReplaced } from "./join_parts.ts";
 
 /** A finding with the action the policy gave it and where it sits. */
 export interface AppliedFinding {

@@ -10,7 +10,7 @@
 import { HaechiError } from "../errors.ts";
 import type { Finding } from "../detect/rule.ts";
 import { isRawNumber } from "./json_text.ts";
-import { type JoinedPart, joinFindings, textRuns } from "./text_parts.ts";
+import { type JoinedPart, joinFindings, textRuns } from "./join_parts.ts";
 
 /** A place in the JSON value whose text holds findings. */
 export interface Site {
