@@ -47,7 +47,7 @@ export interface TextRun {
  *
  * @example
  * ```ts
- * import { textRuns } from "./text_parts.ts";
+ * import { textRuns } from "./join_parts.ts";
  * const runs = textRuns([{ text: "ab" }, { text: "cd" }, { image: 1 }, { text: "e" }]);
  * if (runs.length !== 1 || runs[0].text !== "abcd") throw new Error();
  * ```
@@ -98,7 +98,7 @@ function partText(v: unknown): string | undefined {
  *
  * @example
  * ```ts
- * import { joinFindings } from "./text_parts.ts";
+ * import { joinFindings } from "./join_parts.ts";
  * const f = (start: number, end: number) => ({ ruleId: "k", type: "key",
  *   category: "secret" as const, start, end, confidence: 1, hardBlock: true });
  * if (joinFindings([f(4, 10)], [[], []], [0, 7])?.length !== 1) throw new Error("split");
@@ -145,7 +145,7 @@ export function joinFindings(
  *
  * @example
  * ```ts
- * import { splitReplaced } from "./text_parts.ts";
+ * import { splitReplaced } from "./join_parts.ts";
  * const f = { ruleId: "k", type: "key", category: "secret" as const, start: 4, end: 10,
  *   confidence: 1, hardBlock: true };
  * const out = splitReplaced("see abcdef now", [f], ["[X]"], [{ start: 0, end: 7 }, { start: 7, end: 14 }]);
