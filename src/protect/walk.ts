@@ -47,7 +47,7 @@ export interface WalkOptions {
   /** The scanner. */
   readonly scan: (text: string) => Finding[];
   /**
-   * Scan runs of sibling text parts joined (see text_parts.ts), so a value split over two
+   * Scan runs of sibling text parts joined (see join_parts.ts), so a value split over two
    * parts is found; off, each part is scanned alone.
    */
   readonly joinTextParts?: boolean;
