@@ -25,14 +25,7 @@ import { CARD_TEXT, EMAIL, SECRET } from "./_coverage/plant.ts";
  * ignored test, so the gap is visible in every test run and closing it means deleting the
  * entry.
  */
-const KNOWN_GAPS: readonly KnownGap[] = [
-  {
-    cells:
-      /^((anthropic\.messages|gemini\.generate|openai\.responses) reply json split-parts |anthropic\.messages reply sse split-across second text block )/,
-    reason:
-      "sibling text parts of a reply (a JSON reply's parts or content blocks, two text blocks of a stream) are scanned one by one, not joined",
-  },
-];
+const KNOWN_GAPS: readonly KnownGap[] = [];
 
 async function withGateway<T>(
   mode: HaechiConfig["mode"],
