@@ -63,6 +63,11 @@ export interface ProtectCallOptions {
    * `detect.scanNumbers`, since their numbers are mostly counts, durations and timestamps.
    */
   readonly direction?: "request" | "response";
+  /**
+   * Receives every token this call issues (`[TOKEN:…]`, as it appears in the output), so
+   * the caller can later restore exactly what its own payload minted (see docs/vault.md).
+   */
+  readonly issued?: { add(token: string): unknown };
 }
 
 /** A configured protector. */
@@ -164,10 +169,13 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
   }
 
   /** The site's new text; for a joined run, each part's new text. */
-  async function replaceIn(site: Site, scope: string): Promise<string | string[]> {
+  async function replaceIn(
+    site: Site,
+    options: ProtectCallOptions,
+  ): Promise<string | string[]> {
     const replacements: string[] = [];
     for (const f of site.findings) {
-      replacements.push(await replacementFor(site.text.slice(f.start, f.end), f.type, scope));
+      replacements.push(await replacementFor(site.text.slice(f.start, f.end), f.type, options));
     }
     if (site.parts !== undefined) {
       return splitReplaced(site.text, site.findings, replacements, site.parts);
@@ -181,7 +189,11 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     return out + site.text.slice(pos);
   }
 
-  function replacementFor(value: string, type: string, scope: string): Promise<string> | string {
+  async function replacementFor(
+    value: string,
+    type: string,
+    options: ProtectCallOptions,
+  ): Promise<string> {
     const action = policy.actionFor(type);
     switch (action) {
       case "allow":
@@ -200,10 +212,11 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
             { action, type },
           );
         }
-        const ctx = { type, scope };
-        return action === "tokenize"
-          ? reversible.tokenize(value, ctx)
-          : reversible.encrypt(value, ctx);
+        const ctx = { type, scope: options.scope ?? "default" };
+        if (action === "encrypt") return reversible.encrypt(value, ctx);
+        const token = await reversible.tokenize(value, ctx);
+        options.issued?.add(token);
+        return token;
       }
     }
   }
@@ -212,7 +225,6 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     root: { value: unknown },
     options: ProtectCallOptions,
   ): Promise<ProtectOutcome<unknown>> {
-    const scope = options.scope ?? "default";
     const sites = collectSites(root, walkFor(options));
     const findings = describe(sites);
     const wouldBlock = findings.some((f) => f.action === "block");
@@ -223,7 +235,7 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
       return { output: null, blocked: true, wouldBlock, mode: policy.mode, findings };
     }
     const replaced: (string | string[])[] = [];
-    for (const site of sites) replaced.push(await replaceIn(site, scope));
+    for (const site of sites) replaced.push(await replaceIn(site, options));
     applyReplacements(sites, replaced);
     return { output: root.value, blocked: false, wouldBlock, mode: policy.mode, findings };
   }
