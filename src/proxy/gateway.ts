@@ -286,7 +286,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       details = { ...labels, passthrough: true };
       outBody = r.output ?? undefined;
     }
-    const meta = await protectRequestParts(protector, parts, scope);
+    const meta = await protectRequestParts(protector, parts, scope, minted);
     const findings = body === undefined ? meta.findings : [...body.findings, ...meta.findings];
     const blocked = meta.blocked || body?.blocked === true;
     metrics.findings("request", findings);
