@@ -50,6 +50,7 @@ export type ErrorCode =
   | "proxy.overloaded"
   | "proxy.upstream"
   | "proxy.timeout"
+  | "proxy.stream_refused"
   | "internal";
 
 /**
