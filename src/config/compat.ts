@@ -606,7 +606,8 @@ function mapTokenVault(m: Mapper): void {
       if (!detokenize) {
         m.note(
           "tokenVault.detokenizeResponses",
-          "false honoured: replies keep tokens (haechi's default restores the caller's own)",
+          "false honoured: replies keep tokens (haechi's default restores a request's own tokens, " +
+            "and an authenticated caller's own scope)",
         );
       }
     }
