@@ -18,6 +18,7 @@ export type ErrorCode =
   | "input.invalid_json"
   | "input.invalid_utf8"
   | "input.read_failed"
+  | "input.timeout"
   | "payload.too_large"
   | "payload.too_deep"
   | "payload.blocked"
@@ -51,6 +52,7 @@ export type ErrorCode =
   | "proxy.upstream"
   | "proxy.timeout"
   | "proxy.stream_refused"
+  | "proxy.listen"
   | "internal";
 
 /**
