@@ -19,11 +19,14 @@ export interface Span {
   readonly end: number;
 }
 
-/** A part a reader shows as text: `{text}`, or `{type: "text", text, …}`. */
+/** Part types that hold text a reader shows (MCP and Anthropic, OpenAI Responses). */
+const TEXT_TYPES = new Set([undefined, "text", "input_text", "output_text"]);
+
+/** A part a reader shows as text: `{text}` (Gemini), or `{type: "text", text, …}`. */
 function isTextPart(part: unknown): part is { text: string } & Record<string, unknown> {
   if (typeof part !== "object" || part === null || Array.isArray(part)) return false;
   const p = part as Record<string, unknown>;
-  return typeof p.text === "string" && (p.type === undefined || p.type === "text");
+  return typeof p.text === "string" && TEXT_TYPES.has(p.type as string | undefined);
 }
 
 /**
@@ -86,4 +89,47 @@ export function joinSplitTextParts(
     } else out.push(part);
   });
   return out;
+}
+
+/**
+ * Apply {@linkcode joinSplitTextParts} to every array inside `root.value`, in place, down to
+ * `maxDepth` levels (deeper values are left to the size and depth limits that apply anyway).
+ *
+ * @param root Holder of the value to edit.
+ * @param scan Finds values in a text.
+ * @param maxDepth Deepest level visited.
+ * @returns Whether any parts were merged.
+ *
+ * @example
+ * ```ts
+ * import { joinSplitTextPartsDeep } from "./join_parts.ts";
+ * const root = { value: { parts: [{ text: "x SEC" }, { text: "RET" }] } };
+ * const scan = (t: string) => t.includes("SECRET") ? [{ start: 2, end: 8 }] : [];
+ * joinSplitTextPartsDeep(root, scan, 64);
+ * if (root.value.parts.length !== 1) throw new Error("joined");
+ * ```
+ */
+export function joinSplitTextPartsDeep(
+  root: { value: unknown },
+  scan: (text: string) => readonly Span[],
+  maxDepth: number,
+): boolean {
+  let merged = false;
+  const stack: Array<[Record<string | number, unknown>, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [holder, depth] = stack.pop()!;
+    for (const key of Object.keys(holder)) {
+      const v = holder[key];
+      if (typeof v !== "object" || v === null || depth >= maxDepth) continue;
+      if (Array.isArray(v)) {
+        const joined = joinSplitTextParts(v, scan);
+        if (joined !== v) {
+          holder[key] = joined;
+          merged = true;
+        }
+        stack.push([holder[key] as unknown[] as Record<number, unknown>, depth + 1]);
+      } else stack.push([v as Record<string, unknown>, depth + 1]);
+    }
+  }
+  return merged;
 }
