@@ -117,11 +117,18 @@ export const OPENAI: Protocol = {
 /** Template fields copied onto a carrier chunk so clients accept it. */
 const TEMPLATE_FIELDS = ["id", "object", "created", "model", "system_fingerprint"];
 
+/** A site for a string clients join but must get at once (see `ChannelSite.hold`). */
+function at(holder: Record<string, unknown>, key: string, path: string) {
+  return { holder, key, path, hold: false };
+}
+
 /**
  * Chat and legacy completions chunks. Channels, per choice index: every string field of
  * `delta` but `role` (`content`, `refusal`, `reasoning_content`, …), the text parts of a
  * `content` array (one channel with a string `content`), each tool call's
- * `function.arguments` by tool-call index, `function_call.arguments`, and legacy `text`.
+ * `function.arguments` by tool-call index, `function_call.arguments`, and legacy `text`;
+ * a tool call's `id` and `function.name` (and `function_call.name`) are channels that
+ * hold nothing back.
  * A choice's `finish_reason` ends its channels; `[DONE]` is the terminator; an `error`
  * chunk ends every channel. Everything else is protected whole by the owner.
  */
@@ -158,6 +165,14 @@ function chatShape(): StreamShape {
           const j = streamIndex(call.index, m);
           call.index = j;
           const fn = call.function;
+          // Some clients join a tool call's id and name across chunks as they join text.
+          if (typeof call.id === "string") {
+            sites.push({ ...at(call, "id", `${path}[${j}].id`), channel: `${i}:ti:${j}` });
+          }
+          if (isRecord(fn) && typeof fn.name === "string") {
+            const p = `${path}[${j}].function.name`;
+            sites.push({ ...at(fn, "name", p), channel: `${i}:tn:${j}` });
+          }
           if (isRecord(fn) && typeof fn.arguments === "string") {
             const at = `${path}[${j}].function.arguments`;
             sites.push({
@@ -169,7 +184,11 @@ function chatShape(): StreamShape {
             });
           }
         }
-      } else if (key === "function_call" && isRecord(v) && typeof v.arguments === "string") {
+      } else if (key === "function_call" && isRecord(v)) {
+        if (typeof v.name === "string") {
+          sites.push({ ...at(v, "name", `${path}.name`), channel: `${i}:fn` });
+        }
+        if (typeof v.arguments !== "string") continue;
         sites.push({
           holder: v,
           key: "arguments",
@@ -225,6 +244,17 @@ function chatShape(): StreamShape {
       } else if (kind === "f") {
         choice = { index: i, delta: { function_call: part }, finish_reason: null };
         site = { holder: part, key: "arguments", channel, kind: "json", path: "$.choices" };
+      } else if (kind === "ti" || kind === "tn" || kind === "fn") {
+        // A token tail a restorer held back in a tool call's id or name.
+        const named = { name: "" };
+        const call: Record<string, unknown> = kind === "ti"
+          ? { index: Number(sub), id: "" }
+          : { index: Number(sub), function: named };
+        const delta = kind === "fn" ? { function_call: named } : { tool_calls: [call] };
+        choice = { index: i, delta, finish_reason: null };
+        site = kind === "ti"
+          ? { ...at(call, "id", "$.choices"), channel }
+          : { ...at(named, "name", "$.choices"), channel };
       } else {
         const delta: Record<string, unknown> = { [sub]: "" };
         choice = { index: i, delta, finish_reason: null };

@@ -27,7 +27,8 @@ export interface GuardFactoryOptions {
  * A factory of channel guards for one streamed reply.
  *
  * @param options Output policy, restorer, scope and window.
- * @returns `(kind) => TextGuard`; `json` channels restore values JSON-escaped.
+ * @returns `(kind, hold) => TextGuard`; `json` channels restore values JSON-escaped, and
+ *   `hold: false` guards hold nothing back (look-behind only).
  *
  * @example
  * ```ts ignore
@@ -35,7 +36,9 @@ export interface GuardFactoryOptions {
  * const guard = openGuard("text");
  * ```
  */
-export function createGuardFactory(options: GuardFactoryOptions): (kind: ChannelKind) => TextGuard {
+export function createGuardFactory(
+  options: GuardFactoryOptions,
+): (kind: ChannelKind, hold?: boolean) => TextGuard {
   const { output } = options;
   const restorers = options.restorer === undefined ? undefined : {
     text: options.restorer,
@@ -43,11 +46,13 @@ export function createGuardFactory(options: GuardFactoryOptions): (kind: Channel
   };
   const protect = (t: string) => output.protectText(t);
   const scan = (t: string) => output.scan(t);
-  return (kind) =>
+  return (kind, hold = true) =>
     createTextGuard({
       protect,
       scan,
-      window: options.window,
+      window: hold ? options.window : 0,
+      holdTrailingRun: hold,
+      step: hold ? undefined : 1,
       restorer: restorers === undefined
         ? undefined
         : new StreamingRestorer(restorers[kind], options.scope),

@@ -481,6 +481,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           window: config.proxy.stream.holdbackChars,
         }),
         protectValue: (v, path) => output.protectValue(v, path),
+        isClean: (t) => !t.includes("[TOKEN:") && output.scan(t).length === 0,
         onFindings: (list, path) => {
           for (const f of list) findings.push({ ...f, path });
         },

@@ -54,6 +54,12 @@ export interface ChannelSite {
   readonly channel: string;
   /** `json` for tool-call arguments (default `text`). */
   readonly kind?: ChannelKind;
+  /**
+   * `false` for a short string clients join but must get at once (a tool call's id or
+   * name): nothing is held, each piece is checked against the text already sent, so a
+   * value split across frames is replaced from where it becomes whole. Default `true`.
+   */
+  readonly hold?: boolean;
   /** JSON path reported with findings. */
   readonly path: string;
 }
@@ -104,13 +110,25 @@ export interface StreamRewriter {
 
 /** Options for {@linkcode createChannelRewriter}. */
 export interface ChannelRewriterOptions {
-  /** A fresh guard for a new channel. */
-  openGuard(kind: ChannelKind): TextGuard;
+  /** A fresh guard for a new channel; `hold: false` asks for one that holds nothing back. */
+  openGuard(kind: ChannelKind, hold: boolean): TextGuard;
   /** Protect every string (and key) of a JSON value; may edit it in place. */
   protectValue(value: unknown, path: string): Promise<unknown>;
   /** Findings a guard released, with the channel's path. */
   onFindings?(findings: readonly AppliedFinding[], path: string): void;
+  /**
+   * Whether `protectValue` would leave a string (or key) as it is: no finding, no token to
+   * restore. When given, a frame whose every string is known clean skips `protectValue`;
+   * the answers are remembered for the stream, since ids, model names and event names
+   * repeat in every frame.
+   */
+  isClean?(text: string): boolean;
 }
+
+/** Strings remembered as clean per stream; the memo starts over past this many. */
+const CLEAN_MEMO_MAX = 4096;
+/** Nesting past which a frame takes the full `protectValue` path (and its depth limit). */
+const FAST_DEPTH_MAX = 32;
 
 interface Channel {
   readonly guard: TextGuard;
@@ -164,10 +182,43 @@ export function createChannelRewriter(
   function channelFor(site: ChannelSite): Channel {
     let ch = channels.get(site.channel);
     if (ch === undefined) {
-      ch = { guard: options.openGuard(site.kind ?? "text"), path: site.path };
+      ch = { guard: options.openGuard(site.kind ?? "text", site.hold ?? true), path: site.path };
       channels.set(site.channel, ch);
     }
     return ch;
+  }
+
+  const isClean = options.isClean;
+  const clean = new Set<string>();
+
+  function knownClean(text: string): boolean {
+    if (clean.has(text)) return true;
+    if (!isClean!(text)) return false;
+    if (clean.size >= CLEAN_MEMO_MAX) clean.clear();
+    clean.add(text);
+    return true;
+  }
+
+  /** True when every string and key of `value` is clean: protection would change nothing. */
+  function allClean(value: unknown, depth: number): boolean {
+    if (typeof value === "string") return knownClean(value);
+    if (value === null || typeof value !== "object") return true;
+    if (depth > FAST_DEPTH_MAX) return false;
+    if (Array.isArray(value)) {
+      for (const v of value) if (!allClean(v, depth + 1)) return false;
+      return true;
+    }
+    for (const k in value) {
+      if (!knownClean(k) || !allClean((value as Record<string, unknown>)[k], depth + 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  function protect(value: unknown, path: string): Promise<unknown> | unknown {
+    if (isClean !== undefined && allClean(value, 0)) return value;
+    return options.protectValue(value, path);
   }
 
   function note(findings: readonly AppliedFinding[], path: string): void {
@@ -176,11 +227,9 @@ export function createChannelRewriter(
 
   /** Serialize a mapped frame whose sites hold `""`; `texts` go into them after protection. */
   async function render(m: MappedFrame, texts: readonly string[]): Promise<Frame> {
-    const event = m.event === undefined
-      ? undefined
-      : String(await options.protectValue(m.event, "$.event"));
+    const event = m.event === undefined ? undefined : String(await protect(m.event, "$.event"));
     if (m.raw !== undefined) return event === undefined ? { data: m.raw } : { event, data: m.raw };
-    const value = await options.protectValue(m.value, "$");
+    const value = await protect(m.value, "$");
     const sites = m.sites ?? [];
     for (let i = 0; i < sites.length; i++) await place(sites[i], texts[i]);
     shape.finalize?.(value);

@@ -84,6 +84,13 @@ export interface TextGuardOptions {
    */
   step?: number;
   /**
+   * Hold the trailing whitespace-free run (default true). With `false` and `window: 0` the
+   * guard holds nothing and only checks each piece against the look-behind: for strings a
+   * client joins but that must not be delayed (a tool call's id or name), so a value split
+   * across pieces is still replaced from where it becomes whole.
+   */
+  holdTrailingRun?: boolean;
+  /**
    * What to do with a private-key block whose END never came (at flush, or at `maxHeld`):
    * `"redact"` (default) replaces it from BEGIN onward with `[REDACTED:private_key]` and
    * drops the rest of the block as it arrives; `"block"` throws `payload.blocked`.
@@ -140,6 +147,7 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
   const maxHeld = Math.max(window + 1, options.maxHeld ?? 16384);
   const lookbehind = Math.max(0, options.lookbehind ?? 256);
   const step = Math.max(1, options.step ?? 32);
+  const holdRun = options.holdTrailingRun ?? true;
   const onOpenKey = options.unterminatedKey ?? "redact";
   const restorer = options.restorer;
   const scan = options.scan ??
@@ -213,7 +221,7 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
       if (forced) return -1 - open;
       cut = Math.min(cut, open);
     }
-    if (!forced) cut = Math.min(cut, trailingRunStart(buffer));
+    if (!forced && holdRun) cut = Math.min(cut, trailingRunStart(buffer));
     if (cut <= 0) return 0;
     const c = ctx;
     const spans = (await scan(c + buffer)).map((s) => ({

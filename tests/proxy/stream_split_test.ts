@@ -181,3 +181,64 @@ for (const [how, frames] of RESPONSES_SPLITS) {
     }
   });
 }
+
+const call = (id: unknown, name: unknown, args: string) =>
+  chunk([{
+    index: 0,
+    delta: {
+      tool_calls: [{ index: 0, id, type: "function", function: { name, arguments: args } }],
+    },
+  }]);
+
+/** Tool call ids and names joined across chunks, as openai-python's stream helper does. */
+function joinedCalls(raw: string): string[] {
+  const joined = new Map<string, string>();
+  const add = (k: string, v: unknown) => {
+    if (typeof v === "string") joined.set(k, (joined.get(k) ?? "") + v);
+  };
+  for (const e of events(raw)) {
+    if (e.data === "[DONE]") continue;
+    for (const c of JSON.parse(e.data).choices ?? []) {
+      for (const t of c.delta?.tool_calls ?? []) {
+        add(`${t.index}.id`, t.id);
+        add(`${t.index}.name`, t.function?.name);
+      }
+    }
+  }
+  return [...joined.values()];
+}
+
+Deno.test("OpenAI stream: a secret split across a tool call's id or name in two chunks never arrives whole", async () => {
+  for (
+    const frames of [
+      [sse(call(S1, "f", "")), sse(call(S2, "", "{}"))],
+      [sse(call("call_1", S1, "")), sse(call("", S2, "{}"))],
+    ]
+  ) {
+    const r = await scriptedRig(halves([...frames, sse("[DONE]")]));
+    try {
+      const res = await r.call("/v1/chat/completions", { model: "m", stream: true, messages: [] });
+      const raw = await res.text();
+      for (const joined of joinedCalls(raw)) assert(!joined.includes(S), joined);
+      assert(!raw.includes(S2), raw);
+    } finally {
+      await r.close();
+    }
+  }
+});
+
+Deno.test("OpenAI stream: a plain tool call id and name arrive unchanged in their own chunk", async () => {
+  const r = await scriptedRig([
+    sse(call("call_abc123", "get_weather", "")),
+    sse(call(undefined, undefined, '{"city":"Paris"}')),
+    sse("[DONE]"),
+  ]);
+  try {
+    const res = await r.call("/v1/chat/completions", { model: "m", stream: true, messages: [] });
+    const first = JSON.parse(events(await res.text())[0].data);
+    const t = first.choices[0].delta.tool_calls[0];
+    assertEquals([t.id, t.function.name], ["call_abc123", "get_weather"]);
+  } finally {
+    await r.close();
+  }
+});

@@ -159,3 +159,20 @@ Deno.test("stream indexes: numbers and their decimal spellings agree, anything e
     assertEquals(e.code, "stream.invalid");
   }
 });
+
+Deno.test("with a cleanliness check, clean frames skip value protection and a dirty string is protected every time", async () => {
+  let calls = 0;
+  const rw = createChannelRewriter(shape, {
+    openGuard: () => createTextGuard({ protect, scan: find, window: 48, step: 1 }),
+    protectValue: (v) => (calls++, protectValue(v)),
+    isClean: (t) => find(t).length === 0,
+  });
+  const out: Frame[] = [];
+  for (let i = 0; i < 3; i++) {
+    out.push(...await rw.frame(frame("x", { id: "same-id", model: "m" })));
+  }
+  assertEquals(calls, 0);
+  for (let i = 0; i < 3; i++) out.push(...await rw.frame(frame("x", { note: S })));
+  assertEquals(calls, 3);
+  assert(!out.some((f) => f.data.includes(S)));
+});
