@@ -1,7 +1,8 @@
 /**
  * `deno task bench`: detection accuracy on the synthetic corpus, scan throughput on prose,
  * chat bodies and hostile inputs, protect throughput, then the gateway proxy
- * (`bench_proxy.ts`), the token vault (`bench_vault.ts`) and the MCP wrapper
+ * (`bench_proxy.ts`), the token vault (`bench_vault.ts`), the audit append
+ * (`bench_audit.ts`) and the MCP wrapper
  * (`bench_mcp.ts`, run as a child process because it is a standalone script).
  *
  * Flags: `--quick` (smaller corpus, shorter timings), `--seed=N`, `--per-type=N`.
@@ -24,6 +25,7 @@ import {
 } from "./bench_detect.ts";
 import { formatProxyBench, runProxyBench } from "./bench_proxy.ts";
 import { formatVaultBench, runVaultBench } from "./bench_vault.ts";
+import { formatAuditBench, runAuditBench } from "./bench_audit.ts";
 
 /** Parsed command-line flags. */
 export interface BenchArgs {
@@ -98,7 +100,10 @@ async function main(args: readonly string[]): Promise<number> {
   });
   await out.write(formatVaultBench(vaultRows));
 
-  header("6. MCP wrapper (scripts/bench_mcp.ts, child process)");
+  header("6. Audit append and its multi-writer lock (scripts/bench_audit.ts)");
+  await out.write(formatAuditBench(await runAuditBench({ records: opts.quick ? 5000 : 20_000 })));
+
+  header("7. MCP wrapper (scripts/bench_mcp.ts, child process)");
   const mcp = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { AUDIT_SCHEMA_VERSION, hashRecord, isHex64 } from "./record.ts";
+import { AUDIT_SCHEMA_VERSION, hashRecordSync, isHex64 } from "./record.ts";
 
 /** The fields the chain depends on, plus everything else the line held. */
 export interface ChainRecord {
@@ -29,7 +29,12 @@ export type RecordCheck =
  * Parse one line and check its shape and self-hash. Messages are fixed text: the line may
  * have been tampered with to hold anything, so none of it is quoted back.
  */
-export async function checkRecordLine(text: string): Promise<RecordCheck> {
+export function checkRecordLine(text: string): Promise<RecordCheck> {
+  return Promise.resolve(checkRecordLineSync(text));
+}
+
+/** {@linkcode checkRecordLine} as a plain call, for the writer's blocking append. */
+export function checkRecordLineSync(text: string): RecordCheck {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -59,7 +64,7 @@ export async function checkRecordLine(text: string): Promise<RecordCheck> {
   }
   let expected: string;
   try {
-    expected = await hashRecord(r);
+    expected = hashRecordSync(r);
   } catch {
     return { ok: false, reason: "parse-error", message: "Record cannot be canonicalized" };
   }

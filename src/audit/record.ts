@@ -134,8 +134,20 @@ const encoder = new TextEncoder();
  * ```
  */
 export function hashRecord(record: Readonly<Record<string, unknown>>): Promise<string> {
+  return Promise.resolve(hashRecordSync(record));
+}
+
+/**
+ * {@linkcode hashRecord} as a plain call, for the writer's head check, which runs inside a
+ * blocking append.
+ *
+ * @param record A record, with or without its `hash` field.
+ * @returns 64 lowercase hex digits.
+ * @throws {TypeError} When the record holds values canonical JSON rejects.
+ */
+export function hashRecordSync(record: Readonly<Record<string, unknown>>): string {
   const { hash: _ignored, ...rest } = record;
   // In-process SHA-256: a WebCrypto digest costs about 100 µs per call in Deno, and every
   // audited request hashes at least one record on its way out.
-  return Promise.resolve(toHex(sha256(encoder.encode(canonicalJson(rest)))));
+  return toHex(sha256(encoder.encode(canonicalJson(rest))));
 }

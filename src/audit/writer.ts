@@ -1,48 +1,61 @@
 /**
- * The append-only audit writer: one per log per process.
+ * The append-only audit writer: any number of processes may write one log at once.
  *
- * The writer keeps the chain head (seq and hash) in memory, so an append is one hash and
- * one `write` call, with no lock file and no re-read. Concurrent `append` calls get
- * consecutive seqs in call order.
+ * **Many writers, one chain.** The gateway, `mcp-wrap` and the token commands often share
+ * a log. Every append takes an exclusive OS lock on the log file (`flock`, released by the
+ * kernel if the holder dies, so a `kill -9` cannot wedge the others), checks whether the
+ * file grew since this writer's last append and, if it did, reads the new head from the
+ * file's last line before sealing its record on top. The check compares the file's size
+ * (one `lseek`) with the size this writer left it at, so a writer alone pays the lock, the
+ * `lseek` and its write, a few microseconds; reading the head again costs one block read
+ * when another process appended.
+ * Concurrent `append` calls within a process get consecutive seqs in call order.
+ *
+ * **Rotation.** Appends also check (at most once a second, `rotationCheckMs`) that the
+ * configured path still names the open file. Once an operator has moved the log (and its
+ * anchor file) aside, the next check opens a fresh log at the path, runs the same checks as
+ * opening does, and continues there; the moved file keeps a complete chain of its own, and
+ * so does the new one, since each file has its own lock.
  *
  * **What "written" means.** An append resolves once the record's `write(2)` has returned:
  * the bytes are in the operating system, not necessarily on disk (`sync: true` adds an
  * fsync per record). A caller that awaits an append and refuses its request when the append
  * fails (the gateway does) therefore never forwards a request whose record the OS has not
- * accepted. Without `sync`, that write is a blocking call made inside `append` itself:
- * a page-cache write of a record costs a microsecond or two, where an async write op
+ * accepted. Without `sync`, the whole append (lock, head check, write, unlock) is made of
+ * blocking calls inside `append` itself: each costs about a microsecond, where an async op
  * costs a thread-pool round trip of about 100 µs, and with two records per proxied request
- * that round trip was most of the gateway's own latency and capped its throughput (the
- * chain is serial). Doing the whole append synchronously also keeps the order trivially:
- * nothing can interleave between reading the head and moving it. The price is that a
- * stalled disk stalls the event loop rather than only the requests waiting on the chain;
- * both stop the gateway from forwarding, since each request waits for its record.
- * Records are not coalesced into shared writes: a write per record is already cheap, and
- * joining them would mean either delaying a request until a batch flushes or answering
- * before its record is written. With `sync: true` appends stay asynchronous (an fsync
- * takes milliseconds and must not block the loop) and are queued on a promise chain.
+ * that round trip was most of the gateway's own latency. Doing the append synchronously
+ * also keeps the order trivially: nothing in this process can interleave between reading
+ * the head and moving it. The price is that a stalled disk, or another process holding the
+ * lock, stalls the event loop rather than only the requests waiting on the chain; both stop
+ * the gateway from forwarding, since each request waits for its record. With `sync: true`
+ * appends stay asynchronous (an fsync takes milliseconds and must not block the loop): they
+ * are queued on a promise chain and wait for the lock without blocking.
  *
- * Reopening a log recovers the head from its last line, read backwards from the end of the
- * file. Only that record is checked (shape and self-hash); the full chain is the job of
+ * Opening recovers the head from the last line, read backwards from the end of the file.
+ * Only that record is checked (shape and self-hash); the full chain is the job of
  * `verifyAuditLog`, which is linear in the log's size.
  *
  * **Interrupted writes fail closed.** If the log does not end in `\n`, a write was cut off
- * (a crash or a full disk). The writer then refuses to open with `audit.chain_broken`
- * rather than guess: truncating the tail could hide a record that was removed on purpose,
- * and appending after it would bury an unparsable line mid-chain. The operator runs
- * `haechi audit-verify`, keeps the broken file as evidence and starts a new log.
+ * (a crash or a full disk). The writer then refuses to open (or to append, once it sees
+ * that) with `audit.chain_broken` rather than guess: truncating the tail could hide a
+ * record that was removed on purpose, and appending after it would bury an unparsable line
+ * mid-chain. The operator runs `haechi audit-verify`, keeps the broken file as evidence and
+ * starts a new log. A log that shrinks under an open writer is refused the same way.
  *
  * With an anchor file, opening also refuses a log that ends before the last anchor (records
- * were cut off the end), so new records cannot paper over the cut.
- *
- * Two processes must not write the same log at once: each would extend its own idea of
- * the head and the chain would fork (which `audit-verify` then reports).
+ * were cut off the end), so new records cannot paper over the cut. Anchors are written
+ * under the log's lock, so anchors from several writers stay in seq order.
  *
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { type AppendHandle, openAppend } from "../runtime/mod.ts";
-import { checkRecordLine } from "./_check_record.ts";
+import {
+  openSharedAppend,
+  openSharedAppendSync,
+  type SharedAppendFile,
+} from "../runtime/shared_file.ts";
+import { checkRecordLineSync } from "./_check_record.ts";
 import { readLastLine } from "./_last_line.ts";
 import { assertSafeAuditEvent } from "./event_guard.ts";
 import {
@@ -54,7 +67,7 @@ import {
   MAX_RECORD_LINE_BYTES,
   toHex,
 } from "./record.ts";
-import { canonicalJson } from "./canonical_json.ts";
+import { canonicalRecordJson } from "./canonical_json.ts";
 import { sha256 } from "../crypto/hmac_sha256.ts";
 
 /** Where and how to write. The shape matches `HaechiConfig.audit`, which can be passed as is. */
@@ -67,6 +80,13 @@ export interface AuditWriterOptions {
   readonly anchorEvery?: number;
   /** fsync after every record (slower; survives power loss). Default false. */
   readonly sync?: boolean;
+  /**
+   * Look for a rotated log (the path naming a new file) at most this often, in ms; default
+   * 1000. Each look is a `stat` of the path, the dearest part of an append otherwise, and
+   * records written in the meantime still land in a valid chain: the moved file's. Tests
+   * pass 0 to look on every append.
+   */
+  readonly rotationCheckMs?: number;
   /** Clock, for tests. */
   readonly now?: () => Date;
 }
@@ -125,55 +145,74 @@ export async function openAuditWriter(options: AuditWriterOptions): Promise<Audi
   if (!Number.isSafeInteger(anchorEvery) || anchorEvery < 0) {
     throw new RangeError(`anchorEvery must be a non-negative integer, got ${anchorEvery}`);
   }
-  const head = await recoverHead(options.path);
-  if (options.anchorPath) await checkAnchorsAgainst(options.anchorPath, options.path, head);
-  const log = await openOrFail(options.path);
-  let anchors: AppendHandle | null = null;
-  if (options.anchorPath) {
+  const paths = { log: options.path, anchors: options.anchorPath || null };
+  const log = await openOrFail(paths.log, openSharedAppend);
+  let anchors: SharedAppendFile | null = null;
+  let start: { head: AuditHead; size: number };
+  try {
+    if (paths.anchors !== null) anchors = await openOrFail(paths.anchors, openSharedAppend);
+    // Waiting without blocking: another writer may hold the lock across an fsync.
+    await lockOrFail(log, () => log.lock());
     try {
-      anchors = await openOrFail(options.anchorPath);
-    } catch (e) {
-      log.close();
-      throw e;
+      start = recoverHead(log, anchors);
+    } finally {
+      log.unlockSync();
     }
+  } catch (e) {
+    log.close();
+    anchors?.close();
+    throw e;
   }
-  return new Writer(log, anchors, head, {
+  return new Writer(log, anchors, start, {
     anchorEvery,
     sync: options.sync ?? false,
     now: options.now ?? (() => new Date()),
-    path: options.path,
+    paths,
+    rotationCheckMs: options.rotationCheckMs ?? 1000,
   });
 }
 
 class Writer implements AuditWriter {
-  #log: AppendHandle;
-  #anchors: AppendHandle | null;
+  #log: SharedAppendFile;
+  #anchors: SharedAppendFile | null;
   #head: AuditHead;
-  #lastAnchoredSeq: number;
+  /** Size this writer last saw the log at, under the lock; a change means another writer. */
+  #size: number;
+  /** Whether this writer appended records that no anchor covers yet. */
+  #unanchored = false;
   #queue: Promise<unknown> = Promise.resolve();
   #failure: HaechiError | null = null;
   #closing: Promise<void> | null = null;
   #anchorEvery: number;
   #sync: boolean;
   #now: () => Date;
-  #path: string;
+  #paths: { log: string; anchors: string | null };
+  #rotationCheckMs: number;
+  /** `performance.now()` of the last check for a rotated log. */
+  #rotationCheckedAt: number;
 
   constructor(
-    log: AppendHandle,
-    anchors: AppendHandle | null,
-    head: AuditHead,
-    opts: { anchorEvery: number; sync: boolean; now: () => Date; path: string },
+    log: SharedAppendFile,
+    anchors: SharedAppendFile | null,
+    start: { head: AuditHead; size: number },
+    opts: {
+      anchorEvery: number;
+      sync: boolean;
+      now: () => Date;
+      paths: { log: string; anchors: string | null };
+      rotationCheckMs: number;
+    },
   ) {
     this.#log = log;
     this.#anchors = anchors;
-    this.#head = head;
-    // A head recovered on open may or may not have been anchored by the last run; it is
-    // covered by the next anchor this run writes, since anchoring seq n vouches for 1..n.
-    this.#lastAnchoredSeq = head.seq;
+    this.#head = start.head;
+    this.#size = start.size;
     this.#anchorEvery = opts.anchorEvery;
     this.#sync = opts.sync;
     this.#now = opts.now;
-    this.#path = opts.path;
+    this.#paths = opts.paths;
+    this.#rotationCheckMs = opts.rotationCheckMs;
+    this.#rotationCheckedAt = performance.now();
   }
 
   get head(): AuditHead {
@@ -207,9 +246,15 @@ class Writer implements AuditWriter {
   close(): Promise<void> {
     this.#closing ??= this.#queue.then(async () => {
       try {
-        if (this.#failure === null && this.#head.seq > this.#lastAnchoredSeq) {
-          if (this.#sync) await this.#writeAnchor();
-          else this.#writeAnchorNow();
+        if (this.#failure === null && this.#unanchored && this.#anchors !== null) {
+          await lockOrFail(this.#log, () => this.#log.lock(), (e) => this.#stop(e));
+          try {
+            this.#catchUp();
+            if (this.#sync) await this.#writeAnchor();
+            else this.#writeAnchorNow();
+          } finally {
+            this.#unlock();
+          }
         }
       } finally {
         this.#log.close();
@@ -240,61 +285,149 @@ class Writer implements AuditWriter {
     return { ...unsigned, hash: toHex(sha256(encoder.encode(canonicalRecordJson(unsigned)))) };
   }
 
-  /** Append `event` with blocking writes (the default, `sync: false`). */
+  /**
+   * Bring the head up to date under the lock: follow a rotated log to its new file, and
+   * read the head again when another writer appended since this one last did.
+   */
+  #catchUp(): void {
+    let size;
+    try {
+      const now = performance.now();
+      if (now - this.#rotationCheckedAt >= this.#rotationCheckMs) {
+        this.#rotationCheckedAt = now;
+        if (!this.#log.isAtPathSync()) {
+          this.#reopen();
+          return;
+        }
+      }
+      size = this.#log.sizeSync();
+    } catch (e) {
+      throw this.#halt(e);
+    }
+    if (size === this.#size) return;
+    if (size < this.#size) {
+      throw this.#halt(brokenTail(this.#paths.log, "it became shorter while being written"));
+    }
+    try {
+      const start = recoverHead(this.#log, null);
+      this.#head = start.head;
+      this.#size = start.size;
+    } catch (e) {
+      throw this.#halt(e);
+    }
+  }
+
+  /** Move to the file now at the configured path, checked as on open, keeping the lock. */
+  #reopen(): void {
+    let log: SharedAppendFile | null = null;
+    let anchors: SharedAppendFile | null = null;
+    let start;
+    try {
+      log = openOrFail(this.#paths.log, openSharedAppendSync);
+      if (this.#paths.anchors !== null) {
+        anchors = openOrFail(this.#paths.anchors, openSharedAppendSync);
+      }
+      const opened = log;
+      lockOrFail(opened, () => opened.lockSync());
+      start = recoverHead(log, anchors);
+    } catch (e) {
+      log?.close();
+      anchors?.close();
+      throw this.#halt(e);
+    }
+    // Closing the old file releases its lock; the new one is held until the append ends.
+    this.#log.close();
+    this.#anchors?.close();
+    this.#log = log;
+    this.#anchors = anchors;
+    this.#head = start.head;
+    this.#size = start.size;
+    this.#unanchored = false;
+  }
+
+  #unlock(): void {
+    try {
+      this.#log.unlockSync();
+    } catch {
+      // Unlocking a file we hold cannot fail short of the file being gone; closing it (on
+      // close or the next rotation) releases the lock regardless.
+    }
+  }
+
+  /** Append `event` with blocking calls (the default, `sync: false`). */
   #writeNow(event: AuditEvent): AuditRecord {
     if (this.#failure !== null) throw this.#failure;
-    const record = this.#seal(event);
-    this.#appendNow(this.#log, record);
-    this.#head = { seq: record.seq, hash: record.hash };
-    if (this.#anchorEvery > 0 && record.seq % this.#anchorEvery === 0) this.#writeAnchorNow();
-    return record;
+    lockOrFail(this.#log, () => this.#log.lockSync(), (e) => this.#stop(e));
+    try {
+      this.#catchUp();
+      const record = this.#seal(event);
+      const bytes = encoder.encode(JSON.stringify(record) + "\n");
+      this.#appendNow(this.#log, bytes);
+      this.#size += bytes.length;
+      this.#head = { seq: record.seq, hash: record.hash };
+      this.#unanchored = true;
+      if (this.#anchorEvery > 0 && record.seq % this.#anchorEvery === 0) this.#writeAnchorNow();
+      return record;
+    } finally {
+      this.#unlock();
+    }
   }
 
   /** Append `event` and fsync, on the promise chain (`sync: true`). */
   async #write(event: AuditEvent): Promise<AuditRecord> {
     if (this.#failure !== null) throw this.#failure;
-    const record = this.#seal(event);
-    await this.#appendTo(this.#log, record);
-    this.#head = { seq: record.seq, hash: record.hash };
-    if (this.#anchorEvery > 0 && record.seq % this.#anchorEvery === 0) await this.#writeAnchor();
-    return record;
+    await lockOrFail(this.#log, () => this.#log.lock(), (e) => this.#stop(e));
+    try {
+      this.#catchUp();
+      const record = this.#seal(event);
+      const bytes = encoder.encode(JSON.stringify(record) + "\n");
+      await this.#appendTo(this.#log, bytes);
+      this.#size += bytes.length;
+      this.#head = { seq: record.seq, hash: record.hash };
+      this.#unanchored = true;
+      if (this.#anchorEvery > 0 && record.seq % this.#anchorEvery === 0) {
+        await this.#writeAnchor();
+      }
+      return record;
+    } finally {
+      this.#unlock();
+    }
   }
 
-  #anchor(): AuditAnchor {
-    return {
+  #anchorBytes(): Uint8Array {
+    const anchor: AuditAnchor = {
       schemaVersion: AUDIT_SCHEMA_VERSION,
       seq: this.#head.seq,
       hash: this.#head.hash,
       ts: this.#now().toISOString(),
     };
+    return encoder.encode(JSON.stringify(anchor) + "\n");
   }
 
   async #writeAnchor(): Promise<void> {
     if (this.#anchors === null) return;
-    const anchor = this.#anchor();
-    await this.#appendTo(this.#anchors, anchor);
-    this.#lastAnchoredSeq = anchor.seq;
+    await this.#appendTo(this.#anchors, this.#anchorBytes());
+    this.#unanchored = false;
   }
 
   #writeAnchorNow(): void {
     if (this.#anchors === null) return;
-    const anchor = this.#anchor();
-    this.#appendNow(this.#anchors, anchor);
-    this.#lastAnchoredSeq = anchor.seq;
+    this.#appendNow(this.#anchors, this.#anchorBytes());
+    this.#unanchored = false;
   }
 
-  async #appendTo(handle: AppendHandle, value: AuditRecord | AuditAnchor): Promise<void> {
+  async #appendTo(file: SharedAppendFile, bytes: Uint8Array): Promise<void> {
     try {
-      await handle.append(encoder.encode(JSON.stringify(value) + "\n"));
-      await handle.sync();
+      await file.append(bytes);
+      await file.sync();
     } catch (e) {
       throw this.#stop(e);
     }
   }
 
-  #appendNow(handle: AppendHandle, value: AuditRecord | AuditAnchor): void {
+  #appendNow(file: SharedAppendFile, bytes: Uint8Array): void {
     try {
-      handle.appendSync(encoder.encode(JSON.stringify(value) + "\n"));
+      file.appendSync(bytes);
     } catch (e) {
       throw this.#stop(e);
     }
@@ -304,63 +437,20 @@ class Writer implements AuditWriter {
   #stop(e: unknown): HaechiError {
     this.#failure = new HaechiError(
       "audit.io",
-      `Cannot write audit log ${this.#path}; the writer has stopped`,
-      { path: this.#path, kind: e instanceof Error ? e.name : typeof e },
+      `Cannot write audit log ${this.#paths.log}; the writer has stopped`,
+      { path: this.#paths.log, kind: e instanceof Error ? e.name : typeof e },
     );
     return this.#failure;
   }
-}
 
-/**
- * `canonicalJson` of an unsigned record, written out for its one fixed shape: about a
- * quarter of the generic walk's cost, and each record is hashed on a proxied request's
- * path. It relies on what the event guard and `snapshot` have already ensured (known
- * fields only, scalar `details`, plain objects), and falls back to the generic walk for
- * anything else. Keys appear in UTF-16 order, as canonical JSON sorts them; a test checks
- * the two agree byte for byte.
- *
- * @param record An unsigned record (every field but `hash`), as the writer builds it.
- * @returns The same text as `canonicalJson(record)`.
- *
- * @example
- * ```ts
- * import { canonicalRecordJson } from "./writer.ts";
- * import { canonicalJson } from "./canonical_json.ts";
- * const r = { schemaVersion: 1, seq: 1, ts: "2024-05-01T00:00:00.000Z", prevHash: "0".repeat(64),
- *   kind: "scan", mode: "dry-run", correlationId: "r1", source: "cli", outcome: "clean",
- *   findings: [], paths: [], details: { z: 1, a: "x" } };
- * if (canonicalRecordJson(r) !== canonicalJson(r)) throw new Error("mismatch");
- * ```
- */
-export function canonicalRecordJson(record: Readonly<Record<string, unknown>>): string {
-  const r = record as Omit<AuditRecord, "hash">;
-  const keys = Object.keys(record);
-  if (keys.length !== (r.details === undefined ? 11 : 12)) return canonicalJson(record);
-  const q = JSON.stringify;
-  let out = `{"correlationId":${q(r.correlationId)}`;
-  if (r.details !== undefined) {
-    const names = Object.keys(r.details).sort();
-    out += ',"details":{';
-    for (let i = 0; i < names.length; i++) {
-      const value = r.details[names[i]];
-      // -0 is "0" in both; anything but a finite scalar takes the generic (refusing) path.
-      if (typeof value === "number" ? !Number.isFinite(value) : typeof value === "object") {
-        return canonicalJson(record);
-      }
-      out += `${i > 0 ? "," : ""}${q(names[i])}:${q(value)}`;
+  /** Stop the writer with `e` when it is a chain error, else as a failed write. */
+  #halt(e: unknown): HaechiError {
+    if (e instanceof HaechiError) {
+      this.#failure = e;
+      return e;
     }
-    out += "}";
+    return this.#stop(e);
   }
-  out += ',"findings":[';
-  for (let i = 0; i < r.findings.length; i++) {
-    const f = r.findings[i];
-    out += `${i > 0 ? "," : ""}{"action":${q(f.action)},"count":${q(f.count)},` +
-      `"ruleId":${q(f.ruleId)},"type":${q(f.type)}}`;
-  }
-  out += `],"kind":${q(r.kind)},"mode":${q(r.mode)},"outcome":${q(r.outcome)},"paths":[`;
-  for (let i = 0; i < r.paths.length; i++) out += `${i > 0 ? "," : ""}${q(r.paths[i])}`;
-  return out + `],"prevHash":${q(r.prevHash)},"schemaVersion":${q(r.schemaVersion)},` +
-    `"seq":${q(r.seq)},"source":${q(r.source)},"ts":${q(r.ts)}}`;
 }
 
 function snapshot(event: AuditEvent): AuditEvent {
@@ -381,10 +471,18 @@ function snapshot(event: AuditEvent): AuditEvent {
   return event.details === undefined ? copy : { ...copy, details: { ...event.details } };
 }
 
-async function recoverHead(path: string): Promise<AuditHead> {
+/**
+ * The head at the end of `log`, with the size it was read at; with `anchors`, also check
+ * that the log does not end before the last anchor.
+ */
+function recoverHead(
+  log: SharedAppendFile,
+  anchors: SharedAppendFile | null,
+): { head: AuditHead; size: number } {
+  const path = log.path;
   let last;
   try {
-    last = await readLastLine(path, MAX_RECORD_LINE_BYTES);
+    last = readLastLine(log, MAX_RECORD_LINE_BYTES);
   } catch (e) {
     if (e instanceof TypeError) throw brokenTail(path, "its last line is not valid UTF-8");
     throw new HaechiError("audit.io", `Cannot read audit log ${path}`, {
@@ -392,26 +490,33 @@ async function recoverHead(path: string): Promise<AuditHead> {
       kind: e instanceof Error ? e.name : typeof e,
     });
   }
+  let start: { head: AuditHead; size: number };
   switch (last.kind) {
     case "empty":
-      return { seq: 0, hash: GENESIS_HASH };
+      start = { head: { seq: 0, hash: GENESIS_HASH }, size: 0 };
+      break;
     case "partial":
       throw brokenTail(path, "it ends with an incomplete record (an earlier write was cut off)");
     case "too-long":
       throw brokenTail(path, "its last line is longer than any record");
+    case "line": {
+      const check = checkRecordLineSync(last.text);
+      if (!check.ok) throw brokenTail(path, `its last record is invalid (${check.reason})`);
+      start = { head: { seq: check.record.seq, hash: check.record.hash }, size: last.size };
+    }
   }
-  const check = await checkRecordLine(last.text);
-  if (!check.ok) throw brokenTail(path, `its last record is invalid (${check.reason})`);
-  return { seq: check.record.seq, hash: check.record.hash };
+  if (anchors !== null) checkAnchorsAgainst(anchors, path, start.head);
+  return start;
 }
 
 // The last anchor must not be ahead of the log: extending a log whose tail was cut off
 // would hide the cut behind fresh records. Anchors only vouch for the past, so an anchor
 // behind the head is normal (the last run may have stopped before anchoring).
-async function checkAnchorsAgainst(anchorPath: string, path: string, head: AuditHead) {
+function checkAnchorsAgainst(anchors: SharedAppendFile, path: string, head: AuditHead) {
+  const anchorPath = anchors.path;
   let last;
   try {
-    last = await readLastLine(anchorPath, MAX_RECORD_LINE_BYTES);
+    last = readLastLine(anchors, MAX_RECORD_LINE_BYTES);
   } catch {
     throw brokenTail(path, `its anchor file ${anchorPath} cannot be read`);
   }
@@ -446,13 +551,52 @@ function brokenTail(path: string, why: string): HaechiError {
   );
 }
 
-async function openOrFail(path: string): Promise<AppendHandle> {
-  try {
-    return await openAppend(path, 0o600);
-  } catch (e) {
-    throw new HaechiError("audit.io", `Cannot open audit file ${path} for appending`, {
+/** Open a log or anchor file, mapping failures to `audit.io`. */
+function openOrFail<T extends SharedAppendFile | Promise<SharedAppendFile>>(
+  path: string,
+  open: (path: string, mode: number) => T,
+): T {
+  const fail = (e: unknown) =>
+    new HaechiError("audit.io", `Cannot open audit file ${path} for appending`, {
       path,
       kind: e instanceof Error ? e.name : typeof e,
     });
+  let opened: T;
+  try {
+    opened = open(path, 0o600);
+  } catch (e) {
+    throw fail(e);
   }
+  if (opened instanceof Promise) {
+    return opened.catch((e) => {
+      throw fail(e);
+    }) as T;
+  }
+  return opened;
+}
+
+/** Take the log's lock, mapping failures to `audit.io` (or to `onError`'s error). */
+function lockOrFail<T extends void | Promise<void>>(
+  log: SharedAppendFile,
+  lock: () => T,
+  onError?: (e: unknown) => HaechiError,
+): T {
+  const fail = (e: unknown) =>
+    onError?.(e) ??
+      new HaechiError("audit.io", `Cannot lock audit log ${log.path}`, {
+        path: log.path,
+        kind: e instanceof Error ? e.name : typeof e,
+      });
+  let result: T;
+  try {
+    result = lock();
+  } catch (e) {
+    throw fail(e);
+  }
+  if (result instanceof Promise) {
+    return result.catch((e) => {
+      throw fail(e);
+    }) as T;
+  }
+  return result;
 }

@@ -7,6 +7,7 @@ import { HaechiError, toHaechiError } from "../errors.ts";
 import { readLines } from "../stream/lines.ts";
 import { type AppliedFinding, createProtector, type Protector } from "../protect/mod.ts";
 import type { CliIO, Command } from "./command.ts";
+import type { TextSink } from "../runtime/mod.ts";
 import { loadConfigFor, openInput, palette, parseFlags, readInputText } from "./_shared.ts";
 import { resolveFormat } from "./protect.ts";
 import { EXIT } from "./exit_codes.ts";
@@ -19,7 +20,9 @@ would take) without changing the input. Values are never printed.
 Options:
   --format FORMAT      json (default; .jsonl files default to jsonl), jsonl, or text.
   --config PATH        Config file (default: haechi.config.json when present).
-  --json               Print findings as JSON.
+  --json               Print findings as JSON. jsonl input streams: findings are written
+                       as each line is scanned, in constant memory (the first 1000 line
+                       errors are listed, more are counted in "errorsOmitted").
   -h, --help           Show this help.
 
 Exit status: 0 ok (with or without findings), 1 bad input, 2 usage.
@@ -70,43 +73,138 @@ export const scanCommand: Command = {
     const format = resolveFormat(values.format, source);
     const config = await loadConfigFor(values.config, io);
     const protector = createProtector(config);
-    const entries: ScanReportEntry[] = [];
-    const errors: { line: number; error: string }[] = [];
     if (format === "jsonl") {
-      let lineNo = 0;
-      const stream = await openInput(source, io);
-      for await (const line of readLines(stream, { maxLineBytes: config.limits.maxBytes })) {
-        lineNo++;
-        if (line.kind !== "text") {
-          errors.push({
-            line: lineNo,
-            error: line.kind === "too-long" ? "line too long" : "invalid UTF-8",
-          });
-          continue;
-        }
-        if (line.text.trim() === "") continue;
-        try {
-          for (const f of scanOne(protector, line.text, "json")) {
-            entries.push({ line: lineNo, ...toEntry(f) });
-          }
-        } catch (e) {
-          errors.push({ line: lineNo, error: toHaechiError(e).message });
-        }
-      }
-    } else {
-      const text = await readInputText(source, io, config.limits.maxBytes);
-      for (const f of scanOne(protector, text, format)) entries.push(toEntry(f));
+      return await scanJsonl(protector, source, io, {
+        json: values.json === true,
+        maxLineBytes: config.limits.maxBytes,
+      });
     }
+    const text = await readInputText(source, io, config.limits.maxBytes);
+    const entries = scanOne(protector, text, format).map(toEntry);
     if (values.json) {
-      await io.stdout.write(JSON.stringify({ findings: entries, errors }, null, 2) + "\n");
+      await io.stdout.write(JSON.stringify({ findings: entries, errors: [] }, null, 2) + "\n");
     } else {
-      await io.stdout.write(renderTable(entries, errors, palette(io.color.stdout)));
+      const p = palette(io.color.stdout);
+      await io.stdout.write(
+        entries.map((e) => entryLine(e, p)).join("") + `${entries.length} finding(s)\n`,
+      );
     }
-    return errors.length > 0 && entries.length === 0 && format !== "jsonl"
-      ? EXIT.badInput
-      : EXIT.ok;
+    return EXIT.ok;
   },
 };
+
+/** Line errors kept for the `--json` report; later ones are only counted (`errorsOmitted`). */
+export const MAX_REPORTED_LINE_ERRORS = 1000;
+
+/**
+ * Scan JSONL in constant memory: each line's findings are written as soon as the line is
+ * scanned, so a file of any size (or an endless stdin) is reported as it goes. `--json`
+ * keeps the `{ findings, errors }` document, written incrementally; only line errors are
+ * held until the end, up to {@linkcode MAX_REPORTED_LINE_ERRORS}.
+ */
+async function scanJsonl(
+  protector: Protector,
+  source: string | undefined,
+  io: CliIO,
+  options: { json: boolean; maxLineBytes: number },
+): Promise<number> {
+  const { json, maxLineBytes } = options;
+  const p = palette(io.color.stdout);
+  const stdout = new CoalescingSink(io.stdout);
+  const errors: { line: number; error: string }[] = [];
+  let omitted = 0;
+  let count = 0;
+  if (json) await stdout.write('{\n  "findings": [');
+  const stream = await openInput(source, io);
+  for await (const line of readLines(stream, { maxLineBytes })) {
+    let error: string | null = null;
+    let out = "";
+    if (line.kind !== "text") {
+      error = line.kind === "too-long" ? "line too long" : "invalid UTF-8";
+    } else if (line.text.trim() !== "") {
+      try {
+        for (const f of scanOne(protector, line.text, "json")) {
+          const entry: ScanReportEntry = { line: line.number, ...toEntry(f) };
+          out += json ? jsonItem(entry, count === 0) : entryLine(entry, p);
+          count++;
+        }
+      } catch (e) {
+        error = toHaechiError(e).message;
+      }
+    }
+    if (error !== null) {
+      if (!json) out += p.red(`line ${line.number}: ${error}`) + "\n";
+      else if (errors.length < MAX_REPORTED_LINE_ERRORS) errors.push({ line: line.number, error });
+      else omitted++;
+    }
+    if (out !== "") await stdout.write(out);
+  }
+  if (json) {
+    const listed = errors.length === 0
+      ? "[]"
+      : `[${errors.map((e, i) => jsonItem(e, i === 0)).join("")}\n  ]`;
+    await stdout.write(
+      `${count === 0 ? "]" : "\n  ]"},\n  "errors": ${listed}` +
+        (omitted > 0 ? `,\n  "errorsOmitted": ${omitted}` : "") + "\n}\n",
+    );
+  } else {
+    await stdout.write(`${count} finding(s)\n`);
+  }
+  await stdout.flush();
+  return EXIT.ok;
+}
+
+/** Text held back while a write is in flight before the writer waits for it. */
+const COALESCE_LIMIT = 1 << 16;
+
+/**
+ * A sink that starts a write at once when none is in flight and otherwise gathers text for
+ * the next one: output appears as soon as it exists, yet a fast input is written in large
+ * pieces instead of one write per line. Holding at most about {@linkcode COALESCE_LIMIT}
+ * characters keeps memory bounded when stdout is slower than the scan.
+ */
+class CoalescingSink {
+  #sink: TextSink;
+  #pending = "";
+  #inFlight: Promise<void> | null = null;
+  #failure: { error: unknown } | null = null;
+
+  constructor(sink: TextSink) {
+    this.#sink = sink;
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.#failure !== null) throw this.#failure.error;
+    this.#pending += text;
+    this.#inFlight ??= this.#drain();
+    if (this.#pending.length > COALESCE_LIMIT) await this.#inFlight;
+  }
+
+  /** Wait until everything written so far has reached the sink. */
+  async flush(): Promise<void> {
+    while (this.#inFlight !== null) await this.#inFlight;
+    if (this.#failure !== null) throw this.#failure.error;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#pending !== "") {
+        const text = this.#pending;
+        this.#pending = "";
+        await this.#sink.write(text);
+      }
+    } catch (e) {
+      this.#failure = { error: e };
+    } finally {
+      this.#inFlight = null;
+    }
+  }
+}
+
+/** One array element as `JSON.stringify(…, null, 2)` lays it out two levels deep. */
+function jsonItem(value: unknown, first: boolean): string {
+  return `${first ? "" : ","}\n    ${JSON.stringify(value, null, 2).replaceAll("\n", "\n    ")}`;
+}
 
 function scanOne(protector: Protector, text: string, format: "json" | "text"): AppliedFinding[] {
   if (format === "json") return protector.scanJsonText(text);
@@ -136,20 +234,10 @@ function toEntry(f: AppliedFinding): ScanReportEntry {
   return f.encoding ? { ...e, encoding: f.encoding } : e;
 }
 
-function renderTable(
-  entries: readonly ScanReportEntry[],
-  errors: readonly { line: number; error: string }[],
-  p: ReturnType<typeof palette>,
-): string {
-  let out = "";
-  for (const e of entries) {
-    const where = `${e.line !== undefined ? `line ${e.line} ` : ""}${e.path} ${e.start}-${e.end}`;
-    const enc = e.encoding ? ` (in ${e.encoding})` : "";
-    out += `${where}  ${p.bold(e.type)}  ${e.rule}  ${
-      e.confidence.toFixed(2)
-    }  → ${e.action}${enc}\n`;
-  }
-  for (const e of errors) out += p.red(`line ${e.line}: ${e.error}`) + "\n";
-  out += `${entries.length} finding(s)\n`;
-  return out;
+function entryLine(e: ScanReportEntry, p: ReturnType<typeof palette>): string {
+  const where = `${e.line !== undefined ? `line ${e.line} ` : ""}${e.path} ${e.start}-${e.end}`;
+  const enc = e.encoding ? ` (in ${e.encoding})` : "";
+  return `${where}  ${p.bold(e.type)}  ${e.rule}  ${
+    e.confidence.toFixed(2)
+  }  → ${e.action}${enc}\n`;
 }

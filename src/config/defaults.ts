@@ -99,3 +99,23 @@ export const DEFAULT_CONFIG: HaechiConfig = {
   logging: { format: "text" },
   metrics: { enabled: true },
 };
+
+/**
+ * The anchor file that goes with an audit log when `audit.anchorPath` is not set: beside
+ * it, `.jsonl` replaced by `.anchors.jsonl` (or that appended). A log moved to a new path
+ * takes its anchors along, instead of being checked against the old log's anchors.
+ *
+ * @param logPath The audit log path.
+ * @returns The anchor file path.
+ *
+ * @example
+ * ```ts
+ * import { anchorPathFor } from "./defaults.ts";
+ * if (anchorPathFor("logs/a.jsonl") !== "logs/a.anchors.jsonl") throw new Error("beside");
+ * ```
+ */
+export function anchorPathFor(logPath: string): string {
+  return logPath.endsWith(".jsonl")
+    ? `${logPath.slice(0, -".jsonl".length)}.anchors.jsonl`
+    : `${logPath}.anchors.jsonl`;
+}

@@ -28,6 +28,8 @@ export function renderConfigFile(config: HaechiConfig): string {
   for (const key of CONFIG_SCHEMA) {
     const value = valueAt(config, key.path);
     if (value === undefined) continue;
+    // Left out so it keeps following the key it derives from.
+    if (key.derive && value === key.derive(config as unknown as Record<string, unknown>)) continue;
     const parts = key.path.split(".");
     let node = out;
     for (const part of parts.slice(0, -1)) {

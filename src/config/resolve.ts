@@ -48,6 +48,8 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions = {}):
       ? env.values.get(key.path)
       : file?.values.has(key.path)
       ? file.values.get(key.path)
+      : key.derive
+      ? key.derive(result)
       : key.default;
     setPath(result, key.path, copy(value));
   }

@@ -11,7 +11,7 @@
  * @module
  */
 import { ACTIONS } from "./types.ts";
-import { DEFAULT_CONFIG } from "./defaults.ts";
+import { anchorPathFor, DEFAULT_CONFIG } from "./defaults.ts";
 
 /** The value shapes a key can take, with their constraints. */
 export type FieldType =
@@ -49,6 +49,12 @@ export interface ConfigKeySpec {
   readonly envOnly?: readonly unknown[];
   /** Never echo the value in an error message (credentials, tokens). */
   readonly sensitive?: boolean;
+  /**
+   * Default computed from keys earlier in the table, for a key that follows another unless
+   * set (the anchor file follows the audit log). Rendered files leave the key out while it
+   * still equals this, so it keeps following.
+   */
+  readonly derive?: (partial: Readonly<Record<string, unknown>>) => unknown;
 }
 
 /** One documented, validated key. */
@@ -211,7 +217,9 @@ const SPECS: readonly ConfigKeySpec[] = [
     path: "audit.anchorPath",
     env: null,
     type: { kind: "string" },
-    description: "Anchor file for the audit hash chain; empty for none.",
+    description: "Anchor file for the audit hash chain; empty for none. Unless set, it follows " +
+      "audit.path: the log's name with .anchors.jsonl in place of .jsonl.",
+    derive: (partial) => anchorPathFor(String(valueAt(partial, "audit.path"))),
   },
   {
     path: "audit.anchorEvery",

@@ -22,6 +22,27 @@ for (const name of ["log", "info", "warn", "error", "debug", "trace", "dir", "ta
   (console as unknown as Record<string, unknown>)[name] = () => {};
 }
 
+// The Cache API and localStorage persist data on disk (under the Deno cache folder) with no
+// permission check, and a Worker would bring a fresh global that still has them. Plugins
+// get none of the three; they live on the global's prototype, so they are removed there.
+const DISK_BACKED = [
+  "caches",
+  "CacheStorage",
+  "Cache",
+  "localStorage",
+  "sessionStorage",
+  "Storage",
+];
+for (const name of [...DISK_BACKED, "Worker"]) {
+  for (let o: object | null = globalThis; o !== null; o = Object.getPrototypeOf(o)) {
+    if (Object.getOwnPropertyDescriptor(o, name)?.configurable) {
+      delete (o as Record<string, unknown>)[name];
+    }
+  }
+  // Fail closed: a runtime that stops letting us remove one must not run plugins.
+  if (name in globalThis) throw new Error(`Cannot remove ${name} from the plugin's global`);
+}
+
 async function send(message: unknown): Promise<void> {
   const bytes = encoder.encode(JSON.stringify(message) + "\n");
   let written = 0;

@@ -40,10 +40,11 @@ import {
 } from "./request_target.ts";
 import { requestOutcome, responseOutcome } from "./outcome.ts";
 import { trackEnd } from "./track_end.ts";
-import { createMetrics, type GatewayMetrics } from "./metrics.ts";
+import { createMetrics, type Decision, decisionFor, type GatewayMetrics } from "./metrics.ts";
 import { createOutputPolicy } from "./output.ts";
 import { rewriteStream } from "./stream.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
+import { operability, type OperabilityState } from "./operability.ts";
 
 /** Who a caller is, as the gateway's authenticator says. */
 export interface CallerIdentity {
@@ -129,7 +130,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const queryPolicy = buildQueryPolicy(config, options.authenticate !== undefined);
   const fetchImpl = options.fetch ?? ((r: Request) => fetch(r));
   const scanText = (text: string) => protector.scanner.scan(text);
-  const metrics = createMetrics();
+  const metrics = createMetrics(config.mode);
   const maxBytes = config.limits.maxBytes;
   const controllers = new Set<AbortController>();
   let auditBroken = false;
@@ -160,37 +161,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     flushTimer ??= setTimeout(flushDeferred, 0);
   }
 
-  async function health(req: Request, pathname: string): Promise<Response> {
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      return new Response(null, { status: 405, headers: { allow: "GET, HEAD" } });
-    }
-    if (pathname === "/__haechi/live") return Response.json({ status: "live" });
-    if (pathname === "/__haechi/ready") {
-      let reason: string | null = auditBroken ? "audit log unusable" : null;
-      if (reason === null && options.ready !== undefined) {
-        try {
-          reason = await options.ready();
-        } catch {
-          reason = "readiness check failed";
-        }
-      }
-      return reason === null
-        ? Response.json({ status: "ready" })
-        : Response.json({ status: "not_ready", reason }, { status: 503 });
-    }
-    if (pathname === "/__haechi/metrics") {
-      return new Response(metrics.render(), {
-        headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
-      });
-    }
-    return errorResponse(OPENAI, new HaechiError("proxy.route_unknown", "Unknown haechi endpoint"));
-  }
+  const operabilityState: OperabilityState = {
+    config,
+    metrics,
+    auditBroken: () => auditBroken,
+    ready: options.ready,
+  };
 
   async function handle(req: Request): Promise<Response> {
     // Only the path and query of the target are used: an absolute-form target or a Host
     // header cannot steer the request anywhere but the configured upstream.
     const url = new URL(req.url);
-    if (url.pathname.startsWith("/__haechi/")) return await health(req, url.pathname);
+    if (url.pathname.startsWith("/__haechi/")) {
+      return await operability(req, url.pathname, operabilityState);
+    }
     if (options.mcp !== undefined && url.pathname === options.mcp.path) {
       return await mcpRequest(req, options.mcp.handler);
     }
@@ -202,8 +186,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       protocol: matched?.protocol.name ?? "unknown",
       route: matched?.route.name ?? "unknown",
     };
-    const done = (status: number) => {
-      metrics.request({ ...labels, status }, (performance.now() - started) / 1000);
+    const done = (status: number, decision?: Decision) => {
+      metrics.request({ ...labels, status, decision }, (performance.now() - started) / 1000);
     };
     const fail = async (e: unknown, extra?: HeadersInit, count = true): Promise<Response> => {
       const err = toHaechiError(e);
@@ -214,7 +198,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         outcome: "refused",
         details: { ...labels, status: res.status, code: err.code },
       }, false);
-      if (count) done(res.status);
+      if (count) done(res.status, decisionFor(err.code));
       return res;
     };
     if (upstream === null) {
@@ -244,11 +228,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     metrics.inFlight++;
     let released = false;
-    const release = (status: number) => {
+    const release = (status: number, decision?: Decision) => {
       if (released) return;
       released = true;
       metrics.inFlight--;
-      done(status);
+      done(status, decision);
     };
     try {
       const res = await forward(req, url, upstream, matched, correlationId, labels, release);
@@ -270,7 +254,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     matched: { protocol: Protocol; route: Route } | null,
     correlationId: string,
     labels: { protocol: string; route: string },
-    release: (status: number) => void,
+    release: (status: number, decision?: Decision) => void,
   ): Promise<Response> {
     const scope = await scopeFor(req);
     checkScope(scope);
@@ -371,7 +355,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       later?: boolean;
     } = {}) => {
       cleanup();
-      release(status);
+      release(status, why instanceof HaechiError ? decisionFor(why.code) : undefined);
       const findings = extra.findings ?? [];
       metrics.findings("response", findings);
       const input = {
@@ -559,12 +543,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   ): Promise<Response> {
     const started = performance.now();
     const labels = { protocol: "mcp", route: "mcp" };
-    const done = (status: number) => {
-      metrics.request({ ...labels, status }, (performance.now() - started) / 1000);
+    const done = (status: number, decision?: Decision) => {
+      metrics.request({ ...labels, status, decision }, (performance.now() - started) / 1000);
     };
     if (metrics.inFlight >= proxy.maxInFlight) {
       metrics.rejected();
-      done(503);
+      done(503, "overloaded");
       return mcpError(503, "The gateway is at proxy.maxInFlight; retry shortly", {
         "retry-after": "1",
       });
@@ -572,7 +556,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     let forwarded = req;
     if (options.authenticate !== undefined) {
       if (await options.authenticate(req) === null) {
-        done(401);
+        done(401, "auth_denied");
         return mcpError(401, "Missing or invalid gateway credentials");
       }
       // The caller's gateway credential is for haechi, never for the MCP server.
@@ -586,7 +570,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       done(res.status);
       return res;
     } catch {
-      done(502);
+      done(502, "upstream_error");
       return mcpError(502, "The MCP upstream could not be reached");
     } finally {
       metrics.inFlight--;

@@ -11,21 +11,6 @@ export interface TextSink {
   write(text: string): Promise<void>;
 }
 
-/** An append-only file handle. */
-export interface AppendHandle {
-  /** Append bytes in one write call. */
-  append(bytes: Uint8Array): Promise<void>;
-  /**
-   * Append bytes with a blocking write: microseconds for a local file, where an async op
-   * costs a thread-pool round trip (about 100 µs). For small appends on a hot path.
-   */
-  appendSync(bytes: Uint8Array): void;
-  /** Flush to stable storage. */
-  sync(): Promise<void>;
-  /** Close the handle. */
-  close(): void;
-}
-
 const encoder = new TextEncoder();
 
 /**
@@ -57,37 +42,6 @@ export async function writeTextFile(
   await ensureParentDir(path);
   await Deno.writeTextFile(path, text, { mode: options.mode, createNew: options.createNew });
   if (options.mode !== undefined) await Deno.chmod(path, options.mode);
-}
-
-/**
- * Open `path` for appending, creating it (and its folder) with `mode` if missing.
- *
- * @example
- * ```ts ignore
- * const h = await openAppend(".haechi/audit.jsonl");
- * await h.append(new TextEncoder().encode("{}\n"));
- * h.close();
- * ```
- */
-export async function openAppend(path: string, mode = 0o600): Promise<AppendHandle> {
-  await ensureParentDir(path);
-  const file = await Deno.open(path, { append: true, create: true, mode });
-  return {
-    async append(bytes: Uint8Array) {
-      let written = 0;
-      while (written < bytes.length) written += await file.write(bytes.subarray(written));
-    },
-    appendSync(bytes: Uint8Array) {
-      let written = 0;
-      while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
-    },
-    async sync() {
-      await file.sync();
-    },
-    close() {
-      file.close();
-    },
-  };
 }
 
 /** Open a file as a byte stream. */
@@ -292,24 +246,6 @@ export async function removeFile(path: string): Promise<boolean> {
 /** Whether `err` means a file already existed (from a `createNew` write). */
 export function isAlreadyExists(err: unknown): boolean {
   return err instanceof Deno.errors.AlreadyExists;
-}
-
-/**
- * Milliseconds since the file at `path` was last modified, or null when it is missing.
- *
- * @example
- * ```ts ignore
- * const age = await fileAgeMs(".haechi/keys.json.lock");
- * ```
- */
-export async function fileAgeMs(path: string): Promise<number | null> {
-  try {
-    const st = await Deno.stat(path);
-    return st.mtime === null ? 0 : Date.now() - st.mtime.getTime();
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
 }
 
 /**

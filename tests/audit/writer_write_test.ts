@@ -2,7 +2,7 @@
 // blocking default and the fsync mode, and a write the OS refuses fails the append.
 import { openAuditWriter, verifyAuditLog } from "../../src/audit/mod.ts";
 import { canonicalJson } from "../../src/audit/canonical_json.ts";
-import { canonicalRecordJson } from "../../src/audit/writer.ts";
+import { canonicalRecordJson } from "../../src/audit/canonical_json.ts";
 import { HaechiError } from "../../src/errors.ts";
 import { assert, assertEquals, assertRejects } from "../assert.ts";
 import { readLogLines, sampleEvent, tempDir } from "./_helpers.ts";

@@ -45,6 +45,9 @@ Deno.test("escape attempts from a plugin are each denied and the host is unharme
         "subprocess",
         "ffi",
         "killParent",
+        "cacheStorage",
+        "localStorage",
+        "workerCacheStorage",
       ]
     ) {
       const r = await sandbox.call("authenticate", { probe });
