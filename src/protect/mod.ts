@@ -12,7 +12,7 @@ export {
   type ProtectOutcome,
 } from "./protector.ts";
 export { checkSize, isRawNumber, parseJsonExact, parseJsonText } from "./json_text.ts";
-export { joinSplitTextParts, joinSplitTextPartsDeep, type Span } from "./join_parts.ts";
+export { joinSplitTextParts, type Span } from "./join_parts.ts";
 export { maskValue, redactionMarker } from "./replacement.ts";
 export type { ReversibleActions, ReversibleContext } from "./reversible.ts";
 export { collectSites, type Site, type WalkOptions } from "./walk.ts";

@@ -13,12 +13,7 @@ import type { HaechiConfig } from "../config/types.ts";
 import { HaechiError, toHaechiError } from "../errors.ts";
 import { matchRoute, OPENAI } from "../protocols/mod.ts";
 import type { Protocol, Route } from "../protocols/types.ts";
-import {
-  type AppliedFinding,
-  joinSplitTextPartsDeep,
-  parseJsonText,
-  type Protector,
-} from "../protect/mod.ts";
+import { type AppliedFinding, parseJsonText, type Protector } from "../protect/mod.ts";
 import { createChannelRewriter } from "../stream/channel_stream.ts";
 import { decodeBody } from "../stream/decode_body.ts";
 import { checkScope, type TokenRestorer } from "../vault/mod.ts";
@@ -129,7 +124,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const queryPolicy = buildQueryPolicy(config, options.authenticate !== undefined);
   const fetchImpl = options.fetch ?? ((r: Request) => fetch(r));
-  const scanText = (text: string) => protector.scanner.scan(text);
   const metrics = createMetrics(config.mode);
   const maxBytes = config.limits.maxBytes;
   const controllers = new Set<AbortController>();
@@ -508,10 +502,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       } catch {
         throw new HaechiError("proxy.upstream", "The upstream returned malformed JSON");
       }
-      // A reader joins a reply's sibling text parts: a value split across them is whole.
-      const root = { value: parsed };
-      if (output.enforcing) joinSplitTextPartsDeep(root, scanText, config.limits.maxDepth);
-      const safe = await output.protectValue(root.value, "$");
+      const safe = await output.protectValue(parsed, "$");
       // The reply is already protected; its audit record is written after it leaves
       // (see `recordLater`) rather than awaited, so it adds no latency. A failed write
       // still marks the gateway not ready.

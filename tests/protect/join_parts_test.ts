@@ -1,6 +1,6 @@
 // Sibling text parts: joined only where a value spans them.
 import { assertEquals, assertStrictEquals } from "../assert.ts";
-import { joinSplitTextParts, joinSplitTextPartsDeep } from "../../src/protect/mod.ts";
+import { joinSplitTextParts } from "../../src/protect/mod.ts";
 import { createProtector } from "../../src/protect/mod.ts";
 import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
 
@@ -36,19 +36,15 @@ Deno.test("parts that are not text separate runs: a value is not joined across a
   assertStrictEquals(joinSplitTextParts(parts, scan), parts);
 });
 
-Deno.test("joined everywhere in a reply: Gemini parts and Responses output_text parts at any depth", () => {
-  const root = {
-    value: {
-      candidates: [{ content: { parts: [{ text: TOKEN.slice(0, 9) }, { text: TOKEN.slice(9) }] } }],
-      output: [{
-        content: [
-          { type: "output_text", text: `a ${TOKEN.slice(0, 30)}` },
-          { type: "output_text", text: TOKEN.slice(30) },
-        ],
-      }],
-    },
-  };
-  assertEquals(joinSplitTextPartsDeep(root, scan, 64), true);
-  assertEquals(root.value.candidates[0].content.parts, [{ text: TOKEN }]);
-  assertEquals(root.value.output[0].content, [{ type: "output_text", text: `a ${TOKEN}` }]);
+Deno.test("Gemini parts without a type and Responses output_text parts are text parts", () => {
+  assertEquals(joinSplitTextParts([{ text: TOKEN.slice(0, 9) }, { text: TOKEN.slice(9) }], scan), [
+    { text: TOKEN },
+  ]);
+  assertEquals(
+    joinSplitTextParts([
+      { type: "output_text", text: `a ${TOKEN.slice(0, 30)}` },
+      { type: "output_text", text: TOKEN.slice(30) },
+    ], scan),
+    [{ type: "output_text", text: `a ${TOKEN}` }],
+  );
 });

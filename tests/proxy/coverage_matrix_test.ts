@@ -31,11 +31,6 @@ const KNOWN_GAPS: readonly KnownGap[] = [
       /^(anthropic\.messages|gemini\.generate|openai\.chat|openai\.responses) request split-parts /,
     reason: "sibling text parts of a request are scanned one by one, not joined (issue 9 item 4)",
   },
-  {
-    cells: /^anthropic\.messages reply sse split-across second text block /,
-    reason:
-      "a value whose halves stream in two different Anthropic text blocks is guarded per block, not joined",
-  },
 ];
 
 async function withGateway<T>(
