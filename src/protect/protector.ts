@@ -15,6 +15,7 @@ import { maskValue, redactionMarker } from "./replacement.ts";
 import type { ReversibleActions } from "./reversible.ts";
 import { collectSites, type Site } from "./walk.ts";
 import { checkSize, parseJsonText } from "./json_text.ts";
+import { splitReplaced } from "./join_parts.ts";
 
 /** A finding with the action the policy gave it and where it sits. */
 export interface AppliedFinding {
@@ -62,6 +63,11 @@ export interface ProtectCallOptions {
    * `detect.scanNumbers`, since their numbers are mostly counts, durations and timestamps.
    */
   readonly direction?: "request" | "response";
+  /**
+   * Receives every token this call issues (`[TOKEN:…]`, as it appears in the output), so
+   * the caller can later restore exactly what its own payload minted (see docs/vault.md).
+   */
+  readonly issued?: { add(token: string): unknown };
 }
 
 /** A configured protector. */
@@ -128,6 +134,7 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     maxDepth: config.limits.maxDepth,
     scanKeys: config.detect.scanKeys,
     scanNumbers: true,
+    joinTextParts: true,
     scan,
   };
   const responseWalk = { ...walkOptions, scanNumbers: config.detect.scanNumbers };
@@ -142,15 +149,18 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     for (const site of sites) {
       for (const f of site.findings) {
         const action = policy.actionFor(f.type);
+        // A joined run's finding is reported in the part where it starts.
+        const part = site.parts?.findLast((p) => p.start <= f.start);
+        const shift = part?.start ?? 0;
         const applied: AppliedFinding = {
           type: f.type,
           ruleId: f.ruleId,
           category: f.category,
           action,
           confidence: f.confidence,
-          path: site.path,
-          start: f.start,
-          end: f.end,
+          path: part?.path ?? site.path,
+          start: f.start - shift,
+          end: f.end - shift,
         };
         out.push(f.encoding === undefined ? applied : { ...applied, encoding: f.encoding });
       }
@@ -158,18 +168,32 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     return out;
   }
 
-  async function replaceIn(site: Site, scope: string): Promise<string> {
+  /** The site's new text; for a joined run, each part's new text. */
+  async function replaceIn(
+    site: Site,
+    options: ProtectCallOptions,
+  ): Promise<string | string[]> {
+    const replacements: string[] = [];
+    for (const f of site.findings) {
+      replacements.push(await replacementFor(site.text.slice(f.start, f.end), f.type, options));
+    }
+    if (site.parts !== undefined) {
+      return splitReplaced(site.text, site.findings, replacements, site.parts);
+    }
     let out = "";
     let pos = 0;
-    for (const f of site.findings) {
-      const value = site.text.slice(f.start, f.end);
-      out += site.text.slice(pos, f.start) + await replacementFor(value, f.type, scope);
+    site.findings.forEach((f, i) => {
+      out += site.text.slice(pos, f.start) + replacements[i];
       pos = f.end;
-    }
+    });
     return out + site.text.slice(pos);
   }
 
-  function replacementFor(value: string, type: string, scope: string): Promise<string> | string {
+  async function replacementFor(
+    value: string,
+    type: string,
+    options: ProtectCallOptions,
+  ): Promise<string> {
     const action = policy.actionFor(type);
     switch (action) {
       case "allow":
@@ -188,10 +212,11 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
             { action, type },
           );
         }
-        const ctx = { type, scope };
-        return action === "tokenize"
-          ? reversible.tokenize(value, ctx)
-          : reversible.encrypt(value, ctx);
+        const ctx = { type, scope: options.scope ?? "default" };
+        if (action === "encrypt") return reversible.encrypt(value, ctx);
+        const token = await reversible.tokenize(value, ctx);
+        options.issued?.add(token);
+        return token;
       }
     }
   }
@@ -200,7 +225,6 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     root: { value: unknown },
     options: ProtectCallOptions,
   ): Promise<ProtectOutcome<unknown>> {
-    const scope = options.scope ?? "default";
     const sites = collectSites(root, walkFor(options));
     const findings = describe(sites);
     const wouldBlock = findings.some((f) => f.action === "block");
@@ -210,8 +234,8 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     if (wouldBlock) {
       return { output: null, blocked: true, wouldBlock, mode: policy.mode, findings };
     }
-    const replaced: string[] = [];
-    for (const site of sites) replaced.push(await replaceIn(site, scope));
+    const replaced: (string | string[])[] = [];
+    for (const site of sites) replaced.push(await replaceIn(site, options));
     applyReplacements(sites, replaced);
     return { output: root.value, blocked: false, wouldBlock, mode: policy.mode, findings };
   }
@@ -240,17 +264,23 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
 }
 
 /** Write replacements back: values first, then key renames (which rebuild their object). */
-function applyReplacements(sites: readonly Site[], replaced: readonly string[]): void {
+function applyReplacements(
+  sites: readonly Site[],
+  replaced: readonly (string | string[])[],
+): void {
   const renames = new Map<Record<string, unknown>, Map<string, string>>();
   sites.forEach((site, i) => {
-    if (site.kind === "key") {
+    const r = replaced[i];
+    if (Array.isArray(r)) {
+      site.parts!.forEach((p, n) => p.holder.text = r[n]);
+    } else if (site.kind === "key") {
       const holder = site.holder as Record<string, unknown>;
       let m = renames.get(holder);
       if (m === undefined) renames.set(holder, m = new Map());
-      m.set(site.key as string, replaced[i]);
-    } else if (site.kind === "value" || replaced[i] !== site.text) {
+      m.set(site.key as string, r);
+    } else if (site.kind === "value" || r !== site.text) {
       // A number is rewritten as a string; one left as it was keeps its type.
-      (site.holder as Record<string | number, unknown>)[site.key] = replaced[i];
+      (site.holder as Record<string | number, unknown>)[site.key] = r;
     }
   });
   for (const [obj, m] of renames) {
