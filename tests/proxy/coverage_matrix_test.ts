@@ -31,10 +31,6 @@ const KNOWN_GAPS: readonly KnownGap[] = [
       /^(anthropic\.messages|gemini\.generate|openai\.chat|openai\.responses) request split-parts /,
     reason: "sibling text parts of a request are scanned one by one, not joined (issue 9 item 4)",
   },
-  {
-    cells: /^openai\.responses reply json split-parts /,
-    reason: "output_text parts of a Responses JSON reply are scanned one by one, not joined",
-  },
 ];
 
 async function withGateway<T>(
