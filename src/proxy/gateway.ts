@@ -16,7 +16,7 @@ import type { Protocol, Route } from "../protocols/types.ts";
 import { type AppliedFinding, parseJsonText, type Protector } from "../protect/mod.ts";
 import { createChannelRewriter } from "../stream/channel_stream.ts";
 import { decodeBody } from "../stream/decode_body.ts";
-import { checkScope, type TokenRestorer } from "../vault/mod.ts";
+import { checkScope, restorerFor, type TokenRestorer } from "../vault/mod.ts";
 import type { AuditSink } from "../session/mod.ts";
 import { readBodyText, readResponseText } from "./body.ts";
 import { createGuardFactory } from "./channels.ts";
@@ -39,13 +39,10 @@ import { createMetrics, type Decision, decisionFor, type GatewayMetrics } from "
 import { createOutputPolicy } from "./output.ts";
 import { rewriteStream } from "./stream.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
+import { type CallerIdentity, resolveCaller } from "./caller.ts";
 import { operability, type OperabilityState } from "./operability.ts";
 
-/** Who a caller is, as the gateway's authenticator says. */
-export interface CallerIdentity {
-  /** Stable subject; becomes the caller's token scope. */
-  readonly subject: string;
-}
+export type { CallerIdentity } from "./caller.ts";
 
 /** What {@linkcode createGateway} is built from. */
 export interface GatewayOptions {
@@ -250,8 +247,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     labels: { protocol: string; route: string },
     release: (status: number, decision?: Decision) => void,
   ): Promise<Response> {
-    const scope = await scopeFor(req);
+    const caller = await resolveCaller(req, options.authenticate, proxy.scopeHeader);
+    const scope = caller.scope;
     checkScope(scope);
+    // Tokens this request mints: the reply may restore these for any caller, and everything
+    // else in the caller's scope only for an authenticated caller.
+    const minted = new Set<string>();
+    const replyRestorer = restorer === undefined
+      ? undefined
+      : restorerFor(restorer, { minted, wholeScope: caller.authenticated });
     const selected = selectRequestHeaders(req.headers, headerPolicy);
     const parts = requestParts(url, selected.scanned, queryPolicy);
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
@@ -268,14 +272,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       const parsed = parseJsonText(text, maxBytes);
       wantsStream = matched.protocol.wantsStream(matched.route, parsed, url);
-      const r = await protector.protectJson(parsed, { scope });
+      const r = await protector.protectJson(parsed, { scope, issued: minted });
       body = r;
       details = { ...labels, stream: wantsStream };
       // Always the re-serialized value, never the caller's bytes: the bytes may say more
       // than the parsed view that was scanned (a duplicate key keeps only its last value).
       if (!r.blocked) outBody = JSON.stringify(r.output);
     } else if (matched === null && text !== "") {
-      const r = await protectUnknown(text, scope);
+      const r = await protectUnknown(text, scope, minted);
       body = r;
       details = { ...labels, passthrough: true };
       outBody = r.output ?? undefined;
@@ -379,7 +383,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         matched,
         upstreamRes,
         url,
-        scope,
+        { scope, restorer: replyRestorer },
         correlationId,
         wantsStream,
         ctrl,
@@ -398,7 +402,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     matched: { protocol: Protocol; route: Route } | null,
     res: Response,
     url: URL,
-    scope: string,
+    caller: { scope: string; restorer: TokenRestorer | undefined },
     correlationId: string,
     wantsStream: boolean,
     ctrl: AbortController,
@@ -442,6 +446,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       : type.includes("json") && wantsStream && protocol.framing(route, url) === "json-array"
       ? "json-array"
       : undefined;
+    const { scope, restorer } = caller;
     const output = createOutputPolicy(protector, {
       restorer,
       scope,
@@ -568,25 +573,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   }
 
-  async function scopeFor(req: Request): Promise<string> {
-    if (options.authenticate !== undefined) {
-      const who = await options.authenticate(req);
-      if (who === null) {
-        throw new HaechiError("proxy.unauthorized", "Missing or invalid gateway credentials");
-      }
-      return who.subject;
-    }
-    if (proxy.scopeHeader !== "") return req.headers.get(proxy.scopeHeader)?.trim() || "default";
-    return "default";
-  }
-
-  async function protectUnknown(text: string, scope: string) {
+  async function protectUnknown(text: string, scope: string, issued: Set<string>) {
     try {
       JSON.parse(text);
     } catch {
-      return await protector.protectText(text, { scope });
+      return await protector.protectText(text, { scope, issued });
     }
-    return await protector.protectJsonText(text, { scope });
+    return await protector.protectJsonText(text, { scope, issued });
   }
 
   return {
