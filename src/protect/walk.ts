@@ -10,6 +10,7 @@
 import { HaechiError } from "../errors.ts";
 import type { Finding } from "../detect/rule.ts";
 import { isRawNumber } from "./json_text.ts";
+import { type JoinedPart, joinFindings, textRuns } from "./join_parts.ts";
 
 /** A place in the JSON value whose text holds findings. */
 export interface Site {
@@ -17,14 +18,22 @@ export interface Site {
   readonly holder: Record<string, unknown> | unknown[];
   /** Key or index within `holder`. */
   readonly key: string | number;
-  /** `value`: the text is `holder[key]`; `key`: the text is the key itself. */
-  readonly kind: "value" | "key" | "number";
+  /**
+   * `value`: the text is `holder[key]`; `key`: the text is the key itself; `number`: a
+   * number's text; `joined`: sibling text parts scanned as one text (see `parts`).
+   */
+  readonly kind: "value" | "key" | "number" | "joined";
   /** The text that was scanned. */
   readonly text: string;
   /** Findings inside `text`. */
   readonly findings: readonly Finding[];
   /** JSONPath-style location, e.g. `$.messages[0].content`. */
   readonly path: string;
+  /**
+   * For `joined`: the parts whose `text` make up `text` (the first is `holder[key]`);
+   * finding offsets are in the joined text.
+   */
+  readonly parts?: readonly JoinedPart[];
 }
 
 /** Walk settings. */
@@ -37,6 +46,11 @@ export interface WalkOptions {
   readonly scanNumbers: boolean;
   /** The scanner. */
   readonly scan: (text: string) => Finding[];
+  /**
+   * Scan runs of sibling text parts joined (see join_parts.ts), so a value split over two
+   * parts is found; off, each part is scanned alone.
+   */
+  readonly joinTextParts?: boolean;
 }
 
 /** Shorter strings cannot hold any detector's value (the shortest, an IPv4 like 8.8.8.8, has 7). */
@@ -65,6 +79,54 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
   const sites: Site[] = [];
   const segments: (string | number)[] = [];
   const { maxDepth, scanKeys, scanNumbers, scan } = options;
+  const join = options.joinTextParts === true;
+  // `text` members already scanned as part of a joined run.
+  const joined = new Set<unknown>();
+
+  /** Scan the runs of sibling text parts of `arr` joined; mark their texts as scanned. */
+  const scanRuns = (arr: unknown[]): void => {
+    for (const run of textRuns(arr)) {
+      for (const i of run.indexes) joined.add(arr[i]);
+      if (run.text.length < MIN_SCAN_LENGTH) continue;
+      const parts: JoinedPart[] = run.indexes.map((i, n) => {
+        segments.push(i, "text");
+        const path = renderPath(segments);
+        segments.length -= 2;
+        const end = n + 1 < run.starts.length ? run.starts[n + 1] : run.text.length;
+        return { holder: arr[i] as Record<string, unknown>, start: run.starts[n], end, path };
+      });
+      const own = parts.map((p) => {
+        const text = run.text.slice(p.start, p.end);
+        return text.length >= MIN_SCAN_LENGTH ? scan(text) : [];
+      });
+      const merged = joinFindings(scan(run.text), own, run.starts);
+      if (merged !== null) {
+        sites.push({
+          holder: parts[0].holder,
+          key: "text",
+          kind: "joined",
+          text: run.text,
+          findings: merged,
+          path: parts[0].path,
+          parts,
+        });
+        continue;
+      }
+      // No value crosses a boundary: each part's findings are its own.
+      parts.forEach((p, n) => {
+        if (own[n].length === 0) return;
+        const text = run.text.slice(p.start, p.end);
+        sites.push({
+          holder: p.holder,
+          key: "text",
+          kind: "value",
+          text,
+          findings: own[n],
+          path: p.path,
+        });
+      });
+    }
+  };
 
   const visit = (
     holder: Record<string, unknown> | unknown[],
@@ -73,7 +135,7 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
   ): void => {
     const v = (holder as Record<string | number, unknown>)[key];
     if (typeof v === "string") {
-      if (v.length >= MIN_SCAN_LENGTH) {
+      if (v.length >= MIN_SCAN_LENGTH && !(key === "text" && joined.has(holder))) {
         const findings = scan(v);
         if (findings.length > 0) {
           sites.push({ holder, key, kind: "value", text: v, findings, path: renderPath(segments) });
@@ -101,6 +163,7 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
       );
     }
     if (Array.isArray(v)) {
+      if (join) scanRuns(v);
       for (let i = 0; i < v.length; i++) {
         segments.push(i);
         visit(v, i, depth + 1);

@@ -246,7 +246,7 @@ function joinParts(
     if (v === null || typeof v !== "object" || depth > maxDepth) return v;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) v[i] = visit(v[i], depth + 1);
-      return v.length > 1 ? joinTyped(v, scan) : v;
+      return v.length > 1 ? joinSplitTextParts(v, scan) as unknown[] : v;
     }
     const o = v as Record<string, unknown>;
     for (const k in o) {
@@ -256,34 +256,4 @@ function joinParts(
     return o;
   };
   return visit(value, 0);
-}
-
-/** Marks a stand-in part made for a typed text part (its real `type` as the value). */
-const TYPED = Symbol("typed text part");
-
-/**
- * {@linkcode joinSplitTextParts}, also for typed text parts such as the Responses API's
- * `output_text`: they stand in as plain text parts while joining and get their type back.
- */
-function joinTyped(parts: unknown[], scan: (text: string) => readonly Finding[]): unknown[] {
-  let typed = false;
-  const view = parts.map((p) => {
-    if (p === null || typeof p !== "object") return p;
-    const part = p as Record<string | symbol, unknown>;
-    const type = part.type;
-    if (typeof type !== "string" || type === "text" || !type.endsWith("_text")) return p;
-    if (typeof part.text !== "string") return p;
-    typed = true;
-    return { ...part, type: "text", [TYPED]: type };
-  });
-  if (!typed) return joinSplitTextParts(parts, scan) as unknown[];
-  const joined = joinSplitTextParts(view, scan);
-  if (joined === view) return parts;
-  // A merged part is a copy of its first part, stand-in mark included.
-  return joined.map((p) => {
-    const part = p as Record<string | symbol, unknown> | null;
-    if (part === null || typeof part !== "object" || !(TYPED in part)) return p;
-    const { [TYPED]: type, ...rest } = part;
-    return { ...rest, type };
-  });
 }

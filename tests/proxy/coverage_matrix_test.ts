@@ -25,13 +25,7 @@ import { CARD_TEXT, EMAIL, SECRET } from "./_coverage/plant.ts";
  * ignored test, so the gap is visible in every test run and closing it means deleting the
  * entry.
  */
-const KNOWN_GAPS: readonly KnownGap[] = [
-  {
-    cells:
-      /^(anthropic\.messages|gemini\.generate|openai\.chat|openai\.responses) request split-parts /,
-    reason: "sibling text parts of a request are scanned one by one, not joined (issue 9 item 4)",
-  },
-];
+const KNOWN_GAPS: readonly KnownGap[] = [];
 
 async function withGateway<T>(
   mode: HaechiConfig["mode"],
