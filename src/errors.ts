@@ -20,6 +20,7 @@ export type ErrorCode =
   | "input.read_failed"
   | "payload.too_large"
   | "payload.too_deep"
+  | "payload.too_many_findings"
   | "payload.blocked"
   | "action.unavailable"
   | "audit.io"

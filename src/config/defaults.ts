@@ -34,7 +34,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     scanNumbers: false,
     disabledRules: [],
   },
-  limits: { maxBytes: 10 * 1024 * 1024, maxDepth: 64 },
+  limits: { maxBytes: 10 * 1024 * 1024, maxDepth: 64, maxFindings: 10_000 },
   audit: {
     enabled: true,
     path: ".haechi/audit.jsonl",

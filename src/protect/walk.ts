@@ -37,6 +37,8 @@ export interface WalkOptions {
   readonly scanNumbers: boolean;
   /** The scanner. */
   readonly scan: (text: string) => Finding[];
+  /** Most findings accepted in one walk (default: no limit). */
+  readonly maxFindings?: number;
 }
 
 /** Shorter strings cannot hold any detector's value (the shortest, an IPv4 like 8.8.8.8, has 7). */
@@ -48,7 +50,9 @@ const MIN_SCAN_LENGTH = 6;
  * @param root A wrapper `{ value }` so the top-level value has a holder too.
  * @param options Limits and scanner.
  * @returns Sites in document order.
- * @throws {HaechiError} `payload.too_deep` when nesting exceeds `maxDepth`.
+ * @throws {HaechiError} `payload.too_deep` when nesting exceeds `maxDepth`;
+ *   `payload.too_many_findings` as soon as the findings exceed `maxFindings`, so a hostile
+ *   document stops costing scan time there and never reaches the (per-value) actions.
  *
  * @example
  * ```ts
@@ -64,7 +68,22 @@ const MIN_SCAN_LENGTH = 6;
 export function collectSites(root: { value: unknown }, options: WalkOptions): Site[] {
   const sites: Site[] = [];
   const segments: (string | number)[] = [];
-  const { maxDepth, scanKeys, scanNumbers, scan } = options;
+  const { maxDepth, scanKeys, scanNumbers } = options;
+  const maxFindings = options.maxFindings ?? Infinity;
+  let found = 0;
+  const scan = (text: string): Finding[] => {
+    const findings = options.scan(text);
+    found += findings.length;
+    if (found > maxFindings) {
+      throw new HaechiError(
+        "payload.too_many_findings",
+        `The payload holds more than ${maxFindings} findings (limits.maxFindings); ` +
+          "send it in smaller parts or raise the limit",
+        { maxFindings },
+      );
+    }
+    return findings;
+  };
 
   const visit = (
     holder: Record<string, unknown> | unknown[],
