@@ -132,7 +132,7 @@ export const proxyCommand: Command = {
     ) {
       throw new HaechiError(
         "usage.invalid",
-        `Refusing to listen on non-loopback address ${config.proxy.host}; pass --allow-non-loopback`,
+        `Refusing to listen on non-loopback address ${config.proxy.host}; pass --allow-remote-bind (or --allow-non-loopback)`,
       );
     }
     const gw = await startGateway(config, { env: io.env });
@@ -142,11 +142,25 @@ export const proxyCommand: Command = {
         ? [`MCP ${config.proxy.mcpPath} → ${config.proxy.mcpUpstream}`]
         : []),
     ];
-    await io.stderr.write(
+    const json = config.logging.format === "json";
+    // logging.format "json": one object per line with haechi 1.4's event names; never a
+    // payload, header or value, only addresses and the mode.
+    const log = (event: Record<string, unknown>, text: string) =>
+      io.stderr.write(json ? JSON.stringify({ level: "info", ...event }) + "\n" : text);
+    await log(
+      {
+        event: "proxy_listening",
+        url: gw.url,
+        upstream: gw.gateway.upstream?.origin ?? null,
+        mode: config.mode,
+      },
       `haechi proxy listening on ${gw.url}: ${targets.join("; ")} (mode ${config.mode})\n`,
     );
     const signal = await waitForShutdownSignal();
-    await io.stderr.write(`haechi proxy: ${signal}, shutting down\n`);
+    await log(
+      { event: "proxy_shutdown", signal },
+      `haechi proxy: ${signal}, shutting down\n`,
+    );
     await gw.close();
     return 0;
   },

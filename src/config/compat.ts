@@ -597,7 +597,8 @@ function mapTokenVault(m: Mapper): void {
     } else if (!detokenize) {
       m.note(
         "tokenVault.detokenizeResponses",
-        "false: haechi restores tokens in a reply only for the caller whose request issued them",
+        "false: haechi still restores a request's own tokens in its reply, and an " +
+          "authenticated caller's own scope; no other token is restored",
       );
     }
   }

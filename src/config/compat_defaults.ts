@@ -37,7 +37,7 @@ export const DEFAULT_DIFFERENCES: readonly DefaultDifference[] = [
   {
     key: "tokenVault.detokenizeResponses",
     spec: "false",
-    here: "tokens restored for the caller that sent them",
+    here: "a request's own tokens restored; its scope's only when authenticated",
   },
   {
     key: "tokenVault.deterministic",

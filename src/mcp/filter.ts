@@ -24,7 +24,7 @@ import {
   parseJsonExact,
   type Protector,
 } from "../protect/mod.ts";
-import type { TokenRestorer } from "../vault/mod.ts";
+import { MintedTokens, restorerFor, type TokenRestorer } from "../vault/mod.ts";
 import { toHaechiError } from "../errors.ts";
 import {
   classifyMessage,
@@ -89,6 +89,13 @@ export interface McpFilterOptions {
    * stdio connection; off for HTTP, where answers can arrive on another request.
    */
   readonly trackRequests?: boolean;
+  /**
+   * Tokens this connection minted, in either direction. `detokenizeArguments` restores only
+   * these: every MCP client shares `mcp.scope`, so the scope alone says nothing about who
+   * may see a value (docs/vault.md). Default: a fresh set for this filter, which for stdio
+   * is one session; the HTTP handler passes one set per `Mcp-Session-Id`.
+   */
+  readonly minted?: MintedTokens;
 }
 
 /** The filter. */
@@ -126,6 +133,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
   const correlationId = options.correlationId ?? crypto.randomUUID();
   const serverName = options.serverName ?? "server";
   const track = options.trackRequests === true;
+  const minted = options.minted ?? new MintedTokens();
   // Requests each side sent that still await an answer, keyed by id, holding the method.
   const pending: Record<McpSender, Map<string, string>> = {
     client: new Map(),
@@ -234,7 +242,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
       // What a client sends travels toward the tool: numbers are scanned there too.
       const direction = from === "client" ? "request" : "response";
       if (payload !== undefined) {
-        outcome = await protector.protectJson(payload, { scope, direction });
+        outcome = await protector.protectJson(payload, { scope, direction, issued: minted });
       }
     } catch (e) {
       const err = toHaechiError(e);
@@ -329,7 +337,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
     const params = m.params as Record<string, unknown>;
     const { value, counts, touched } = await restoreArguments(
       params.arguments,
-      options.restorer!,
+      restorerFor(options.restorer!, { minted, wholeScope: false }),
       scope,
     );
     if (!touched) return m;

@@ -24,7 +24,7 @@
 import type { McpConfig } from "../config/types.ts";
 import { DEFAULT_CONFIG } from "../config/defaults.ts";
 import { parseJsonExact, type Protector } from "../protect/mod.ts";
-import type { TokenRestorer } from "../vault/mod.ts";
+import { MintedTokens, type TokenRestorer } from "../vault/mod.ts";
 import { createSseParser, type SseEvent } from "../stream/sse.ts";
 import { createMcpFilter, type McpAuditSink, type McpFilter } from "./filter.ts";
 import { errorLine, JSONRPC_ERRORS } from "./jsonrpc.ts";
@@ -69,6 +69,8 @@ const SESSION_ID = /^[\x21-\x7e]{1,256}$/;
 const PROTOCOL_VERSION = /^\d{4}-\d{2}-\d{2}$/;
 const EVENT_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 const EVENT_ID = /^[\x21-\x7e]{1,256}$/;
+/** Sessions whose minted tokens are remembered; the least recently used is forgotten. */
+const MAX_SESSIONS = 1024;
 
 /**
  * Build the handler. Options are checked once here.
@@ -90,15 +92,35 @@ export function createMcpHttpHandler(
   const mcp = options.mcp ?? DEFAULT_CONFIG.mcp;
   const doFetch = options.fetch ?? fetch;
   const serverName = options.serverName ?? upstream.hostname;
-  const newFilter = () =>
+  const newFilter = (minted?: MintedTokens) =>
     createMcpFilter({
       protector: options.protector,
       audit: options.audit,
       mcp,
       restorer: options.vault,
       serverName,
+      minted,
     });
   newFilter(); // Fails now, not on the first request, when the options cannot work.
+  // Tokens minted in each MCP session, both ways: a tool call may have restored only what its
+  // own session minted (a result's token the model copies back), never another session's.
+  const sessions = new Map<string, MintedTokens>();
+  const mintedFor = (session: string | null): MintedTokens => {
+    if (session === null) return new MintedTokens();
+    const known = sessions.get(session) ?? new MintedTokens();
+    sessions.delete(session);
+    sessions.set(session, known);
+    if (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value as string);
+    return known;
+  };
+  // The session a server opens in its answer to `initialize` inherits what that exchange minted.
+  const adopt = (res: Response, minted: MintedTokens) => {
+    const id = res.headers.get("mcp-session-id");
+    if (id !== null && SESSION_ID.test(id) && !sessions.has(id)) {
+      sessions.set(id, minted);
+      if (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value as string);
+    }
+  };
   const isClean = (s: string) => options.protector.scanner.scan(s).length === 0;
 
   return async function handle(req: Request): Promise<Response> {
@@ -121,8 +143,13 @@ export function createMcpHttpHandler(
         "Invalid MCP-Protocol-Version header",
       );
     }
-    const filter = newFilter();
-    if (req.method === "POST") return await post(req, headers, filter);
+    const minted = mintedFor(session);
+    const filter = newFilter(minted);
+    if (req.method === "POST") {
+      const res = await post(req, headers, filter);
+      if (session === null) adopt(res, minted);
+      return res;
+    }
     if (req.method === "GET" || req.method === "DELETE") {
       headers.delete("content-type");
       const res = await callUpstream(req, req.method, headers, undefined);

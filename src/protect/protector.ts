@@ -62,6 +62,11 @@ export interface ProtectCallOptions {
    * `detect.scanNumbers`, since their numbers are mostly counts, durations and timestamps.
    */
   readonly direction?: "request" | "response";
+  /**
+   * Receives every token this call issues (`[TOKEN:…]`, as it appears in the output), so
+   * the caller can later restore exactly what its own payload minted (see docs/vault.md).
+   */
+  readonly issued?: { add(token: string): unknown };
 }
 
 /** A configured protector. */
@@ -159,18 +164,22 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     return out;
   }
 
-  async function replaceIn(site: Site, scope: string): Promise<string> {
+  async function replaceIn(site: Site, options: ProtectCallOptions): Promise<string> {
     let out = "";
     let pos = 0;
     for (const f of site.findings) {
       const value = site.text.slice(f.start, f.end);
-      out += site.text.slice(pos, f.start) + await replacementFor(value, f.type, scope);
+      out += site.text.slice(pos, f.start) + await replacementFor(value, f.type, options);
       pos = f.end;
     }
     return out + site.text.slice(pos);
   }
 
-  function replacementFor(value: string, type: string, scope: string): Promise<string> | string {
+  async function replacementFor(
+    value: string,
+    type: string,
+    options: ProtectCallOptions,
+  ): Promise<string> {
     const action = policy.actionFor(type);
     switch (action) {
       case "allow":
@@ -189,10 +198,11 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
             { action, type },
           );
         }
-        const ctx = { type, scope };
-        return action === "tokenize"
-          ? reversible.tokenize(value, ctx)
-          : reversible.encrypt(value, ctx);
+        const ctx = { type, scope: options.scope ?? "default" };
+        if (action === "encrypt") return reversible.encrypt(value, ctx);
+        const token = await reversible.tokenize(value, ctx);
+        options.issued?.add(token);
+        return token;
       }
     }
   }
@@ -201,7 +211,6 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     root: { value: unknown },
     options: ProtectCallOptions,
   ): Promise<ProtectOutcome<unknown>> {
-    const scope = options.scope ?? "default";
     const sites = collectSites(root, walkFor(options));
     const findings = describe(sites);
     const wouldBlock = findings.some((f) => f.action === "block");
@@ -212,7 +221,7 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
       return { output: null, blocked: true, wouldBlock, mode: policy.mode, findings };
     }
     const replaced: string[] = [];
-    for (const site of sites) replaced.push(await replaceIn(site, scope));
+    for (const site of sites) replaced.push(await replaceIn(site, options));
     applyReplacements(sites, replaced);
     return { output: root.value, blocked: false, wouldBlock, mode: policy.mode, findings };
   }

@@ -145,6 +145,8 @@ function messagesShape(): StreamShape {
         channel: `${index}:${field}`,
         kind,
         path: `${path}.${field}`,
+        // Readers show a message's text blocks as one text; tool inputs stay apart.
+        group: kind === "json" ? undefined : field,
       });
     }
   }

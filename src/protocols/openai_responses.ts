@@ -106,7 +106,15 @@ export function responsesShape(): StreamShape {
         return {
           event: type,
           value: obj,
-          sites: [{ holder: obj, key: "delta", channel, kind, path }],
+          // `output_text` joins every output text part; parts of one kind read as one text.
+          sites: [{
+            holder: obj,
+            key: "delta",
+            channel,
+            kind,
+            path,
+            group: kind === "json" ? undefined : base,
+          }],
         };
       }
       if (TERMINAL.has(type)) return { event: type, value: obj, terminal: true };

@@ -27,18 +27,19 @@ export interface GuardFactoryOptions {
  * A factory of channel guards for one streamed reply.
  *
  * @param options Output policy, restorer, scope and window.
- * @returns `(kind, hold) => TextGuard`; `json` channels restore values JSON-escaped, and
- *   `hold: false` guards hold nothing back (look-behind only).
+ * @returns `({kind, hold, context}) => TextGuard`; `json` channels restore values
+ *   JSON-escaped, `hold: false` guards hold nothing back (look-behind only), and `context`
+ *   seeds the look-behind.
  *
  * @example
  * ```ts ignore
  * const openGuard = createGuardFactory({ output, scope: "default", window: 256 });
- * const guard = openGuard("text");
+ * const guard = openGuard({ kind: "text", hold: true });
  * ```
  */
 export function createGuardFactory(
   options: GuardFactoryOptions,
-): (kind: ChannelKind, hold?: boolean) => TextGuard {
+): (spec: { kind: ChannelKind; hold: boolean; context?: string }) => TextGuard {
   const { output } = options;
   const restorers = options.restorer === undefined ? undefined : {
     text: options.restorer,
@@ -46,10 +47,11 @@ export function createGuardFactory(
   };
   const protect = (t: string) => output.protectText(t);
   const scan = (t: string) => output.scan(t);
-  return (kind, hold = true) =>
+  return ({ kind, hold, context }) =>
     createTextGuard({
       protect,
       scan,
+      context,
       window: hold ? options.window : 0,
       holdTrailingRun: hold,
       step: hold ? undefined : 1,

@@ -16,7 +16,7 @@ import type { Protocol, Route } from "../protocols/types.ts";
 import { type AppliedFinding, parseJsonText, type Protector } from "../protect/mod.ts";
 import { createChannelRewriter } from "../stream/channel_stream.ts";
 import { decodeBody } from "../stream/decode_body.ts";
-import { checkScope, type TokenRestorer } from "../vault/mod.ts";
+import { checkScope, restorerFor, type TokenRestorer } from "../vault/mod.ts";
 import type { AuditSink } from "../session/mod.ts";
 import { readBodyText, readResponseText } from "./body.ts";
 import { createGuardFactory } from "./channels.ts";
@@ -35,16 +35,14 @@ import {
 } from "./request_target.ts";
 import { requestOutcome, responseOutcome } from "./outcome.ts";
 import { trackEnd } from "./track_end.ts";
-import { createMetrics, type GatewayMetrics } from "./metrics.ts";
+import { createMetrics, type Decision, decisionFor, type GatewayMetrics } from "./metrics.ts";
 import { createOutputPolicy } from "./output.ts";
 import { rewriteStream } from "./stream.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
+import { type CallerIdentity, resolveCaller } from "./caller.ts";
+import { operability, type OperabilityState } from "./operability.ts";
 
-/** Who a caller is, as the gateway's authenticator says. */
-export interface CallerIdentity {
-  /** Stable subject; becomes the caller's token scope. */
-  readonly subject: string;
-}
+export type { CallerIdentity } from "./caller.ts";
 
 /** What {@linkcode createGateway} is built from. */
 export interface GatewayOptions {
@@ -123,7 +121,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const queryPolicy = buildQueryPolicy(config, options.authenticate !== undefined);
   const fetchImpl = options.fetch ?? ((r: Request) => fetch(r));
-  const metrics = createMetrics();
+  const metrics = createMetrics(config.mode);
   const maxBytes = config.limits.maxBytes;
   const controllers = new Set<AbortController>();
   let auditBroken = false;
@@ -154,37 +152,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     flushTimer ??= setTimeout(flushDeferred, 0);
   }
 
-  async function health(req: Request, pathname: string): Promise<Response> {
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      return new Response(null, { status: 405, headers: { allow: "GET, HEAD" } });
-    }
-    if (pathname === "/__haechi/live") return Response.json({ status: "live" });
-    if (pathname === "/__haechi/ready") {
-      let reason: string | null = auditBroken ? "audit log unusable" : null;
-      if (reason === null && options.ready !== undefined) {
-        try {
-          reason = await options.ready();
-        } catch {
-          reason = "readiness check failed";
-        }
-      }
-      return reason === null
-        ? Response.json({ status: "ready" })
-        : Response.json({ status: "not_ready", reason }, { status: 503 });
-    }
-    if (pathname === "/__haechi/metrics") {
-      return new Response(metrics.render(), {
-        headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
-      });
-    }
-    return errorResponse(OPENAI, new HaechiError("proxy.route_unknown", "Unknown haechi endpoint"));
-  }
+  const operabilityState: OperabilityState = {
+    config,
+    metrics,
+    auditBroken: () => auditBroken,
+    ready: options.ready,
+  };
 
   async function handle(req: Request): Promise<Response> {
     // Only the path and query of the target are used: an absolute-form target or a Host
     // header cannot steer the request anywhere but the configured upstream.
     const url = new URL(req.url);
-    if (url.pathname.startsWith("/__haechi/")) return await health(req, url.pathname);
+    if (url.pathname.startsWith("/__haechi/")) {
+      return await operability(req, url.pathname, operabilityState);
+    }
     if (options.mcp !== undefined && url.pathname === options.mcp.path) {
       return await mcpRequest(req, options.mcp.handler);
     }
@@ -196,8 +177,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       protocol: matched?.protocol.name ?? "unknown",
       route: matched?.route.name ?? "unknown",
     };
-    const done = (status: number) => {
-      metrics.request({ ...labels, status }, (performance.now() - started) / 1000);
+    const done = (status: number, decision?: Decision) => {
+      metrics.request({ ...labels, status, decision }, (performance.now() - started) / 1000);
     };
     const fail = async (e: unknown, extra?: HeadersInit, count = true): Promise<Response> => {
       const err = toHaechiError(e);
@@ -208,7 +189,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         outcome: "refused",
         details: { ...labels, status: res.status, code: err.code },
       }, false);
-      if (count) done(res.status);
+      if (count) done(res.status, decisionFor(err.code));
       return res;
     };
     if (upstream === null) {
@@ -238,11 +219,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     metrics.inFlight++;
     let released = false;
-    const release = (status: number) => {
+    const release = (status: number, decision?: Decision) => {
       if (released) return;
       released = true;
       metrics.inFlight--;
-      done(status);
+      done(status, decision);
     };
     try {
       const res = await forward(req, url, upstream, matched, correlationId, labels, release);
@@ -264,10 +245,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     matched: { protocol: Protocol; route: Route } | null,
     correlationId: string,
     labels: { protocol: string; route: string },
-    release: (status: number) => void,
+    release: (status: number, decision?: Decision) => void,
   ): Promise<Response> {
-    const scope = await scopeFor(req);
+    const caller = await resolveCaller(req, options.authenticate, proxy.scopeHeader);
+    const scope = caller.scope;
     checkScope(scope);
+    // Tokens this request mints: the reply may restore these for any caller, and everything
+    // else in the caller's scope only for an authenticated caller.
+    const minted = new Set<string>();
+    const replyRestorer = restorer === undefined
+      ? undefined
+      : restorerFor(restorer, { minted, wholeScope: caller.authenticated });
     const selected = selectRequestHeaders(req.headers, headerPolicy);
     const parts = requestParts(url, selected.scanned, queryPolicy);
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
@@ -284,14 +272,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       const parsed = parseJsonText(text, maxBytes);
       wantsStream = matched.protocol.wantsStream(matched.route, parsed, url);
-      const r = await protector.protectJson(parsed, { scope });
+      const r = await protector.protectJson(parsed, { scope, issued: minted });
       body = r;
       details = { ...labels, stream: wantsStream };
       // Always the re-serialized value, never the caller's bytes: the bytes may say more
       // than the parsed view that was scanned (a duplicate key keeps only its last value).
       if (!r.blocked) outBody = JSON.stringify(r.output);
     } else if (matched === null && text !== "") {
-      const r = await protectUnknown(text, scope);
+      const r = await protectUnknown(text, scope, minted);
       body = r;
       details = { ...labels, passthrough: true };
       outBody = r.output ?? undefined;
@@ -365,7 +353,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       later?: boolean;
     } = {}) => {
       cleanup();
-      release(status);
+      release(status, why instanceof HaechiError ? decisionFor(why.code) : undefined);
       const findings = extra.findings ?? [];
       metrics.findings("response", findings);
       const input = {
@@ -395,7 +383,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         matched,
         upstreamRes,
         url,
-        scope,
+        { scope, restorer: replyRestorer },
         correlationId,
         wantsStream,
         ctrl,
@@ -414,7 +402,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     matched: { protocol: Protocol; route: Route } | null,
     res: Response,
     url: URL,
-    scope: string,
+    caller: { scope: string; restorer: TokenRestorer | undefined },
     correlationId: string,
     wantsStream: boolean,
     ctrl: AbortController,
@@ -458,6 +446,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       : type.includes("json") && wantsStream && protocol.framing(route, url) === "json-array"
       ? "json-array"
       : undefined;
+    const { scope, restorer } = caller;
     const output = createOutputPolicy(protector, {
       restorer,
       scope,
@@ -550,12 +539,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   ): Promise<Response> {
     const started = performance.now();
     const labels = { protocol: "mcp", route: "mcp" };
-    const done = (status: number) => {
-      metrics.request({ ...labels, status }, (performance.now() - started) / 1000);
+    const done = (status: number, decision?: Decision) => {
+      metrics.request({ ...labels, status, decision }, (performance.now() - started) / 1000);
     };
     if (metrics.inFlight >= proxy.maxInFlight) {
       metrics.rejected();
-      done(503);
+      done(503, "overloaded");
       return mcpError(503, "The gateway is at proxy.maxInFlight; retry shortly", {
         "retry-after": "1",
       });
@@ -563,7 +552,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     let forwarded = req;
     if (options.authenticate !== undefined) {
       if (await options.authenticate(req) === null) {
-        done(401);
+        done(401, "auth_denied");
         return mcpError(401, "Missing or invalid gateway credentials");
       }
       // The caller's gateway credential is for haechi, never for the MCP server.
@@ -577,32 +566,20 @@ export function createGateway(options: GatewayOptions): Gateway {
       done(res.status);
       return res;
     } catch {
-      done(502);
+      done(502, "upstream_error");
       return mcpError(502, "The MCP upstream could not be reached");
     } finally {
       metrics.inFlight--;
     }
   }
 
-  async function scopeFor(req: Request): Promise<string> {
-    if (options.authenticate !== undefined) {
-      const who = await options.authenticate(req);
-      if (who === null) {
-        throw new HaechiError("proxy.unauthorized", "Missing or invalid gateway credentials");
-      }
-      return who.subject;
-    }
-    if (proxy.scopeHeader !== "") return req.headers.get(proxy.scopeHeader)?.trim() || "default";
-    return "default";
-  }
-
-  async function protectUnknown(text: string, scope: string) {
+  async function protectUnknown(text: string, scope: string, issued: Set<string>) {
     try {
       JSON.parse(text);
     } catch {
-      return await protector.protectText(text, { scope });
+      return await protector.protectText(text, { scope, issued });
     }
-    return await protector.protectJsonText(text, { scope });
+    return await protector.protectJsonText(text, { scope, issued });
   }
 
   return {

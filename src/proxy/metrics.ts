@@ -14,8 +14,14 @@ const MAX_LABEL_KEYS = 4096;
 
 /** Counters and gauges of one gateway. */
 export interface GatewayMetrics {
-  /** Count a finished request. */
-  request(labels: { protocol: string; route: string; status: number }, seconds: number): void;
+  /**
+   * Count a finished request. `decision` is haechi's own verdict when it answered itself
+   * (`blocked`, `overloaded`, ...); without one the request was forwarded.
+   */
+  request(
+    labels: { protocol: string; route: string; status: number; decision?: Decision },
+    seconds: number,
+  ): void;
   /** Count findings in one direction. */
   findings(
     direction: "request" | "response",
@@ -31,6 +37,58 @@ export interface GatewayMetrics {
   render(): string;
 }
 
+/** haechi 1.4's decision classes for `haechi_requests_total`: a fixed vocabulary. */
+export type Decision =
+  | "forwarded"
+  | "blocked"
+  | "auth_denied"
+  | "overloaded"
+  | "upstream_timeout"
+  | "upstream_error"
+  | "internal_error"
+  | "rejected";
+
+/**
+ * The decision class for one of haechi's error codes.
+ *
+ * @example
+ * ```ts
+ * import { decisionFor } from "./metrics.ts";
+ * if (decisionFor("payload.blocked") !== "blocked") throw new Error();
+ * ```
+ */
+export function decisionFor(code: string): Decision {
+  switch (code) {
+    case "payload.blocked":
+      return "blocked";
+    case "proxy.unauthorized":
+      return "auth_denied";
+    case "proxy.overloaded":
+      return "overloaded";
+    case "proxy.timeout":
+      return "upstream_timeout";
+    case "proxy.upstream":
+    case "stream.invalid":
+      return "upstream_error";
+    case "internal":
+    case "audit.io":
+    case "vault.io":
+      return "internal_error";
+    default:
+      return "rejected";
+  }
+}
+
+/** Spec counters that count one decision each, with their help text. */
+const DECISION_COUNTERS: readonly [string, Decision, string][] = [
+  ["haechi_blocks_total", "blocked", "Requests blocked by policy."],
+  ["haechi_auth_denied_total", "auth_denied", "Requests refused by gateway authentication."],
+  ["haechi_overloaded_total", "overloaded", "Requests refused at the in-flight ceiling."],
+  ["haechi_upstream_timeout_total", "upstream_timeout", "Upstream calls that timed out."],
+  ["haechi_upstream_error_total", "upstream_error", "Upstream calls that failed."],
+  ["haechi_internal_error_total", "internal_error", "Requests that hit an internal error."],
+];
+
 /**
  * Create an empty metrics registry.
  *
@@ -42,14 +100,28 @@ export interface GatewayMetrics {
  * if (!m.render().includes('haechi_proxy_requests_total{protocol="openai"')) throw new Error();
  * ```
  */
-export function createMetrics(): GatewayMetrics {
+export function createMetrics(mode = "enforce"): GatewayMetrics {
   const requests = new Map<string, number>();
   const findings = new Map<string, number>();
   const upstream = new Map<string, number>();
   const duration = new Map<string, { buckets: number[]; sum: number; count: number }>();
+  const specRequests = new Map<string, number>();
+  const specDuration = new Map<string, { buckets: number[]; sum: number; count: number }>();
+  const decisions = new Map<Decision, number>();
   let rejected = 0;
 
   const inc = (m: Map<string, number>, key: string, by = 1) => m.set(key, (m.get(key) ?? 0) + by);
+  const observe = (
+    m: Map<string, { buckets: number[]; sum: number; count: number }>,
+    key: string,
+    seconds: number,
+  ) => {
+    let h = m.get(key);
+    if (h === undefined) m.set(key, h = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 });
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.buckets[i]++;
+    h.sum += seconds;
+    h.count++;
+  };
   // Label keys are built (and their values sanitized) once per distinct combination, not
   // per request: the vocabularies are small and fixed, so these maps stay small too.
   const findingKeys = new Map<string, string>();
@@ -67,17 +139,11 @@ export function createMetrics(): GatewayMetrics {
     inFlight: 0,
     request(l, seconds) {
       inc(requests, `protocol="${l.protocol}",route="${l.route}",status="${l.status}"`);
-      const key = `protocol="${l.protocol}"`;
-      let h = duration.get(key);
-      if (h === undefined) {
-        duration.set(
-          key,
-          h = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 },
-        );
-      }
-      for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) h.buckets[i]++;
-      h.sum += seconds;
-      h.count++;
+      observe(duration, `protocol="${l.protocol}"`, seconds);
+      const decision = l.decision ?? "forwarded";
+      inc(specRequests, `route="${l.route}",mode="${mode}",decision="${decision}"`);
+      observe(specDuration, `route="${l.route}"`, seconds);
+      decisions.set(decision, (decisions.get(decision) ?? 0) + 1);
     },
     findings(direction, list) {
       for (const f of list) inc(findings, findingKey(direction, f.type, f.action));
@@ -94,6 +160,24 @@ export function createMetrics(): GatewayMetrics {
         lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
         for (const [k, v] of m) lines.push(`${name}{${k}} ${v}`);
       };
+      // haechi 1.4's names first, then this project's finer ones.
+      counter(
+        "haechi_requests_total",
+        "Requests answered, by route, mode and decision.",
+        specRequests,
+      );
+      for (const [name, decision, help] of DECISION_COUNTERS) {
+        lines.push(
+          `# HELP ${name} ${help}`,
+          `# TYPE ${name} counter`,
+          `${name} ${decisions.get(decision) ?? 0}`,
+        );
+      }
+      histogram(
+        "haechi_request_duration_seconds",
+        "Time to the end of the response body, by route.",
+        specDuration,
+      );
       counter(
         "haechi_proxy_requests_total",
         "Requests answered, by protocol, route and status.",
@@ -108,22 +192,30 @@ export function createMetrics(): GatewayMetrics {
         "# HELP haechi_proxy_in_flight Requests being handled now.",
         "# TYPE haechi_proxy_in_flight gauge",
         `haechi_proxy_in_flight ${metrics.inFlight}`,
-        "# HELP haechi_proxy_request_duration_seconds Time to the end of the response body.",
-        "# TYPE haechi_proxy_request_duration_seconds histogram",
       );
-      for (const [k, h] of duration) {
-        BUCKETS.forEach((b, i) => {
-          lines.push(
-            `haechi_proxy_request_duration_seconds_bucket{${k},le="${b}"} ${h.buckets[i]}`,
-          );
-        });
-        lines.push(
-          `haechi_proxy_request_duration_seconds_bucket{${k},le="+Inf"} ${h.count}`,
-          `haechi_proxy_request_duration_seconds_sum{${k}} ${h.sum}`,
-          `haechi_proxy_request_duration_seconds_count{${k}} ${h.count}`,
-        );
-      }
+      histogram(
+        "haechi_proxy_request_duration_seconds",
+        "Time to the end of the response body.",
+        duration,
+      );
       return lines.join("\n") + "\n";
+      function histogram(
+        name: string,
+        help: string,
+        m: Map<string, { buckets: number[]; sum: number; count: number }>,
+      ): void {
+        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
+        for (const [k, h] of m) {
+          BUCKETS.forEach((b, i) => {
+            lines.push(`${name}_bucket{${k},le="${b}"} ${h.buckets[i]}`);
+          });
+          lines.push(
+            `${name}_bucket{${k},le="+Inf"} ${h.count}`,
+            `${name}_sum{${k}} ${h.sum}`,
+            `${name}_count{${k}} ${h.count}`,
+          );
+        }
+      }
     },
   };
   return metrics;

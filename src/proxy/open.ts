@@ -70,7 +70,11 @@ export async function openGateway(
       gate = provider;
       authenticate = async (request) => {
         const decision = await provider.authenticate(request);
-        return decision.allowed ? { subject: decision.subject ?? "default" } : null;
+        if (!decision.allowed) return null;
+        // Let in without a name: the caller shares "default" and is not vouched for.
+        return decision.subject === undefined
+          ? { subject: "default", authenticated: false }
+          : { subject: decision.subject };
       };
     }
     const mcpUpstream = options.mcpUpstream ?? config.proxy.mcpUpstream;

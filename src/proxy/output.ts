@@ -20,7 +20,7 @@
  */
 import type { Action } from "../config/types.ts";
 import type { AppliedFinding, Protector } from "../protect/mod.ts";
-import { collectSites, maskValue, redactionMarker } from "../protect/mod.ts";
+import { collectSites, joinSplitTextParts, maskValue, redactionMarker } from "../protect/mod.ts";
 import type { Finding } from "../detect/rule.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
 import { TOKEN_PATTERN } from "../vault/token.ts";
@@ -183,7 +183,7 @@ export function createOutputPolicy(
       });
     },
     async protectValue(value, path) {
-      const root = { value };
+      const root = { value: joinParts(value, scan, options.maxDepth) };
       const sites = collectSites(root, {
         maxDepth: options.maxDepth,
         scanKeys: options.scanKeys,
@@ -230,4 +230,30 @@ async function restoreStrings(
       }
     }
   }
+}
+
+/**
+ * `value` with every array's sibling text parts joined where a finding spans them (a reader
+ * shows a message's text blocks or parts as one text). Arrays are replaced in place; nesting
+ * past `maxDepth` is left to the walk, which refuses it.
+ */
+function joinParts(
+  value: unknown,
+  scan: (text: string) => readonly Finding[],
+  maxDepth: number,
+): unknown {
+  const visit = (v: unknown, depth: number): unknown => {
+    if (v === null || typeof v !== "object" || depth > maxDepth) return v;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = visit(v[i], depth + 1);
+      return v.length > 1 ? joinSplitTextParts(v, scan) : v;
+    }
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
+      if (x !== null && typeof x === "object") o[k] = visit(x, depth + 1);
+    }
+    return o;
+  };
+  return visit(value, 0);
 }

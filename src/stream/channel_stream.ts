@@ -60,6 +60,13 @@ export interface ChannelSite {
    * value split across frames is replaced from where it becomes whole. Default `true`.
    */
   readonly hold?: boolean;
+  /**
+   * Channels a reader shows one after another (an Anthropic message's text blocks, the
+   * output text parts of a Responses reply) share a group: a new channel of the group
+   * starts with the previous one's last raw text as look-behind, so a value split across
+   * two of them is replaced where it becomes whole.
+   */
+  readonly group?: string;
   /** JSON path reported with findings. */
   readonly path: string;
 }
@@ -110,8 +117,11 @@ export interface StreamRewriter {
 
 /** Options for {@linkcode createChannelRewriter}. */
 export interface ChannelRewriterOptions {
-  /** A fresh guard for a new channel; `hold: false` asks for one that holds nothing back. */
-  openGuard(kind: ChannelKind, hold: boolean): TextGuard;
+  /**
+   * A fresh guard for a new channel: `hold: false` asks for one that holds nothing back,
+   * `context` is raw text the reader saw just before the channel.
+   */
+  openGuard(spec: { kind: ChannelKind; hold: boolean; context?: string }): TextGuard;
   /** Protect every string (and key) of a JSON value; may edit it in place. */
   protectValue(value: unknown, path: string): Promise<unknown>;
   /** Findings a guard released, with the channel's path. */
@@ -177,13 +187,22 @@ export function createChannelRewriter(
   options: ChannelRewriterOptions,
 ): StreamRewriter {
   const channels = new Map<string, Channel>();
+  const lastOfGroup = new Map<string, Channel>();
   let finished = false;
 
   function channelFor(site: ChannelSite): Channel {
     let ch = channels.get(site.channel);
     if (ch === undefined) {
-      ch = { guard: options.openGuard(site.kind ?? "text", site.hold ?? true), path: site.path };
+      const group = site.group;
+      const context = group === undefined ? undefined : lastOfGroup.get(group)?.guard.tail;
+      const guard = options.openGuard({
+        kind: site.kind ?? "text",
+        hold: site.hold ?? true,
+        context,
+      });
+      ch = { guard, path: site.path };
       channels.set(site.channel, ch);
+      if (group !== undefined) lastOfGroup.set(group, ch);
     }
     return ch;
   }

@@ -50,6 +50,8 @@ export interface TextGuard {
   flush(): Promise<TextGuardResult>;
   /** Characters currently held back. */
   readonly held: number;
+  /** The last raw characters of the channel (sent or held), at most `lookbehind` of them. */
+  readonly tail: string;
 }
 
 /** A located match, as the scanner reports it. */
@@ -90,6 +92,11 @@ export interface TextGuardOptions {
    * across pieces is still replaced from where it becomes whole.
    */
   holdTrailingRun?: boolean;
+  /**
+   * Raw text a reader sees just before this channel (the end of the previous text block),
+   * used as the first look-behind: a value that began there is replaced here.
+   */
+  context?: string;
   /**
    * What to do with a private-key block whose END never came (at flush, or at `maxHeld`):
    * `"redact"` (default) replaces it from BEGIN onward with `[REDACTED:private_key]` and
@@ -155,7 +162,7 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
 
   let held = "";
   // Raw text emitted just before `held`, kept as context for the next protect call.
-  let ctx = "";
+  let ctx = tail(options.context ?? "", lookbehind);
   // Offset of `held[0]` in the raw channel text.
   let pos = 0;
   // Inside a private-key block already replaced by a marker: drop text until its END line.
@@ -183,8 +190,12 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
       if (r.blocked) throw blockedError(r.findings.filter((f) => f.action === "block"));
       const output = r.output ?? input;
       let worst: AppliedFinding | undefined;
+      // Only a value protection changes needs recalling: in dry-run, or for a type the
+      // policy allows, the text goes out as it is.
+      const changed = output !== input;
       for (const f of r.findings) {
-        if (f.start < c.length && (worst === undefined || f.end > worst.end)) worst = f;
+        if (!changed || f.action === "allow" || f.start >= c.length) continue;
+        if (worst === undefined || f.end > worst.end) worst = f;
       }
       if (worst === undefined && output.startsWith(c)) {
         for (const f of r.findings) found.push(shift(f, base - c.length));
@@ -351,6 +362,10 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
 
     get held(): number {
       return held.length;
+    },
+
+    get tail(): string {
+      return tail(ctx + held, lookbehind);
     },
   };
 }

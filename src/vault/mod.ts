@@ -4,6 +4,7 @@
  *
  * - {@linkcode openTokenVault} opens the configured vault; it implements
  *   `ReversibleActions`, so pass it to `createProtector` as `reversible`.
+ * - {@linkcode restorerFor} narrows restoring to what one caller may see (docs/vault.md);
  * - {@linkcode TokenVault.restoreTokens} restores a scope's tokens in text;
  *   {@linkcode createRestoreStream} and {@linkcode StreamingRestorer} do the same for
  *   streams chunked anywhere.
@@ -27,6 +28,7 @@ export {
   type TokenVault,
   type TokenVaultOptions,
 } from "./vault.ts";
+export { MintedTokens, type RestoreGrant, restorerFor } from "./caller_restorer.ts";
 export {
   createRestoreStream,
   holdBackFrom,

@@ -354,3 +354,51 @@ Deno.test("an envelope signed by haechi 1.4's CLI verifies here, and a changed o
     assertEquals(JSON.parse((await haechi(dir, line)).out).reason, "alg-not-ed25519");
   });
 });
+
+Deno.test("proxy --allow-remote-bind starts with 1.4's environment overlay and JSON log lines", async () => {
+  await inTempDir(async (dir) => {
+    assertEquals((await haechi(dir, "init")).code, 0);
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--no-config",
+        MAIN,
+        ...split("proxy --host 127.0.0.1 --allow-remote-bind"),
+      ],
+      cwd: dir,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+      env: {
+        NO_COLOR: "1",
+        HAECHI_UPSTREAM: "http://127.0.0.1:9",
+        HAECHI_PROXY_PORT: "0",
+        HAECHI_LOG_FORMAT: "json",
+        HAECHI_MODE: "report-only",
+      },
+      clearEnv: true,
+    }).spawn();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      let text = "";
+      while (!text.includes("\n")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+      const line = JSON.parse(text.split("\n")[0]);
+      assertEquals([line.event, line.mode, line.upstream], [
+        "proxy_listening",
+        "dry-run",
+        "http://127.0.0.1:9",
+      ]);
+      const health = await fetch(`${line.url}/__haechi/health`);
+      assertEquals((await health.json()).mode, "dry-run");
+    } finally {
+      child.kill("SIGTERM");
+      await reader.cancel();
+      await child.status;
+    }
+  });
+});

@@ -32,10 +32,8 @@ const KNOWN_GAPS: readonly KnownGap[] = [
     reason: "sibling text parts of a request are scanned one by one, not joined (issue 9 item 4)",
   },
   {
-    cells:
-      /^((anthropic\.messages|gemini\.generate|openai\.responses) reply json split-parts |anthropic\.messages reply sse split-across second text block )/,
-    reason:
-      "sibling text parts of a reply (a JSON reply's parts or content blocks, two text blocks of a stream) are scanned one by one, not joined",
+    cells: /^openai\.responses reply json split-parts /,
+    reason: "output_text parts of a Responses JSON reply are scanned one by one, not joined",
   },
 ];
 

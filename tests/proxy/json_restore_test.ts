@@ -41,6 +41,9 @@ function gateway(chunkSize: number) {
     restorer,
     fetch: up.fetch,
     upstream: "http://upstream.test",
+    // The reply quotes a token no request here minted: only an authenticated caller's own
+    // scope gets such a token back (docs/vault.md).
+    authenticate: () => Promise.resolve({ subject: "default" }),
   });
   const call = (path: string, body: unknown) =>
     gw.fetch(
@@ -136,6 +139,9 @@ Deno.test("prose outside tool-call arguments gets the raw value back, unescaped"
     restorer,
     fetch: up.fetch,
     upstream: "http://upstream.test",
+    // The reply quotes a token no request here minted: only an authenticated caller's own
+    // scope gets such a token back (docs/vault.md).
+    authenticate: () => Promise.resolve({ subject: "default" }),
   });
   const res = await gw.fetch(
     new Request("http://gw.test/v1/chat/completions", {

@@ -119,6 +119,7 @@ const ANTHROPIC_SPLITS: Array<[string, string[]]> = [
   ["content_block_stop", [start, block(0), delta(0, S1), stop(0), delta(0, S2), stop(0)]],
   ["message_delta", [start, block(0), delta(0, S1), messageDelta, delta(0, S2), stop(0)]],
   ["text inside content_block_start", [start, block(0, S1), delta(0, S2), stop(0)]],
+  ["two text blocks", [start, block(0), delta(0, S1), stop(0), block(1), delta(1, S2), stop(1)]],
 ];
 
 for (const [how, frames] of ANTHROPIC_SPLITS) {
@@ -127,7 +128,8 @@ for (const [how, frames] of ANTHROPIC_SPLITS) {
     try {
       const res = await r.call("/v1/messages", { model: "m", stream: true, messages: [] });
       const raw = await res.text();
-      for (const text of anthropicText(raw)) assert(!(text ?? "").includes(S), text);
+      const blocks = anthropicText(raw);
+      for (const text of [...blocks, blocks.join("")]) assert(!(text ?? "").includes(S), text);
       assert(!raw.includes(S2), raw);
       assertEquals(events(raw).at(-1)?.event, "message_stop");
     } finally {

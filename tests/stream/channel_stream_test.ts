@@ -53,8 +53,11 @@ const shape: StreamShape = {
   map(f, v) {
     if (f.data === "STOP") return { raw: "STOP", terminal: true };
     const obj = v as Record<string, unknown>;
+    // `b` names a block: blocks are channels of one group, read one after another.
+    const channel = typeof obj.b === "number" ? `b${obj.b}` : "c";
+    const group = typeof obj.b === "number" ? "blocks" : undefined;
     const sites = typeof obj.t === "string"
-      ? [{ holder: obj, key: "t", channel: "c", path: "$.t" }]
+      ? [{ holder: obj, key: "t", channel, path: "$.t", group }]
       : [];
     return { event: f.event, value: obj, sites, closes: obj.end === true ? ["c"] : [] };
   },
@@ -66,7 +69,8 @@ const shape: StreamShape = {
 
 function rewriter() {
   return createChannelRewriter(shape, {
-    openGuard: () => createTextGuard({ protect, scan: find, window: 48, step: 1 }),
+    openGuard: ({ context }) =>
+      createTextGuard({ protect, scan: find, window: 48, step: 1, context }),
     protectValue,
   });
 }
@@ -175,4 +179,17 @@ Deno.test("with a cleanliness check, clean frames skip value protection and a di
   for (let i = 0; i < 3; i++) out.push(...await rw.frame(frame("x", { note: S })));
   assertEquals(calls, 3);
   assert(!out.some((f) => f.data.includes(S)));
+});
+
+Deno.test("a secret split across two channels a reader joins is replaced where it becomes whole", async () => {
+  for (let cut = 1; cut < S.length; cut++) {
+    const out = await run([
+      frame(`key ${S.slice(0, cut)}`, { b: 0 }),
+      frame(`${S.slice(cut)} done`, { b: 1 }),
+      { data: "STOP" },
+    ]);
+    const got = text(out);
+    assert(!got.includes(S), `cut ${cut}: ${got}`);
+    assert(got.endsWith(" done"), got);
+  }
 });

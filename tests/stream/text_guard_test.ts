@@ -275,3 +275,20 @@ Deno.test("a secret split around a mid-stream flush is replaced from the flush o
     assert(out.endsWith(" and more words after it"), out);
   }
 });
+
+Deno.test("a value split around a flush is left as it is when protection would not change it (allowed type, dry-run)", async () => {
+  const { protector } = await setup();
+  const unchanged = (t: string) => {
+    const findings = protector.scanner.scan(t).map((f) => ({
+      ...f,
+      action: "allow" as const,
+      path: "$",
+    }));
+    return Promise.resolve({ output: t, findings, blocked: false });
+  };
+  const g = createTextGuard({ protect: unchanged, scan: (t) => protector.scanner.scan(t) });
+  const cut = 9;
+  const out = (await g.push(`mail ${EMAIL.slice(0, cut)}`)).text + (await g.flush()).text +
+    (await g.push(`${EMAIL.slice(cut)} today`)).text + (await g.flush()).text;
+  assertEquals(out, `mail ${EMAIL} today`);
+});

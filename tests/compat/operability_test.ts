@@ -1,0 +1,72 @@
+import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { EMAIL, rig } from "../proxy/_setup.ts";
+
+const get = (r: Awaited<ReturnType<typeof rig>>, path: string) =>
+  r.gw.gateway.fetch(new Request(`http://gw.test${path}`));
+
+Deno.test("live, ready and health answer with haechi 1.4's bodies", async () => {
+  const r = await rig();
+  try {
+    const live = await (await get(r, "/__haechi/live")).json();
+    assertEquals([live.ok, live.version], [true, "1.4.0"]);
+    const ready = await get(r, "/__haechi/ready");
+    assertEquals(ready.status, 200);
+    const body = await ready.json();
+    assertEquals([body.ready, body.version, body.checks.auditWritable], [true, "1.4.0", true]);
+    const health = await (await get(r, "/__haechi/health")).json();
+    assertEquals(health, { ok: true, mode: "enforce", version: "1.4.0", status: "live" });
+  } finally {
+    await r.close();
+  }
+});
+
+Deno.test("metrics use haechi 1.4's names with bounded labels, and never a value", async () => {
+  const r = await rig({ policy: { actions: { email: "block" } } });
+  try {
+    await r.call("/v1/chat/completions", {
+      model: "m",
+      messages: [{ role: "user", content: "hi" }],
+    });
+    const blocked = await r.call("/v1/chat/completions", {
+      model: "m",
+      messages: [{ role: "user", content: `mail ${EMAIL}` }],
+    });
+    assertEquals(blocked.status, 403);
+    await blocked.body?.cancel();
+    const text = await (await get(r, "/__haechi/metrics")).text();
+    assertStringIncludes(
+      text,
+      'haechi_requests_total{route="chat.completions",mode="enforce",decision="forwarded"} 1',
+    );
+    assertStringIncludes(
+      text,
+      'haechi_requests_total{route="chat.completions",mode="enforce",decision="blocked"} 1',
+    );
+    assertStringIncludes(text, "haechi_blocks_total 1");
+    for (
+      const name of [
+        "haechi_auth_denied_total",
+        "haechi_overloaded_total",
+        "haechi_upstream_timeout_total",
+        "haechi_upstream_error_total",
+        "haechi_internal_error_total",
+        "haechi_request_duration_seconds_bucket",
+      ]
+    ) assertStringIncludes(text, name);
+    assert(!text.includes(EMAIL));
+  } finally {
+    await r.close();
+  }
+});
+
+Deno.test("metrics.enabled false answers 404 on /__haechi/metrics and leaves the rest", async () => {
+  const r = await rig({ metrics: { enabled: false } });
+  try {
+    const m = await get(r, "/__haechi/metrics");
+    assertEquals(m.status, 404);
+    await m.body?.cancel();
+    assertEquals((await get(r, "/__haechi/live")).status, 200);
+  } finally {
+    await r.close();
+  }
+});
