@@ -1,15 +1,177 @@
 /**
- * Sibling text parts, joined where a value spans them.
+ * Sibling text parts: a run of consecutive array elements that each carry a string `text`
+ * (Gemini `parts`, OpenAI content parts, Anthropic text blocks, Responses `input_text`, MCP
+ * content items). A reader (a model, or a client showing a tool result) takes such a run as
+ * one text, so a value written half in one part and half in the next is whole to it, while
+ * each part alone holds no finding. The run is scanned joined.
  *
- * A reader of a tool result or a model message shows consecutive text parts as one text, so
- * a value written half in one part and half in the next is whole for the reader, yet each
- * part alone holds no finding. Here the parts' texts are scanned joined; where a finding
- * crosses a boundary, the parts it touches are merged into one part (the first's other
- * fields, the texts concatenated), so protecting each string afterwards sees the value
- * whole. Parts no finding crosses are left exactly as they were.
+ * Two ways to act on a value that crosses a boundary live here, on the same notion of a run:
+ *
+ * - {@linkcode joinFindings} and {@linkcode splitReplaced} (the protector's walk): the parts
+ *   keep their places; the value's replacement goes into the part where it starts and the
+ *   rest of it is cut from the parts that follow.
+ * - {@linkcode joinSplitTextParts}: the parts the value spans are merged into one part, so
+ *   protecting each string afterwards sees it whole.
  *
  * @module
  */
+import type { Finding } from "../detect/rule.ts";
+
+/** One part of a joined run. */
+export interface JoinedPart {
+  /** The element that holds the part's `text`. */
+  readonly holder: Record<string, unknown>;
+  /** Offset of the part's text in the joined text. */
+  readonly start: number;
+  /** End offset (exclusive). */
+  readonly end: number;
+  /** JSONPath-style location of the part's `text`. */
+  readonly path: string;
+}
+
+/** A run of sibling text parts, found in one array. */
+export interface TextRun {
+  /** Indexes of the run's elements in the array. */
+  readonly indexes: readonly number[];
+  /** The parts' texts joined. */
+  readonly text: string;
+  /** Start offset of each part in `text` (same order as `indexes`). */
+  readonly starts: readonly number[];
+}
+
+/**
+ * The runs of two or more consecutive elements of `arr` that carry a string `text`.
+ *
+ * @param arr An array of a parsed JSON value.
+ * @returns The runs, in order.
+ *
+ * @example
+ * ```ts
+ * import { textRuns } from "./join_parts.ts";
+ * const runs = textRuns([{ text: "ab" }, { text: "cd" }, { image: 1 }, { text: "e" }]);
+ * if (runs.length !== 1 || runs[0].text !== "abcd") throw new Error();
+ * ```
+ */
+export function textRuns(arr: readonly unknown[]): TextRun[] {
+  const runs: TextRun[] = [];
+  let i = 0;
+  while (i < arr.length) {
+    if (partText(arr[i]) === undefined) {
+      i++;
+      continue;
+    }
+    const indexes: number[] = [];
+    const starts: number[] = [];
+    let text = "";
+    for (; i < arr.length; i++) {
+      const t = partText(arr[i]);
+      if (t === undefined) break;
+      indexes.push(i);
+      starts.push(text.length);
+      text += t;
+    }
+    if (indexes.length > 1) runs.push({ indexes, text, starts });
+  }
+  return runs;
+}
+
+function partText(v: unknown): string | undefined {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+  const t = (v as Record<string, unknown>).text;
+  return typeof t === "string" ? t : undefined;
+}
+
+/**
+ * The findings of a run when a value crosses a part boundary, in joined-text offsets; `null`
+ * when none does (then each part's own findings stand).
+ *
+ * A crossing finding that merely extends a finding of the same type found inside one part
+ * (`…@example.org` followed by a part starting `b…` reads as `…@example.orgb` joined) is the
+ * concatenation talking, not a split value: the part's own finding is kept instead. Every
+ * other crossing finding is kept, together with the parts' own findings, merged so none
+ * overlap.
+ *
+ * @param joined Findings of the joined text.
+ * @param own Each part's findings when scanned alone (offsets in the part).
+ * @param starts Start offset of each part in the joined text.
+ * @returns Findings in joined offsets, in order, or `null`.
+ *
+ * @example
+ * ```ts
+ * import { joinFindings } from "./join_parts.ts";
+ * const f = (start: number, end: number) => ({ ruleId: "k", type: "key",
+ *   category: "secret" as const, start, end, confidence: 1, hardBlock: true });
+ * if (joinFindings([f(4, 10)], [[], []], [0, 7])?.length !== 1) throw new Error("split");
+ * if (joinFindings([f(1, 3)], [[f(1, 3)], []], [0, 7]) !== null) throw new Error("inside");
+ * ```
+ */
+export function joinFindings(
+  joined: readonly Finding[],
+  own: readonly (readonly Finding[])[],
+  starts: readonly number[],
+): Finding[] | null {
+  const local = own.flatMap((list, n) =>
+    list.map((f) => ({ ...f, start: f.start + starts[n], end: f.end + starts[n] }))
+  );
+  const crossing = joined.filter((f) =>
+    starts.some((s) => s > f.start && s < f.end) &&
+    !local.some((p) => p.type === f.type && p.start >= f.start && p.end <= f.end)
+  );
+  if (crossing.length === 0) return null;
+  const all = [...crossing, ...local].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Finding[] = [];
+  for (const f of all) {
+    const last = out[out.length - 1];
+    if (last !== undefined && f.start < last.end) {
+      // Overlapping: one replacement covers both, so nothing of either is left behind.
+      if (f.end > last.end) out[out.length - 1] = { ...last, end: f.end };
+      continue;
+    }
+    out.push(f);
+  }
+  return out;
+}
+
+/**
+ * The new text of each part once every finding of the joined text is replaced: a
+ * replacement lands in the part where its finding starts, and the finding's characters are
+ * cut from every part they cover.
+ *
+ * @param text The joined text.
+ * @param findings Its findings, in order, not overlapping.
+ * @param replacements One replacement per finding.
+ * @param parts The parts' ranges in `text`.
+ * @returns One text per part.
+ *
+ * @example
+ * ```ts
+ * import { splitReplaced } from "./join_parts.ts";
+ * const f = { ruleId: "k", type: "key", category: "secret" as const, start: 4, end: 10,
+ *   confidence: 1, hardBlock: true };
+ * const out = splitReplaced("see abcdef now", [f], ["[X]"], [{ start: 0, end: 7 }, { start: 7, end: 14 }]);
+ * if (out.join("|") !== "see [X]| now") throw new Error(out.join("|"));
+ * ```
+ */
+export function splitReplaced(
+  text: string,
+  findings: readonly Finding[],
+  replacements: readonly string[],
+  parts: readonly { readonly start: number; readonly end: number }[],
+): string[] {
+  return parts.map(({ start, end }) => {
+    let out = "";
+    let pos = start;
+    for (let i = 0; i < findings.length; i++) {
+      const f = findings[i];
+      if (f.end <= pos) continue;
+      if (f.start >= end) break;
+      if (f.start > pos) out += text.slice(pos, f.start);
+      if (f.start >= start) out += replacements[i];
+      pos = Math.min(f.end, end);
+    }
+    return out + text.slice(pos, end);
+  });
+}
 
 /** Where a finding sits in a text. */
 export interface Span {
@@ -17,13 +179,6 @@ export interface Span {
   readonly start: number;
   /** End offset (exclusive). */
   readonly end: number;
-}
-
-/** A part a reader shows as text: `{text}`, or `{type: "text", text, …}`. */
-function isTextPart(part: unknown): part is { text: string } & Record<string, unknown> {
-  if (typeof part !== "object" || part === null || Array.isArray(part)) return false;
-  const p = part as Record<string, unknown>;
-  return typeof p.text === "string" && (p.type === undefined || p.type === "text");
 }
 
 /**
@@ -51,31 +206,15 @@ export function joinSplitTextParts(
   // Join with the previous part: set for each part a finding crosses into.
   const joinPrev = new Array<boolean>(parts.length).fill(false);
   let any = false;
-  let i = 0;
-  while (i < parts.length) {
-    if (!isTextPart(parts[i])) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j + 1 < parts.length && isTextPart(parts[j + 1])) j++;
-    if (j > i) {
-      const starts: number[] = [];
-      let text = "";
-      for (let k = i; k <= j; k++) {
-        starts.push(text.length);
-        text += (parts[k] as { text: string }).text;
-      }
-      for (const f of scan(text)) {
-        for (let k = 1; k < starts.length; k++) {
-          if (f.start < starts[k] && f.end > starts[k]) {
-            joinPrev[i + k] = true;
-            any = true;
-          }
+  for (const run of textRuns(parts)) {
+    for (const f of scan(run.text)) {
+      for (let k = 1; k < run.starts.length; k++) {
+        if (f.start < run.starts[k] && f.end > run.starts[k]) {
+          joinPrev[run.indexes[k]] = true;
+          any = true;
         }
       }
     }
-    i = j + 1;
   }
   if (!any) return parts;
   const out: unknown[] = [];

@@ -15,6 +15,7 @@ import { maskValue, redactionMarker } from "./replacement.ts";
 import type { ReversibleActions } from "./reversible.ts";
 import { collectSites, type Site } from "./walk.ts";
 import { checkSize, parseJsonText } from "./json_text.ts";
+import { splitReplaced } from "./join_parts.ts";
 
 /** A finding with the action the policy gave it and where it sits. */
 export interface AppliedFinding {
@@ -134,6 +135,7 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     maxFindings: config.limits.maxFindings,
     scanKeys: config.detect.scanKeys,
     scanNumbers: true,
+    joinTextParts: true,
     scan,
   };
   const responseWalk = { ...walkOptions, scanNumbers: config.detect.scanNumbers };
@@ -148,15 +150,18 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     for (const site of sites) {
       for (const f of site.findings) {
         const action = policy.actionFor(f.type);
+        // A joined run's finding is reported in the part where it starts.
+        const part = site.parts?.findLast((p) => p.start <= f.start);
+        const shift = part?.start ?? 0;
         const applied: AppliedFinding = {
           type: f.type,
           ruleId: f.ruleId,
           category: f.category,
           action,
           confidence: f.confidence,
-          path: site.path,
-          start: f.start,
-          end: f.end,
+          path: part?.path ?? site.path,
+          start: f.start - shift,
+          end: f.end - shift,
         };
         out.push(f.encoding === undefined ? applied : { ...applied, encoding: f.encoding });
       }
@@ -164,14 +169,24 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     return out;
   }
 
-  async function replaceIn(site: Site, options: ProtectCallOptions): Promise<string> {
+  /** The site's new text; for a joined run, each part's new text. */
+  async function replaceIn(
+    site: Site,
+    options: ProtectCallOptions,
+  ): Promise<string | string[]> {
+    const replacements: string[] = [];
+    for (const f of site.findings) {
+      replacements.push(await replacementFor(site.text.slice(f.start, f.end), f.type, options));
+    }
+    if (site.parts !== undefined) {
+      return splitReplaced(site.text, site.findings, replacements, site.parts);
+    }
     let out = "";
     let pos = 0;
-    for (const f of site.findings) {
-      const value = site.text.slice(f.start, f.end);
-      out += site.text.slice(pos, f.start) + await replacementFor(value, f.type, options);
+    site.findings.forEach((f, i) => {
+      out += site.text.slice(pos, f.start) + replacements[i];
       pos = f.end;
-    }
+    });
     return out + site.text.slice(pos);
   }
 
@@ -220,7 +235,7 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     if (wouldBlock) {
       return { output: null, blocked: true, wouldBlock, mode: policy.mode, findings };
     }
-    const replaced: string[] = [];
+    const replaced: (string | string[])[] = [];
     for (const site of sites) replaced.push(await replaceIn(site, options));
     applyReplacements(sites, replaced);
     return { output: root.value, blocked: false, wouldBlock, mode: policy.mode, findings };
@@ -250,17 +265,23 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
 }
 
 /** Write replacements back: values first, then key renames (which rebuild their object). */
-function applyReplacements(sites: readonly Site[], replaced: readonly string[]): void {
+function applyReplacements(
+  sites: readonly Site[],
+  replaced: readonly (string | string[])[],
+): void {
   const renames = new Map<Record<string, unknown>, Map<string, string>>();
   sites.forEach((site, i) => {
-    if (site.kind === "key") {
+    const r = replaced[i];
+    if (Array.isArray(r)) {
+      site.parts!.forEach((p, n) => p.holder.text = r[n]);
+    } else if (site.kind === "key") {
       const holder = site.holder as Record<string, unknown>;
       let m = renames.get(holder);
       if (m === undefined) renames.set(holder, m = new Map());
-      m.set(site.key as string, replaced[i]);
-    } else if (site.kind === "value" || replaced[i] !== site.text) {
+      m.set(site.key as string, r);
+    } else if (site.kind === "value" || r !== site.text) {
       // A number is rewritten as a string; one left as it was keeps its type.
-      (site.holder as Record<string | number, unknown>)[site.key] = replaced[i];
+      (site.holder as Record<string | number, unknown>)[site.key] = r;
     }
   });
   for (const [obj, m] of renames) {

@@ -10,6 +10,7 @@
 import { HaechiError } from "../errors.ts";
 import type { Finding } from "../detect/rule.ts";
 import { isRawNumber } from "./json_text.ts";
+import { type JoinedPart, joinFindings, textRuns } from "./join_parts.ts";
 
 /** A place in the JSON value whose text holds findings. */
 export interface Site {
@@ -17,14 +18,22 @@ export interface Site {
   readonly holder: Record<string, unknown> | unknown[];
   /** Key or index within `holder`. */
   readonly key: string | number;
-  /** `value`: the text is `holder[key]`; `key`: the text is the key itself. */
-  readonly kind: "value" | "key" | "number";
+  /**
+   * `value`: the text is `holder[key]`; `key`: the text is the key itself; `number`: a
+   * number's text; `joined`: sibling text parts scanned as one text (see `parts`).
+   */
+  readonly kind: "value" | "key" | "number" | "joined";
   /** The text that was scanned. */
   readonly text: string;
   /** Findings inside `text`. */
   readonly findings: readonly Finding[];
   /** JSONPath-style location, e.g. `$.messages[0].content`. */
   readonly path: string;
+  /**
+   * For `joined`: the parts whose `text` make up `text` (the first is `holder[key]`);
+   * finding offsets are in the joined text.
+   */
+  readonly parts?: readonly JoinedPart[];
 }
 
 /** Walk settings. */
@@ -39,6 +48,11 @@ export interface WalkOptions {
   readonly scan: (text: string) => Finding[];
   /** Most findings accepted in one walk (default: no limit). */
   readonly maxFindings?: number;
+  /**
+   * Scan runs of sibling text parts joined (see join_parts.ts), so a value split over two
+   * parts is found; off, each part is scanned alone.
+   */
+  readonly joinTextParts?: boolean;
 }
 
 /** Shorter strings cannot hold any detector's value (the shortest, an IPv4 like 8.8.8.8, has 7). */
@@ -67,13 +81,12 @@ const MIN_SCAN_LENGTH = 6;
  */
 export function collectSites(root: { value: unknown }, options: WalkOptions): Site[] {
   const sites: Site[] = [];
-  const segments: (string | number)[] = [];
-  const { maxDepth, scanKeys, scanNumbers } = options;
   const maxFindings = options.maxFindings ?? Infinity;
   let found = 0;
-  const scan = (text: string): Finding[] => {
-    const findings = options.scan(text);
-    found += findings.length;
+  // Counted as sites are kept (a joined run's parts are scanned twice, but kept once), and
+  // checked at once, so a hostile document stops costing scan time where it passes the cap.
+  const keep = (site: Site): void => {
+    found += site.findings.length;
     if (found > maxFindings) {
       throw new HaechiError(
         "payload.too_many_findings",
@@ -82,7 +95,57 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
         { maxFindings },
       );
     }
-    return findings;
+    sites.push(site);
+  };
+  const segments: (string | number)[] = [];
+  const { maxDepth, scanKeys, scanNumbers, scan } = options;
+  const join = options.joinTextParts === true;
+  // `text` members already scanned as part of a joined run.
+  const joined = new Set<unknown>();
+
+  /** Scan the runs of sibling text parts of `arr` joined; mark their texts as scanned. */
+  const scanRuns = (arr: unknown[]): void => {
+    for (const run of textRuns(arr)) {
+      for (const i of run.indexes) joined.add(arr[i]);
+      if (run.text.length < MIN_SCAN_LENGTH) continue;
+      const parts: JoinedPart[] = run.indexes.map((i, n) => {
+        segments.push(i, "text");
+        const path = renderPath(segments);
+        segments.length -= 2;
+        const end = n + 1 < run.starts.length ? run.starts[n + 1] : run.text.length;
+        return { holder: arr[i] as Record<string, unknown>, start: run.starts[n], end, path };
+      });
+      const own = parts.map((p) => {
+        const text = run.text.slice(p.start, p.end);
+        return text.length >= MIN_SCAN_LENGTH ? scan(text) : [];
+      });
+      const merged = joinFindings(scan(run.text), own, run.starts);
+      if (merged !== null) {
+        keep({
+          holder: parts[0].holder,
+          key: "text",
+          kind: "joined",
+          text: run.text,
+          findings: merged,
+          path: parts[0].path,
+          parts,
+        });
+        continue;
+      }
+      // No value crosses a boundary: each part's findings are its own.
+      parts.forEach((p, n) => {
+        if (own[n].length === 0) return;
+        const text = run.text.slice(p.start, p.end);
+        keep({
+          holder: p.holder,
+          key: "text",
+          kind: "value",
+          text,
+          findings: own[n],
+          path: p.path,
+        });
+      });
+    }
   };
 
   const visit = (
@@ -92,10 +155,10 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
   ): void => {
     const v = (holder as Record<string | number, unknown>)[key];
     if (typeof v === "string") {
-      if (v.length >= MIN_SCAN_LENGTH) {
+      if (v.length >= MIN_SCAN_LENGTH && !(key === "text" && joined.has(holder))) {
         const findings = scan(v);
         if (findings.length > 0) {
-          sites.push({ holder, key, kind: "value", text: v, findings, path: renderPath(segments) });
+          keep({ holder, key, kind: "value", text: v, findings, path: renderPath(segments) });
         }
       }
       return;
@@ -107,7 +170,7 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
         const text = raw ? v.rawJSON : String(v);
         const findings = text.length >= MIN_SCAN_LENGTH ? scan(text) : [];
         if (findings.length > 0) {
-          sites.push({ holder, key, kind: "number", text, findings, path: renderPath(segments) });
+          keep({ holder, key, kind: "number", text, findings, path: renderPath(segments) });
         }
       }
       return;
@@ -120,6 +183,7 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
       );
     }
     if (Array.isArray(v)) {
+      if (join) scanRuns(v);
       for (let i = 0; i < v.length; i++) {
         segments.push(i);
         visit(v, i, depth + 1);
@@ -133,7 +197,7 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
       if (scanKeys && k.length >= MIN_SCAN_LENGTH) {
         const findings = scan(k);
         if (findings.length > 0) {
-          sites.push({
+          keep({
             holder: obj,
             key: k,
             kind: "key",

@@ -25,17 +25,7 @@ import { CARD_TEXT, EMAIL, SECRET } from "./_coverage/plant.ts";
  * ignored test, so the gap is visible in every test run and closing it means deleting the
  * entry.
  */
-const KNOWN_GAPS: readonly KnownGap[] = [
-  {
-    cells:
-      /^(anthropic\.messages|gemini\.generate|openai\.chat|openai\.responses) request split-parts /,
-    reason: "sibling text parts of a request are scanned one by one, not joined (issue 9 item 4)",
-  },
-  {
-    cells: /^openai\.responses reply json split-parts /,
-    reason: "output_text parts of a Responses JSON reply are scanned one by one, not joined",
-  },
-];
+const KNOWN_GAPS: readonly KnownGap[] = [];
 
 async function withGateway<T>(
   mode: HaechiConfig["mode"],

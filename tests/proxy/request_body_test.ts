@@ -122,3 +122,48 @@ Deno.test("a request number that is not rewritten keeps its exact digits upstrea
     await r.close();
   }
 });
+
+Deno.test("a value split over sibling text parts never reaches the upstream whole", async () => {
+  const a = GITHUB.slice(0, 14);
+  const b = GITHUB.slice(14);
+  const cases: Array<[string, unknown]> = [
+    [
+      "/v1beta/models/gemini-pro:generateContent",
+      { contents: [{ role: "user", parts: [{ text: `see ${a}` }, { text: `${b} now` }] }] },
+    ],
+    [
+      "/v1/chat/completions",
+      {
+        model: "m",
+        messages: [{
+          role: "user",
+          content: [{ type: "text", text: `see ${a}` }, { type: "text", text: `${b} now` }],
+        }],
+      },
+    ],
+    [
+      "/v1/messages",
+      {
+        model: "m",
+        max_tokens: 16,
+        messages: [{
+          role: "user",
+          content: [{ type: "text", text: `see ${a}` }, { type: "text", text: `${b} now` }],
+        }],
+      },
+    ],
+  ];
+  for (const [path, body] of cases) {
+    const r = await rig();
+    try {
+      const res = await r.call(path, body);
+      await res.body?.cancel();
+      const sent = r.up.requests[0].body;
+      assert(!sent.includes(a) && !sent.includes(b), `${path}: ${sent}`);
+      assert(sent.includes('"text":"see [REDACTED:github_token]"'), sent);
+      assert(sent.includes('"text":" now"'), sent);
+    } finally {
+      await r.close();
+    }
+  }
+});
