@@ -51,6 +51,7 @@ export type ErrorCode =
   | "proxy.overloaded"
   | "proxy.upstream"
   | "proxy.timeout"
+  | "proxy.stream_refused"
   | "proxy.listen"
   | "internal";
 

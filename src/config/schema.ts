@@ -502,6 +502,20 @@ const SPECS: readonly ConfigKeySpec[] = [
       "Query parameters forwarded (values scanned) beyond the built-in list; others are dropped.",
   },
   {
+    path: "proxy.stream.requests",
+    type: { kind: "enum", values: ["inspect", "block"] },
+    envOnly: ["block"],
+    description:
+      "inspect streamed replies (default), or block: refuse streaming requests with 501.",
+  },
+  {
+    path: "proxy.restoreTokens",
+    type: { kind: "boolean" },
+    envOnly: [false],
+    description:
+      "Restore the caller's own tokens in replies; false leaves tokens in place (1.4's default).",
+  },
+  {
     path: "proxy.stream.holdbackChars",
     type: { kind: "integer", min: 16, max: 16384 },
     description:

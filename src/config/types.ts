@@ -213,6 +213,8 @@ export interface McpConfig {
 
 /** Streaming settings of the gateway. */
 export interface ProxyStreamConfig {
+  /** `inspect` streamed replies, or `block`: refuse streaming requests (501). */
+  readonly requests: "inspect" | "block";
   /** Characters of model output held back per text channel to catch values split across frames. */
   readonly holdbackChars: number;
   /** Largest single upstream stream event or line, in bytes. */
@@ -258,6 +260,8 @@ export interface ProxyConfig {
   readonly mcpUpstream: string;
   /** Path the MCP endpoint is served on. */
   readonly mcpPath: string;
+  /** Restore the caller's own tokens in replies. */
+  readonly restoreTokens: boolean;
   /** Streaming. */
   readonly stream: ProxyStreamConfig;
 }

@@ -40,6 +40,8 @@ export function statusFor(code: ErrorCode): number {
       return 502;
     case "proxy.timeout":
       return 504;
+    case "proxy.stream_refused":
+      return 501;
     case "input.invalid_json":
     case "input.invalid_utf8":
     case "input.read_failed":
