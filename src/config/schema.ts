@@ -202,6 +202,12 @@ const SPECS: readonly ConfigKeySpec[] = [
     description: "Deepest accepted JSON nesting.",
   },
   {
+    path: "limits.maxFindings",
+    type: { kind: "integer", min: 1, max: 100_000_000 },
+    description: "Most findings one message (request, reply, MCP message, JSONL line) may hold; " +
+      "more is refused with payload.too_many_findings (HTTP 413) before anything is tokenized.",
+  },
+  {
     path: "limits.requestTimeoutMs",
     type: { kind: "integer", min: 0, max: 3_600_000 },
     description:
