@@ -310,6 +310,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       outcome: requestOutcome(blocked, protector.policy.mode, findings),
       findings,
       details,
+      callerScope: scope,
     }, true);
     if (blocked) {
       const types = [...new Set(findings.filter((f) => f.action === "block").map((f) => f.type))];
