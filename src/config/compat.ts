@@ -222,9 +222,9 @@ const NEVER_FORWARDED = [
 ];
 
 /**
- * 1.4 forwards an allowlist and lets a config add names; haechi forwards every header that
- * is not a credential or hop-by-hop header, so the extra names are already forwarded and
- * only the 1.4 checks apply.
+ * 1.4 forwards an allowlist and lets a config add names; so does haechi, as
+ * `proxy.forwardHeaders` (whose values are scanned). The 1.4 checks apply here; the gateway
+ * refuses more names at start-up (client-address headers, for one).
  */
 function checkForwardHeaders(m: Mapper, headers: unknown): void {
   const ok = Array.isArray(headers) &&
@@ -245,10 +245,7 @@ function checkForwardHeaders(m: Mapper, headers: unknown): void {
       `"target.forwardHeaders" names ${q(bad)}, which is never forwarded`,
     );
   } else if (headers.length > 0) {
-    m.note(
-      "target.forwardHeaders",
-      "already forwarded: haechi forwards every non-credential, non-hop-by-hop header",
-    );
+    m.put("proxy.forwardHeaders", headers, "target.forwardHeaders");
   }
 }
 

@@ -164,3 +164,8 @@ Deno.test("1.4 values this build cannot honour fail closed with what to do inste
   );
   assertEquals(refusal({ target: { type: "bogus" } }).details.path, "target.type");
 });
+
+Deno.test("1.4's target.forwardHeaders becomes proxy.forwardHeaders, an addition to the forward list", () => {
+  const config = resolveConfig({ target: { forwardHeaders: ["x-tenant-id"] } });
+  assertEquals(config.proxy.forwardHeaders, ["x-tenant-id"]);
+});
