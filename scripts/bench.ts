@@ -2,8 +2,9 @@
  * `deno task bench`: detection accuracy on the synthetic corpus, scan throughput on prose,
  * chat bodies and hostile inputs, protect throughput, then the gateway proxy
  * (`bench_proxy.ts`), the token vault (`bench_vault.ts`), the audit append
- * (`bench_audit.ts`) and the MCP wrapper
- * (`bench_mcp.ts`, run as a child process because it is a standalone script).
+ * (`bench_audit.ts`), the MCP wrapper (`bench_mcp.ts`, run as a child process because it is
+ * a standalone script), and the audit dashboard on a 1 GiB log (`bench_dashboard.ts`;
+ * 64 MiB with `--quick`).
  *
  * Flags: `--quick` (smaller corpus, shorter timings), `--seed=N`, `--per-type=N`.
  * Not part of the unit tests. Failure examples go to stderr.
@@ -26,6 +27,7 @@ import {
 import { formatProxyBench, runProxyBench } from "./bench_proxy.ts";
 import { formatVaultBench, runVaultBench } from "./bench_vault.ts";
 import { formatAuditBench, runAuditBench } from "./bench_audit.ts";
+import { formatDashboardBench, runDashboardBench } from "./bench_dashboard.ts";
 
 /** Parsed command-line flags. */
 export interface BenchArgs {
@@ -119,6 +121,10 @@ async function main(args: readonly string[]): Promise<number> {
     await err.write(new TextDecoder().decode(mcp.stderr).slice(-2000) + "\n");
     return 1;
   }
+
+  header("8. Audit dashboard on a large log (scripts/bench_dashboard.ts)");
+  const dashboard = await runDashboardBench({ bytes: (opts.quick ? 64 : 1024) * (1 << 20) });
+  await out.write(formatDashboardBench(dashboard));
   return 0;
 }
 

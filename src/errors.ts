@@ -18,6 +18,7 @@ export type ErrorCode =
   | "input.invalid_json"
   | "input.invalid_utf8"
   | "input.read_failed"
+  | "input.timeout"
   | "payload.too_large"
   | "payload.too_deep"
   | "payload.blocked"
@@ -50,6 +51,7 @@ export type ErrorCode =
   | "proxy.overloaded"
   | "proxy.upstream"
   | "proxy.timeout"
+  | "proxy.listen"
   | "internal";
 
 /**

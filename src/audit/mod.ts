@@ -69,6 +69,7 @@ export {
 export {
   type AuditBreak,
   type AuditBreakReason,
+  VERIFY_PROGRESS_EVERY,
   verifyAuditLog,
   type VerifyAuditOptions,
   type VerifyAuditResult,

@@ -76,7 +76,16 @@ export interface VerifyAuditOptions {
   readonly path: string;
   /** Anchor file to check against the log; omitted or empty for none. */
   readonly anchorPath?: string;
+  /**
+   * Called after every {@linkcode VERIFY_PROGRESS_EVERY} records with the count so far. A
+   * returned promise is awaited: a server walking a large log in-process awaits a timer
+   * here so its requests are not starved until the walk ends.
+   */
+  readonly onProgress?: (records: number) => void | Promise<void>;
 }
+
+/** Records between {@linkcode VerifyAuditOptions.onProgress} calls. */
+export const VERIFY_PROGRESS_EVERY = 256;
 
 interface Anchor {
   readonly seq: number;
@@ -126,7 +135,7 @@ export async function verifyAuditLog(options: VerifyAuditOptions): Promise<Verif
   }
   const logLines = readLines(logStream, { maxLineBytes: MAX_RECORD_LINE_BYTES });
   try {
-    return await walk(logLines, anchorLines);
+    return await walk(logLines, anchorLines, options.onProgress);
   } finally {
     await logLines.return(undefined);
     await anchorLines?.return(undefined);
@@ -136,6 +145,7 @@ export async function verifyAuditLog(options: VerifyAuditOptions): Promise<Verif
 async function walk(
   logLines: AsyncGenerator<LineItem>,
   anchorLines: AsyncGenerator<LineItem> | null,
+  onProgress: VerifyAuditOptions["onProgress"],
 ): Promise<VerifyAuditResult> {
   let records = 0;
   let headSeq = 0;
@@ -247,6 +257,9 @@ async function walk(
     records++;
     headSeq = record.seq;
     headHash = record.hash;
+    if (onProgress !== undefined && records % VERIFY_PROGRESS_EVERY === 0) {
+      await onProgress(records);
+    }
     current = await nextLine();
   }
 

@@ -8,6 +8,7 @@
  * | 2 | usage (unknown command or flag, bad config) |
  * | 3 | blocked by policy (a denied reveal or decrypt, a refused plugin or policy bundle) |
  * | 4 | audit chain broken |
+ * | 69 | unavailable: the proxy cannot listen (address in use, not permitted, not local) |
  * | 70 | internal error |
  *
  * @module
@@ -21,6 +22,7 @@ export const EXIT = {
   usage: 2,
   blocked: 3,
   chainBroken: 4,
+  unavailable: 69,
   internal: 70,
 } as const;
 
@@ -48,6 +50,8 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.blocked;
     case "audit.chain_broken":
       return EXIT.chainBroken;
+    case "proxy.listen":
+      return EXIT.unavailable;
     case "internal":
     case "audit.unsafe_event":
       return EXIT.internal;

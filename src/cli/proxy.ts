@@ -157,11 +157,18 @@ export const proxyCommand: Command = {
       `haechi proxy listening on ${gw.url}: ${targets.join("; ")} (mode ${config.mode})\n`,
     );
     const signal = await waitForShutdownSignal();
+    const grace = config.limits.shutdownGraceMs;
     await log(
-      { event: "proxy_shutdown", signal },
-      `haechi proxy: ${signal}, shutting down\n`,
+      { event: "proxy_shutdown", signal, graceMs: grace },
+      `haechi proxy: ${signal}, shutting down (grace ${grace} ms)\n`,
     );
-    await gw.close();
+    const cut = await gw.shutdown(grace);
+    if (cut > 0) {
+      await log(
+        { event: "proxy_shutdown_cut", inFlight: cut },
+        `haechi proxy: cut ${cut} request(s) still in flight after limits.shutdownGraceMs\n`,
+      );
+    }
     return 0;
   },
 };

@@ -34,7 +34,13 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     scanNumbers: false,
     disabledRules: [],
   },
-  limits: { maxBytes: 10 * 1024 * 1024, maxDepth: 64 },
+  limits: {
+    maxBytes: 10 * 1024 * 1024,
+    maxDepth: 64,
+    requestTimeoutMs: 30_000,
+    headersTimeoutMs: 30_000,
+    shutdownGraceMs: 10_000,
+  },
   audit: {
     enabled: true,
     path: ".haechi/audit.jsonl",
@@ -94,7 +100,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     forwardQuery: [],
     mcpUpstream: "",
     mcpPath: "/mcp",
-    stream: { holdbackChars: 256, maxEventBytes: 1024 * 1024 },
+    stream: { holdbackChars: 256, maxEventBytes: 1024 * 1024, maxDurationMs: 3_600_000 },
   },
   logging: { format: "text" },
   metrics: { enabled: true },

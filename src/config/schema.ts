@@ -202,6 +202,23 @@ const SPECS: readonly ConfigKeySpec[] = [
     description: "Deepest accepted JSON nesting.",
   },
   {
+    path: "limits.requestTimeoutMs",
+    type: { kind: "integer", min: 0, max: 3_600_000 },
+    description:
+      "Milliseconds a request body may take to arrive once its head is in (408 after); 0: none.",
+  },
+  {
+    path: "limits.headersTimeoutMs",
+    type: { kind: "integer", min: 0, max: 3_600_000 },
+    description: "Milliseconds a request head may take to arrive; 0: none.",
+  },
+  {
+    path: "limits.shutdownGraceMs",
+    type: { kind: "integer", min: 0, max: 3_600_000 },
+    description:
+      "On SIGINT/SIGTERM, milliseconds in-flight requests get to finish before they are cut.",
+  },
+  {
     path: "audit.enabled",
     envOnly: [true],
     type: { kind: "boolean" },
@@ -439,7 +456,8 @@ const SPECS: readonly ConfigKeySpec[] = [
   {
     path: "proxy.upstreamTimeoutMs",
     type: { kind: "integer", min: 100, max: 3_600_000 },
-    description: "Milliseconds allowed for upstream headers and between upstream body chunks.",
+    description:
+      "Milliseconds for a whole non-streamed reply, and for stream headers and each chunk gap.",
   },
   {
     path: "proxy.maxInFlight",
@@ -493,6 +511,11 @@ const SPECS: readonly ConfigKeySpec[] = [
     path: "proxy.stream.maxEventBytes",
     type: { kind: "integer", min: 1024, max: 64 * 1024 * 1024 },
     description: "Largest upstream stream event or NDJSON line, in bytes.",
+  },
+  {
+    path: "proxy.stream.maxDurationMs",
+    type: { kind: "integer", min: 1000, max: 86_400_000 },
+    description: "Longest a streamed reply may run in total, in milliseconds.",
   },
   {
     path: "logging.format",

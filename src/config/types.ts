@@ -134,6 +134,12 @@ export interface LimitsConfig {
   readonly maxBytes: number;
   /** Deepest accepted JSON nesting. */
   readonly maxDepth: number;
+  /** Time allowed for a request body to arrive once its head is in, in ms; 0 disables. */
+  readonly requestTimeoutMs: number;
+  /** Time allowed for a request head to arrive, in ms; 0 disables. */
+  readonly headersTimeoutMs: number;
+  /** On SIGINT/SIGTERM, how long in-flight requests may finish before they are cut, in ms. */
+  readonly shutdownGraceMs: number;
 }
 
 /** Audit log section. */
@@ -211,6 +217,8 @@ export interface ProxyStreamConfig {
   readonly holdbackChars: number;
   /** Largest single upstream stream event or line, in bytes. */
   readonly maxEventBytes: number;
+  /** Longest a streamed reply may run in total, in ms. */
+  readonly maxDurationMs: number;
 }
 
 /** The LLM gateway (`haechi proxy`). */
@@ -227,7 +235,10 @@ export interface ProxyConfig {
   readonly allowUnknownRoutes: boolean;
   /** Upstream host names or addresses exempt from the link-local/metadata refusal. */
   readonly upstreamAllowHosts: readonly string[];
-  /** Time allowed for the upstream's response headers, and between body chunks. */
+  /**
+   * Time allowed for a whole non-streamed reply (headers and body), and for the headers of a
+   * stream and each wait between its chunks.
+   */
   readonly upstreamTimeoutMs: number;
   /** Requests handled at once; more get 503 with Retry-After. */
   readonly maxInFlight: number;

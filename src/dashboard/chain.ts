@@ -1,12 +1,14 @@
 /**
- * Chain status for the dashboard: `verifyAuditLog` run at most once per state of the log
- * and anchor file (size and modification time), never twice at once. A long walk (a
- * multi-gigabyte log) does not hold requests: after a short wait they get the last known
- * verdict, marked as checking, and the page asks again.
+ * Chain status for the dashboard: `verifyAuditLog`, run in a worker off the serving
+ * thread, at most once per state of the log and anchor file (size and modification time),
+ * never twice at once, and resting twice its duration before the next. A walk never holds a
+ * request that has a verdict to give: the last known one comes back at once, marked as
+ * checking, and the page asks again. Only the request that starts the first walk waits
+ * (up to its limit), so a small log answers with its verdict straight away.
  *
  * @module
  */
-import { verifyAuditLog } from "../audit/mod.ts";
+import { verifyAuditLog, type VerifyAuditResult } from "../audit/mod.ts";
 import { fileStamp } from "../runtime/mod.ts";
 
 /** What `/api/chain` reports. The verifier's reason text is never passed on. */
@@ -15,10 +17,12 @@ export interface ChainStatus {
   readonly valid: boolean | null;
   /** A walk is running for the current state of the log. */
   readonly checking: boolean;
-  /** This verdict is for an earlier state of the log. */
+  /** This verdict is for an earlier state of the log (re-checked shortly, or now). */
   readonly stale: boolean;
   /** Records verified. */
   readonly records: number;
+  /** While checking: records the running walk has verified so far. */
+  readonly progress: number;
   /** Seq of the last verified record. */
   readonly headSeq: number;
   /** Hash of the last verified record. */
@@ -39,7 +43,7 @@ export interface ChainStatus {
 
 /** Cached chain verification for one log. */
 export interface ChainChecker {
-  /** Current status, waiting at most `waitMs` for a walk. */
+  /** Current status; waits at most `waitMs` for a walk, and only when nothing is known yet. */
   status(waitMs: number): Promise<ChainStatus>;
   /** Whether a verdict for the log as it is now is cached (no walk needed). */
   fresh(): Promise<boolean>;
@@ -69,6 +73,11 @@ interface Cached {
 export function createChainChecker(path: string, anchorPath: string | null): ChainChecker {
   let cached: Cached | null = null;
   let running: { key: string; done: Promise<void> } | null = null;
+  let progress = 0;
+  // A log that keeps growing would otherwise be re-walked back to back; after a walk of
+  // D ms the next starts no sooner than 2·D ms after it ended, so checking takes at most
+  // a third of a core however busy the gateway is.
+  let restAfter = 0;
 
   const stampKey = async (): Promise<{ key: string; size: number }> => {
     const [log, anchor] = await Promise.all([
@@ -81,14 +90,16 @@ export function createChainChecker(path: string, anchorPath: string | null): Cha
   };
 
   const walk = async (key: string, size: number): Promise<void> => {
+    const started = Date.now();
     let status: ChainStatus;
     try {
-      const r = await verifyAuditLog({ path, anchorPath: anchorPath ?? undefined });
+      const r = await verify(path, anchorPath, (n) => progress = n);
       status = {
         valid: r.ok,
         checking: false,
         stale: false,
         records: r.records,
+        progress: 0,
         headSeq: r.headSeq,
         headHash: r.headHash,
         firstBadSeq: r.broken?.seq ?? null,
@@ -102,6 +113,15 @@ export function createChainChecker(path: string, anchorPath: string | null): Cha
       status = { ...UNKNOWN, anchored: anchorPath !== null, unreadable: true, size };
     }
     cached = { key, status };
+    const ended = Date.now();
+    restAfter = ended + 2 * (ended - started);
+  };
+
+  const startWalk = (key: string, size: number): Promise<void> => {
+    progress = 0;
+    const done = walk(key, size).finally(() => running = null);
+    running = { key, done };
+    return done;
   };
 
   return {
@@ -111,22 +131,91 @@ export function createChainChecker(path: string, anchorPath: string | null): Cha
     async status(waitMs) {
       const { key, size } = await stampKey();
       if (cached?.key === key) return cached.status;
-      if (running === null) {
-        const done = walk(key, size).finally(() => running = null);
-        running = { key, done };
+      if (running === null && cached !== null && Date.now() < restAfter) {
+        return { ...cached.status, stale: true, checking: false };
       }
+      // A live log changes all the time; with a verdict in hand, answer with it at once
+      // (marked as re-checking) instead of holding the request for a walk. Only the request
+      // that starts the first walk waits, so a small log answers with its verdict.
+      const known: Cached | null = cached;
+      if (running !== null || known !== null) {
+        if (running === null) startWalk(key, size);
+        return known !== null
+          ? { ...known.status, checking: true, stale: true, progress }
+          : { ...UNKNOWN, anchored: anchorPath !== null, checking: true, size, progress };
+      }
+      const walking = startWalk(key, size);
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
-        running.done,
+        walking,
         new Promise<void>((resolve) => timer = setTimeout(resolve, waitMs)),
       ]);
       clearTimeout(timer);
       const now: Cached | null = cached;
       if (now !== null && now.key === key) return now.status;
-      if (now !== null) return { ...now.status, checking: true, stale: true };
-      return { ...UNKNOWN, anchored: anchorPath !== null, checking: true, size };
+      if (now !== null) return { ...now.status, checking: true, stale: true, progress };
+      return { ...UNKNOWN, anchored: anchorPath !== null, checking: true, size, progress };
     },
   };
+}
+
+class WorkerUnavailable extends Error {}
+
+/**
+ * Verify in a worker so the walk never competes with requests on the serving thread. Where
+ * no worker can start (a runtime or build without module workers), verify here instead,
+ * pausing for a timer turn every few hundred records so requests still get through.
+ */
+async function verify(
+  path: string,
+  anchorPath: string | null,
+  onProgress: (records: number) => void,
+): Promise<VerifyAuditResult> {
+  try {
+    return await verifyInWorker(path, anchorPath, onProgress);
+  } catch (e) {
+    if (!(e instanceof WorkerUnavailable)) throw e;
+  }
+  return await verifyAuditLog({
+    path,
+    anchorPath: anchorPath ?? undefined,
+    onProgress: (n) => {
+      onProgress(n);
+      return new Promise((resolve) => setTimeout(resolve, 0));
+    },
+  });
+}
+
+function verifyInWorker(
+  path: string,
+  anchorPath: string | null,
+  onProgress: (records: number) => void,
+): Promise<VerifyAuditResult> {
+  return new Promise((resolve, reject) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL("./chain_worker.ts", import.meta.url).href, { type: "module" });
+    } catch {
+      reject(new WorkerUnavailable());
+      return;
+    }
+    worker.onmessage = (e: MessageEvent) => {
+      const m = e.data as { type: string; records?: number; result?: VerifyAuditResult };
+      if (m.type === "progress") {
+        onProgress(m.records ?? 0);
+        return;
+      }
+      worker.terminate();
+      if (m.type === "done" && m.result !== undefined) resolve(m.result);
+      else reject(new Error("Audit log is not readable"));
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      worker.terminate();
+      reject(new WorkerUnavailable());
+    };
+    worker.postMessage({ path, anchorPath });
+  });
 }
 
 const UNKNOWN: ChainStatus = {
@@ -134,6 +223,7 @@ const UNKNOWN: ChainStatus = {
   checking: false,
   stale: false,
   records: 0,
+  progress: 0,
   headSeq: 0,
   headHash: "0".repeat(64),
   firstBadSeq: null,

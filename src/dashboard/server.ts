@@ -42,6 +42,7 @@ export const DASHBOARD_CSP = [
   "trusted-types 'none'",
 ].join("; ");
 
+const API_ROUTES = new Set(["/api/events", "/api/summary", "/api/chain"]);
 const MAX_LIMIT = 200;
 const DEFAULT_LIMIT = 50;
 const RATE_WINDOW_MS = 60_000;
@@ -99,15 +100,8 @@ export function createDashboardHandler(options: NormalizedDashboardOptions): Das
     }
     if (path === "/healthz") return json({ status: "ok" }, 200, undefined, head);
     if (!path.startsWith("/api/")) return json({ error: "not_found" }, 404, undefined, head);
-    if (head) {
-      // Headers only: no tail read and, above all, no chain walk.
-      return json(
-        null,
-        path === "/api/events" || path === "/api/summary" || path === "/api/chain" ? 200 : 404,
-        undefined,
-        true,
-      );
-    }
+    // HEAD answers headers only: no tail read and, above all, no chain walk.
+    if (head) return json(null, API_ROUTES.has(path) ? 200 : 404, undefined, true);
     if (path === "/api/chain") return json(await chain.status(options.chainWaitMs));
     if (path === "/api/summary") {
       const filter = parseFilter(url.searchParams);

@@ -45,6 +45,12 @@ export interface McpHttpHandlerOptions {
   readonly serverName?: string;
   /** Stand-in for the global `fetch` (tests). */
   readonly fetch?: typeof fetch;
+  /**
+   * Time allowed for the MCP server's reply headers and a JSON reply's whole body, in ms
+   * (default `proxy.upstreamTimeoutMs`'s default). An event stream, once started, is the
+   * server's channel and is not cut by it.
+   */
+  readonly timeoutMs?: number;
 }
 
 const FORWARD_REQUEST_HEADERS = [
@@ -91,6 +97,7 @@ export function createMcpHttpHandler(
   const upstream = new URL(options.upstream);
   const mcp = options.mcp ?? DEFAULT_CONFIG.mcp;
   const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CONFIG.proxy.upstreamTimeoutMs;
   const serverName = options.serverName ?? upstream.hostname;
   const newFilter = (minted?: MintedTokens) =>
     createMcpFilter({
@@ -152,8 +159,13 @@ export function createMcpHttpHandler(
     }
     if (req.method === "GET" || req.method === "DELETE") {
       headers.delete("content-type");
-      const res = await callUpstream(req, req.method, headers, undefined);
-      return res instanceof Response && !isUpstream(res) ? res : await relay(res, filter);
+      const clock = startClock(req.signal, timeoutMs);
+      try {
+        const res = await callUpstream(clock, req.method, headers, undefined);
+        return isUpstream(res) ? await relay(res, filter, clock) : res;
+      } finally {
+        clock.stop();
+      }
     }
     return new Response(null, { status: 405, headers: { allow: "GET, POST, DELETE" } });
   };
@@ -182,21 +194,32 @@ export function createMcpHttpHandler(
       return new Response(body, { status, headers: { "content-type": "application/json" } });
     }
     headers.set("content-type", "application/json");
-    const res = await callUpstream(req, "POST", headers, verdict.forward);
-    return isUpstream(res) ? await relay(res, filter) : res;
+    const clock = startClock(req.signal, timeoutMs);
+    try {
+      const res = await callUpstream(clock, "POST", headers, verdict.forward);
+      return isUpstream(res) ? await relay(res, filter, clock) : res;
+    } finally {
+      clock.stop();
+    }
   }
 
   async function callUpstream(
-    req: Request,
+    clock: UpstreamClock,
     method: string,
     headers: Headers,
     body: string | undefined,
   ): Promise<Response> {
     try {
-      const res = await doFetch(upstream, { method, headers, body, signal: req.signal });
+      const res = await doFetch(upstream, {
+        method,
+        headers,
+        body,
+        signal: clock.signal,
+      });
       UPSTREAM.add(res);
       return res;
     } catch {
+      if (clock.timedOut()) return timeoutError();
       return jsonError(
         502,
         null,
@@ -206,7 +229,11 @@ export function createMcpHttpHandler(
     }
   }
 
-  async function relay(res: Response, filter: McpFilter): Promise<Response> {
+  async function relay(
+    res: Response,
+    filter: McpFilter,
+    clock: UpstreamClock,
+  ): Promise<Response> {
     const headers = new Headers();
     for (const name of FORWARD_RESPONSE_HEADERS) {
       const v = res.headers.get(name);
@@ -224,7 +251,18 @@ export function createMcpHttpHandler(
       headers.set("cache-control", "no-cache");
       return new Response(protectEventStream(res.body, filter), { status: res.status, headers });
     }
-    const text = await readBounded(res.body, mcp.maxLineBytes);
+    let text: string | null | undefined;
+    try {
+      text = await readBounded(res.body, mcp.maxLineBytes);
+    } catch {
+      if (clock.timedOut()) return timeoutError();
+      return jsonError(
+        502,
+        null,
+        JSONRPC_ERRORS.internalError,
+        "The MCP server's connection broke before its reply was complete",
+      );
+    }
     if (type === "application/json") {
       headers.set("content-type", "application/json");
       if (typeof text !== "string") {
@@ -330,13 +368,46 @@ export function createMcpHttpHandler(
   }
 }
 
+/** One upstream call's timer: it aborts the call (and its body) when it fires. */
+interface UpstreamClock {
+  /** Aborted by the caller leaving or the timer firing. */
+  readonly signal: AbortSignal;
+  /** Whether the timer fired. */
+  timedOut(): boolean;
+  /** Stop the timer (the reply is read, or an event stream has taken over). */
+  stop(): void;
+}
+
+function startClock(callerSignal: AbortSignal, ms: number): UpstreamClock {
+  const ctrl = new AbortController();
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+    ctrl.abort();
+  }, ms);
+  return {
+    signal: AbortSignal.any([callerSignal, ctrl.signal]),
+    timedOut: () => fired,
+    stop: () => clearTimeout(timer),
+  };
+}
+
+function timeoutError(): Response {
+  return jsonError(
+    504,
+    null,
+    JSONRPC_ERRORS.internalError,
+    "The MCP server did not answer within proxy.upstreamTimeoutMs",
+  );
+}
+
 // Responses that came from upstream, as opposed to ones built here.
 const UPSTREAM = new WeakSet<Response>();
 const isUpstream = (r: Response) => UPSTREAM.has(r);
 
 function jsonError(status: number, id: null, code: number, message: string): Response {
   const body = errorLine(id, code, message, {
-    reason: status === 502 ? "check-failed" : "invalid",
+    reason: status >= 502 ? "check-failed" : "invalid",
   });
   return new Response(body, { status, headers: { "content-type": "application/json" } });
 }

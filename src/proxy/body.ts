@@ -52,6 +52,68 @@ export async function readBodyText(req: Request, maxBytes: number): Promise<stri
   return await readStreamText(stream, maxBytes);
 }
 
+/** Bounds on how long a request body may take to arrive. */
+export interface BodyDeadline {
+  /** Longest time for the whole body, in ms; 0 for no limit. */
+  readonly timeoutMs: number;
+  /** Aborted when the gateway shuts down: the read is cut at once. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * {@linkcode readBodyText} under a time limit, so a client trickling its body cannot hold
+ * the handler (and whatever it has reserved) for longer than `deadline.timeoutMs`.
+ *
+ * @param req The request.
+ * @param maxBytes Largest accepted (decoded) body.
+ * @param deadline Time limit and shutdown signal.
+ * @returns The text ("" for no body).
+ * @throws {HaechiError} As {@linkcode readBodyText}; `input.timeout` when the time runs
+ *   out, `proxy.overloaded` when the signal aborts first.
+ *
+ * @example
+ * ```ts
+ * import { readBodyWithin } from "./body.ts";
+ * const req = new Request("http://x/", { method: "POST", body: "{}" });
+ * if (await readBodyWithin(req, 10, { timeoutMs: 1000 }) !== "{}") throw new Error("read");
+ * ```
+ */
+export async function readBodyWithin(
+  req: Request,
+  maxBytes: number,
+  deadline: BodyDeadline,
+): Promise<string> {
+  const { timeoutMs, signal } = deadline;
+  const reading = readBodyText(req, maxBytes);
+  if (timeoutMs === 0 && signal === undefined) return await reading;
+  // Once the race is lost the read's own outcome is moot; keep it from going unhandled.
+  reading.catch(() => {});
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort = () => {};
+  const cut = new Promise<never>((_, reject) => {
+    if (timeoutMs > 0) {
+      timer = setTimeout(() => {
+        reject(
+          new HaechiError(
+            "input.timeout",
+            `Request body did not arrive within ${timeoutMs} ms (limits.requestTimeoutMs)`,
+          ),
+        );
+      }, timeoutMs);
+    }
+    onAbort = () =>
+      reject(new HaechiError("proxy.overloaded", "The gateway is shutting down; retry shortly"));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([reading, cut]);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
 /**
  * Read an upstream reply's body as UTF-8 text, undoing its `Content-Encoding`, refusing
  * more than `maxBytes` (decoded).

@@ -8,7 +8,7 @@ import type { Protocol } from "../protocols/types.ts";
 
 /**
  * The HTTP status for an error code: 400 bad input, 401 unauthenticated, 403 blocked,
- * 404 unknown route, 413 too large, 502 upstream fault, 503 overloaded or not ready,
+ * 404 unknown route, 408 request body too slow, 413 too large, 502 upstream fault, 503 overloaded or not ready,
  * 504 upstream timeout, 500 otherwise.
  *
  * @example
@@ -21,6 +21,8 @@ export function statusFor(code: ErrorCode): number {
   switch (code) {
     case "payload.too_large":
       return 413;
+    case "input.timeout":
+      return 408;
     case "payload.blocked":
       return 403;
     case "proxy.unauthorized":

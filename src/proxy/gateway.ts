@@ -18,7 +18,7 @@ import { createChannelRewriter } from "../stream/channel_stream.ts";
 import { decodeBody } from "../stream/decode_body.ts";
 import { checkScope, restorerFor, type TokenRestorer } from "../vault/mod.ts";
 import type { AuditSink } from "../session/mod.ts";
-import { readBodyText, readResponseText } from "./body.ts";
+import { readBodyWithin } from "./body.ts";
 import { createGuardFactory } from "./channels.ts";
 import { errorResponse, statusFor } from "./errors.ts";
 import {
@@ -35,11 +35,12 @@ import {
 } from "./request_target.ts";
 import { requestOutcome, responseOutcome } from "./outcome.ts";
 import { trackEnd } from "./track_end.ts";
+import { guardUpstreamBody, readReply, type ReplyClock } from "./upstream_body.ts";
 import { createMetrics, type Decision, decisionFor, type GatewayMetrics } from "./metrics.ts";
 import { createOutputPolicy } from "./output.ts";
 import { rewriteStream } from "./stream.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
-import { type CallerIdentity, resolveCaller } from "./caller.ts";
+import { type Caller, type CallerIdentity, resolveCaller } from "./caller.ts";
 import { operability, type OperabilityState } from "./operability.ts";
 
 export type { CallerIdentity } from "./caller.ts";
@@ -124,6 +125,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const metrics = createMetrics(config.mode);
   const maxBytes = config.limits.maxBytes;
   const controllers = new Set<AbortController>();
+  // Aborted by `close`: request bodies still arriving are cut rather than waited for.
+  const closing = new AbortController();
+  const bodyDeadline = { timeoutMs: config.limits.requestTimeoutMs, signal: closing.signal };
   let auditBroken = false;
 
   async function record(input: Parameters<AuditSink["record"]>[0], strict: boolean): Promise<void> {
@@ -134,22 +138,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       auditBroken = true;
       if (strict) throw new HaechiError("audit.io", "The audit log is unavailable");
     }
-  }
-
-  // Response records of non-stream replies are written once the reply has been handed
-  // back, in a timer task, so their hashing and writing run after the reply leaves
-  // rather than in the microtasks ahead of it. The request's own record is already written
-  // by then, so each request's records stay in order; `close` writes what is still queued.
-  const deferred: Array<Parameters<AuditSink["record"]>[0]> = [];
-  let flushTimer: ReturnType<typeof setTimeout> | undefined;
-  function flushDeferred(): void {
-    flushTimer = undefined;
-    for (const input of deferred.splice(0)) void record(input, false);
-  }
-  function recordLater(input: Parameters<AuditSink["record"]>[0]): void {
-    if (audit === undefined) return;
-    deferred.push(input);
-    flushTimer ??= setTimeout(flushDeferred, 0);
   }
 
   const operabilityState: OperabilityState = {
@@ -210,6 +198,18 @@ export function createGateway(options: GatewayOptions): Gateway {
         ),
       );
     }
+    // The caller is identified and its body read before a slot is taken, so a client that
+    // trickles its body (bounded by limits.requestTimeoutMs) holds no in-flight slot.
+    let caller: Caller;
+    let text: string;
+    try {
+      caller = await resolveCaller(req, options.authenticate, proxy.scopeHeader);
+      checkScope(caller.scope);
+      const hasBody = req.method !== "GET" && req.method !== "HEAD";
+      text = hasBody ? await readBodyWithin(req, maxBytes, bodyDeadline) : "";
+    } catch (e) {
+      return await fail(e);
+    }
     if (metrics.inFlight >= proxy.maxInFlight) {
       metrics.rejected();
       return await fail(
@@ -226,7 +226,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       done(status, decision);
     };
     try {
-      const res = await forward(req, url, upstream, matched, correlationId, labels, release);
+      const res = await forward(req, url, upstream, matched, correlationId, labels, release, {
+        caller,
+        text,
+      });
       return res;
     } catch (e) {
       const first = !released;
@@ -246,10 +249,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     correlationId: string,
     labels: { protocol: string; route: string },
     release: (status: number, decision?: Decision) => void,
+    input: { caller: Caller; text: string },
   ): Promise<Response> {
-    const caller = await resolveCaller(req, options.authenticate, proxy.scopeHeader);
+    const { caller, text } = input;
     const scope = caller.scope;
-    checkScope(scope);
     // Tokens this request mints: the reply may restore these for any caller, and everything
     // else in the caller's scope only for an authenticated caller.
     const minted = new Set<string>();
@@ -259,7 +262,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     const selected = selectRequestHeaders(req.headers, headerPolicy);
     const parts = requestParts(url, selected.scanned, queryPolicy);
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    const text = hasBody ? await readBodyText(req, maxBytes) : "";
     let outBody: string | undefined = hasBody ? text : undefined;
     let wantsStream = false;
     const auditBase = { kind: "proxy.request", correlationId };
@@ -287,7 +289,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // A route without a body (or an empty one) sends none: nothing unscanned rides along.
       outBody = undefined;
     }
-    const meta = await protectRequestParts(protector, parts, scope);
+    const meta = await protectRequestParts(protector, parts, scope, minted);
     const findings = body === undefined ? meta.findings : [...body.findings, ...meta.findings];
     const blocked = meta.blocked || body?.blocked === true;
     metrics.findings("request", findings);
@@ -316,6 +318,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     controllers.add(ctrl);
     const onClientAbort = () => ctrl.abort();
     req.signal.addEventListener("abort", onClientAbort, { once: true });
+    // One clock bounds the headers and, for a reply read whole, its body too; a streamed
+    // body gets its own idle and total bounds once it starts (`guardUpstreamBody`).
+    const sent = performance.now();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -345,15 +350,20 @@ export function createGateway(options: GatewayOptions): Gateway {
           "proxy.timeout",
           "The upstream did not answer within proxy.upstreamTimeoutMs",
         )
+        : closing.signal.aborted
+        ? new HaechiError("proxy.overloaded", "The gateway shut down before the upstream answered")
         : new HaechiError("proxy.upstream", "The upstream could not be reached");
     }
-    clearTimeout(timer);
+    const clock: ReplyClock = {
+      sent,
+      stop: () => clearTimeout(timer),
+      timedOut: () => timedOut,
+    };
 
     const respond = async (why: HaechiError | "cancelled" | undefined, status: number, extra: {
       findings?: AppliedFinding[];
       restored?: number;
       refused?: number;
-      later?: boolean;
     } = {}) => {
       cleanup();
       release(status, why instanceof HaechiError ? decisionFor(why.code) : undefined);
@@ -377,8 +387,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           ...(why !== undefined && why !== "cancelled" ? { code: why.code } : {}),
         },
       };
-      if (extra.later === true) recordLater(input);
-      else await record(input, false);
+      // Awaited before the reply is handed back: the append is a blocking page-cache write
+      // of a microsecond or two, and a crash after delivery must not lose the record.
+      await record(input, false);
     };
 
     try {
@@ -390,6 +401,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         correlationId,
         wantsStream,
         ctrl,
+        clock,
         respond,
       );
     } catch (e) {
@@ -409,10 +421,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     correlationId: string,
     wantsStream: boolean,
     ctrl: AbortController,
+    clock: ReplyClock,
     respond: (
       why: HaechiError | "cancelled" | undefined,
       status: number,
-      extra?: { findings?: AppliedFinding[]; restored?: number; refused?: number; later?: boolean },
+      extra?: { findings?: AppliedFinding[]; restored?: number; refused?: number },
     ) => Promise<void>,
   ): Promise<Response> {
     // Allowlisted reply headers are read by the caller too: one holding a finding is dropped.
@@ -421,6 +434,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     headers.push(["x-haechi-request-id", correlationId]);
     const type = (res.headers.get("content-type") ?? "").toLowerCase();
     const encoding = res.headers.get("content-encoding");
+    // A body read as it streams is bounded per read (idle) and in total, from here on.
+    const guarded = (body: ReadableStream<Uint8Array>) => {
+      clock.stop();
+      return guardUpstreamBody(body, {
+        idleMs: proxy.upstreamTimeoutMs,
+        deadline: clock.sent + proxy.stream.maxDurationMs,
+        totalKey: "proxy.stream.maxDurationMs",
+        onTimeout: () => {
+          metrics.upstreamError("timeout");
+          ctrl.abort();
+        },
+      });
+    };
     if (res.status >= 300 && res.status < 400) {
       await res.body?.cancel();
       throw new HaechiError(
@@ -432,7 +458,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Unknown routes pass with request protection only; the body is decoded so the
       // dropped Content-Encoding stays truthful.
       if (type !== "") setHeader(headers, "content-type", type);
-      const body = res.body === null ? null : trackEnd(decodeBody(res.body, encoding), {
+      const body = res.body === null ? null : trackEnd(decodeBody(guarded(res.body), encoding), {
         end: () => respond(undefined, res.status),
         cancel: () => {
           ctrl.abort();
@@ -473,7 +499,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         },
       });
       const body = rewriteStream({
-        body: decodeBody(res.body, encoding, { maxBytes: Number.MAX_SAFE_INTEGER }),
+        body: decodeBody(guarded(res.body), encoding, { maxBytes: Number.MAX_SAFE_INTEGER }),
         framing,
         protocol,
         rewriter,
@@ -482,7 +508,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         abortUpstream: () => ctrl.abort(),
         onEnd: (why) => {
           if (why !== undefined && why !== "cancelled") metrics.upstreamError("stream");
-          respond(why, res.status, {
+          return respond(why, res.status, {
             findings: [...findings, ...output.findings],
             restored: output.restores.restored,
             refused: output.restores.refused,
@@ -503,7 +529,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return new Response(body, { status: res.status, headers });
     }
     if (type.includes("json")) {
-      const text = await readResponseText(res, maxBytes);
+      const text = await readReply(res, clock, maxBytes);
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
@@ -511,14 +537,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         throw new HaechiError("proxy.upstream", "The upstream returned malformed JSON");
       }
       const safe = await output.protectValue(parsed, "$");
-      // The reply is already protected; its audit record is written after it leaves
-      // (see `recordLater`) rather than awaited, so it adds no latency. A failed write
-      // still marks the gateway not ready.
-      void respond(undefined, res.status, {
+      await respond(undefined, res.status, {
         findings: output.findings,
         restored: output.restores.restored,
         refused: output.restores.refused,
-        later: true,
       });
       setHeader(headers, "content-type", "application/json");
       return new Response(JSON.stringify(safe), { status: res.status, headers });
@@ -597,10 +619,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
     },
     close() {
+      closing.abort();
       for (const c of controllers) c.abort();
       controllers.clear();
-      clearTimeout(flushTimer);
-      flushDeferred();
       return Promise.resolve();
     },
   };

@@ -210,7 +210,11 @@ export function selectRequestHeaders(
       scanned.push([name, value]);
     }
   }
-  fixed.push(["accept-encoding", "gzip, deflate"]);
+  // Identity: Deno's fetch decodes gzip and br itself yet keeps `Content-Encoding`, and an
+  // injected fetch may not decode at all, so a compressed body would be unclear to read.
+  // Asking for identity makes fetch hand over the bytes as sent; an upstream that
+  // compresses anyway is decoded once, by the gateway, under the size cap.
+  fixed.push(["accept-encoding", "identity"]);
   if (policy.upstreamAuth !== undefined) {
     fixed.push([policy.upstreamAuth.name, policy.upstreamAuth.value]);
   }

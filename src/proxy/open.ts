@@ -87,6 +87,7 @@ export async function openGateway(
         mcp: config.mcp,
         upstream: checkUpstreamUrl(mcpUpstream, { allowHosts: config.proxy.upstreamAllowHosts }),
         fetch: options.fetch as typeof fetch | undefined,
+        timeoutMs: config.proxy.upstreamTimeoutMs,
       }),
     };
     gateway = createGateway({
@@ -130,6 +131,14 @@ export interface StartedGateway extends OpenedGateway {
   readonly url: string;
   /** Port bound. */
   readonly port: number;
+  /**
+   * Stop accepting, give in-flight requests `graceMs` to finish, then cut what is left
+   * (upstream calls aborted, bodies still arriving refused) and close the session, which
+   * flushes the audit log.
+   *
+   * @returns Requests still in flight when the grace ran out (0 when all finished).
+   */
+  shutdown(graceMs: number): Promise<number>;
 }
 
 /**
@@ -153,10 +162,16 @@ export async function startGateway(
   options: OpenGatewayOptions & { readonly port?: number } = {},
 ): Promise<StartedGateway> {
   const opened = await openGateway(config, options);
-  const server = serveHttp(opened.gateway.fetch, {
-    hostname: config.proxy.host,
-    port: options.port ?? config.proxy.port,
-  });
+  let server: ReturnType<typeof serveHttp>;
+  try {
+    server = serveHttp(opened.gateway.fetch, {
+      hostname: config.proxy.host,
+      port: options.port ?? config.proxy.port,
+    });
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
   const host = server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname;
   return {
     ...opened,
@@ -166,5 +181,32 @@ export async function startGateway(
       await server.close();
       await opened.close();
     },
+    async shutdown(graceMs) {
+      const drained = server.close();
+      let cut = 0;
+      if (!await settlesWithin(drained, graceMs)) {
+        cut = opened.gateway.metrics.inFlight;
+        // Cutting ends each request with an error reply (and its audit record); the
+        // connections then close. One that still lingers does not hold the process.
+        await opened.gateway.close();
+        await settlesWithin(drained, CUT_SETTLE_MS);
+      }
+      await opened.close();
+      return cut;
+    },
   };
+}
+
+/** How long cut requests get to write their error replies and records. */
+const CUT_SETTLE_MS = 1000;
+
+/** Whether `p` settles within `ms`. */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms));
+  try {
+    return await Promise.race([p.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -145,12 +145,14 @@ export interface PartsOutcome {
  * @param protector The request-direction protector.
  * @param parts The parts; their `segments`, `query` and `headers` values change in place.
  * @param scope The caller's token scope.
+ * @param issued Receives the tokens minted here, so the reply may restore them.
  * @returns Findings and whether the policy blocks the request.
  */
 export async function protectRequestParts(
   protector: Protector,
   parts: RequestParts,
   scope: string,
+  issued?: { add(token: string): unknown },
 ): Promise<PartsOutcome> {
   // A segment is scanned piece by piece around `:` (Gemini's `{model}:{method}`: an address
   // right before `:word` reads as a login, `git@host:repo`, not as an email), then whole
@@ -160,14 +162,14 @@ export async function protectRequestParts(
     query: parts.query.map(([, v]) => v),
     header: parts.headers.map(([, v]) => v),
   };
-  const r = await protector.protectJson(value, { scope });
+  const r = await protector.protectJson(value, { scope, issued });
   const enforce = protector.policy.enforcing && !r.blocked;
   const findings = r.findings.map((f) => ({ ...f, path: relabel(f.path, parts) }));
   let blocked = r.blocked;
   for (let i = 0; i < parts.segments.length; i++) {
     if (enforce) parts.segments[i] = value.path[i].join(":");
     if (value.path[i].length === 1) continue;
-    const whole = await protector.protectText(parts.segments[i], { scope });
+    const whole = await protector.protectText(parts.segments[i], { scope, issued });
     for (const f of whole.findings) findings.push({ ...f, path: `$path[${i}]` });
     blocked ||= whole.blocked;
     if (enforce && whole.output !== null) parts.segments[i] = whole.output;

@@ -32,8 +32,12 @@ export interface RewriteStreamOptions {
   readonly idleTimeoutMs: number;
   /** Called when the caller goes away or the stream fails, to abort the upstream request. */
   readonly abortUpstream: () => void;
-  /** Called once when the stream ends: `undefined` on success, else why it ended. */
-  readonly onEnd: (error: HaechiError | "cancelled" | undefined) => void;
+  /**
+   * Called once when the stream ends: `undefined` on success, else why it ended. The body
+   * closes only after a returned promise settles, so the end's audit record is written
+   * before the caller has the whole reply.
+   */
+  readonly onEnd: (error: HaechiError | "cancelled" | undefined) => void | Promise<void>;
 }
 
 interface Parser {
@@ -96,10 +100,10 @@ export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uin
     controller.close();
   };
 
-  const end = (why: HaechiError | "cancelled" | undefined) => {
+  const end = async (why: HaechiError | "cancelled" | undefined): Promise<void> => {
     if (ended) return;
     ended = true;
-    options.onEnd(why);
+    await options.onEnd(why);
   };
 
   async function read(): Promise<ReadableStreamReadResult<string>> {
@@ -136,8 +140,8 @@ export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uin
               reader.cancel().catch(() => {});
               options.abortUpstream();
             }
+            await end(undefined);
             finish(controller, out);
-            end(undefined);
             return;
           }
           if (out !== "") {
@@ -154,18 +158,18 @@ export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uin
         const message = err.code === "internal"
           ? "Internal error while protecting the stream"
           : err.message;
+        await end(err);
         try {
           finish(controller, serialize(protocol.streamErrorFrame(err.code, message)));
         } catch {
           controller.error(err);
         }
-        end(err);
       }
     },
     cancel() {
       reader.cancel().catch(() => {});
       options.abortUpstream();
-      end("cancelled");
+      return end("cancelled");
     },
   });
 }

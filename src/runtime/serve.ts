@@ -2,13 +2,14 @@
  * The HTTP server adapter: the only place `Deno.serve` is called. The gateway itself is a
  * plain `fetch(Request) → Promise<Response>` handler; a Node build swaps this file.
  *
- * Slow or incomplete request headers (slowloris) are the server's to bound: Deno's HTTP
- * server (hyper) closes a connection whose request head has not arrived within its header
- * read timeout, and the handler is never called for a partial head. Bodies are bounded
- * by the gateway's streamed size check and upstream timeout.
+ * A partial request head never reaches the handler, so a client that trickles its head
+ * holds only its own socket. `Deno.serve` offers no head timeout (measured: a half-sent head
+ * stays open for minutes), which is why `limits.headersTimeoutMs` is not enforced here.
+ * Bodies are bounded by the gateway (`limits.requestTimeoutMs`, `limits.maxBytes`).
  *
  * @module
  */
+import { HaechiError } from "../errors.ts";
 
 /** A running server. */
 export interface ServeHandle {
@@ -44,6 +45,8 @@ export interface ServeInfo {
  * @param handler The fetch handler.
  * @param options Address and port.
  * @returns The running server.
+ * @throws {HaechiError} `proxy.listen` when the address cannot be bound (in use, not
+ *   permitted, not an address of this machine).
  *
  * @example
  * ```ts
@@ -58,17 +61,22 @@ export function serveHttp(
   handler: (request: Request, info: ServeInfo) => Promise<Response>,
   options: ServeOptions,
 ): ServeHandle {
-  const server = Deno.serve({
-    hostname: options.hostname,
-    port: options.port,
-    ...(options.tls === undefined ? {} : { cert: options.tls.cert, key: options.tls.key }),
-    onListen: () => {},
-    onError: () => new Response("Internal error", { status: 500 }),
-  }, (req, info) => {
-    const addr = info.remoteAddr as Deno.NetAddr;
-    return handler(req, { remoteAddr: addr.hostname ?? "" });
-  });
-  const addr = server.addr as Deno.NetAddr;
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname: options.hostname,
+      port: options.port,
+      ...(options.tls === undefined ? {} : { cert: options.tls.cert, key: options.tls.key }),
+      onListen: () => {},
+      onError: () => new Response("Internal error", { status: 500 }),
+    }, (req, info) => {
+      const addr = info.remoteAddr as Deno.NetAddr;
+      return handler(req, { remoteAddr: addr.hostname ?? "" });
+    });
+  } catch (e) {
+    throw listenError(e, options);
+  }
+  const addr = server.addr;
   return {
     hostname: addr.hostname,
     port: addr.port,
@@ -77,6 +85,33 @@ export function serveHttp(
       await server.shutdown();
     },
   };
+}
+
+/** Name why an address could not be bound, with what to do about it. */
+function listenError(e: unknown, options: ServeOptions): unknown {
+  const where = `${options.hostname}:${options.port}`;
+  if (e instanceof Deno.errors.AddrInUse) {
+    return new HaechiError(
+      "proxy.listen",
+      `Cannot listen on ${where}: the address is already in use; stop the other process or pick another --port`,
+      { reason: "in_use" },
+    );
+  }
+  if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable) {
+    return new HaechiError(
+      "proxy.listen",
+      `Cannot listen on ${where}: not permitted (ports below 1024 need privileges)`,
+      { reason: "denied" },
+    );
+  }
+  if (e instanceof Deno.errors.AddrNotAvailable) {
+    return new HaechiError(
+      "proxy.listen",
+      `Cannot listen on ${where}: not an address of this machine`,
+      { reason: "not_local" },
+    );
+  }
+  return e;
 }
 
 /**

@@ -256,3 +256,18 @@ Deno.test("verifying 20,000 records streams through without trouble", () =>
     const r = await verifyAuditLog({ path });
     assertEquals([r.ok, r.records, r.headHash], [true, 20_000, prevHash]);
   }));
+
+Deno.test("progress is reported every 256 records and an awaited callback holds the walk", () =>
+  withDir(async (dir) => {
+    const { path } = await makeLog(dir, 600);
+    const seen: number[] = [];
+    const r = await verifyAuditLog({
+      path,
+      onProgress: async (n) => {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        seen.push(n);
+      },
+    });
+    assertEquals(r.ok, true);
+    assertEquals(seen, [256, 512]);
+  }));

@@ -44,7 +44,7 @@ Deno.test("haechi config --effective merges the file and the environment", async
       assertEquals(code, 0);
       const config = JSON.parse(stdout);
       assertEquals(config.mode, "dry-run");
-      assertEquals(config.limits, { maxBytes: DEFAULT_CONFIG.limits.maxBytes, maxDepth: 8 });
+      assertEquals(config.limits, { ...DEFAULT_CONFIG.limits, maxDepth: 8 });
       assert(stdout.startsWith('{\n  "configVersion": 1,'));
     },
   );

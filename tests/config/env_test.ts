@@ -82,7 +82,7 @@ Deno.test("precedence is defaults, then file, then environment", () => {
   const file = { configVersion: 1, mode: "dry-run", limits: { maxDepth: 16, maxBytes: 2048 } };
   const config = effective({ HAECHI_LIMITS_MAX_DEPTH: "8" }, file);
   assertEquals(config.mode, "dry-run");
-  assertEquals(config.limits, { maxDepth: 8, maxBytes: 2048 });
+  assertEquals(config.limits, { ...DEFAULT_CONFIG.limits, maxDepth: 8, maxBytes: 2048 });
   assertEquals(config.audit, DEFAULT_CONFIG.audit);
 });
 
@@ -152,7 +152,8 @@ Deno.test("an unknown variable under a section prefix is refused as a likely typ
   assertEquals(
     err.message,
     "Unknown environment variable HAECHI_LIMITS_MAXDEPTH; expected one of " +
-      '"HAECHI_LIMITS_MAX_BYTES", "HAECHI_LIMITS_MAX_DEPTH"',
+      '"HAECHI_LIMITS_MAX_BYTES", "HAECHI_LIMITS_MAX_DEPTH", "HAECHI_LIMITS_REQUEST_TIMEOUT_MS", ' +
+      '"HAECHI_LIMITS_HEADERS_TIMEOUT_MS", "HAECHI_LIMITS_SHUTDOWN_GRACE_MS"',
   );
   assertEquals(err.details.env, "HAECHI_LIMITS_MAXDEPTH");
 });

@@ -46,7 +46,6 @@ export interface PwPage {
   on(event: "pageerror", fn: (e: Error) => void): void;
   locator(selector: string): PwLocator;
   waitForSelector(selector: string, o?: { timeout?: number }): Promise<unknown>;
-  waitForFunction(fn: string, arg?: unknown, o?: { timeout?: number }): Promise<unknown>;
   evaluate<T>(fn: string): Promise<T>;
   selectOption(selector: string, value: string): Promise<unknown>;
   focus(selector: string): Promise<void>;

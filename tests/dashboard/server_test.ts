@@ -1,5 +1,6 @@
-import { verifyAuditLog } from "../../src/audit/mod.ts";
+import { openAuditWriter, verifyAuditLog } from "../../src/audit/mod.ts";
 import {
+  createChainChecker,
   createDashboardHandler,
   createTokenGuard,
   type DashboardOptions,
@@ -36,6 +37,15 @@ function dashboard(options: DashboardOptions) {
       const r = await d.handle(request(path));
       assertEquals(r.status, 200, `GET ${path}`);
       return await r.json();
+    },
+    /** The chain verdict once the walk for the log as it is now has finished. */
+    settledChain: async () => {
+      for (let i = 0; i < 200; i++) {
+        const c = await (await d.handle(request("/api/chain"))).json();
+        if (!c.checking && !c.stale) return c;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error("the chain walk did not finish");
     },
   };
 }
@@ -234,7 +244,13 @@ Deno.test("the chain status names the first bad record and is cached by mtime an
 
   // A new mtime: walked again, and the edit is found.
   await Deno.utime(log, new Date(), new Date(before.mtime!.getTime() + 5000));
-  const broken = await d.json("/api/chain");
+  const first = await d.json("/api/chain");
+  assertEquals(
+    [first.valid, first.stale],
+    [true, true],
+    "the last verdict, at once",
+  );
+  const broken = await d.settledChain();
   assertEquals(broken.valid, false);
   assertEquals(broken.firstBadSeq, 3);
   assertEquals(broken.truncationDetected, false);
@@ -345,4 +361,30 @@ Deno.test("options fail closed: remote bind needs the flag, TLS and a guard", ()
     sessionGuard: guard,
   });
   assertEquals(remote.host, "0.0.0.0");
+});
+
+Deno.test("a chain walk lets other requests through while it runs, with its progress", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "haechi-dash-" });
+  const path = `${dir}/audit.jsonl`;
+  const writer = await openAuditWriter({ path });
+  for (let i = 0; i < 3000; i++) {
+    await writer.append({
+      kind: "scan",
+      mode: "enforce",
+      correlationId: `c${i}`,
+      source: "cli.scan",
+      outcome: "clean",
+    });
+  }
+  await writer.close();
+  const checker = createChainChecker(path, null);
+  const progress: number[] = [];
+  let s = await checker.status(0);
+  while (s.checking) {
+    progress.push(s.progress);
+    s = await checker.status(0);
+  }
+  assertEquals([s.valid, s.records], [true, 3000]);
+  assert(progress.some((p) => p >= 256), `answers came during the walk: ${progress}`);
+  await Deno.remove(dir, { recursive: true });
 });

@@ -35,3 +35,16 @@ Deno.test("parts that are not text separate runs: a value is not joined across a
   ];
   assertStrictEquals(joinSplitTextParts(parts, scan), parts);
 });
+
+Deno.test("Gemini parts without a type and Responses output_text parts are text parts", () => {
+  assertEquals(joinSplitTextParts([{ text: TOKEN.slice(0, 9) }, { text: TOKEN.slice(9) }], scan), [
+    { text: TOKEN },
+  ]);
+  assertEquals(
+    joinSplitTextParts([
+      { type: "output_text", text: `a ${TOKEN.slice(0, 30)}` },
+      { type: "output_text", text: TOKEN.slice(30) },
+    ], scan),
+    [{ type: "output_text", text: `a ${TOKEN}` }],
+  );
+});

@@ -102,14 +102,18 @@ Deno.test("findings carry a JSONPath-style location", async () => {
 });
 
 Deno.test("JSON deeper than limits.maxDepth is refused with payload.too_deep", async () => {
-  const { p } = await protector({ limits: { maxBytes: 1 << 20, maxDepth: 8 } });
+  const { p } = await protector({
+    limits: { ...DEFAULT_CONFIG.limits, maxBytes: 1 << 20, maxDepth: 8 },
+  });
   const deep = "[".repeat(20) + "]".repeat(20);
   const err = await assertRejects(() => p.protectJsonText(deep), HaechiError);
   assertEquals((err as HaechiError).code, "payload.too_deep");
 });
 
 Deno.test("a payload over limits.maxBytes is refused with payload.too_large", async () => {
-  const { p } = await protector({ limits: { maxBytes: 100, maxDepth: 64 } });
+  const { p } = await protector({
+    limits: { ...DEFAULT_CONFIG.limits, maxBytes: 100, maxDepth: 64 },
+  });
   const err = await assertRejects(() => p.protectText("x".repeat(101)), HaechiError);
   assertEquals((err as HaechiError).code, "payload.too_large");
 });

@@ -97,16 +97,18 @@ export const APP_JS = String.raw`(function () {
     var banner = $("chain-banner");
     if (c.valid === true) {
       pill.className = "pill ok";
-      pill.textContent = c.stale ? "chain valid (re-checking)" : "chain valid";
+      pill.textContent = !c.stale ? "chain valid" : c.checking ? "chain valid (re-checking)" : "chain valid up to #" + c.headSeq;
+      pill.title = c.stale ? "Valid up to the last check; the log has grown since and is being checked (" + fmt(c.progress) + " records so far)" : "";
     } else if (c.valid === false) {
       pill.className = "pill bad";
       pill.textContent = "chain BROKEN";
     } else {
       pill.className = "pill wait";
-      pill.textContent = c.unreadable ? "log unreadable" : "checking chain…";
+      pill.textContent = c.unreadable ? "log unreadable" : "checking chain… " + (c.progress ? fmt(c.progress) + " records" : "");
     }
-    $("head-hash").textContent = c.headHash;
-    $("head-hash").title = "Hash of record #" + c.headSeq;
+    var known = c.valid !== null;
+    $("head-hash").textContent = known ? c.headHash : "–";
+    $("head-hash").title = known ? "Hash of record #" + c.headSeq + (c.valid ? "" : ", the last one verified") : "";
     $("chain-records").textContent = fmt(c.records) + " records verified · " +
       (c.anchored ? fmt(c.anchorsChecked) + " anchors matched" : "no anchor file") + " · " + bytes(c.size);
     if (c.valid === false) {
@@ -118,7 +120,8 @@ export const APP_JS = String.raw`(function () {
       banner.hidden = true;
       banner.textContent = "";
     }
-    if (c.checking) chainTimer = setTimeout(function () { loadChain().catch(fail); }, 2000);
+    // Ask again until the verdict is for the log as it is now.
+    if (c.checking || c.stale) chainTimer = setTimeout(function () { loadChain().catch(fail); }, c.checking ? 1000 : 3000);
   }
 
   // ---- charts -------------------------------------------------------------------------
