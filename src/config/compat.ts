@@ -357,7 +357,14 @@ function mapStreaming(m: Mapper): void {
     } else if (request === "pass-through") {
       m.note("streaming.requestMode", "pass-through is kept stricter: streams are inspected");
     } else if (request === "block") {
-      m.note("streaming.requestMode", "block: haechi inspects streams instead of refusing them");
+      // Stricter than haechi's default, so honoured: streaming requests get 501.
+      m.put("proxy.stream.requests", "block", "streaming.requestMode");
+      m.note(
+        "streaming.requestMode",
+        "block honoured: streaming requests get 501 (haechi's default inspects them)",
+      );
+    } else {
+      m.put("proxy.stream.requests", "inspect", "streaming.requestMode");
     }
   }
   const response = m.take(s, "responseMode");
@@ -591,12 +598,15 @@ function mapTokenVault(m: Mapper): void {
         "tokenVault.detokenizeResponses",
         `"tokenVault.detokenizeResponses" must be true or false, got ${describeGot(detokenize)}`,
       );
-    } else if (!detokenize) {
-      m.note(
-        "tokenVault.detokenizeResponses",
-        "false: haechi still restores a request's own tokens in its reply, and an " +
-          "authenticated caller's own scope; no other token is restored",
-      );
+    } else {
+      m.put("proxy.restoreTokens", detokenize, "tokenVault.detokenizeResponses");
+      if (!detokenize) {
+        m.note(
+          "tokenVault.detokenizeResponses",
+          "false honoured: replies keep tokens (haechi's default restores a request's own tokens, " +
+            "and an authenticated caller's own scope)",
+        );
+      }
     }
   }
   if (v.path === ".haechi/token-vault.json") {

@@ -37,6 +37,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
   limits: {
     maxBytes: 10 * 1024 * 1024,
     maxDepth: 64,
+    maxFindings: 10_000,
     requestTimeoutMs: 30_000,
     headersTimeoutMs: 30_000,
     shutdownGraceMs: 10_000,
@@ -100,7 +101,13 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     forwardQuery: [],
     mcpUpstream: "",
     mcpPath: "/mcp",
-    stream: { holdbackChars: 256, maxEventBytes: 1024 * 1024, maxDurationMs: 3_600_000 },
+    restoreTokens: true,
+    stream: {
+      requests: "inspect",
+      holdbackChars: 256,
+      maxEventBytes: 1024 * 1024,
+      maxDurationMs: 3_600_000,
+    },
   },
   logging: { format: "text" },
   metrics: { enabled: true },

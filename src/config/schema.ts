@@ -202,6 +202,12 @@ const SPECS: readonly ConfigKeySpec[] = [
     description: "Deepest accepted JSON nesting.",
   },
   {
+    path: "limits.maxFindings",
+    type: { kind: "integer", min: 1, max: 100_000_000 },
+    description: "Most findings one message (request, reply, MCP message, JSONL line) may hold; " +
+      "more is refused with payload.too_many_findings (HTTP 413) before anything is tokenized.",
+  },
+  {
     path: "limits.requestTimeoutMs",
     type: { kind: "integer", min: 0, max: 3_600_000 },
     description:
@@ -500,6 +506,20 @@ const SPECS: readonly ConfigKeySpec[] = [
     type: { kind: "stringArray" },
     description:
       "Query parameters forwarded (values scanned) beyond the built-in list; others are dropped.",
+  },
+  {
+    path: "proxy.stream.requests",
+    type: { kind: "enum", values: ["inspect", "block"] },
+    envOnly: ["block"],
+    description:
+      "inspect streamed replies (default), or block: refuse streaming requests with 501.",
+  },
+  {
+    path: "proxy.restoreTokens",
+    type: { kind: "boolean" },
+    envOnly: [false],
+    description:
+      "Restore the caller's own tokens in replies; false leaves tokens in place (1.4's default).",
   },
   {
     path: "proxy.stream.holdbackChars",

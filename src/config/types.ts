@@ -134,6 +134,8 @@ export interface LimitsConfig {
   readonly maxBytes: number;
   /** Deepest accepted JSON nesting. */
   readonly maxDepth: number;
+  /** Most findings one message may hold before it is refused (each may cost a vault write). */
+  readonly maxFindings: number;
   /** Time allowed for a request body to arrive once its head is in, in ms; 0 disables. */
   readonly requestTimeoutMs: number;
   /** Time allowed for a request head to arrive, in ms; 0 disables. */
@@ -213,6 +215,8 @@ export interface McpConfig {
 
 /** Streaming settings of the gateway. */
 export interface ProxyStreamConfig {
+  /** `inspect` streamed replies, or `block`: refuse streaming requests (501). */
+  readonly requests: "inspect" | "block";
   /** Characters of model output held back per text channel to catch values split across frames. */
   readonly holdbackChars: number;
   /** Largest single upstream stream event or line, in bytes. */
@@ -258,6 +262,8 @@ export interface ProxyConfig {
   readonly mcpUpstream: string;
   /** Path the MCP endpoint is served on. */
   readonly mcpPath: string;
+  /** Restore the caller's own tokens in replies. */
+  readonly restoreTokens: boolean;
   /** Streaming. */
   readonly stream: ProxyStreamConfig;
 }

@@ -151,7 +151,8 @@ export function createDashboardHandler(options: NormalizedDashboardOptions): Das
       }
     },
     async handle(req, info) {
-      const host = req.headers.get("host");
+      // HTTP/2 (negotiated over TLS) carries the authority in the URL, not a Host header.
+      const host = req.headers.get("host") ?? authority(req.url);
       if (host === null || host.includes(",") || !hosts.has(host.toLowerCase())) {
         return json({ error: "forbidden" }, 403);
       }
@@ -181,6 +182,14 @@ export function createDashboardHandler(options: NormalizedDashboardOptions): Das
       }
     },
   };
+}
+
+function authority(url: string): string | null {
+  try {
+    return new URL(url).host;
+  } catch {
+    return null;
+  }
 }
 
 function parseFilter(q: URLSearchParams): EventFilter {

@@ -20,6 +20,7 @@ import type { Protocol } from "../protocols/types.ts";
 export function statusFor(code: ErrorCode): number {
   switch (code) {
     case "payload.too_large":
+    case "payload.too_many_findings":
       return 413;
     case "input.timeout":
       return 408;
@@ -40,6 +41,8 @@ export function statusFor(code: ErrorCode): number {
       return 502;
     case "proxy.timeout":
       return 504;
+    case "proxy.stream_refused":
+      return 501;
     case "input.invalid_json":
     case "input.invalid_utf8":
     case "input.read_failed":

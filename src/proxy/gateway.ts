@@ -274,6 +274,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       const parsed = parseJsonText(text, maxBytes);
       wantsStream = matched.protocol.wantsStream(matched.route, parsed, url);
+      if (wantsStream && proxy.stream.requests === "block") {
+        throw new HaechiError(
+          "proxy.stream_refused",
+          'Streaming requests are refused (proxy.stream.requests is "block"); send stream: false',
+        );
+      }
       const r = await protector.protectJson(parsed, { scope, issued: minted });
       body = r;
       details = { ...labels, stream: wantsStream };

@@ -60,6 +60,7 @@ export type Decision =
 export function decisionFor(code: string): Decision {
   switch (code) {
     case "payload.blocked":
+    case "proxy.stream_refused":
       return "blocked";
     case "proxy.unauthorized":
       return "auth_denied";

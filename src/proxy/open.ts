@@ -94,7 +94,8 @@ export async function openGateway(
       mcp,
       config,
       protector: session.protector,
-      restorer: session.vault,
+      // proxy.restoreTokens false (1.4's detokenizeResponses: false): replies keep tokens.
+      restorer: config.proxy.restoreTokens ? session.vault : undefined,
       audit: session.audit,
       fetch: options.fetch,
       upstream: options.upstream,

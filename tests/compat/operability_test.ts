@@ -70,3 +70,42 @@ Deno.test("metrics.enabled false answers 404 on /__haechi/metrics and leaves the
     await r.close();
   }
 });
+
+Deno.test("an explicit 1.4 streaming.requestMode block refuses streaming requests with 501", async () => {
+  const { resolveConfig } = await import("../../src/config/mod.ts");
+  const spec = resolveConfig({ streaming: { requestMode: "block" } });
+  const r = await rig({ proxy: { stream: spec.proxy.stream } });
+  try {
+    const res = await r.call("/v1/chat/completions", {
+      model: "m",
+      stream: true,
+      messages: [{ role: "user", content: "hi" }],
+    });
+    assertEquals(res.status, 501);
+    await res.body?.cancel();
+    assertEquals(r.up.requests.length, 0, "nothing reached the upstream");
+    const plain = await r.call("/v1/chat/completions", {
+      model: "m",
+      messages: [{ role: "user", content: "hi" }],
+    });
+    assertEquals(plain.status, 200);
+    await plain.body?.cancel();
+  } finally {
+    await r.close();
+  }
+});
+
+Deno.test("an explicit 1.4 detokenizeResponses false leaves tokens in replies", async () => {
+  const keep = await rig({ proxy: { restoreTokens: false } });
+  const restore = await rig();
+  try {
+    const body = { model: "m", messages: [{ role: "user", content: `mail ${EMAIL}` }] };
+    const kept = await (await keep.call("/v1/chat/completions", body)).text();
+    assert(!kept.includes(EMAIL) && kept.includes("[TOKEN:email:"), kept);
+    const back = await (await restore.call("/v1/chat/completions", body)).text();
+    assertStringIncludes(back, EMAIL);
+  } finally {
+    await keep.close();
+    await restore.close();
+  }
+});

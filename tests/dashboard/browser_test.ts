@@ -2,7 +2,7 @@
 // fixture log written by the real audit writer. Skipped, with the reason, where Chromium
 // cannot start. Set HAECHI_SCREENSHOTS=1 to refresh the screenshots in docs/img/.
 import { verifyAuditLog } from "../../src/audit/mod.ts";
-import { startDashboard } from "../../src/dashboard/mod.ts";
+import { createTokenGuard, startDashboard } from "../../src/dashboard/mod.ts";
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { launchChromium, type PwPage } from "./_browser.ts";
 import { FIXTURE_COUNTS, tamperRecord, writeFixtureLog } from "./_fixture.ts";
@@ -157,6 +157,29 @@ Deno.test({
         const api = await page.goto(`http://rebind.test:${dash.port}/api/events`);
         assertEquals(api?.status(), 403);
         await page.close();
+      });
+
+      await t.step("with a token guard the page takes its token from the fragment", async () => {
+        const token = "browser-test-token-0123456789abcdef";
+        const guarded = startDashboard({
+          auditPath: log,
+          port: 0,
+          sessionGuard: createTokenGuard(token),
+        });
+        try {
+          const page = await launch.context.newPage();
+          await page.goto(`http://127.0.0.1:${guarded.port}/`);
+          await page.waitForSelector("body[data-ready]");
+          assertStringIncludes(await page.locator("#notice").innerText(), "access token");
+          // Same document, new fragment: the page picks the token up without a reload.
+          await page.goto(`http://127.0.0.1:${guarded.port}/#token=${token}`);
+          await until(page, `document.body.dataset.ready === "true"`);
+          assertEquals(await page.locator("#stat-events").textContent(), "12");
+          assertEquals(await page.evaluate<string>("location.hash"), "", "token leaves the URL");
+          await page.close();
+        } finally {
+          await guarded.close();
+        }
       });
 
       await t.step("a tampered record shows the red banner naming its number", async () => {

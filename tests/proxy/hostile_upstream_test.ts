@@ -3,6 +3,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import zlib from "node:zlib";
 import { type StartedGateway, startGateway } from "../../src/proxy/open.ts";
+import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
 import { GITHUB, testConfig } from "./_setup.ts";
 import type { ConfigPatch } from "./_setup.ts";
 
@@ -190,7 +191,12 @@ Deno.test("a stream that keeps trickling past proxy.stream.maxDurationMs ends wi
     {
       proxy: {
         upstreamTimeoutMs: 300,
-        stream: { holdbackChars: 16, maxEventBytes: 1 << 20, maxDurationMs: 1000 },
+        stream: {
+          ...DEFAULT_CONFIG.proxy.stream,
+          holdbackChars: 16,
+          maxEventBytes: 1 << 20,
+          maxDurationMs: 1000,
+        },
       },
     },
   );

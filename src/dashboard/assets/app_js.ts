@@ -22,11 +22,14 @@ export const APP_JS = String.raw`(function () {
   // A token handed over in the fragment never reaches a server log; keep it for this tab.
   var token = null;
   try { token = sessionStorage.getItem(TOKEN_KEY); } catch (e) { token = null; }
-  if (location.hash.indexOf("#token=") === 0) {
+  function takeToken() {
+    if (location.hash.indexOf("#token=") !== 0) return false;
     token = decodeURIComponent(location.hash.slice(7));
     try { sessionStorage.setItem(TOKEN_KEY, token); } catch (e) { /* private mode */ }
     history.replaceState(null, "", location.pathname + location.search);
+    return true;
   }
+  takeToken();
 
   var state = { cursor: null, back: [], types: [], summary: null };
 
@@ -385,9 +388,19 @@ export const APP_JS = String.raw`(function () {
     if (document.visibilityState === "visible" && state.cursor === null) refresh().catch(fail);
   }, REFRESH_MS);
 
-  refresh().then(function () { document.body.dataset.ready = "true"; }).catch(function (e) {
-    fail(e);
-    document.body.dataset.ready = "error";
+  function start() {
+    refresh().then(function () { document.body.dataset.ready = "true"; }).catch(function (e) {
+      fail(e);
+      document.body.dataset.ready = "error";
+    });
+  }
+  // A token pasted into the address of an open page arrives as a fragment change only.
+  window.addEventListener("hashchange", function () {
+    if (!takeToken()) return;
+    delete document.body.dataset.ready;
+    firstPage();
+    start();
   });
+  start();
 })();
 `;
