@@ -497,12 +497,14 @@ const SPECS: readonly ConfigKeySpec[] = [
   },
   {
     path: "proxy.forwardHeaders",
+    env: null,
     type: { kind: "stringArray" },
     description:
       "Request headers forwarded (values scanned) beyond the built-in list; others are dropped.",
   },
   {
     path: "proxy.forwardQuery",
+    env: null,
     type: { kind: "stringArray" },
     description:
       "Query parameters forwarded (values scanned) beyond the built-in list; others are dropped.",
