@@ -312,6 +312,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       body = r;
       details = { ...labels, passthrough: true };
       outBody = r.output ?? undefined;
+    } else {
+      // A route without a body (or an empty one) sends none: nothing unscanned rides along.
+      outBody = undefined;
     }
     const meta = await protectRequestParts(protector, parts, scope, minted);
     const findings = body === undefined ? meta.findings : [...body.findings, ...meta.findings];
