@@ -42,6 +42,12 @@ import { rewriteStream } from "./stream.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
 import { type Caller, type CallerIdentity, resolveCaller } from "./caller.ts";
 import { operability, type OperabilityState } from "./operability.ts";
+import {
+  createMemoryRateLimiter,
+  enforceRate,
+  type RateLimiter,
+  retryAfterHeader,
+} from "./middleware/rate_limit.ts";
 
 export type { CallerIdentity } from "./caller.ts";
 
@@ -68,6 +74,11 @@ export interface GatewayOptions {
   readonly authenticate?: (request: Request) => Promise<CallerIdentity | null>;
   /** Extra readiness check: `null` when ready, else a short safe reason. */
   readonly ready?: () => Promise<string | null>;
+  /**
+   * Counts requests per identity for `policy.rate.requestsPerMinute`; default an
+   * in-process limiter. Pass a shared one (Redis) so replicas enforce one budget.
+   */
+  readonly rateLimiter?: RateLimiter;
   /**
    * An MCP Streamable HTTP endpoint mounted at `path` (the `mcp` target): requests there go
    * to `handler`, which protects JSON-RPC both ways, under the same in-flight limit and
@@ -129,6 +140,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const closing = new AbortController();
   const bodyDeadline = { timeoutMs: config.limits.requestTimeoutMs, signal: closing.signal };
   let auditBroken = false;
+  const rateLimit = config.policy.rate.requestsPerMinute;
+  const rateLimiter = options.rateLimiter ?? createMemoryRateLimiter();
 
   async function record(input: Parameters<AuditSink["record"]>[0], strict: boolean): Promise<void> {
     if (audit === undefined) return;
@@ -161,7 +174,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const correlationId = crypto.randomUUID();
     const matched = matchRoute(req.method, url.pathname);
     const protocol = matched?.protocol ?? OPENAI;
-    const labels = {
+    const labels: { protocol: string; route: string; identity?: string } = {
       protocol: matched?.protocol.name ?? "unknown",
       route: matched?.route.name ?? "unknown",
     };
@@ -205,10 +218,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     try {
       caller = await resolveCaller(req, options.authenticate, proxy.scopeHeader);
       checkScope(caller.scope);
+      // Audit records name the caller by keyed fingerprint only (metrics ignore it).
+      if (caller.identity !== null) labels.identity = caller.identity;
+      await enforceRate(rateLimiter, rateLimit, caller);
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
       text = hasBody ? await readBodyWithin(req, maxBytes, bodyDeadline) : "";
     } catch (e) {
-      return await fail(e);
+      return await fail(e, retryAfterHeader(e));
     }
     if (metrics.inFlight >= proxy.maxInFlight) {
       metrics.rejected();
@@ -578,15 +594,29 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
     }
     let forwarded = req;
+    let caller: Caller = { scope: "default", authenticated: false, identity: null };
     if (options.authenticate !== undefined) {
-      if (await options.authenticate(req) === null) {
+      const who = await options.authenticate(req);
+      if (who === null) {
         done(401, "auth_denied");
         return mcpError(401, "Missing or invalid gateway credentials");
       }
+      caller = {
+        scope: who.subject,
+        authenticated: who.authenticated !== false,
+        identity: who.identity ?? null,
+      };
       // The caller's gateway credential is for haechi, never for the MCP server.
       const headers = new Headers(req.headers);
       headers.delete("authorization");
       forwarded = new Request(req, { headers });
+    }
+    try {
+      await enforceRate(rateLimiter, rateLimit, caller);
+    } catch (e) {
+      const err = toHaechiError(e);
+      done(statusFor(err.code), decisionFor(err.code));
+      return mcpError(statusFor(err.code), err.message, retryAfterHeader(e));
     }
     metrics.inFlight++;
     try {
