@@ -21,6 +21,7 @@ export type ErrorCode =
   | "input.timeout"
   | "payload.too_large"
   | "payload.too_deep"
+  | "payload.too_many_findings"
   | "payload.blocked"
   | "action.unavailable"
   | "audit.io"

@@ -4,7 +4,7 @@
  * | status | meaning |
  * | --- | --- |
  * | 0 | ok |
- * | 1 | bad input (malformed JSON, unreadable file, oversized or too-deep payload) |
+ * | 1 | bad input (malformed JSON, unreadable file, oversized or too-deep payload, too many findings) |
  * | 2 | usage (unknown command or flag, bad config) |
  * | 3 | blocked by policy (a denied reveal or decrypt, a refused plugin or policy bundle) |
  * | 4 | audit chain broken |

@@ -23,7 +23,17 @@ import type { Action } from "./types.ts";
 import { ACTIONS } from "./types.ts";
 import type { ConfigIssue } from "./_check.ts";
 import { describeGot } from "./_check.ts";
-import { expandActionMap, expandTypeList } from "../policy/type_aliases.ts";
+import { expandActionMap } from "../policy/type_aliases.ts";
+import { isObj, list, Mapper, modeValue, type Obj, q } from "./_compat_mapper.ts";
+import {
+  mapAudit,
+  mapAuth,
+  mapFilters,
+  mapKeys,
+  mapMcp,
+  mapPrivacy,
+  mapTokenVault,
+} from "./_compat_sections.ts";
 import { SPEC_PRESETS, specPresetActions } from "./compat_presets.ts";
 import { CONFIG_SCHEMA } from "./schema.ts";
 
@@ -45,91 +55,6 @@ export interface CompatResult {
   readonly notes: readonly CompatNote[];
   /** Values that cannot be honoured, or conflicts between a 1.4 key and ours. */
   readonly issues: readonly ConfigIssue[];
-}
-
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
-/** A tiny editor over the copied file that records notes and issues as it goes. */
-class Mapper {
-  readonly notes: CompatNote[] = [];
-  readonly issues: ConfigIssue[] = [];
-  constructor(readonly root: Obj) {}
-
-  section(name: string, parent: Obj = this.root): Obj | undefined {
-    const v = parent[name];
-    return isObj(v) ? v : undefined;
-  }
-
-  /** Remove `key` from `obj` and return its value (`undefined` when absent). */
-  take(obj: Obj | undefined, key: string): unknown {
-    if (obj === undefined || !Object.hasOwn(obj, key)) return undefined;
-    const v = obj[key];
-    delete obj[key];
-    return v;
-  }
-
-  /** Set our dotted path, unless the file already sets it to a different value. */
-  put(path: string, value: unknown, from: string): void {
-    const parts = path.split(".");
-    let node = this.root;
-    for (const part of parts.slice(0, -1)) {
-      if (!isObj(node[part])) {
-        if (node[part] !== undefined) return; // the validator reports the wrong shape
-        node[part] = {};
-      }
-      node = node[part] as Obj;
-    }
-    const last = parts[parts.length - 1];
-    if (Object.hasOwn(node, last) && JSON.stringify(node[last]) !== JSON.stringify(value)) {
-      this.fail(
-        from,
-        `${q(from)} and ${q(path)} name the same setting with different values; keep one`,
-      );
-      return;
-    }
-    node[last] = value;
-  }
-
-  note(key: string, note: string): void {
-    this.notes.push({ key, note });
-  }
-
-  fail(path: string, message: string): void {
-    this.issues.push({ path, message });
-  }
-
-  /**
-   * Drop a 1.4-only section once its keys are mapped; any key left over is unknown, and is
-   * reported by its full path (this project's schema has no such section to name it).
-   */
-  dropSection(name: string, known: readonly string[]): void {
-    const s = this.root[name];
-    if (!isObj(s)) return;
-    for (const key of Object.keys(s)) {
-      this.fail(
-        `${name}.${key}`,
-        `Unknown key ${q(`${name}.${key}`)}; expected one of ${list(known)}`,
-      );
-    }
-    delete this.root[name];
-  }
-}
-
-function q(path: string): string {
-  return JSON.stringify(path);
-}
-
-/** `report-only` is 1.4's second name for detect-and-audit-only. */
-function modeValue(m: Mapper, key: string, v: unknown): unknown {
-  if (v === "report-only") {
-    m.note(key, "report-only is read as dry-run: findings are reported, payloads left as is");
-    return "dry-run";
-  }
-  return v;
 }
 
 /**
@@ -158,6 +83,8 @@ export function fromSpecConfig(raw: unknown): CompatResult {
   mapResponseProtection(m);
   mapStreaming(m);
   mapLimits(m);
+  // Auth first: a bearer config's first error should name the missing auth, not its profiles.
+  mapAuth(m);
   mapPolicy(m);
   mapFilters(m);
   mapKeys(m);
@@ -165,7 +92,6 @@ export function fromSpecConfig(raw: unknown): CompatResult {
   mapTokenVault(m);
   mapPrivacy(m);
   mapMcp(m);
-  mapAuth(m);
   return { raw: root, notes: m.notes, issues: m.issues };
 }
 
@@ -222,9 +148,9 @@ const NEVER_FORWARDED = [
 ];
 
 /**
- * 1.4 forwards an allowlist and lets a config add names; haechi forwards every header that
- * is not a credential or hop-by-hop header, so the extra names are already forwarded and
- * only the 1.4 checks apply.
+ * 1.4 and haechi both forward an explicit header list that a config may extend; 1.4's
+ * extension is `proxy.forwardHeaders` here. 1.4's checks apply first: lowercase names, and
+ * never a credential or hop-by-hop header.
  */
 function checkForwardHeaders(m: Mapper, headers: unknown): void {
   const ok = Array.isArray(headers) &&
@@ -244,11 +170,8 @@ function checkForwardHeaders(m: Mapper, headers: unknown): void {
       "target.forwardHeaders",
       `"target.forwardHeaders" names ${q(bad)}, which is never forwarded`,
     );
-  } else if (headers.length > 0) {
-    m.note(
-      "target.forwardHeaders",
-      "already forwarded: haechi forwards every non-credential, non-hop-by-hop header",
-    );
+  } else {
+    m.put("proxy.forwardHeaders", headers, "target.forwardHeaders");
   }
 }
 
@@ -421,9 +344,20 @@ function mapLimits(m: Mapper): void {
   }
 }
 
+/** 1.4's per-client controls, which need 1.4's bearer auth. */
+const PER_CLIENT_KEYS = ["profiles", "profileBinding", "modelAllowlist", "rate"];
+
 function mapPolicy(m: Mapper): void {
   const p = m.section("policy");
   if (p === undefined) return;
+  for (const key of PER_CLIENT_KEYS) {
+    if (m.take(p, key) === undefined) continue;
+    m.fail(
+      `policy.${key}`,
+      `"policy.${key}" (1.4's per-client controls) is not built into this haechi; ` +
+        "authenticate callers with a signed auth plugin and set one policy",
+    );
+  }
   const mode = m.take(p, "mode");
   if (mode !== undefined) {
     // 1.4: the effective mode is policy.mode, then mode.
@@ -479,276 +413,4 @@ function mapPresets(m: Mapper, p: Obj, presets: unknown, allowUnsafe: boolean): 
       "local-only marks transfers as local in 1.4's metadata; it changes no action",
     );
   }
-}
-
-function mapFilters(m: Mapper): void {
-  const f = m.section("filters");
-  if (f === undefined) return;
-  const decode = m.take(f, "decodeAndRescan");
-  if (decode !== undefined) m.put("detect.decode", decode, "filters.decodeAndRescan");
-  if (Array.isArray(f.allowlist)) {
-    const values: unknown[] = [];
-    f.allowlist.forEach((entry, i) => {
-      if (!isObj(entry)) return void values.push(entry);
-      const at = `filters.allowlist[${i}]`;
-      const extra = Object.keys(entry).filter((k) => k !== "value" && k !== "path");
-      if (extra.length > 0) {
-        return m.fail(at, `${q(at)} has unknown key ${q(extra[0])}; expected "value" or "path"`);
-      }
-      if (entry.path !== undefined) {
-        return m.fail(at, `${q(at)}: path entries are not built into this haechi; use "value"`);
-      }
-      if (typeof entry.value !== "string") {
-        return m.fail(at, `${q(at)}.value must be a string, got ${describeGot(entry.value)}`);
-      }
-      values.push(entry.value);
-    });
-    f.allowlist = values;
-  }
-}
-
-function mapKeys(m: Mapper): void {
-  const k = m.section("keys");
-  if (k === undefined) return;
-  const provider = m.take(k, "provider");
-  if (provider !== undefined && provider !== "local") {
-    m.fail(
-      "keys.provider",
-      provider === "external"
-        ? '"keys.provider": "external" needs an injected crypto provider, which this haechi has not; use "local"'
-        : `"keys.provider" must be "local" or "external", got ${describeGot(provider)}`,
-    );
-  }
-  const file = m.take(k, "keyFile");
-  if (file !== undefined) m.put("keys.path", file, "keys.keyFile");
-}
-
-function mapAudit(m: Mapper): void {
-  const a = m.section("audit");
-  if (a === undefined) return;
-  const sink = m.take(a, "sink");
-  if (sink !== undefined && sink !== "jsonl") {
-    m.fail("audit.sink", `"audit.sink" must be "jsonl", got ${describeGot(sink)}`);
-  }
-  const anchor = m.take(a, "anchor");
-  if (anchor === undefined) return;
-  if (!isObj(anchor)) {
-    m.fail("audit.anchor", `"audit.anchor" must be an object, got ${describeGot(anchor)}`);
-    return;
-  }
-  for (const key of Object.keys(anchor)) {
-    if (!["mode", "path", "everyRecords"].includes(key)) {
-      m.fail(
-        `audit.anchor.${key}`,
-        `Unknown key "audit.anchor.${key}"; expected one of "mode", "path", "everyRecords"`,
-      );
-    }
-  }
-  if (anchor.mode === "none") {
-    m.put("audit.anchorPath", "", "audit.anchor.mode");
-  } else if (anchor.mode !== undefined && anchor.mode !== "file") {
-    m.fail(
-      "audit.anchor.mode",
-      `"audit.anchor.mode" must be "none" or "file", got ${describeGot(anchor.mode)}`,
-    );
-  } else if (anchor.path !== undefined) {
-    m.put("audit.anchorPath", anchor.path, "audit.anchor.path");
-  }
-  if (anchor.everyRecords !== undefined) {
-    m.put("audit.anchorEvery", anchor.everyRecords, "audit.anchor.everyRecords");
-  }
-}
-
-function mapTokenVault(m: Mapper): void {
-  const v = m.section("tokenVault");
-  if (v === undefined) return;
-  const provider = m.take(v, "provider");
-  if (provider !== undefined && provider !== "local") {
-    m.fail(
-      "tokenVault.provider",
-      `"tokenVault.provider" must be "local", got ${describeGot(provider)}`,
-    );
-  }
-  if (v.revealPolicy === "disabled") v.revealPolicy = "deny";
-  else if (v.revealPolicy === "local-dev") v.revealPolicy = "allow";
-  const days = m.take(v, "retentionDays");
-  if (days !== undefined) {
-    if (typeof days !== "number" || !(days > 0)) {
-      m.fail(
-        "tokenVault.retentionDays",
-        `"tokenVault.retentionDays" must be a positive number, got ${describeGot(days)}`,
-      );
-    } else m.put("tokenVault.ttlSeconds", Math.round(days * 86_400), "tokenVault.retentionDays");
-  }
-  const deterministic = m.take(v, "deterministic");
-  const types = v.deterministicTypes;
-  if (types === null) delete v.deterministicTypes;
-  else if (Array.isArray(types)) {
-    v.deterministicTypes = expandTypeList(types.filter((t) => typeof t === "string"));
-  }
-  if (deterministic === false) {
-    m.put("tokenVault.deterministicTypes", [], "tokenVault.deterministic");
-  } else if (deterministic === true && types === null) {
-    m.note(
-      "tokenVault.deterministicTypes",
-      "null is read as haechi's default list: email, phone, ip_address",
-    );
-  } else if (deterministic !== undefined && typeof deterministic !== "boolean") {
-    m.fail(
-      "tokenVault.deterministic",
-      `"tokenVault.deterministic" must be true or false, got ${describeGot(deterministic)}`,
-    );
-  }
-  const detokenize = m.take(v, "detokenizeResponses");
-  if (detokenize !== undefined) {
-    if (typeof detokenize !== "boolean") {
-      m.fail(
-        "tokenVault.detokenizeResponses",
-        `"tokenVault.detokenizeResponses" must be true or false, got ${describeGot(detokenize)}`,
-      );
-    } else {
-      m.put("proxy.restoreTokens", detokenize, "tokenVault.detokenizeResponses");
-      if (!detokenize) {
-        m.note(
-          "tokenVault.detokenizeResponses",
-          "false honoured: replies keep tokens (haechi's default restores a request's own tokens, " +
-            "and an authenticated caller's own scope)",
-        );
-      }
-    }
-  }
-  if (v.path === ".haechi/token-vault.json") {
-    m.note(
-      "tokenVault.path",
-      "1.4's default JSON vault path: haechi keeps a SQLite database under that name",
-    );
-  }
-}
-
-function mapPrivacy(m: Mapper): void {
-  const p = m.section("privacy");
-  if (p === undefined) return;
-  const profile = m.take(p, "profile");
-  if (profile !== undefined) {
-    m.put("policy.profile", profile === null ? "none" : profile, "privacy.profile");
-  }
-  m.dropSection("privacy", ["profile"]);
-}
-
-function mapMcp(m: Mapper): void {
-  const s = m.section("mcp");
-  if (s === undefined) return;
-  const allowed = m.take(s, "allowedMethods");
-  if (allowed !== undefined) {
-    if (!Array.isArray(allowed) || allowed.length === 0) {
-      m.fail(
-        "mcp.allowedMethods",
-        `"mcp.allowedMethods" must be a non-empty array of strings, got ${describeGot(allowed)}`,
-      );
-    } else m.put("mcp.methods.allow", allowed, "mcp.allowedMethods");
-  }
-  for (const key of ["protectParams", "protectResults", "requireJsonRpc"]) {
-    const v = m.take(s, key);
-    if (v === undefined) continue;
-    if (typeof v !== "boolean") {
-      m.fail(`mcp.${key}`, `"mcp.${key}" must be true or false, got ${describeGot(v)}`);
-    } else if (!v) {
-      m.note(
-        `mcp.${key}`,
-        "false is kept stricter: every JSON-RPC message is checked and protected",
-      );
-    }
-  }
-}
-
-function mapAuth(m: Mapper): void {
-  const a = m.section("auth");
-  if (a === undefined) return;
-  if (a.provider === "external") {
-    m.fail(
-      "auth.provider",
-      '"auth.provider": "external" needs an injected provider; use "bearer" or "plugin"',
-    );
-  }
-  const plugin = m.section("plugin", a);
-  if (plugin !== undefined) mapAuthPlugin(m, plugin);
-}
-
-function mapAuthPlugin(m: Mapper, p: Obj): void {
-  const pin = p.pin;
-  if (isObj(pin)) {
-    if (pin.version !== undefined || pin.manifestSha256 !== undefined) {
-      m.fail("auth.plugin.pin", '"auth.plugin.pin" supports "entrySha256" only in this haechi');
-    }
-    p.pin = pin.entrySha256 ?? "";
-  }
-  const revoked = p.revoked;
-  if (isObj(revoked)) {
-    const ids = revoked.signerKeyIds ?? [];
-    const digests = revoked.entrySha256 ?? [];
-    p.revoked = Array.isArray(ids) && Array.isArray(digests) ? [...ids, ...digests] : revoked;
-  }
-  const floor = p.versionFloor;
-  if (isObj(floor)) {
-    const versions = Object.values(floor);
-    if (versions.length > 1) {
-      m.note(
-        "auth.plugin.versionFloor",
-        "one auth plugin is loaded: the highest floor applies to it",
-      );
-    }
-    p.versionFloor = versions.length === 0 ? "" : versions.sort(compareLoose).at(-1);
-  }
-  const isolation = m.take(p, "isolation");
-  if (isolation !== undefined && isolation !== "worker" && isolation !== "process") {
-    m.fail(
-      "auth.plugin.isolation",
-      `"auth.plugin.isolation" must be "worker" or "process", got ${describeGot(isolation)}`,
-    );
-  } else if (isolation === "worker") {
-    m.note(
-      "auth.plugin.isolation",
-      "worker is kept stricter: plugins always run in a zero-permission process",
-    );
-  }
-  const net = m.take(p, "netEnforcement");
-  if (net !== undefined && net !== "require-permission") {
-    m.fail(
-      "auth.plugin.netEnforcement",
-      `"auth.plugin.netEnforcement" must be "require-permission", got ${describeGot(net)}`,
-    );
-  }
-  if (p.keyMaterial !== undefined) {
-    m.take(p, "keyMaterial");
-    m.fail("auth.plugin.keyMaterial", '"auth.plugin.keyMaterial" is not built into this haechi');
-  }
-  const rename = (from: string, to: string) => {
-    const v = m.take(p, from);
-    if (v !== undefined) m.put(to, v, `auth.plugin.${from}`);
-  };
-  rename("timeoutMs", "plugins.timeoutMs");
-  rename("maxMessageBytes", "plugins.maxReplyBytes");
-  const limits = m.take(p, "resourceLimits");
-  if (isObj(limits) && limits.maxOldGenerationSizeMb !== undefined) {
-    m.put("plugins.maxHeapMb", limits.maxOldGenerationSizeMb, "auth.plugin.resourceLimits");
-  }
-  const pending = m.take(p, "maxPendingCalls");
-  if (pending !== undefined) {
-    m.note("auth.plugin.maxPendingCalls", "each call runs in its own bounded plugin process");
-  }
-}
-
-/** Numeric dotted compare, good enough to pick the highest floor. */
-function compareLoose(a: unknown, b: unknown): number {
-  const pa = String(a).split(".").map(Number);
-  const pb = String(b).split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-function list(values: readonly string[]): string {
-  return values.map((v) => JSON.stringify(v)).join(", ");
 }

@@ -38,6 +38,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
   limits: {
     maxBytes: 10 * 1024 * 1024,
     maxDepth: 64,
+    maxFindings: 10_000,
     requestTimeoutMs: 30_000,
     headersTimeoutMs: 30_000,
     shutdownGraceMs: 10_000,

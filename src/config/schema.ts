@@ -202,6 +202,12 @@ const SPECS: readonly ConfigKeySpec[] = [
     description: "Deepest accepted JSON nesting.",
   },
   {
+    path: "limits.maxFindings",
+    type: { kind: "integer", min: 1, max: 100_000_000 },
+    description: "Most findings one message (request, reply, MCP message, JSONL line) may hold; " +
+      "more is refused with payload.too_many_findings (HTTP 413) before anything is tokenized.",
+  },
+  {
     path: "limits.requestTimeoutMs",
     type: { kind: "integer", min: 0, max: 3_600_000 },
     description:
@@ -520,12 +526,14 @@ const SPECS: readonly ConfigKeySpec[] = [
   },
   {
     path: "proxy.forwardHeaders",
+    env: null,
     type: { kind: "stringArray" },
     description:
       "Request headers forwarded (values scanned) beyond the built-in list; others are dropped.",
   },
   {
     path: "proxy.forwardQuery",
+    env: null,
     type: { kind: "stringArray" },
     description:
       "Query parameters forwarded (values scanned) beyond the built-in list; others are dropped.",

@@ -153,6 +153,8 @@ export interface LimitsConfig {
   readonly maxBytes: number;
   /** Deepest accepted JSON nesting. */
   readonly maxDepth: number;
+  /** Most findings one message may hold before it is refused (each may cost a vault write). */
+  readonly maxFindings: number;
   /** Time allowed for a request body to arrive once its head is in, in ms; 0 disables. */
   readonly requestTimeoutMs: number;
   /** Time allowed for a request head to arrive, in ms; 0 disables. */

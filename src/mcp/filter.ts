@@ -173,7 +173,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
       ? "denied"
       : err.reason === "blocked"
       ? "blocked"
-      : err.reason === "check-failed"
+      : err.reason === "check-failed" || err.reason === "too-many-findings"
       ? "error"
       : "invalid";
     const replied = canReply && (id !== null || from === "client");
@@ -246,6 +246,14 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
       }
     } catch (e) {
       const err = toHaechiError(e);
+      if (err.code === "payload.too_many_findings") {
+        // Refused before any value was tokenized: say why, as an HTTP gateway says 413.
+        return failClosed(from, m, { ...base, part, errorCode: err.code }, {
+          code: JSONRPC_ERRORS.invalidRequest,
+          message: err.message,
+          reason: "too-many-findings",
+        });
+      }
       return failClosed(from, m, { ...base, part, errorCode: err.code });
     }
     const findings = outcome?.findings ?? [];
@@ -356,14 +364,40 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
     const reason: HaechiRejectReason = Array.isArray(value) ? "batch" : "invalid";
     const err = { code: JSONRPC_ERRORS.invalidRequest, message: m.reason, reason };
     if (Array.isArray(value)) {
-      // Answer every request in the batch so none waits forever; nothing is passed on.
+      // Nothing in a batch is passed on, and nobody is left waiting: each request in it is
+      // answered with an error, and each response in a server's batch (a server answering
+      // a request with a batch) becomes an error for the client, under the same id.
       const replies: string[] = [];
+      const forwards: string[] = [];
       for (const item of value) {
         const c = classifyMessage(item);
         if (c.type === "request") replies.push(errorLine(c.id, err.code, err.message, err));
+        else if (
+          from === "server" && (c.type === "result" || c.type === "error") && c.id !== null
+        ) {
+          if (typeof c.id === "string" && !isClean(c.id)) continue;
+          pending[other(from)].delete(idKey(c.id));
+          forwards.push(
+            errorLine(
+              c.id,
+              JSONRPC_ERRORS.internalError,
+              `The ${from} answered with a JSON-RPC batch, which MCP does not use; ` +
+                "haechi did not pass it on",
+              err,
+            ),
+          );
+        }
       }
-      await record("invalid", from, { reason, items: value.length, replied: replies.length > 0 });
-      return replies.length > 0 ? { reply: replies.join("\n") } : {};
+      await record("invalid", from, {
+        reason,
+        items: value.length,
+        replied: replies.length > 0,
+        answered: forwards.length,
+      });
+      return {
+        ...(replies.length > 0 ? { reply: replies.join("\n") } : {}),
+        ...(forwards.length > 0 ? { forward: forwards.join("\n") } : {}),
+      };
     }
     const id = m.id !== null && (typeof m.id === "number" || isClean(m.id)) ? m.id : null;
     if (!m.hasMethod && from === "server" && id !== null) {

@@ -210,12 +210,25 @@ export function createMcpHttpHandler(
     body: string | undefined,
   ): Promise<Response> {
     try {
+      // A redirect is not followed: it would send the protected request, and the caller's
+      // credential, to a host nobody configured (the LLM gateway refuses them the same way).
       const res = await doFetch(upstream, {
         method,
         headers,
         body,
         signal: clock.signal,
+        redirect: "manual",
       });
+      if ((res.status >= 300 && res.status < 400) || res.type === "opaqueredirect") {
+        await res.body?.cancel().catch(() => {});
+        return jsonError(
+          502,
+          null,
+          JSONRPC_ERRORS.internalError,
+          `The MCP server answered with a redirect (${res.status}); haechi does not follow ` +
+            "redirects, so point the target at the final URL",
+        );
+      }
       UPSTREAM.add(res);
       return res;
     } catch {
@@ -332,7 +345,10 @@ export function createMcpHttpHandler(
       if (e.data === "") return id === "" ? "" : `${id}${retry}data: \n\n`;
       const v = await filter.inspect("server", { kind: "text", text: e.data });
       if (v.forward === undefined) return id === "" ? "" : `${id}${retry}data: \n\n`;
-      return `${event}${id}${retry}data: ${v.forward}\n\n`;
+      // One event per message: a refused batch comes back as one error per id.
+      return v.forward.split("\n").map((line, i) =>
+        `${event}${i === 0 ? id : ""}${retry}data: ${line}\n\n`
+      ).join("");
     };
     return new ReadableStream<Uint8Array>({
       async pull(controller) {

@@ -160,6 +160,7 @@ export type HaechiRejectReason =
   | "invalid"
   | "batch"
   | "too-long"
+  | "too-many-findings"
   | "invalid-utf8"
   | "method-denied"
   | "blocked"

@@ -132,6 +132,7 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
   const scan = (t: string) => scanner.scan(t);
   const walkOptions = {
     maxDepth: config.limits.maxDepth,
+    maxFindings: config.limits.maxFindings,
     scanKeys: config.detect.scanKeys,
     scanNumbers: true,
     joinTextParts: true,

@@ -46,6 +46,8 @@ export interface WalkOptions {
   readonly scanNumbers: boolean;
   /** The scanner. */
   readonly scan: (text: string) => Finding[];
+  /** Most findings accepted in one walk (default: no limit). */
+  readonly maxFindings?: number;
   /**
    * Scan runs of sibling text parts joined (see join_parts.ts), so a value split over two
    * parts is found; off, each part is scanned alone.
@@ -62,7 +64,9 @@ const MIN_SCAN_LENGTH = 6;
  * @param root A wrapper `{ value }` so the top-level value has a holder too.
  * @param options Limits and scanner.
  * @returns Sites in document order.
- * @throws {HaechiError} `payload.too_deep` when nesting exceeds `maxDepth`.
+ * @throws {HaechiError} `payload.too_deep` when nesting exceeds `maxDepth`;
+ *   `payload.too_many_findings` as soon as the findings exceed `maxFindings`, so a hostile
+ *   document stops costing scan time there and never reaches the (per-value) actions.
  *
  * @example
  * ```ts
@@ -77,6 +81,22 @@ const MIN_SCAN_LENGTH = 6;
  */
 export function collectSites(root: { value: unknown }, options: WalkOptions): Site[] {
   const sites: Site[] = [];
+  const maxFindings = options.maxFindings ?? Infinity;
+  let found = 0;
+  // Counted as sites are kept (a joined run's parts are scanned twice, but kept once), and
+  // checked at once, so a hostile document stops costing scan time where it passes the cap.
+  const keep = (site: Site): void => {
+    found += site.findings.length;
+    if (found > maxFindings) {
+      throw new HaechiError(
+        "payload.too_many_findings",
+        `The payload holds more than ${maxFindings} findings (limits.maxFindings); ` +
+          "send it in smaller parts or raise the limit",
+        { maxFindings },
+      );
+    }
+    sites.push(site);
+  };
   const segments: (string | number)[] = [];
   const { maxDepth, scanKeys, scanNumbers, scan } = options;
   const join = options.joinTextParts === true;
@@ -101,7 +121,7 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
       });
       const merged = joinFindings(scan(run.text), own, run.starts);
       if (merged !== null) {
-        sites.push({
+        keep({
           holder: parts[0].holder,
           key: "text",
           kind: "joined",
@@ -116,7 +136,7 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
       parts.forEach((p, n) => {
         if (own[n].length === 0) return;
         const text = run.text.slice(p.start, p.end);
-        sites.push({
+        keep({
           holder: p.holder,
           key: "text",
           kind: "value",
@@ -138,7 +158,7 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
       if (v.length >= MIN_SCAN_LENGTH && !(key === "text" && joined.has(holder))) {
         const findings = scan(v);
         if (findings.length > 0) {
-          sites.push({ holder, key, kind: "value", text: v, findings, path: renderPath(segments) });
+          keep({ holder, key, kind: "value", text: v, findings, path: renderPath(segments) });
         }
       }
       return;
@@ -150,7 +170,7 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
         const text = raw ? v.rawJSON : String(v);
         const findings = text.length >= MIN_SCAN_LENGTH ? scan(text) : [];
         if (findings.length > 0) {
-          sites.push({ holder, key, kind: "number", text, findings, path: renderPath(segments) });
+          keep({ holder, key, kind: "number", text, findings, path: renderPath(segments) });
         }
       }
       return;
@@ -177,7 +197,7 @@ export function collectSites(root: { value: unknown }, options: WalkOptions): Si
       if (scanKeys && k.length >= MIN_SCAN_LENGTH) {
         const findings = scan(k);
         if (findings.length > 0) {
-          sites.push({
+          keep({
             holder: obj,
             key: k,
             kind: "key",

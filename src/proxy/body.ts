@@ -83,8 +83,26 @@ export async function readBodyWithin(
   maxBytes: number,
   deadline: BodyDeadline,
 ): Promise<string> {
+  return await readWithin(readBodyText(req, maxBytes), deadline);
+}
+
+/**
+ * Await a body read under a time limit and a shutdown signal.
+ *
+ * @param reading The read in progress.
+ * @param deadline Time limit and shutdown signal.
+ * @returns What the read returns.
+ * @throws {HaechiError} What the read throws; `input.timeout` when the time runs out,
+ *   `proxy.overloaded` when the signal aborts first.
+ *
+ * @example
+ * ```ts
+ * import { readWithin } from "./body.ts";
+ * if (await readWithin(Promise.resolve("x"), { timeoutMs: 10 }) !== "x") throw new Error();
+ * ```
+ */
+export async function readWithin<T>(reading: Promise<T>, deadline: BodyDeadline): Promise<T> {
   const { timeoutMs, signal } = deadline;
-  const reading = readBodyText(req, maxBytes);
   if (timeoutMs === 0 && signal === undefined) return await reading;
   // Once the race is lost the read's own outcome is moot; keep it from going unhandled.
   reading.catch(() => {});
@@ -162,6 +180,28 @@ export async function readStreamText(
   stream: ReadableStream<Uint8Array>,
   maxBytes: number,
 ): Promise<string> {
+  return utf8(await readStreamBytes(stream, maxBytes));
+}
+
+/**
+ * Read a byte stream whole, refusing more than `maxBytes`.
+ *
+ * @param stream The bytes.
+ * @param maxBytes Largest accepted size.
+ * @returns The bytes.
+ * @throws {HaechiError} `payload.too_large`, `input.read_failed`.
+ *
+ * @example
+ * ```ts
+ * import { readStreamBytes } from "./body.ts";
+ * const b = await readStreamBytes(new Blob(["hi"]).stream(), 10);
+ * if (b.length !== 2) throw new Error(String(b.length));
+ * ```
+ */
+export async function readStreamBytes(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
   const reader = stream.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -188,14 +228,13 @@ export async function readStreamText(
   } finally {
     reader.releaseLock();
   }
-  if (parts.length === 1) return utf8(parts[0]);
   const all = new Uint8Array(size);
   let off = 0;
   for (const p of parts) {
     all.set(p, off);
     off += p.byteLength;
   }
-  return utf8(all);
+  return all;
 }
 
 /** Read a body whose framing bounds it (a declared length within the limit) in one piece. */

@@ -66,11 +66,7 @@ export async function resolveCaller(
     if (who === null) {
       throw new HaechiError("proxy.unauthorized", "Missing or invalid gateway credentials");
     }
-    const authenticated = who.authenticated !== false;
-    const identity = authenticated && who.identity !== undefined && FINGERPRINT.test(who.identity)
-      ? who.identity
-      : null;
-    return { scope: who.subject, authenticated, identity };
+    return callerOf(who);
   }
   if (scopeHeader !== "") {
     return {
@@ -80,4 +76,22 @@ export async function resolveCaller(
     };
   }
   return { scope: "default", authenticated: false, identity: null };
+}
+
+/**
+ * The caller an authenticator's answer stands for (`null`: no authenticator).
+ *
+ * @example
+ * ```ts
+ * import { callerOf } from "./caller.ts";
+ * if (callerOf({ subject: "a", identity: "x" }).identity !== null) throw new Error("not hex");
+ * ```
+ */
+export function callerOf(who: CallerIdentity | null): Caller {
+  if (who === null) return { scope: "default", authenticated: false, identity: null };
+  const authenticated = who.authenticated !== false;
+  const identity = authenticated && who.identity !== undefined && FINGERPRINT.test(who.identity)
+    ? who.identity
+    : null;
+  return { scope: who.subject, authenticated, identity };
 }

@@ -20,6 +20,7 @@ import type { Protocol } from "../protocols/types.ts";
 export function statusFor(code: ErrorCode): number {
   switch (code) {
     case "payload.too_large":
+    case "payload.too_many_findings":
       return 413;
     case "input.timeout":
       return 408;

@@ -40,7 +40,8 @@ import { createMetrics, type Decision, decisionFor, type GatewayMetrics } from "
 import { createOutputPolicy } from "./output.ts";
 import { rewriteStream } from "./stream.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
-import { type Caller, type CallerIdentity, resolveCaller } from "./caller.ts";
+import { createMcpRoute } from "./mcp_route.ts";
+import { type Caller, type CallerIdentity, callerOf, resolveCaller } from "./caller.ts";
 import { operability, type OperabilityState } from "./operability.ts";
 import {
   createMemoryRateLimiter,
@@ -139,9 +140,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Aborted by `close`: request bodies still arriving are cut rather than waited for.
   const closing = new AbortController();
   const bodyDeadline = { timeoutMs: config.limits.requestTimeoutMs, signal: closing.signal };
-  let auditBroken = false;
   const rateLimit = config.policy.rate.requestsPerMinute;
   const rateLimiter = options.rateLimiter ?? createMemoryRateLimiter();
+  const mcpRoute = options.mcp === undefined ? undefined : createMcpRoute({
+    handler: options.mcp.handler,
+    metrics,
+    maxInFlight: proxy.maxInFlight,
+    maxBytes,
+    deadline: bodyDeadline,
+    authenticate: options.authenticate,
+    limitRate: (who) => enforceRate(rateLimiter, rateLimit, callerOf(who as CallerIdentity | null)),
+  });
+  let auditBroken = false;
 
   async function record(input: Parameters<AuditSink["record"]>[0], strict: boolean): Promise<void> {
     if (audit === undefined) return;
@@ -167,8 +177,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (url.pathname.startsWith("/__haechi/")) {
       return await operability(req, url.pathname, operabilityState);
     }
-    if (options.mcp !== undefined && url.pathname === options.mcp.path) {
-      return await mcpRequest(req, options.mcp.handler);
+    if (mcpRoute !== undefined && url.pathname === options.mcp?.path) {
+      return await mcpRoute(req);
     }
     const started = performance.now();
     const correlationId = crypto.randomUUID();
@@ -317,6 +327,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       outcome: requestOutcome(blocked, protector.policy.mode, findings),
       findings,
       details,
+      callerScope: scope,
     }, true);
     if (blocked) {
       const types = [...new Set(findings.filter((f) => f.action === "block").map((f) => f.type))];
@@ -577,60 +588,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     return errorResponse(protocol, new HaechiError("proxy.upstream", message), headers, status);
   }
 
-  async function mcpRequest(
-    req: Request,
-    handler: (request: Request) => Promise<Response>,
-  ): Promise<Response> {
-    const started = performance.now();
-    const labels = { protocol: "mcp", route: "mcp" };
-    const done = (status: number, decision?: Decision) => {
-      metrics.request({ ...labels, status, decision }, (performance.now() - started) / 1000);
-    };
-    if (metrics.inFlight >= proxy.maxInFlight) {
-      metrics.rejected();
-      done(503, "overloaded");
-      return mcpError(503, "The gateway is at proxy.maxInFlight; retry shortly", {
-        "retry-after": "1",
-      });
-    }
-    let forwarded = req;
-    let caller: Caller = { scope: "default", authenticated: false, identity: null };
-    if (options.authenticate !== undefined) {
-      const who = await options.authenticate(req);
-      if (who === null) {
-        done(401, "auth_denied");
-        return mcpError(401, "Missing or invalid gateway credentials");
-      }
-      caller = {
-        scope: who.subject,
-        authenticated: who.authenticated !== false,
-        identity: who.identity ?? null,
-      };
-      // The caller's gateway credential is for haechi, never for the MCP server.
-      const headers = new Headers(req.headers);
-      headers.delete("authorization");
-      forwarded = new Request(req, { headers });
-    }
-    try {
-      await enforceRate(rateLimiter, rateLimit, caller);
-    } catch (e) {
-      const err = toHaechiError(e);
-      done(statusFor(err.code), decisionFor(err.code));
-      return mcpError(statusFor(err.code), err.message, retryAfterHeader(e));
-    }
-    metrics.inFlight++;
-    try {
-      const res = await handler(forwarded);
-      done(res.status);
-      return res;
-    } catch {
-      done(502, "upstream_error");
-      return mcpError(502, "The MCP upstream could not be reached");
-    } finally {
-      metrics.inFlight--;
-    }
-  }
-
   async function protectUnknown(text: string, scope: string, issued: Set<string>) {
     try {
       JSON.parse(text);
@@ -658,12 +615,4 @@ export function createGateway(options: GatewayOptions): Gateway {
       return Promise.resolve();
     },
   };
-}
-
-/** A JSON-RPC error body with no id, as MCP's transport uses for HTTP-level refusals. */
-function mcpError(status: number, message: string, headers: HeadersInit = {}): Response {
-  return Response.json(
-    { jsonrpc: "2.0", id: null, error: { code: -32000, message } },
-    { status, headers },
-  );
 }

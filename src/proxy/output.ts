@@ -246,7 +246,7 @@ function joinParts(
     if (v === null || typeof v !== "object" || depth > maxDepth) return v;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) v[i] = visit(v[i], depth + 1);
-      return v.length > 1 ? joinSplitTextParts(v, scan) : v;
+      return v.length > 1 ? joinSplitTextParts(v, scan) as unknown[] : v;
     }
     const o = v as Record<string, unknown>;
     for (const k in o) {

@@ -25,6 +25,11 @@ export interface AuditInput {
   readonly findings?: Iterable<AuditFindingSource>;
   /** Safe facts only. */
   readonly details?: AuditDetails;
+  /**
+   * The caller's scope. Only its keyed fingerprint is recorded (`details.callerHash`), so
+   * the log can count per caller without naming anyone.
+   */
+  readonly callerScope?: string;
 }
 
 /** Where commands send audit events. */
@@ -67,7 +72,8 @@ export async function openAuditSink(
   return {
     mode,
     record(input: AuditInput) {
-      const done = buildAuditEvent({ ...input, mode, source }, fingerprint)
+      const done = withCallerHash(input, fingerprint)
+        .then((event) => buildAuditEvent({ ...event, mode, source }, fingerprint))
         .then((event) => writer.append(event))
         .then(() => {});
       pending.add(done);
@@ -80,6 +86,20 @@ export async function openAuditSink(
       await writer.close();
     },
   };
+}
+
+// The same HMAC key as paths, over a prefix no JSON path starts with: a caller's
+// fingerprint never equals a path's.
+const CALLER_PREFIX = "caller\u0000";
+
+async function withCallerHash(
+  input: AuditInput,
+  fingerprint: (path: string) => Promise<string>,
+): Promise<Omit<AuditInput, "callerScope">> {
+  const { callerScope, ...rest } = input;
+  if (callerScope === undefined) return rest;
+  const callerHash = await fingerprint(CALLER_PREFIX + callerScope);
+  return { ...rest, details: { ...rest.details, callerHash } };
 }
 
 /** Most paths whose fingerprints are kept; a gateway sees the same few paths over and over. */

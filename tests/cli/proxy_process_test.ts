@@ -190,19 +190,21 @@ Deno.test("a port already in use is named as such and exits 69", async () => {
   }
 });
 
-Deno.test("clients trickling their bodies hold no in-flight slot and get 408 at limits.requestTimeoutMs", async () => {
+Deno.test("clients trickling their bodies (LLM and MCP routes) hold no in-flight slot and get 408 at limits.requestTimeoutMs", async () => {
   const env = await tempEnv({ limits: { requestTimeoutMs: 1500 }, proxy: { maxInFlight: 1 } });
   const upstream = jsonUpstream();
   const port = (url: string) => Number(new URL(url).port);
   const conns: Deno.TcpConn[] = [];
   try {
-    const proxy = await startProxy(env, ["--upstream", `http://127.0.0.1:${upstream.addr.port}`]);
+    const up = `http://127.0.0.1:${upstream.addr.port}`;
+    const proxy = await startProxy(env, ["--upstream", up, "--mcp-upstream", `${up}/mcp`]);
     const enc = new TextEncoder();
     for (let i = 0; i < 4; i++) {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port: port(proxy.url) });
       conns.push(conn);
+      const path = i % 2 === 0 ? "/v1/chat/completions" : "/mcp";
       await conn.write(enc.encode(
-        "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+        `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
           "Content-Length: 200\r\n\r\n{",
       ));
     }

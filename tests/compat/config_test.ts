@@ -164,3 +164,13 @@ Deno.test("1.4 values this build cannot honour fail closed with what to do inste
   );
   assertEquals(refusal({ target: { type: "bogus" } }).details.path, "target.type");
 });
+
+Deno.test("target.forwardHeaders extends our header forward list, and per-client controls fail closed", () => {
+  const config = resolveConfig({ target: { forwardHeaders: ["x-tenant-id"] } });
+  assertEquals(config.proxy.forwardHeaders, ["x-tenant-id"]);
+  for (const key of ["profiles", "profileBinding", "modelAllowlist", "rate"]) {
+    const err = refusal({ policy: { [key]: {} } });
+    assertEquals(err.details.path, `policy.${key}`);
+    assert(err.message.includes("not built into this haechi"), err.message);
+  }
+});

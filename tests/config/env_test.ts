@@ -152,8 +152,9 @@ Deno.test("an unknown variable under a section prefix is refused as a likely typ
   assertEquals(
     err.message,
     "Unknown environment variable HAECHI_LIMITS_MAXDEPTH; expected one of " +
-      '"HAECHI_LIMITS_MAX_BYTES", "HAECHI_LIMITS_MAX_DEPTH", "HAECHI_LIMITS_REQUEST_TIMEOUT_MS", ' +
-      '"HAECHI_LIMITS_HEADERS_TIMEOUT_MS", "HAECHI_LIMITS_SHUTDOWN_GRACE_MS"',
+      '"HAECHI_LIMITS_MAX_BYTES", "HAECHI_LIMITS_MAX_DEPTH", "HAECHI_LIMITS_MAX_FINDINGS", ' +
+      '"HAECHI_LIMITS_REQUEST_TIMEOUT_MS", "HAECHI_LIMITS_HEADERS_TIMEOUT_MS", ' +
+      '"HAECHI_LIMITS_SHUTDOWN_GRACE_MS"',
   );
   assertEquals(err.details.env, "HAECHI_LIMITS_MAXDEPTH");
 });

@@ -125,3 +125,49 @@ Deno.test("malformed bodies, batches, bad headers and oversized bodies get JSON-
   await res.body?.cancel();
   assertEquals(seen.length, 0, "nothing went upstream");
 });
+
+Deno.test("a redirect from the MCP server is refused with 502, not followed", async () => {
+  let reached = 0;
+  const elsewhere = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    reached++;
+    return Response.json({ jsonrpc: "2.0", id: 1, result: {} });
+  });
+  const redirecting = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () =>
+      new Response(null, {
+        status: 307,
+        headers: { location: `http://127.0.0.1:${elsewhere.addr.port}/mcp` },
+      }),
+  );
+  try {
+    const handler = createMcpHttpHandler({
+      protector,
+      audit: { record: () => Promise.resolve() },
+      upstream: `http://127.0.0.1:${redirecting.addr.port}/mcp`,
+    });
+    const res = await handler(post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" })));
+    assertEquals(res.status, 502);
+    assertStringIncludes((await res.json()).error.message, "redirect (307)");
+    assertEquals(reached, 0, "the redirect target was never contacted");
+  } finally {
+    await redirecting.shutdown();
+    await elsewhere.shutdown();
+  }
+});
+
+Deno.test("a server answering in an SSE event with a JSON-RPC batch: the client gets an error for the id", async () => {
+  const batch = JSON.stringify([{ jsonrpc: "2.0", id: 5, result: { content: [] } }]);
+  const { handler } = setup(() =>
+    new Response(`event: message\ndata: ${batch}\n\n`, {
+      headers: { "content-type": "text/event-stream" },
+    })
+  );
+  const res = await handler(post(JSON.stringify({ jsonrpc: "2.0", id: 5, method: "ping" })));
+  const text = await res.text();
+  const data = text.split("\n").filter((l) => l.startsWith("data: ")).map((l) =>
+    JSON.parse(l.slice(6))
+  );
+  assertEquals(data.length, 1, text);
+  assertEquals([data[0].id, data[0].error.code], [5, -32603]);
+});

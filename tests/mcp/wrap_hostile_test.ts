@@ -98,6 +98,48 @@ Deno.test("garbage and a 10 MB line from the server never reach the client", asy
   }
 });
 
+Deno.test("a server answering a request with a JSON-RPC batch: the client gets an error for that id, not silence", async () => {
+  const env = await tempEnv();
+  try {
+    const w = startRawWrap(env.config, ROGUE_CMD);
+    await w.send(INIT);
+    await w.next();
+    await w.send(call(7, "batch"));
+    const m = await w.next();
+    assertEquals([m?.id, errorOf(m).code], [7, -32603]);
+    assertStringIncludes(errorOf(m).message!, "batch");
+    assert(!JSON.stringify(m).includes("in a batch"), "nothing of the batch is passed on");
+    await w.send({ jsonrpc: "2.0", id: 8, method: "ping" });
+    assertEquals((await w.next())?.id, 8, "the session goes on");
+    assertEquals((await w.close()).code, 0);
+    assert((await verifyAuditLog({ path: env.auditPath })).ok, "the audit chain verifies");
+  } finally {
+    await env.cleanup();
+  }
+});
+
+Deno.test("a message with more findings than limits.maxFindings is refused with a clear error and never reaches the server", async () => {
+  const env = await tempEnv({ limits: { maxFindings: 5 } });
+  const log = `${env.dir}/server-saw.jsonl`;
+  try {
+    const w = startRawWrap(env.config, ROGUE_CMD, { env: { ROGUE_LOG: log } });
+    await w.send(INIT);
+    await w.next();
+    const emails = Array.from({ length: 6 }, (_, i) => `user${i}@acme-corp.com`).join(" ");
+    await w.send(call(9, "echo_args", { q: emails }));
+    const m = await w.next();
+    assertEquals([m?.id, errorOf(m).code], [9, -32600]);
+    assertStringIncludes(errorOf(m).message!, "limits.maxFindings");
+    await w.send(call(10, "echo_args", { q: "user0@acme-corp.com" }));
+    assertEquals((await w.next())?.id, 10, "a message under the limit still goes through");
+    assertEquals((await w.close()).code, 0);
+    const saw = await Deno.readTextFile(log);
+    assertEquals(saw.trim().split("\n").length, 1, "only the second call reached the server");
+  } finally {
+    await env.cleanup();
+  }
+});
+
 Deno.test("a child that exits mid-message ends the wrapper with its exit code and the half line is not passed on", async () => {
   const env = await tempEnv();
   try {

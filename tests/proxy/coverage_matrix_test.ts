@@ -32,13 +32,14 @@ async function withGateway<T>(
   f: (
     run: (cell: LlmCell) => Promise<string[]>,
     gw: Awaited<ReturnType<typeof openGateway>>,
+    upstream: ReturnType<typeof cellUpstream>,
   ) => Promise<T>,
 ): Promise<T> {
   const { config, dir } = await testConfig({ mode });
   const upstream = cellUpstream();
   const gw = await openGateway(config, { fetch: upstream.fetch });
   try {
-    return await f((cell) => runLlmCell(gw.gateway.fetch, upstream, cell), gw);
+    return await f((cell) => runLlmCell(gw.gateway.fetch, upstream, cell), gw, upstream);
   } finally {
     await gw.close();
     await Deno.remove(dir, { recursive: true });
@@ -99,5 +100,35 @@ Deno.test("with nothing protected (dry-run) every value planted in a body positi
     const missed: string[] = [];
     for (const cell of cells) if ((await run(cell)).length === 0) missed.push(cell.id);
     assertEquals(missed, [], "cells whose value the harness did not see arrive");
+  });
+});
+
+// Item 7 of issue 9 across every reply position: a token minted for another request is only
+// text to this caller. One request mints it (the upstream sees the token), then each reply
+// cell plants that token where the secret went; the email behind it must never come back.
+const OTHER_EMAIL = "ji.woo.han@corp-mail.net";
+
+Deno.test("a token minted for another request, planted in any reply position, is never turned back into its value", async () => {
+  await withGateway("enforce", async (run, gw, upstream) => {
+    upstream.set({ contentType: "application/json", chunks: ["{}"] });
+    await (await gw.gateway.fetch(
+      new Request("http://gw.test/v1/chat/completions", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: OTHER_EMAIL }] }),
+      }),
+    )).body?.cancel();
+    const token = upstream.received[0]?.body.match(/\[TOKEN:email:[^\]"]+\]/)?.[0];
+    assert(token !== undefined, "the first request was tokenized");
+    const cells = LLM_EXCHANGES.flatMap((ex) => replyCells(ex, [token]))
+      .map((c) => ({ ...c, values: [OTHER_EMAIL] }));
+    const leaks = await leakingCells(cells, run);
+    assertEquals(leaks.length, 0, report(leaks, cells.length));
+    // Control: the request that sends the email itself gets it back from the same token.
+    const own = cells.find((c) =>
+      c.id === "openai.chat reply json string $.choices[0].message.content"
+    )!;
+    const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: OTHER_EMAIL }] });
+    assertEquals(await run({ ...own, body }), [OTHER_EMAIL]);
   });
 });

@@ -31,6 +31,24 @@ Deno.test("an oversized chunked body is refused with 413 and never reaches the u
   }
 });
 
+Deno.test("a request with more findings than limits.maxFindings is refused with 413 before anything is tokenized", async () => {
+  const r = await rig({ limits: { maxFindings: 50 } });
+  try {
+    const many = Array.from({ length: 51 }, (_, i) => `user${i}@acme-corp.com`).join(" ");
+    const res = await r.call("/v1/chat/completions", JSON.stringify(chat(many)));
+    assertEquals(res.status, 413);
+    const body = await res.json();
+    assertEquals(body.error.code, "payload.too_many_findings");
+    assertStringIncludes(body.error.message, "limits.maxFindings");
+    assertEquals(r.up.requests.length, 0);
+    const fine = await r.call("/v1/chat/completions", JSON.stringify(chat(EMAIL)));
+    assertEquals(fine.status, 200);
+    await fine.body?.cancel();
+  } finally {
+    await r.close();
+  }
+});
+
 Deno.test("a declared Content-Length over the limit is refused in the protocol's shape", async () => {
   const r = await rig({ limits: { maxBytes: 64 } });
   try {

@@ -231,3 +231,28 @@ Deno.test("an upstream that breaks its connection mid-stream is reported as a br
     },
   );
 });
+
+Deno.test("a JSON reply whose connection breaks mid-body is a 502 naming the upstream, not the caller's request", async () => {
+  await withUpstream(
+    () => {
+      let n = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (n++ === 0) c.enqueue(new TextEncoder().encode('{"choices":[{"index":0,'));
+          else c.error(new Error("reset"));
+        },
+      });
+      return new Response(body, { headers: { "content-type": "application/json" } });
+    },
+    async (gw) => {
+      const res = await fetch(`${gw.url}/v1/chat/completions`, {
+        method: "POST",
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+      });
+      const body = await res.json();
+      assertEquals(res.status, 502);
+      assertEquals(body.error.code, "proxy.upstream");
+      assertStringIncludes(body.error.message, "connection broke");
+    },
+  );
+});

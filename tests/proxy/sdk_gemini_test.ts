@@ -32,10 +32,32 @@ interface ClientReport {
   raw: string;
 }
 
-/** Just what the child needs to find Deno's cache. */
+/**
+ * Just what the child needs to find Deno's cache, and to reach the npm registry should the
+ * package be missing from it (`scripts/prefetch.ts`, `.ci/run`'s install step, caches it):
+ * the machine's CA and proxy settings. Nothing that configures the SDK itself.
+ */
+const CHILD_ENV = [
+  "HOME",
+  "DENO_DIR",
+  "XDG_CACHE_HOME",
+  "PATH",
+  "DENO_CERT",
+  "DENO_TLS_CA_STORE",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "NPM_CONFIG_REGISTRY",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+];
+
 function cacheEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const k of ["HOME", "DENO_DIR", "XDG_CACHE_HOME", "PATH"]) {
+  for (const k of CHILD_ENV) {
     const v = Deno.env.get(k);
     if (v !== undefined) env[k] = v;
   }

@@ -236,11 +236,27 @@ function writeFrames(shape: StreamShape, frames: readonly StreamFrame[], extra?:
 /** A frame whose JSON is already written (planted text kept verbatim). */
 const rawFrame = (f: StreamFrame, text: string): StreamFrame => ({ ...f, data: text });
 
-/** Every reply cell of `ex`: the JSON reply, then each stream shape. */
-export function replyCells(ex: LlmExchange): LlmCell[] {
+/** A planted value's kind, for cell ids. */
+function labelOf(v: string): string {
+  return v === SECRET
+    ? "secret"
+    : v === CARD_TEXT
+    ? "card"
+    : v.startsWith("[TOKEN:")
+    ? "token"
+    : "value";
+}
+
+/**
+ * Every reply cell of `ex`: the JSON reply, then each stream shape, with `values` planted
+ * (default: a secret and a card, which the reply policy redacts and masks).
+ */
+export function replyCells(
+  ex: LlmExchange,
+  values: readonly string[] = [SECRET, CARD_TEXT],
+): LlmCell[] {
   const cells: LlmCell[] = [];
   const request = { path: ex.path, headers: JSON_HEADERS, body: JSON.stringify(ex.request) };
-  const values = [SECRET, CARD_TEXT];
   const json = { ...request, direction: "reply" as const, framing: "json" as const, channels: [] };
   const id = (where: string) => `${ex.name} reply ${where}`;
   for (const p of plantAll(ex.reply, { text: values })) {
@@ -265,7 +281,7 @@ export function replyCells(ex: LlmExchange): LlmCell[] {
     for (const v of values) {
       cells.push({
         ...json,
-        id: id(`json split-parts ${showPath(site.path)} ${v === SECRET ? "secret" : "card"}`),
+        id: id(`json split-parts ${showPath(site.path)} ${labelOf(v)}`),
         reply: {
           contentType: "application/json",
           chunks: [writeJson(splitOverSiblings(ex.reply, part[0], part[1], v))],
@@ -282,11 +298,15 @@ export function replyCells(ex: LlmExchange): LlmCell[] {
       values,
     });
   }
-  for (const shape of ex.streams) cells.push(...streamCells(ex, shape));
+  for (const shape of ex.streams) cells.push(...streamCells(ex, shape, values));
   return cells;
 }
 
-function streamCells(ex: LlmExchange, shape: StreamShape): LlmCell[] {
+function streamCells(
+  ex: LlmExchange,
+  shape: StreamShape,
+  values: readonly string[],
+): LlmCell[] {
   const cells: LlmCell[] = [];
   const base = {
     direction: "reply" as const,
@@ -296,7 +316,6 @@ function streamCells(ex: LlmExchange, shape: StreamShape): LlmCell[] {
     framing: shape.framing,
     channels: shape.channels,
   };
-  const values = [SECRET, CARD_TEXT];
   const id = (where: string) => `${ex.name} reply ${shape.label} ${where}`;
   const reply = (frames: readonly StreamFrame[], extra?: Parameters<typeof writeFrames>[2]) => ({
     contentType: shape.contentType,
@@ -331,7 +350,7 @@ function streamCells(ex: LlmExchange, shape: StreamShape): LlmCell[] {
       const folded = foldPath(site.path);
       const part = partOf(site.path, shape.parts);
       for (const v of values) {
-        const label = v === SECRET ? "secret" : "card";
+        const label = labelOf(v);
         if (part !== null) {
           cells.push({
             ...base,
@@ -369,7 +388,7 @@ function streamCells(ex: LlmExchange, shape: StreamShape): LlmCell[] {
       const [a, b] = halves(v);
       cells.push({
         ...base,
-        id: id(`split-across ${name} ${v === SECRET ? "secret" : "card"}`),
+        id: id(`split-across ${name} ${labelOf(v)}`),
         reply: reply(build(`see ${a}`, `${b} now`)),
         values: [v],
       });

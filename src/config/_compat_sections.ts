@@ -1,0 +1,284 @@
+/**
+ * haechi 1.4 key mappers for the sections about data at rest and trust: filters, keys,
+ * audit, token vault, privacy, MCP and auth (src/config/compat.ts runs them).
+ *
+ * @module
+ */
+import { describeGot } from "./_check.ts";
+import { expandTypeList } from "../policy/type_aliases.ts";
+import { isObj, type Mapper, type Obj, q } from "./_compat_mapper.ts";
+
+/** Map 1.4 keys of this section. */
+export function mapFilters(m: Mapper): void {
+  const f = m.section("filters");
+  if (f === undefined) return;
+  const decode = m.take(f, "decodeAndRescan");
+  if (decode !== undefined) m.put("detect.decode", decode, "filters.decodeAndRescan");
+  if (Array.isArray(f.allowlist)) {
+    const values: unknown[] = [];
+    f.allowlist.forEach((entry, i) => {
+      if (!isObj(entry)) return void values.push(entry);
+      const at = `filters.allowlist[${i}]`;
+      const extra = Object.keys(entry).filter((k) => k !== "value" && k !== "path");
+      if (extra.length > 0) {
+        return m.fail(at, `${q(at)} has unknown key ${q(extra[0])}; expected "value" or "path"`);
+      }
+      if (entry.path !== undefined) {
+        return m.fail(at, `${q(at)}: path entries are not built into this haechi; use "value"`);
+      }
+      if (typeof entry.value !== "string") {
+        return m.fail(at, `${q(at)}.value must be a string, got ${describeGot(entry.value)}`);
+      }
+      values.push(entry.value);
+    });
+    f.allowlist = values;
+  }
+}
+
+/** Map 1.4 keys of this section. */
+export function mapKeys(m: Mapper): void {
+  const k = m.section("keys");
+  if (k === undefined) return;
+  const provider = m.take(k, "provider");
+  if (provider !== undefined && provider !== "local") {
+    m.fail(
+      "keys.provider",
+      provider === "external"
+        ? '"keys.provider": "external" needs an injected crypto provider, which this haechi has not; use "local"'
+        : `"keys.provider" must be "local" or "external", got ${describeGot(provider)}`,
+    );
+  }
+  const file = m.take(k, "keyFile");
+  if (file !== undefined) m.put("keys.path", file, "keys.keyFile");
+}
+
+/** Map 1.4 keys of this section. */
+export function mapAudit(m: Mapper): void {
+  const a = m.section("audit");
+  if (a === undefined) return;
+  const sink = m.take(a, "sink");
+  if (sink !== undefined && sink !== "jsonl") {
+    m.fail("audit.sink", `"audit.sink" must be "jsonl", got ${describeGot(sink)}`);
+  }
+  const anchor = m.take(a, "anchor");
+  if (anchor === undefined) return;
+  if (!isObj(anchor)) {
+    m.fail("audit.anchor", `"audit.anchor" must be an object, got ${describeGot(anchor)}`);
+    return;
+  }
+  for (const key of Object.keys(anchor)) {
+    if (!["mode", "path", "everyRecords"].includes(key)) {
+      m.fail(
+        `audit.anchor.${key}`,
+        `Unknown key "audit.anchor.${key}"; expected one of "mode", "path", "everyRecords"`,
+      );
+    }
+  }
+  if (anchor.mode === "none") {
+    m.put("audit.anchorPath", "", "audit.anchor.mode");
+  } else if (anchor.mode !== undefined && anchor.mode !== "file") {
+    m.fail(
+      "audit.anchor.mode",
+      `"audit.anchor.mode" must be "none" or "file", got ${describeGot(anchor.mode)}`,
+    );
+  } else if (anchor.path !== undefined) {
+    m.put("audit.anchorPath", anchor.path, "audit.anchor.path");
+  }
+  if (anchor.everyRecords !== undefined) {
+    m.put("audit.anchorEvery", anchor.everyRecords, "audit.anchor.everyRecords");
+  }
+}
+
+/** Map 1.4 keys of this section. */
+export function mapTokenVault(m: Mapper): void {
+  const v = m.section("tokenVault");
+  if (v === undefined) return;
+  const provider = m.take(v, "provider");
+  if (provider !== undefined && provider !== "local") {
+    m.fail(
+      "tokenVault.provider",
+      `"tokenVault.provider" must be "local", got ${describeGot(provider)}`,
+    );
+  }
+  if (v.revealPolicy === "disabled") v.revealPolicy = "deny";
+  else if (v.revealPolicy === "local-dev") v.revealPolicy = "allow";
+  const days = m.take(v, "retentionDays");
+  if (days !== undefined) {
+    if (typeof days !== "number" || !(days > 0)) {
+      m.fail(
+        "tokenVault.retentionDays",
+        `"tokenVault.retentionDays" must be a positive number, got ${describeGot(days)}`,
+      );
+    } else m.put("tokenVault.ttlSeconds", Math.round(days * 86_400), "tokenVault.retentionDays");
+  }
+  const deterministic = m.take(v, "deterministic");
+  const types = v.deterministicTypes;
+  if (types === null) delete v.deterministicTypes;
+  else if (Array.isArray(types)) {
+    v.deterministicTypes = expandTypeList(types.filter((t) => typeof t === "string"));
+  }
+  if (deterministic === false) {
+    m.put("tokenVault.deterministicTypes", [], "tokenVault.deterministic");
+  } else if (deterministic === true && types === null) {
+    m.note(
+      "tokenVault.deterministicTypes",
+      "null is read as haechi's default list: email, phone, ip_address",
+    );
+  } else if (deterministic !== undefined && typeof deterministic !== "boolean") {
+    m.fail(
+      "tokenVault.deterministic",
+      `"tokenVault.deterministic" must be true or false, got ${describeGot(deterministic)}`,
+    );
+  }
+  const detokenize = m.take(v, "detokenizeResponses");
+  if (detokenize !== undefined) {
+    if (typeof detokenize !== "boolean") {
+      m.fail(
+        "tokenVault.detokenizeResponses",
+        `"tokenVault.detokenizeResponses" must be true or false, got ${describeGot(detokenize)}`,
+      );
+    } else {
+      m.put("proxy.restoreTokens", detokenize, "tokenVault.detokenizeResponses");
+      if (!detokenize) {
+        m.note(
+          "tokenVault.detokenizeResponses",
+          "false honoured: replies keep tokens (haechi's default restores a request's own tokens, " +
+            "and an authenticated caller's own scope)",
+        );
+      }
+    }
+  }
+  if (v.path === ".haechi/token-vault.json") {
+    m.note(
+      "tokenVault.path",
+      "1.4's default JSON vault path: haechi keeps a SQLite database under that name",
+    );
+  }
+}
+
+/** Map 1.4 keys of this section. */
+export function mapPrivacy(m: Mapper): void {
+  const p = m.section("privacy");
+  if (p === undefined) return;
+  const profile = m.take(p, "profile");
+  if (profile !== undefined) {
+    m.put("policy.profile", profile === null ? "none" : profile, "privacy.profile");
+  }
+  m.dropSection("privacy", ["profile"]);
+}
+
+/** Map 1.4 keys of this section. */
+export function mapMcp(m: Mapper): void {
+  const s = m.section("mcp");
+  if (s === undefined) return;
+  const allowed = m.take(s, "allowedMethods");
+  if (allowed !== undefined) {
+    if (!Array.isArray(allowed) || allowed.length === 0) {
+      m.fail(
+        "mcp.allowedMethods",
+        `"mcp.allowedMethods" must be a non-empty array of strings, got ${describeGot(allowed)}`,
+      );
+    } else m.put("mcp.methods.allow", allowed, "mcp.allowedMethods");
+  }
+  for (const key of ["protectParams", "protectResults", "requireJsonRpc"]) {
+    const v = m.take(s, key);
+    if (v === undefined) continue;
+    if (typeof v !== "boolean") {
+      m.fail(`mcp.${key}`, `"mcp.${key}" must be true or false, got ${describeGot(v)}`);
+    } else if (!v) {
+      m.note(
+        `mcp.${key}`,
+        "false is kept stricter: every JSON-RPC message is checked and protected",
+      );
+    }
+  }
+}
+
+/** Map 1.4 keys of this section. */
+export function mapAuth(m: Mapper): void {
+  const a = m.section("auth");
+  if (a === undefined) return;
+  if (a.provider === "external") {
+    m.fail(
+      "auth.provider",
+      '"auth.provider": "external" needs an injected provider; use "bearer" or "plugin"',
+    );
+  }
+  const plugin = m.section("plugin", a);
+  if (plugin !== undefined) mapAuthPlugin(m, plugin);
+}
+
+function mapAuthPlugin(m: Mapper, p: Obj): void {
+  const pin = p.pin;
+  if (isObj(pin)) {
+    if (pin.version !== undefined || pin.manifestSha256 !== undefined) {
+      m.fail("auth.plugin.pin", '"auth.plugin.pin" supports "entrySha256" only in this haechi');
+    }
+    p.pin = pin.entrySha256 ?? "";
+  }
+  const revoked = p.revoked;
+  if (isObj(revoked)) {
+    const ids = revoked.signerKeyIds ?? [];
+    const digests = revoked.entrySha256 ?? [];
+    p.revoked = Array.isArray(ids) && Array.isArray(digests) ? [...ids, ...digests] : revoked;
+  }
+  const floor = p.versionFloor;
+  if (isObj(floor)) {
+    const versions = Object.values(floor);
+    if (versions.length > 1) {
+      m.note(
+        "auth.plugin.versionFloor",
+        "one auth plugin is loaded: the highest floor applies to it",
+      );
+    }
+    p.versionFloor = versions.length === 0 ? "" : versions.sort(compareLoose).at(-1);
+  }
+  const isolation = m.take(p, "isolation");
+  if (isolation !== undefined && isolation !== "worker" && isolation !== "process") {
+    m.fail(
+      "auth.plugin.isolation",
+      `"auth.plugin.isolation" must be "worker" or "process", got ${describeGot(isolation)}`,
+    );
+  } else if (isolation === "worker") {
+    m.note(
+      "auth.plugin.isolation",
+      "worker is kept stricter: plugins always run in a zero-permission process",
+    );
+  }
+  const net = m.take(p, "netEnforcement");
+  if (net !== undefined && net !== "require-permission") {
+    m.fail(
+      "auth.plugin.netEnforcement",
+      `"auth.plugin.netEnforcement" must be "require-permission", got ${describeGot(net)}`,
+    );
+  }
+  if (p.keyMaterial !== undefined) {
+    m.take(p, "keyMaterial");
+    m.fail("auth.plugin.keyMaterial", '"auth.plugin.keyMaterial" is not built into this haechi');
+  }
+  const rename = (from: string, to: string) => {
+    const v = m.take(p, from);
+    if (v !== undefined) m.put(to, v, `auth.plugin.${from}`);
+  };
+  rename("timeoutMs", "plugins.timeoutMs");
+  rename("maxMessageBytes", "plugins.maxReplyBytes");
+  const limits = m.take(p, "resourceLimits");
+  if (isObj(limits) && limits.maxOldGenerationSizeMb !== undefined) {
+    m.put("plugins.maxHeapMb", limits.maxOldGenerationSizeMb, "auth.plugin.resourceLimits");
+  }
+  const pending = m.take(p, "maxPendingCalls");
+  if (pending !== undefined) {
+    m.note("auth.plugin.maxPendingCalls", "each call runs in its own bounded plugin process");
+  }
+}
+
+/** Numeric dotted compare, good enough to pick the highest floor. */
+function compareLoose(a: unknown, b: unknown): number {
+  const pa = String(a).split(".").map(Number);
+  const pb = String(b).split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
