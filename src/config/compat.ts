@@ -344,8 +344,8 @@ function mapLimits(m: Mapper): void {
   }
 }
 
-/** 1.4's per-client controls, which need 1.4's bearer auth. */
-const PER_CLIENT_KEYS = ["profiles", "profileBinding", "modelAllowlist", "rate"];
+/** 1.4's per-client controls this build does not have yet (`policy.rate` it has). */
+const PER_CLIENT_KEYS = ["profiles", "profileBinding", "modelAllowlist"];
 
 function mapPolicy(m: Mapper): void {
   const p = m.section("policy");
@@ -355,7 +355,7 @@ function mapPolicy(m: Mapper): void {
     m.fail(
       `policy.${key}`,
       `"policy.${key}" (1.4's per-client controls) is not built into this haechi; ` +
-        "authenticate callers with a signed auth plugin and set one policy",
+        "set one policy for every caller",
     );
   }
   const mode = m.take(p, "mode");
@@ -369,11 +369,6 @@ function mapPolicy(m: Mapper): void {
       "policy.allowUnsafeOverrides",
       `"policy.allowUnsafeOverrides" must be true or false, got ${describeGot(unsafe)}`,
     );
-  }
-  for (const key of ["profiles", "profileBinding", "modelAllowlist"]) {
-    if (m.take(p, key) !== undefined) {
-      m.fail(`policy.${key}`, `"policy.${key}" is not built into this haechi`);
-    }
   }
   const presets = m.take(p, "presets");
   if (presets !== undefined) mapPresets(m, p, presets, unsafe === true);
