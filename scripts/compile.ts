@@ -39,6 +39,10 @@ export function compileArgs(out: string, target?: string): string[] {
     "--allow-sys",
     "--unstable-no-legacy-abort",
     ...(target !== undefined ? ["--target", target] : []),
+    // The dashboard verifies the chain in a worker; a worker's entry module is not found by
+    // following imports, so it is named here.
+    "--include",
+    "src/dashboard/chain_worker.ts",
     "--output",
     out,
     "main.ts",

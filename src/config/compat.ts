@@ -182,18 +182,10 @@ function mapProxy(m: Mapper): void {
   if (tls !== undefined && tls !== null) {
     m.fail(
       "proxy.tls",
-      '"proxy.tls" is not built into this haechi; terminate TLS in front of it and keep it on loopback',
+      '"proxy.tls" is not built into this haechi; terminate TLS in front of it and set "proxy.trustForwardedProto": true',
     );
   }
-  const forwarded = m.take(p, "trustForwardedProto");
-  if (forwarded !== undefined && forwarded !== false) {
-    m.fail(
-      "proxy.trustForwardedProto",
-      forwarded === true
-        ? '"proxy.trustForwardedProto": true is not built into this haechi; keep it false'
-        : `"proxy.trustForwardedProto" must be true or false, got ${describeGot(forwarded)}`,
-    );
-  }
+  // proxy.trustForwardedProto is a key of this schema too; it passes through as it is.
 }
 
 function mapResponseProtection(m: Mapper): void {

@@ -92,6 +92,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     port: 11016,
     upstream: "",
     allowNonLoopback: false,
+    trustForwardedProto: false,
     allowUnknownRoutes: false,
     upstreamAllowHosts: [],
     upstreamTimeoutMs: 300_000,

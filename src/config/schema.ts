@@ -477,6 +477,13 @@ const SPECS: readonly ConfigKeySpec[] = [
     description: "Allow listening on a non-loopback address.",
   },
   {
+    path: "proxy.trustForwardedProto",
+    type: { kind: "boolean" },
+    envOnly: [true],
+    description:
+      "A TLS-terminating proxy sits in front: refuse requests whose X-Forwarded-Proto is not https.",
+  },
+  {
     path: "proxy.allowUnknownRoutes",
     env: null,
     type: { kind: "boolean" },

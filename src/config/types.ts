@@ -254,6 +254,11 @@ export interface ProxyConfig {
   readonly upstream: string;
   /** Allow listening on a non-loopback address. */
   readonly allowNonLoopback: boolean;
+  /**
+   * A trusted TLS terminator sits in front: requests whose `X-Forwarded-Proto` is not
+   * `https` are refused (403), `/__haechi/*` excepted.
+   */
+  readonly trustForwardedProto: boolean;
   /** Forward routes no protocol knows, with request protection only. */
   readonly allowUnknownRoutes: boolean;
   /** Upstream host names or addresses exempt from the link-local/metadata refusal. */

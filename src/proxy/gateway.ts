@@ -177,6 +177,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (url.pathname.startsWith("/__haechi/")) {
       return await operability(req, url.pathname, operabilityState);
     }
+    // Behind a TLS terminator, a plain-HTTP request bypassed it: refuse before auth and body.
+    if (proxy.trustForwardedProto && !forwardedOverHttps(req.headers)) {
+      return errorResponse(
+        OPENAI,
+        new HaechiError(
+          "proxy.unauthorized",
+          "Plain HTTP is refused: proxy.trustForwardedProto expects X-Forwarded-Proto: https",
+        ),
+        undefined,
+        403,
+      );
+    }
     if (mcpRoute !== undefined && url.pathname === options.mcp?.path) {
       return await mcpRoute(req);
     }
@@ -317,6 +329,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       body = r;
       details = { ...labels, passthrough: true };
       outBody = r.output ?? undefined;
+    } else {
+      // A route without a body (or an empty one) sends none: nothing unscanned rides along.
+      outBody = undefined;
     }
     const meta = await protectRequestParts(protector, parts, scope, minted);
     const findings = body === undefined ? meta.findings : [...body.findings, ...meta.findings];
@@ -615,4 +630,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       return Promise.resolve();
     },
   };
+}
+
+/** Whether the terminator in front said the client spoke HTTPS (one value, exactly https). */
+function forwardedOverHttps(headers: Headers): boolean {
+  return headers.get("x-forwarded-proto")?.trim().toLowerCase() === "https";
 }

@@ -12,7 +12,7 @@ if (mode === "hold") {
   const file = await openSharedAppend(log);
   await file.lock();
   say("locked");
-  await new Promise(() => {}); // until killed
+  await new Promise((r) => setTimeout(r, 3_600_000)); // until killed
 } else {
   const [anchors, count, source] = rest;
   const writer = await openAuditWriter({ path: log, anchorPath: anchors, anchorEvery: 7 });

@@ -109,3 +109,27 @@ Deno.test("an explicit 1.4 detokenizeResponses false leaves tokens in replies", 
     await restore.close();
   }
 });
+
+Deno.test("proxy.trustForwardedProto refuses plain-HTTP requests but keeps /__haechi/* open", async () => {
+  const r = await rig({ proxy: { trustForwardedProto: true } });
+  try {
+    const body = { model: "m", messages: [{ role: "user", content: "hi" }] };
+    const plain = await r.call("/v1/chat/completions", body);
+    assertEquals(plain.status, 403);
+    await plain.body?.cancel();
+    const spoofed = await r.call("/v1/chat/completions", body, {
+      headers: { "content-type": "application/json", "x-forwarded-proto": "http, https" },
+    });
+    assertEquals(spoofed.status, 403);
+    await spoofed.body?.cancel();
+    const tls = await r.call("/v1/chat/completions", body, {
+      headers: { "content-type": "application/json", "x-forwarded-proto": "https" },
+    });
+    assertEquals(tls.status, 200);
+    await tls.body?.cancel();
+    assertEquals(r.up.requests.length, 1, "only the HTTPS request reached the upstream");
+    assertEquals((await get(r, "/__haechi/live")).status, 200);
+  } finally {
+    await r.close();
+  }
+});

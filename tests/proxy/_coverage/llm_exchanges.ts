@@ -844,6 +844,66 @@ const OLLAMA_GENERATE: LlmExchange = {
   }],
 };
 
+const ANTHROPIC_COUNT: LlmExchange = {
+  name: "anthropic.count_tokens",
+  path: "/v1/messages/count_tokens",
+  request: {
+    model: "claude",
+    system: "Be kind",
+    messages: [{
+      role: "user",
+      content: [{ type: "text", text: "How" }, { type: "text", text: "long?" }],
+    }],
+    tools: [{ name: "lookup", input_schema: { type: "object", properties: {} } }],
+  },
+  requestParts: ["messages[].content[]"],
+  reply: { input_tokens: 12 },
+  replyParts: [],
+  streams: [],
+};
+
+const GEMINI_EMBED: LlmExchange = {
+  name: "gemini.embed",
+  path: "/v1beta/models/text-embedding-004:embedContent",
+  request: {
+    model: "models/text-embedding-004",
+    content: { parts: [{ text: "first" }, { text: "second" }] },
+    taskType: "RETRIEVAL_DOCUMENT",
+    title: "Notes",
+    outputDimensionality: 8,
+  },
+  requestParts: ["content.parts[]"],
+  reply: { embedding: { values: [0.1, 0.2] } },
+  replyParts: [],
+  streams: [],
+};
+
+const GEMINI_COUNT: LlmExchange = {
+  name: "gemini.count_tokens",
+  path: "/v1beta/models/gemini-pro:countTokens",
+  request: { contents: [{ role: "user", parts: [{ text: "How" }, { text: "long?" }] }] },
+  requestParts: ["contents[].parts[]"],
+  reply: { totalTokens: 7 },
+  replyParts: [],
+  streams: [],
+};
+
+const OLLAMA_EMBED: LlmExchange = {
+  name: "ollama.embed",
+  path: "/api/embed",
+  request: {
+    model: "nomic-embed-text",
+    input: ["first text", "second text"],
+    truncate: true,
+    options: { num_ctx: 512 },
+    keep_alive: "5m",
+  },
+  requestParts: [],
+  reply: { model: "nomic-embed-text", embeddings: [[0.1, 0.2]], total_duration: 1 },
+  replyParts: [],
+  streams: [],
+};
+
 /** Every LLM route exchange the matrix covers. */
 export const LLM_EXCHANGES: readonly LlmExchange[] = [
   OPENAI_CHAT,
@@ -854,4 +914,8 @@ export const LLM_EXCHANGES: readonly LlmExchange[] = [
   GEMINI,
   OLLAMA_CHAT,
   OLLAMA_GENERATE,
+  ANTHROPIC_COUNT,
+  GEMINI_EMBED,
+  GEMINI_COUNT,
+  OLLAMA_EMBED,
 ];
