@@ -32,6 +32,8 @@ export interface OpenGatewayOptions {
   readonly mcpUpstream?: string;
   /** Rate limiter overriding `policy.rate.store` (the caller keeps ownership of it). */
   readonly rateLimiter?: GatewayOptions["rateLimiter"];
+  /** One call per finished request, for the request log (`logging.format`). */
+  readonly requestLog?: GatewayOptions["requestLog"];
 }
 
 /** An opened gateway with its session. */
@@ -128,6 +130,7 @@ export async function openGateway(
       env: options.env,
       authenticate,
       rateLimiter: options.rateLimiter ?? limiter,
+      requestLog: options.requestLog,
       async ready() {
         try {
           await session.vault.describe(PROBE);
