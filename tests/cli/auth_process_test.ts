@@ -35,21 +35,30 @@ async function startProxy(env: TempEnv, upstream: string) {
     if (done) throw new Error(`proxy exited before listening: ${text}`);
     text += value;
   }
+  const url = /listening on (http:\/\/\S+):/.exec(text)![1];
   const drained = (async () => {
-    while (!(await reader.read()).done) { /* keep the pipe flowing */ }
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return text;
+      text += value;
+    }
   })();
   return {
-    url: /listening on (http:\/\/\S+):/.exec(text)![1],
-    async stop() {
+    url,
+    /** Stop the proxy; resolves to everything it wrote to stderr. */
+    async stop(): Promise<string> {
       child.kill("SIGTERM");
       await child.status;
-      await drained;
+      return await drained;
     },
   };
 }
 
 Deno.test("a token from `haechi auth add` lets a caller through a `haechi proxy` process until `auth revoke`", async () => {
-  const env = await tempEnv({ auth: { provider: "bearer", store: "tokens/auth.json" } });
+  const env = await tempEnv({
+    auth: { provider: "bearer", store: "tokens/auth.json" },
+    logging: { format: "text" },
+  });
   let hits = 0;
   const upstream = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     hits++;
@@ -122,8 +131,14 @@ Deno.test("a token from `haechi auth add` lets a caller through a `haechi proxy`
     assertEquals(hits, 1);
     assertEquals((await haechi(env, ["auth", "revoke", "0000000000000000"])).code, 2);
 
-    await proxy.stop();
+    const stderr = await proxy.stop();
     proxy = undefined;
+    // One log line per request: three refusals and one success, never the credential.
+    const lines = stderr.split("\n").filter((l) => l.startsWith("POST chat.completions"));
+    assertEquals(lines.map((l) => l.split(" ")[2]), ["401", "401", "200", "401"], stderr);
+    assertStringIncludes(lines[2], "upstream=200");
+    assertStringIncludes(lines[0], "decision=auth_denied");
+    assert(!stderr.includes(token), "the proxy log holds the token");
     const log = await Deno.readTextFile(env.auditPath);
     assert(!log.includes(token), "the audit log holds the token");
     assertStringIncludes(log, '"kind":"auth.add"');
