@@ -4,7 +4,7 @@
  *
  * @example
  * ```sh
- * deno run -A jsr:@haechi/cli protect payload.json
+ * deno run -A jsr:@haechi/cli/cli protect payload.json
  * ```
  *
  * @module
@@ -12,11 +12,17 @@
 import { runCli } from "./src/cli/mod.ts";
 import { environment, isTerminal, stderrSink, stdinStream, stdoutSink } from "./src/runtime/mod.ts";
 
-if (import.meta.main) {
+/**
+ * Run the haechi CLI with `args` and exit the process with its status.
+ *
+ * @param args Command-line arguments (without the program name).
+ * @returns Never; the process exits.
+ */
+export async function main(args: readonly string[]): Promise<never> {
   const tty = isTerminal();
   const env = environment();
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
-  const code = await runCli(Deno.args, {
+  const code = await runCli([...args], {
     stdin: stdinStream,
     stdout: stdoutSink(),
     stderr: stderrSink(),
@@ -25,3 +31,5 @@ if (import.meta.main) {
   });
   Deno.exit(code);
 }
+
+if (import.meta.main) await main(Deno.args);

@@ -29,6 +29,10 @@ Options:
   --allow-remote-bind     The same, under haechi 1.4's name
 
 Endpoints: /__haechi/live, /__haechi/ready, /__haechi/metrics (Prometheus text).
+
+On SIGINT or SIGTERM the proxy stops accepting, lets in-flight requests finish for
+limits.shutdownGraceMs (default 10 s), cuts the rest, closes the audit log and exits 0.
+Exit 69 when the listen address cannot be bound (port in use, not permitted).
 `;
 
 /** Parsed `haechi proxy` flags. */

@@ -5,7 +5,9 @@
  * @module
  */
 import { describeGot } from "./_check.ts";
-import { expandTypeList } from "../policy/type_aliases.ts";
+import { expandActionMap, expandTypeList } from "../policy/type_aliases.ts";
+import { strongerAction } from "../policy/actions.ts";
+import { type Action, ACTIONS } from "./types.ts";
 import { isObj, type Mapper, type Obj, q } from "./_compat_mapper.ts";
 
 /** Map 1.4 keys of this section. */
@@ -156,6 +158,53 @@ export function mapTokenVault(m: Mapper): void {
   }
 }
 
+/** Checksummed national ids 1.4's `asia-pdpa` also blocks, for mixed-region payloads. */
+const CHECKSUMMED_IDS = [
+  "kr_rrn",
+  "jp_mynumber",
+  "fr_nir",
+  "es_dni",
+  "it_codice_fiscale",
+  "de_steuer_id",
+  "nl_bsn",
+];
+
+/**
+ * What 1.4's profiles block (1.4 type names). `privacy.profile`, the 1.4 key, gets these on
+ * top of this project's profile of the same name; `policy.profile` keeps this project's
+ * tables alone. Every 1.4 profile blocks `jp_mynumber`.
+ */
+const SPEC_PROFILE_BLOCKS: Readonly<Record<string, readonly string[]>> = {
+  "kr-pipa": ["kr_rrn", "jp_mynumber"],
+  "eu-gdpr": [
+    "fr_nir",
+    "es_dni",
+    "uk_nino",
+    "it_codice_fiscale",
+    "de_steuer_id",
+    "nl_bsn",
+    "jp_mynumber",
+  ],
+  "asia-pdpa": ["sg_nric", "in_aadhaar", ...CHECKSUMMED_IDS],
+  "us-general": ["jp_mynumber"],
+  "jp-appi": ["jp_mynumber"],
+};
+
+/** Merge `block` for each type into policy.actions, strengthen-only (as 1.4's profiles). */
+function addProfileBlocks(m: Mapper, types: readonly string[]): void {
+  const policy = isObj(m.root.policy) ? m.root.policy : (m.root.policy = {}) as Obj;
+  if (policy.actions !== undefined && !isObj(policy.actions)) return; // validator reports it
+  const actions = (policy.actions ?? {}) as Record<string, Action>;
+  const blocks = expandActionMap(Object.fromEntries(types.map((t) => [t, "block" as Action])));
+  for (const [type, action] of Object.entries(blocks)) {
+    const before = actions[type];
+    if (before === undefined) actions[type] = action;
+    else if (ACTIONS.includes(before)) actions[type] = strongerAction(before, action);
+    // Anything else is left for the validator to report.
+  }
+  policy.actions = actions;
+}
+
 /** Map 1.4 keys of this section. */
 export function mapPrivacy(m: Mapper): void {
   const p = m.section("privacy");
@@ -163,6 +212,8 @@ export function mapPrivacy(m: Mapper): void {
   const profile = m.take(p, "profile");
   if (profile !== undefined) {
     m.put("policy.profile", profile === null ? "none" : profile, "privacy.profile");
+    const blocks = typeof profile === "string" ? SPEC_PROFILE_BLOCKS[profile] : undefined;
+    if (blocks !== undefined) addProfileBlocks(m, blocks);
   }
   m.dropSection("privacy", ["profile"]);
 }

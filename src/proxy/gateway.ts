@@ -29,7 +29,7 @@ import {
 } from "./headers.ts";
 import {
   buildQueryPolicy,
-  protectRequestParts,
+  createPartsProtector,
   requestParts,
   upstreamTarget,
 } from "./request_target.ts";
@@ -144,6 +144,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     authenticated: options.authenticate !== undefined,
   });
   const queryPolicy = buildQueryPolicy(config, options.authenticate !== undefined);
+  const protectParts = createPartsProtector(protector);
   const fetchImpl = options.fetch ?? ((r: Request) => fetch(r));
   const metrics = createMetrics(config.mode);
   const maxBytes = config.limits.maxBytes;
@@ -315,7 +316,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       ? undefined
       : restorerFor(restorer, { minted, wholeScope: caller.authenticated });
     const selected = selectRequestHeaders(req.headers, headerPolicy);
-    const parts = requestParts(url, selected.scanned, queryPolicy);
+    // A JSON body's content type is the gateway's own; the caller's is neither sent nor scanned.
+    const scanned = matched?.route.hasBody === true
+      ? selected.scanned.filter(([name]) => name !== "content-type")
+      : selected.scanned;
+    const parts = requestParts(url, scanned, queryPolicy);
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
     let outBody: string | undefined = hasBody ? text : undefined;
     let wantsStream = false;
@@ -350,7 +355,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // A route without a body (or an empty one) sends none: nothing unscanned rides along.
       outBody = undefined;
     }
-    const meta = await protectRequestParts(protector, parts, scope, minted);
+    const meta = await protectParts(parts, scope, minted);
     const findings = body === undefined ? meta.findings : [...body.findings, ...meta.findings];
     const blocked = meta.blocked || body?.blocked === true;
     metrics.findings("request", findings);

@@ -181,6 +181,46 @@ export async function protectRequestParts(
   return { findings, blocked: false };
 }
 
+/** Values longer than this are not remembered as clean. */
+const CLEAN_MAX_LENGTH = 512;
+/** Clean values remembered before the memory starts over. */
+const CLEAN_MAX_ENTRIES = 2048;
+
+/**
+ * {@linkcode protectRequestParts} that remembers values it found clean. Path segments and
+ * header values repeat on every request (`completions`, `application/json`, one client's
+ * `user-agent`), and the scan of a value under one policy always gives the same answer, so
+ * a request whose every value was clean before skips the protector. Only values with no
+ * finding are kept, at most {@linkcode CLEAN_MAX_ENTRIES} of up to
+ * {@linkcode CLEAN_MAX_LENGTH} characters.
+ *
+ * @param protector The request-direction protector.
+ * @returns The protecting function, with the protector's arguments minus the first.
+ */
+export function createPartsProtector(
+  protector: Protector,
+): (
+  parts: RequestParts,
+  scope: string,
+  issued?: { add(token: string): unknown },
+) => Promise<PartsOutcome> {
+  const clean = new Set<string>();
+  return async (parts, scope, issued) => {
+    const values = [
+      ...parts.segments,
+      ...parts.query.map(([, v]) => v),
+      ...parts.headers.map(([, v]) => v),
+    ];
+    if (values.every((v) => clean.has(v))) return { findings: [], blocked: false };
+    const r = await protectRequestParts(protector, parts, scope, issued);
+    if (r.findings.length === 0) {
+      if (clean.size > CLEAN_MAX_ENTRIES) clean.clear();
+      for (const v of values) if (v.length <= CLEAN_MAX_LENGTH) clean.add(v);
+    }
+    return r;
+  };
+}
+
 /** `$.query[1]` → `$query["user"]`, `$.header[0]` → `$header["x-a"]`, `$.path[2][0]` → `$path[2]`. */
 function relabel(path: string, parts: RequestParts): string {
   const m = /^\$\.(path|query|header)\[(\d+)\]/.exec(path);

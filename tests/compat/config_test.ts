@@ -180,3 +180,21 @@ Deno.test("target.forwardHeaders extends our header forward list, and per-client
     redisUrl: "",
   });
 });
+
+Deno.test("privacy.profile carries 1.4's blocks; our policy.profile keeps our tables", () => {
+  const spec = compilePolicy(resolveConfig({ privacy: { profile: "eu-gdpr" } }), BUILTIN_RULES);
+  for (const t of ["fr_nir", "es_dni", "es_nie", "uk_nino", "nl_bsn", "jp_my_number"]) {
+    assertEquals(spec.actionFor(t), "block", t);
+  }
+  const ours = compilePolicy(resolveConfig({ policy: { profile: "eu-gdpr" } }), BUILTIN_RULES);
+  assertEquals(ours.actionFor("fr_nir"), "redact");
+  const asia = compilePolicy(resolveConfig({ privacy: { profile: "asia-pdpa" } }), BUILTIN_RULES);
+  assertEquals([asia.actionFor("sg_nric"), asia.actionFor("in_aadhaar")], ["block", "block"]);
+  // Profiles strengthen explicit actions, never weaken them.
+  const explicit = resolveConfig({
+    privacy: { profile: "jp-appi" },
+    policy: { actions: { jp_mynumber: "allow", email: "block" } },
+  });
+  assertEquals(explicit.policy.actions.jp_my_number, "block");
+  assertEquals(explicit.policy.actions.email, "block");
+});
