@@ -64,9 +64,9 @@ export async function openRedisRateLimiter(
       "policy.rate.redisUrl must start with redis:// or rediss://",
     );
   }
-  // A variable specifier keeps the package out of the module graph until it is configured.
-  const specifier = REDIS_CLIENT;
-  const mod = await import(specifier) as {
+  // Imported here, only once a Redis store is configured: a gateway without one never
+  // loads it. The specifier must stay a literal (and equal REDIS_CLIENT) for publishing.
+  const mod = await import("npm:redis@4.7.0") as unknown as {
     createClient(options: Record<string, unknown>): RedisClient;
   };
   const client = mod.createClient({
