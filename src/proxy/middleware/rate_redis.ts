@@ -66,6 +66,8 @@ export async function openRedisRateLimiter(
   }
   // Imported here, only once a Redis store is configured: a gateway without one never
   // loads it. The specifier must stay a literal (and equal REDIS_CLIENT) for publishing.
+  // An inline specifier, not an import-map entry: `haechi` also runs with --no-config.
+  // deno-lint-ignore no-import-prefix
   const mod = await import("npm:redis@4.7.0") as unknown as {
     createClient(options: Record<string, unknown>): RedisClient;
   };
