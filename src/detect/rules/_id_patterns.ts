@@ -39,17 +39,98 @@ export function standalone(value: string, flags = ""): RegExp {
  */
 export function nearKeyword(
   value: string,
-  keywords: readonly string[],
-  keywordsAfter: readonly string[] = keywords,
+  keywords: readonly Keyword[],
+  keywordsAfter: readonly Keyword[] = keywords,
 ): RegExp {
-  const kw = `(?:${keywords.join("|")})`;
-  const kwAfter = `(?:${keywordsAfter.join("|")})`;
+  // Case-sensitive keywords cannot sit in an `i` pattern without a modifier group, which
+  // Node 22 lacks; such a pattern is built case-sensitive instead, with every other piece
+  // spelled out case-insensitively.
+  const cased = [...keywords, ...keywordsAfter].some((k) => typeof k !== "string");
+  const src = (k: Keyword) => typeof k === "string" ? (cased ? caseless(k) : k) : k.exact;
+  if (cased) value = caseless(value);
+  const kw = `(?:${keywords.map(src).join("|")})`;
+  const kwAfter = `(?:${keywordsAfter.map(src).join("|")})`;
   if (new RegExp(`${kw}|${kwAfter}|${value}|`).exec("")!.length !== 1) {
     throw new TypeError("Cannot build keyword pattern: sources must not capture");
   }
   const before = `(?<=${kw}[^0-9]{0,${GAP_BEFORE}}(?:${value}))`;
   const after = `(?=[^0-9]{0,${GAP_AFTER}}${kwAfter})`;
-  return new RegExp(`${START}(?:${value})${END}(?:${before}|${after})`, "i");
+  return new RegExp(`${START}(?:${value})${END}(?:${before}|${after})`, cased ? "" : "i");
+}
+
+/** A keyword source, or one that must match with exactly the case written. */
+export type Keyword = string | { readonly exact: string };
+
+/** Whole-word `source` matched case-sensitively; the word boundary still ignores case. */
+export function exactWord(source: string): Keyword {
+  return { exact: `(?<![a-zA-Z])(?:${source})(?![a-zA-Z])` };
+}
+
+/** Both cases of `c` that are one UTF-16 unit long (so "ß" stays itself). */
+function cases(c: string): string[] {
+  return [...new Set([c, c.toLowerCase(), c.toUpperCase()])].filter((x) => x.length === 1);
+}
+
+/**
+ * `source` rewritten to match without regard to case in a pattern without the `i` flag:
+ * each letter becomes a class of its cases, and letter ranges inside classes gain their
+ * other-case range. Only the syntax the keyword tables use is accepted; anything else
+ * (named groups, `\p{…}`, `\u…` escapes) throws, so a new keyword cannot be silently mangled.
+ *
+ * @example
+ * ```ts
+ * import { caseless } from "./_id_patterns.ts";
+ * if (caseless("s[ée]c") !== "[sS][éÉeE][cC]") throw new Error(caseless("s[ée]c"));
+ * ```
+ */
+export function caseless(source: string): string {
+  let out = "";
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      const next = source[i + 1] ?? "";
+      if (/[pPuxck]/.test(next)) throw new TypeError(`Cannot rewrite escape \\${next}`);
+      out += c + next;
+      i++;
+    } else if (c === "(" && source.startsWith("(?<", i) && /[A-Za-z]/.test(source[i + 3] ?? "")) {
+      throw new TypeError("Cannot rewrite a named group");
+    } else if (c === "[") {
+      let j = i + 1;
+      let body = "";
+      if (source[j] === "^") body += source[j++];
+      for (; j < source.length && source[j] !== "]"; j++) {
+        const d = source[j];
+        if (d === "\\") {
+          const next = source[j + 1] ?? "";
+          if (/[pPuxck]/.test(next)) throw new TypeError(`Cannot rewrite escape \\${next}`);
+          body += d + next;
+          j++;
+        } else if (source[j + 1] === "-" && source[j + 2] !== undefined && source[j + 2] !== "]") {
+          const lo = d, hi = source[j + 2];
+          body += `${lo}-${hi}`;
+          if (/[a-z]/.test(lo) && /[a-z]/.test(hi)) {
+            body += `${lo.toUpperCase()}-${hi.toUpperCase()}`;
+          } else if (/[A-Z]/.test(lo) && /[A-Z]/.test(hi)) {
+            body += `${lo.toLowerCase()}-${hi.toLowerCase()}`;
+          } else if (
+            lo.toLowerCase() !== lo.toUpperCase() || hi.toLowerCase() !== hi.toUpperCase()
+          ) {
+            throw new TypeError(`Cannot rewrite the range ${lo}-${hi}`);
+          }
+          j += 2;
+        } else {
+          body += cases(d).join("");
+        }
+      }
+      if (source[j] !== "]") throw new TypeError("Cannot rewrite an unclosed class");
+      out += `[${body}]`;
+      i = j;
+    } else {
+      const all = cases(c);
+      out += all.length > 1 ? `[${all.join("")}]` : c;
+    }
+  }
+  return out;
 }
 
 export const SSN_WORDS = [
@@ -90,8 +171,8 @@ export const CPF_WORDS = [word("cpf"), "cadastro de pessoas? f[ií]sicas?"];
 export const SIN_WORDS = [word("sin"), "social[ _-]?insurance", "assurance sociale", word("nas")];
 // After the number, only the upper-case acronyms count: "Pedido 108632563 sin confirmar"
 // is Spanish for "order … unconfirmed".
-export const SIN_WORDS_AFTER = [
-  word("(?-i:SIN|NAS)"),
+export const SIN_WORDS_AFTER: readonly Keyword[] = [
+  exactWord("SIN|NAS"),
   "social[ _-]?insurance",
   "assurance sociale",
 ];
