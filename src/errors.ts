@@ -50,6 +50,7 @@ export type ErrorCode =
   | "proxy.route_unknown"
   | "proxy.unauthorized"
   | "proxy.overloaded"
+  | "proxy.rate_limited"
   | "proxy.upstream"
   | "proxy.timeout"
   | "proxy.stream_refused"

@@ -18,6 +18,7 @@ import { auditVerifyCommand } from "./audit_verify.ts";
 import { reportCommand } from "./report.ts";
 import { dashboardCommand } from "./dashboard.ts";
 import { keysCommand } from "./keys.ts";
+import { authCommand } from "./auth.ts";
 import { tokenRevealCommand } from "./token_reveal.ts";
 import { tokenPurgeCommand } from "./token_purge.ts";
 import { tokenExportCommand } from "./token_export.ts";
@@ -49,6 +50,7 @@ export const COMMANDS: readonly Command[] = [
   mcpWrapCommand,
   mcpStdioCommand,
   keysCommand,
+  authCommand,
   tokenRevealCommand,
   tokenPurgeCommand,
   tokenExportCommand,

@@ -4,6 +4,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
+import { formatRequestLog } from "../proxy/middleware/request_log.ts";
 import { startGateway } from "../proxy/open.ts";
 import { waitForShutdownSignal } from "../runtime/serve.ts";
 import type { Command } from "./command.ts";
@@ -139,7 +140,17 @@ export const proxyCommand: Command = {
         `Refusing to listen on non-loopback address ${config.proxy.host}; pass --allow-remote-bind (or --allow-non-loopback)`,
       );
     }
-    const gw = await startGateway(config, { env: io.env });
+    const format = config.logging.format;
+    // One line per request, written in order without holding the request up; a line never
+    // carries a value or a header (see request_log.ts).
+    let logTail: Promise<unknown> = Promise.resolve();
+    const gw = await startGateway(config, {
+      env: io.env,
+      requestLog: (entry) => {
+        logTail = logTail.then(() => io.stderr.write(formatRequestLog(entry, format)))
+          .catch(() => {});
+      },
+    });
     const targets = [
       ...(gw.gateway.upstream !== null ? [`LLM → ${gw.gateway.upstream.origin}`] : []),
       ...(config.proxy.mcpUpstream !== ""
@@ -167,6 +178,7 @@ export const proxyCommand: Command = {
       `haechi proxy: ${signal}, shutting down (grace ${grace} ms)\n`,
     );
     const cut = await gw.shutdown(grace);
+    await logTail;
     if (cut > 0) {
       await log(
         { event: "proxy_shutdown_cut", inFlight: cut },

@@ -249,18 +249,11 @@ export function mapMcp(m: Mapper): void {
 export function mapAuth(m: Mapper): void {
   const a = m.section("auth");
   if (a === undefined) return;
-  if (a.provider === "bearer" || a.provider === "external") {
+  if (a.provider === "external") {
     m.fail(
       "auth.provider",
-      `"auth.provider": ${
-        q(a.provider)
-      } is not built into this haechi; use "plugin" with a signed auth plugin`,
+      '"auth.provider": "external" needs an injected provider; use "bearer" or "plugin"',
     );
-  }
-  for (const key of ["store", "allowedLabelKeys"]) {
-    if (m.take(a, key) !== undefined && a.provider !== "none" && a.provider !== undefined) {
-      m.note(`auth.${key}`, "only read by 1.4's bearer auth, which this haechi does not have");
-    }
   }
   const plugin = m.section("plugin", a);
   if (plugin !== undefined) mapAuthPlugin(m, plugin);

@@ -336,8 +336,8 @@ function mapLimits(m: Mapper): void {
   }
 }
 
-/** 1.4's per-client controls, which need 1.4's bearer auth. */
-const PER_CLIENT_KEYS = ["profiles", "profileBinding", "modelAllowlist", "rate"];
+/** 1.4's per-client controls this build does not have yet (`policy.rate` it has). */
+const PER_CLIENT_KEYS = ["profiles", "profileBinding", "modelAllowlist"];
 
 function mapPolicy(m: Mapper): void {
   const p = m.section("policy");
@@ -347,7 +347,7 @@ function mapPolicy(m: Mapper): void {
     m.fail(
       `policy.${key}`,
       `"policy.${key}" (1.4's per-client controls) is not built into this haechi; ` +
-        "authenticate callers with a signed auth plugin and set one policy",
+        "set one policy for every caller",
     );
   }
   const mode = m.take(p, "mode");

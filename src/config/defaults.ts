@@ -25,6 +25,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     profile: "none",
     bundlePath: "",
     trustAnchors: [],
+    rate: { requestsPerMinute: 0, store: "memory", redisUrl: "" },
   },
   filters: { minConfidence: 0, customRules: [], allowlist: [] },
   detect: {
@@ -67,6 +68,8 @@ export const DEFAULT_CONFIG: HaechiConfig = {
   },
   auth: {
     provider: "none",
+    store: ".haechi/auth.json",
+    allowedLabelKeys: ["team", "env", "tier", "role"],
     plugin: {
       manifestPath: "",
       entryPath: "",

@@ -340,10 +340,39 @@ const SPECS: readonly ConfigKeySpec[] = [
     description: "server/tool patterns whose tools/call arguments get real values for tokens.",
   },
   {
+    path: "policy.rate.requestsPerMinute",
+    type: { kind: "integer", min: 0, max: 10_000_000 },
+    description: "Requests each caller identity may make per minute (429 past it); 0: no limit.",
+  },
+  {
+    path: "policy.rate.store",
+    type: { kind: "enum", values: ["memory", "redis"] },
+    description: "Where rate counters live: this process, or a Redis shared by every replica.",
+  },
+  {
+    path: "policy.rate.redisUrl",
+    type: { kind: "string" },
+    sensitive: true,
+    description: "redis:// URL of the shared rate store (policy.rate.store redis).",
+  },
+  {
     path: "auth.provider",
     env: null,
-    type: { kind: "enum", values: ["none", "plugin"] },
-    description: "Who authenticates callers: none, or the signed auth plugin.",
+    type: { kind: "enum", values: ["none", "bearer", "plugin"] },
+    description:
+      "Who authenticates callers: none, bearer tokens (haechi auth), or the signed plugin.",
+  },
+  {
+    path: "auth.store",
+    env: null,
+    type: { kind: "string", nonEmpty: true },
+    description: "Bearer token store (mode 0600); holds keyed-HMAC hashes, never tokens.",
+  },
+  {
+    path: "auth.allowedLabelKeys",
+    env: null,
+    type: { kind: "stringArray" },
+    description: "Label keys a bearer token may carry (haechi auth add --label key=value).",
   },
   {
     path: "auth.plugin.manifestPath",

@@ -45,6 +45,18 @@ export interface PolicyConfig {
   readonly bundlePath: string;
   /** Public keys allowed to sign policy bundles. */
   readonly trustAnchors: readonly TrustAnchorConfig[];
+  /** Per-identity request rate limit. */
+  readonly rate: RateConfig;
+}
+
+/** Per-identity request rate limit (`policy.rate`). */
+export interface RateConfig {
+  /** Requests each identity may make per minute; 0 for no limit. */
+  readonly requestsPerMinute: number;
+  /** Where counters live: this process (`memory`) or a Redis shared by every replica. */
+  readonly store: "memory" | "redis";
+  /** `redis://` URL of the shared store (only with `store: "redis"`). */
+  readonly redisUrl: string;
 }
 
 /** Privacy profiles: per-type default actions for a jurisdiction, strengthen-only. */
@@ -84,8 +96,15 @@ export interface AuthPluginConfig {
 
 /** Who authenticates gateway callers. */
 export interface AuthConfig {
-  /** `none` lets every caller through; `plugin` asks the signed auth plugin. */
-  readonly provider: "none" | "plugin";
+  /**
+   * `none` lets every caller through; `bearer` checks `Authorization: Bearer` against the
+   * token store; `plugin` asks the signed auth plugin.
+   */
+  readonly provider: "none" | "bearer" | "plugin";
+  /** Bearer token store (mode 0600): keyed-HMAC hashes of tokens, never the tokens. */
+  readonly store: string;
+  /** Label keys a bearer token may carry. */
+  readonly allowedLabelKeys: readonly string[];
   /** The auth plugin. */
   readonly plugin: AuthPluginConfig;
 }

@@ -8,6 +8,8 @@
  */
 import { HaechiError } from "../errors.ts";
 
+const FINGERPRINT = /^(?:[0-9a-f]{32}|[0-9a-f]{64})$/;
+
 /** Who a caller is, as the gateway's authenticator says. */
 export interface CallerIdentity {
   /** Stable subject; becomes the caller's token scope. */
@@ -19,6 +21,11 @@ export interface CallerIdentity {
    * sets this to false.
    */
   readonly authenticated?: boolean;
+  /**
+   * Keyed fingerprint (32 or 64 lowercase hex) naming the caller in audit records and
+   * rate-limit buckets; never a credential or the subject itself.
+   */
+  readonly identity?: string;
 }
 
 /** A request's scope and whether it is vouched for. */
@@ -27,6 +34,8 @@ export interface Caller {
   readonly scope: string;
   /** True only when an authenticator named the caller. */
   readonly authenticated: boolean;
+  /** Keyed fingerprint of the authenticated identity, or null. */
+  readonly identity: string | null;
 }
 
 /**
@@ -57,10 +66,32 @@ export async function resolveCaller(
     if (who === null) {
       throw new HaechiError("proxy.unauthorized", "Missing or invalid gateway credentials");
     }
-    return { scope: who.subject, authenticated: who.authenticated !== false };
+    return callerOf(who);
   }
   if (scopeHeader !== "") {
-    return { scope: req.headers.get(scopeHeader)?.trim() || "default", authenticated: false };
+    return {
+      scope: req.headers.get(scopeHeader)?.trim() || "default",
+      authenticated: false,
+      identity: null,
+    };
   }
-  return { scope: "default", authenticated: false };
+  return { scope: "default", authenticated: false, identity: null };
+}
+
+/**
+ * The caller an authenticator's answer stands for (`null`: no authenticator).
+ *
+ * @example
+ * ```ts
+ * import { callerOf } from "./caller.ts";
+ * if (callerOf({ subject: "a", identity: "x" }).identity !== null) throw new Error("not hex");
+ * ```
+ */
+export function callerOf(who: CallerIdentity | null): Caller {
+  if (who === null) return { scope: "default", authenticated: false, identity: null };
+  const authenticated = who.authenticated !== false;
+  const identity = authenticated && who.identity !== undefined && FINGERPRINT.test(who.identity)
+    ? who.identity
+    : null;
+  return { scope: who.subject, authenticated, identity };
 }

@@ -30,6 +30,8 @@ export function statusFor(code: ErrorCode): number {
       return 401;
     case "proxy.route_unknown":
       return 404;
+    case "proxy.rate_limited":
+      return 429;
     case "proxy.overloaded":
     case "audit.io":
     case "vault.io":

@@ -41,8 +41,23 @@ import { createOutputPolicy } from "./output.ts";
 import { rewriteStream } from "./stream.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
 import { createMcpRoute } from "./mcp_route.ts";
-import { type Caller, type CallerIdentity, resolveCaller } from "./caller.ts";
+import { type Caller, type CallerIdentity, callerOf, resolveCaller } from "./caller.ts";
 import { operability, type OperabilityState } from "./operability.ts";
+import {
+  createMemoryRateLimiter,
+  enforceRate,
+  type RateLimiter,
+  retryAfterHeader,
+} from "./middleware/rate_limit.ts";
+import {
+  countFindings,
+  finishTrace,
+  requestIdFrom,
+  type RequestLogEntry,
+  type RequestTrace,
+  startTrace,
+  upstreamFailure,
+} from "./middleware/request_log.ts";
 
 export type { CallerIdentity } from "./caller.ts";
 
@@ -69,6 +84,13 @@ export interface GatewayOptions {
   readonly authenticate?: (request: Request) => Promise<CallerIdentity | null>;
   /** Extra readiness check: `null` when ready, else a short safe reason. */
   readonly ready?: () => Promise<string | null>;
+  /**
+   * Counts requests per identity for `policy.rate.requestsPerMinute`; default an
+   * in-process limiter. Pass a shared one (Redis) so replicas enforce one budget.
+   */
+  readonly rateLimiter?: RateLimiter;
+  /** Called once per finished LLM-route request with its log entry (`logging.format`). */
+  readonly requestLog?: (entry: RequestLogEntry) => void;
   /**
    * An MCP Streamable HTTP endpoint mounted at `path` (the `mcp` target): requests there go
    * to `handler`, which protects JSON-RPC both ways, under the same in-flight limit and
@@ -130,6 +152,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Aborted by `close`: request bodies still arriving are cut rather than waited for.
   const closing = new AbortController();
   const bodyDeadline = { timeoutMs: config.limits.requestTimeoutMs, signal: closing.signal };
+  const rateLimit = config.policy.rate.requestsPerMinute;
+  const rateLimiter = options.rateLimiter ?? createMemoryRateLimiter();
   const mcpRoute = options.mcp === undefined ? undefined : createMcpRoute({
     handler: options.mcp.handler,
     metrics,
@@ -137,6 +161,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBytes,
     deadline: bodyDeadline,
     authenticate: options.authenticate,
+    limitRate: (who) => enforceRate(rateLimiter, rateLimit, callerOf(who as CallerIdentity | null)),
   });
   let auditBroken = false;
 
@@ -180,19 +205,24 @@ export function createGateway(options: GatewayOptions): Gateway {
       return await mcpRoute(req);
     }
     const started = performance.now();
-    const correlationId = crypto.randomUUID();
+    const correlationId = requestIdFrom(req.headers);
     const matched = matchRoute(req.method, url.pathname);
     const protocol = matched?.protocol ?? OPENAI;
-    const labels = {
+    const labels: { protocol: string; route: string; identity?: string } = {
       protocol: matched?.protocol.name ?? "unknown",
       route: matched?.route.name ?? "unknown",
     };
+    const trace = startTrace(req.method, labels.route, correlationId);
     const done = (status: number, decision?: Decision) => {
-      metrics.request({ ...labels, status, decision }, (performance.now() - started) / 1000);
+      const ms = performance.now() - started;
+      metrics.request({ ...labels, status, decision }, ms / 1000);
+      options.requestLog?.(finishTrace(trace, status, ms, decision));
     };
     const fail = async (e: unknown, extra?: HeadersInit, count = true): Promise<Response> => {
       const err = toHaechiError(e);
-      const res = errorResponse(protocol, err, extra);
+      const replyHeaders = new Headers(extra);
+      replyHeaders.set("x-haechi-request-id", correlationId);
+      const res = errorResponse(protocol, err, replyHeaders);
       await record({
         kind: "proxy.request",
         correlationId,
@@ -227,10 +257,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     try {
       caller = await resolveCaller(req, options.authenticate, proxy.scopeHeader);
       checkScope(caller.scope);
+      // Audit records name the caller by keyed fingerprint only (metrics ignore it).
+      if (caller.identity !== null) labels.identity = caller.identity;
+      await enforceRate(rateLimiter, rateLimit, caller);
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
       text = hasBody ? await readBodyWithin(req, maxBytes, bodyDeadline) : "";
     } catch (e) {
-      return await fail(e);
+      return await fail(e, retryAfterHeader(e));
     }
     if (metrics.inFlight >= proxy.maxInFlight) {
       metrics.rejected();
@@ -251,6 +284,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const res = await forward(req, url, upstream, matched, correlationId, labels, release, {
         caller,
         text,
+        trace,
       });
       return res;
     } catch (e) {
@@ -271,9 +305,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     correlationId: string,
     labels: { protocol: string; route: string },
     release: (status: number, decision?: Decision) => void,
-    input: { caller: Caller; text: string },
+    input: { caller: Caller; text: string; trace: RequestTrace },
   ): Promise<Response> {
-    const { caller, text } = input;
+    const { caller, text, trace } = input;
     const scope = caller.scope;
     // Tokens this request mints: the reply may restore these for any caller, and everything
     // else in the caller's scope only for an authenticated caller.
@@ -325,6 +359,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const findings = body === undefined ? meta.findings : [...body.findings, ...meta.findings];
     const blocked = meta.blocked || body?.blocked === true;
     metrics.findings("request", findings);
+    countFindings(trace, findings);
     await record({
       ...auditBase,
       outcome: requestOutcome(blocked, protector.policy.mode, findings),
@@ -375,9 +410,10 @@ export function createGateway(options: GatewayOptions): Gateway {
           redirect: "manual",
         }),
       );
-    } catch {
+    } catch (e) {
       cleanup();
       metrics.upstreamError(timedOut ? "timeout" : "connect");
+      trace.upstreamFailure = upstreamFailure(e, timedOut);
       throw timedOut
         ? new HaechiError(
           "proxy.timeout",
@@ -387,6 +423,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         ? new HaechiError("proxy.overloaded", "The gateway shut down before the upstream answered")
         : new HaechiError("proxy.upstream", "The upstream could not be reached");
     }
+    trace.upstreamStatus = upstreamRes.status;
     const clock: ReplyClock = {
       sent,
       stop: () => clearTimeout(timer),
@@ -399,6 +436,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       refused?: number;
     } = {}) => {
       cleanup();
+      countFindings(trace, extra.findings ?? []);
       release(status, why instanceof HaechiError ? decisionFor(why.code) : undefined);
       const findings = extra.findings ?? [];
       metrics.findings("response", findings);

@@ -7,7 +7,7 @@
 import { HaechiError } from "../errors.ts";
 import { type BodyDeadline, readStreamBytes, readWithin } from "./body.ts";
 import { statusFor } from "./errors.ts";
-import type { Decision, GatewayMetrics } from "./metrics.ts";
+import { type Decision, decisionFor, type GatewayMetrics } from "./metrics.ts";
 
 /** What {@linkcode createMcpRoute} needs. */
 export interface McpRouteOptions {
@@ -23,6 +23,11 @@ export interface McpRouteOptions {
   readonly deadline: BodyDeadline;
   /** Gateway authentication, when configured. */
   readonly authenticate?: (request: Request) => Promise<unknown>;
+  /**
+   * Count the request against the caller's rate budget (`who` is what `authenticate`
+   * returned, or null without it); throws a {@linkcode HaechiError} to refuse.
+   */
+  readonly limitRate?: (who: unknown) => Promise<void>;
 }
 
 /**
@@ -56,13 +61,28 @@ export function createMcpRoute(options: McpRouteOptions): (req: Request) => Prom
       metrics.request({ ...labels, status, decision }, (performance.now() - started) / 1000);
     };
     const headers = new Headers(req.headers);
+    let who: unknown = null;
     if (options.authenticate !== undefined) {
-      if (await options.authenticate(req) === null) {
+      who = await options.authenticate(req);
+      if (who === null) {
         done(401, "auth_denied");
         return mcpError(401, "Missing or invalid gateway credentials");
       }
       // The caller's gateway credential is for haechi, never for the MCP server.
       headers.delete("authorization");
+    }
+    try {
+      await options.limitRate?.(who);
+    } catch (e) {
+      const err = e instanceof HaechiError ? e : new HaechiError("internal", "Internal error");
+      const status = statusFor(err.code);
+      done(status, decisionFor(err.code));
+      const retry = err.details.retryAfter;
+      return mcpError(
+        status,
+        err.message,
+        typeof retry === "number" ? { "retry-after": `${retry}` } : {},
+      );
     }
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (req.body !== null) {

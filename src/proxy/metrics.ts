@@ -43,6 +43,7 @@ export type Decision =
   | "blocked"
   | "auth_denied"
   | "overloaded"
+  | "rate_limited"
   | "upstream_timeout"
   | "upstream_error"
   | "internal_error"
@@ -66,6 +67,8 @@ export function decisionFor(code: string): Decision {
       return "auth_denied";
     case "proxy.overloaded":
       return "overloaded";
+    case "proxy.rate_limited":
+      return "rate_limited";
     case "proxy.timeout":
       return "upstream_timeout";
     case "proxy.upstream":
@@ -85,6 +88,7 @@ const DECISION_COUNTERS: readonly [string, Decision, string][] = [
   ["haechi_blocks_total", "blocked", "Requests blocked by policy."],
   ["haechi_auth_denied_total", "auth_denied", "Requests refused by gateway authentication."],
   ["haechi_overloaded_total", "overloaded", "Requests refused at the in-flight ceiling."],
+  ["haechi_rate_limited_total", "rate_limited", "Requests refused by policy.rate (429)."],
   ["haechi_upstream_timeout_total", "upstream_timeout", "Upstream calls that timed out."],
   ["haechi_upstream_error_total", "upstream_error", "Upstream calls that failed."],
   ["haechi_internal_error_total", "internal_error", "Requests that hit an internal error."],

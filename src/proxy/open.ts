@@ -11,6 +11,10 @@ import { createMcpHttpHandler } from "../mcp/mod.ts";
 import { type AuthProvider, createAuthGate } from "../plugin/mod.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
+import { createAuthHasher, createBearerAuth } from "../auth/mod.ts";
+import { loadKeyFile } from "../vault/keyfile.ts";
+import type { RateLimiter } from "./middleware/rate_limit.ts";
+import { openRedisRateLimiter } from "./middleware/rate_redis.ts";
 
 /** Options for {@linkcode openGateway}. */
 export interface OpenGatewayOptions {
@@ -26,6 +30,10 @@ export interface OpenGatewayOptions {
   readonly source?: string;
   /** MCP upstream to mount at `proxy.mcpPath` (default `config.proxy.mcpUpstream`). */
   readonly mcpUpstream?: string;
+  /** Rate limiter overriding `policy.rate.store` (the caller keeps ownership of it). */
+  readonly rateLimiter?: GatewayOptions["rateLimiter"];
+  /** One call per finished request, for the request log (`logging.format`). */
+  readonly requestLog?: GatewayOptions["requestLog"];
 }
 
 /** An opened gateway with its session. */
@@ -61,9 +69,23 @@ export async function openGateway(
   const session = await openSession(config, options.source ?? "proxy");
   let gateway: Gateway;
   let gate: AuthProvider | null = null;
+  let limiter: RateLimiter | undefined;
   try {
     let authenticate = options.authenticate;
-    if (authenticate === undefined && config.auth.provider !== "none") {
+    const needsHasher = authenticate === undefined && config.auth.provider !== "none";
+    // The key file's HMAC key (created by openSession above) keys token hashes and
+    // identity fingerprints, so neither is useful without the key file.
+    const hasher = needsHasher
+      ? createAuthHasher((await loadKeyFile(config.keys.path)).hmacKey)
+      : undefined;
+    if (authenticate === undefined && config.auth.provider === "bearer" && hasher) {
+      const bearer = createBearerAuth(config.auth.store, hasher);
+      authenticate = async (request) => {
+        const who = await bearer.authenticate(request.headers);
+        return who === null ? null : { subject: who.scope, identity: who.identity };
+      };
+    }
+    if (authenticate === undefined && config.auth.provider === "plugin" && hasher) {
       // The configured auth provider (a signed, sandboxed plugin) decides who the caller is;
       // its subject becomes the token scope.
       const provider = await createAuthGate(config, { audit: session.audit });
@@ -74,8 +96,14 @@ export async function openGateway(
         // Let in without a name: the caller shares "default" and is not vouched for.
         return decision.subject === undefined
           ? { subject: "default", authenticated: false }
-          : { subject: decision.subject };
+          : { subject: decision.subject, identity: hasher.identity(`plugin\0${decision.subject}`) };
       };
+    }
+    if (
+      options.rateLimiter === undefined && config.policy.rate.requestsPerMinute > 0 &&
+      config.policy.rate.store === "redis"
+    ) {
+      limiter = await openRedisRateLimiter(config.policy.rate.redisUrl);
     }
     const mcpUpstream = options.mcpUpstream ?? config.proxy.mcpUpstream;
     const mcp = mcpUpstream === "" ? undefined : {
@@ -101,6 +129,8 @@ export async function openGateway(
       upstream: options.upstream,
       env: options.env,
       authenticate,
+      rateLimiter: options.rateLimiter ?? limiter,
+      requestLog: options.requestLog,
       async ready() {
         try {
           await session.vault.describe(PROBE);
@@ -112,6 +142,7 @@ export async function openGateway(
     });
   } catch (e) {
     await gate?.close();
+    await limiter?.close?.();
     await session.close();
     throw e;
   }
@@ -121,6 +152,7 @@ export async function openGateway(
     async close() {
       await gateway.close();
       await gate?.close();
+      await limiter?.close?.();
       await session.close();
     },
   };

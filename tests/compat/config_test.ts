@@ -168,11 +168,17 @@ Deno.test("1.4 values this build cannot honour fail closed with what to do inste
 Deno.test("target.forwardHeaders extends our header forward list, and per-client controls fail closed", () => {
   const config = resolveConfig({ target: { forwardHeaders: ["x-tenant-id"] } });
   assertEquals(config.proxy.forwardHeaders, ["x-tenant-id"]);
-  for (const key of ["profiles", "profileBinding", "modelAllowlist", "rate"]) {
+  for (const key of ["profiles", "profileBinding", "modelAllowlist"]) {
     const err = refusal({ policy: { [key]: {} } });
     assertEquals(err.details.path, `policy.${key}`);
     assert(err.message.includes("not built into this haechi"), err.message);
   }
+  // 1.4's policy.rate is built in and reads as written.
+  assertEquals(resolveConfig({ policy: { rate: { requestsPerMinute: 120 } } }).policy.rate, {
+    requestsPerMinute: 120,
+    store: "memory",
+    redisUrl: "",
+  });
 });
 
 Deno.test("privacy.profile carries 1.4's blocks; our policy.profile keeps our tables", () => {

@@ -34,13 +34,13 @@ function watch(page: PwPage): Watched {
 }
 
 async function ready(page: PwPage): Promise<void> {
-  await page.waitForSelector("body[data-ready]", { timeout: 15_000 });
+  await page.waitForSelector("body[data-ready]", { timeout: 60_000 });
   assertEquals(await page.locator("body").getAttribute("data-ready"), "true");
 }
 
 /** Poll `expression` in the page until it is true (waitForFunction would need eval, which
  * the dashboard's CSP forbids). */
-async function until(page: PwPage, expression: string, timeoutMs = 10_000): Promise<void> {
+async function until(page: PwPage, expression: string, timeoutMs = 45_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await page.evaluate<boolean>(expression))) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${expression}`);
@@ -169,7 +169,7 @@ Deno.test({
         try {
           const page = await launch.context.newPage();
           await page.goto(`http://127.0.0.1:${guarded.port}/`);
-          await page.waitForSelector("body[data-ready]");
+          await page.waitForSelector("body[data-ready]", { timeout: 60_000 });
           assertStringIncludes(await page.locator("#notice").innerText(), "access token");
           // Same document, new fragment: the page picks the token up without a reload.
           await page.goto(`http://127.0.0.1:${guarded.port}/#token=${token}`);
