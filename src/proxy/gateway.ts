@@ -49,6 +49,7 @@ import {
   type RateLimiter,
   retryAfterHeader,
 } from "./middleware/rate_limit.ts";
+import { createUpstreamProbe } from "./middleware/readiness.ts";
 import {
   countFindings,
   finishTrace,
@@ -84,6 +85,8 @@ export interface GatewayOptions {
   readonly authenticate?: (request: Request) => Promise<CallerIdentity | null>;
   /** Extra readiness check: `null` when ready, else a short safe reason. */
   readonly ready?: () => Promise<string | null>;
+  /** Named readiness checks (true when passing) reported by `/__haechi/ready`. */
+  readonly checks?: () => Promise<Readonly<Record<string, boolean>>>;
   /**
    * Counts requests per identity for `policy.rate.requestsPerMinute`; default an
    * in-process limiter. Pass a shared one (Redis) so replicas enforce one budget.
@@ -146,6 +149,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const queryPolicy = buildQueryPolicy(config, options.authenticate !== undefined);
   const protectParts = createPartsProtector(protector);
   const fetchImpl = options.fetch ?? ((r: Request) => fetch(r));
+  // Readiness asks the upstream itself, at most once per few seconds (readiness.ts).
+  const upstreamProbe = upstream === null ? undefined : createUpstreamProbe(upstream, fetchImpl);
   const metrics = createMetrics(config.mode);
   const maxBytes = config.limits.maxBytes;
   const controllers = new Set<AbortController>();
@@ -180,6 +185,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics,
     auditBroken: () => auditBroken,
     ready: options.ready,
+    async checks() {
+      const named = await options.checks?.() ?? {};
+      return upstreamProbe === undefined
+        ? named
+        : { ...named, upstreamReachable: await upstreamProbe() };
+    },
   };
 
   async function handle(req: Request): Promise<Response> {

@@ -131,12 +131,12 @@ export async function openGateway(
       authenticate,
       rateLimiter: options.rateLimiter ?? limiter,
       requestLog: options.requestLog,
-      async ready() {
+      async checks() {
         try {
           await session.vault.describe(PROBE);
-          return null;
+          return { vaultUsable: true };
         } catch {
-          return "token vault unusable";
+          return { vaultUsable: false };
         }
       },
     });

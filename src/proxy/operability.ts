@@ -24,6 +24,11 @@ export interface OperabilityState {
   auditBroken(): boolean;
   /** Extra readiness check: `null` when ready, else a short safe reason. */
   readonly ready?: () => Promise<string | null>;
+  /**
+   * Named readiness checks (`vaultUsable`, `upstreamReachable`, ...), each true when it
+   * passes; reported in the body's `checks`, and any false one makes the gateway not ready.
+   */
+  readonly checks?: () => Promise<Readonly<Record<string, boolean>>>;
 }
 
 /**
@@ -63,7 +68,17 @@ export async function operability(
         reason = "readiness check failed";
       }
     }
-    const checks = { auditWritable: !broken };
+    let named: Readonly<Record<string, boolean>> = {};
+    if (state.checks !== undefined) {
+      try {
+        named = await state.checks();
+      } catch {
+        reason ??= "readiness check failed";
+      }
+    }
+    const checks = { auditWritable: !broken, ...named };
+    const failing = Object.keys(named).filter((k) => named[k] !== true);
+    if (reason === null && failing.length > 0) reason = `failed: ${failing.join(", ")}`;
     return reason === null
       ? Response.json({ ready: true, version: VERSION, checks, status: "ready" })
       : Response.json(
