@@ -8,6 +8,8 @@ import type { HaechiConfig } from "../config/mod.ts";
 import type { KeyMaterial } from "./keyfile.ts";
 import { openLocalKeyProvider } from "./key_provider.ts";
 import { openSqliteStore } from "./sqlite_store.ts";
+import { openRedisStore } from "./redis_store.ts";
+import type { VaultStore } from "./store.ts";
 import { createTokenVault, type TokenVault } from "./vault.ts";
 
 /** Options for {@linkcode openTokenVault}. */
@@ -52,11 +54,15 @@ export async function openTokenVault(
     material: options.material,
     blockSize: options.nonceBlockSize,
   });
-  let store;
+  let store: VaultStore;
   try {
-    store = await openSqliteStore(config.tokenVault.path, {
-      synchronous: config.tokenVault.synchronous,
-    });
+    // A shared Redis store when configured (replicas restore each other's tokens), else
+    // the local SQLite file; both only ever receive ciphertext.
+    store = config.tokenVault.redisUrl !== ""
+      ? await openRedisStore(config.tokenVault.redisUrl)
+      : await openSqliteStore(config.tokenVault.path, {
+        synchronous: config.tokenVault.synchronous,
+      });
   } catch (e) {
     await keys.close();
     throw e;
@@ -72,7 +78,7 @@ export async function openTokenVault(
       purgeEvery: options.purgeEvery,
     });
   } catch (e) {
-    store.close();
+    await store.close();
     await keys.close();
     throw e;
   }
