@@ -92,6 +92,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     port: 11016,
     upstream: "",
     allowNonLoopback: false,
+    tls: { certFile: "", keyFile: "" },
     trustForwardedProto: false,
     allowUnknownRoutes: false,
     upstreamAllowHosts: [],

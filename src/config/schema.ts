@@ -446,7 +446,8 @@ const SPECS: readonly ConfigKeySpec[] = [
   {
     path: "proxy.host",
     type: { kind: "string", nonEmpty: true },
-    description: "Address haechi proxy listens on; non-loopback needs proxy.allowNonLoopback.",
+    description:
+      "Address haechi proxy listens on; non-loopback needs --allow-remote-bind and TLS (or proxy.trustForwardedProto).",
   },
   {
     path: "proxy.port",
@@ -474,7 +475,20 @@ const SPECS: readonly ConfigKeySpec[] = [
     path: "proxy.allowNonLoopback",
     env: null,
     type: { kind: "boolean" },
-    description: "Allow listening on a non-loopback address.",
+    description:
+      "Acknowledges a non-loopback bind; the --allow-remote-bind flag is still required.",
+  },
+  {
+    path: "proxy.tls.certFile",
+    env: null,
+    type: { kind: "string" },
+    description: "PEM certificate file; with proxy.tls.keyFile, haechi proxy serves HTTPS.",
+  },
+  {
+    path: "proxy.tls.keyFile",
+    env: null,
+    type: { kind: "string" },
+    description: "PEM private key file for proxy.tls.certFile.",
   },
   {
     path: "proxy.trustForwardedProto",

@@ -244,6 +244,14 @@ export interface ProxyStreamConfig {
   readonly maxDurationMs: number;
 }
 
+/** TLS material for `haechi proxy`, as file paths read at start-up (`""` = none). */
+export interface ProxyTlsConfig {
+  /** PEM certificate (chain) file. */
+  readonly certFile: string;
+  /** PEM private key file. */
+  readonly keyFile: string;
+}
+
 /** The LLM gateway (`haechi proxy`). */
 export interface ProxyConfig {
   /** Address to listen on. */
@@ -252,8 +260,13 @@ export interface ProxyConfig {
   readonly port: number;
   /** Base URL of the LLM server requests are forwarded to. */
   readonly upstream: string;
-  /** Allow listening on a non-loopback address. */
+  /**
+   * Acknowledges a non-loopback bind. Never enough alone: `haechi proxy` also needs its
+   * `--allow-remote-bind` flag, so a config file cannot open the gateway to the network.
+   */
   readonly allowNonLoopback: boolean;
+  /** PEM files: when both are set, `haechi proxy` serves HTTPS itself. */
+  readonly tls: ProxyTlsConfig;
   /**
    * A trusted TLS terminator sits in front: requests whose `X-Forwarded-Proto` is not
    * `https` are refused (403), `/__haechi/*` excepted.

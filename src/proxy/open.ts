@@ -4,7 +4,9 @@
  *
  * @module
  */
-import type { HaechiConfig } from "../config/types.ts";
+import type { HaechiConfig, ProxyTlsConfig } from "../config/types.ts";
+import { HaechiError } from "../errors.ts";
+import { readTextFile } from "../runtime/mod.ts";
 import { openSession, type Session } from "../session/mod.ts";
 import { serveHttp } from "../runtime/serve.ts";
 import { createMcpHttpHandler } from "../mcp/mod.ts";
@@ -194,12 +196,14 @@ export async function startGateway(
   config: HaechiConfig,
   options: OpenGatewayOptions & { readonly port?: number } = {},
 ): Promise<StartedGateway> {
+  const tls = await readTls(config.proxy.tls);
   const opened = await openGateway(config, options);
   let server: ReturnType<typeof serveHttp>;
   try {
     server = serveHttp(opened.gateway.fetch, {
       hostname: config.proxy.host,
       port: options.port ?? config.proxy.port,
+      ...(tls === undefined ? {} : { tls }),
     });
   } catch (e) {
     await opened.close();
@@ -208,7 +212,7 @@ export async function startGateway(
   const host = server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname;
   return {
     ...opened,
-    url: `http://${host}:${server.port}`,
+    url: `${tls === undefined ? "http" : "https"}://${host}:${server.port}`,
     port: server.port,
     async close() {
       await server.close();
@@ -227,6 +231,30 @@ export async function startGateway(
       await opened.close();
       return cut;
     },
+  };
+}
+
+/** Read `proxy.tls`'s PEM files; `undefined` when none are configured. */
+async function readTls(
+  tls: ProxyTlsConfig,
+): Promise<{ cert: string; key: string } | undefined> {
+  if (tls.certFile === "" && tls.keyFile === "") return undefined;
+  const read = async (path: string, key: string) => {
+    try {
+      const text = await readTextFile(path);
+      if (!text.includes("-----BEGIN ")) throw new Error("not PEM");
+      return text;
+    } catch {
+      throw new HaechiError(
+        "config.invalid",
+        `Cannot read a PEM file at "${key}" (${path}); haechi proxy will not start without its TLS material`,
+        { path: key },
+      );
+    }
+  };
+  return {
+    cert: await read(tls.certFile, "proxy.tls.certFile"),
+    key: await read(tls.keyFile, "proxy.tls.keyFile"),
   };
 }
 
