@@ -16,25 +16,7 @@ export function mapFilters(m: Mapper): void {
   if (f === undefined) return;
   const decode = m.take(f, "decodeAndRescan");
   if (decode !== undefined) m.put("detect.decode", decode, "filters.decodeAndRescan");
-  if (Array.isArray(f.allowlist)) {
-    const values: unknown[] = [];
-    f.allowlist.forEach((entry, i) => {
-      if (!isObj(entry)) return void values.push(entry);
-      const at = `filters.allowlist[${i}]`;
-      const extra = Object.keys(entry).filter((k) => k !== "value" && k !== "path");
-      if (extra.length > 0) {
-        return m.fail(at, `${q(at)} has unknown key ${q(extra[0])}; expected "value" or "path"`);
-      }
-      if (entry.path !== undefined) {
-        return m.fail(at, `${q(at)}: path entries are not built into this haechi; use "value"`);
-      }
-      if (typeof entry.value !== "string") {
-        return m.fail(at, `${q(at)}.value must be a string, got ${describeGot(entry.value)}`);
-      }
-      values.push(entry.value);
-    });
-    f.allowlist = values;
-  }
+  // filters.allowlist takes 1.4's {value?, path?} entries as they are (src/config/_check.ts).
 }
 
 /** Map 1.4 keys of this section. */

@@ -25,7 +25,8 @@ export type FieldType =
   | { readonly kind: "actionMap"; readonly values: readonly string[] }
   | { readonly kind: "integerMap"; readonly min: number; readonly max: number }
   | { readonly kind: "trustAnchors" }
-  | { readonly kind: "customRules" };
+  | { readonly kind: "customRules" }
+  | { readonly kind: "allowlist" };
 
 /** What a row states; the default is read from `DEFAULT_CONFIG` by path. */
 export interface ConfigKeySpec {
@@ -158,8 +159,9 @@ const SPECS: readonly ConfigKeySpec[] = [
   {
     path: "filters.allowlist",
     env: null,
-    type: { kind: "stringArray" },
-    description: "Exact values or * globs never reported for soft types.",
+    type: { kind: "allowlist" },
+    description:
+      "Exact values or * globs never reported for soft types; {path, value?} only at that JSON path.",
   },
   {
     path: "detect.decode",
@@ -680,6 +682,8 @@ export function describeType(type: FieldType): string {
       return "an array of {keyId, publicKey} or an object mapping key ids to public keys";
     case "customRules":
       return "an array of {id, type, pattern, flags?, confidence?, keywords?}";
+    case "allowlist":
+      return "an array of strings and {path, value?} objects";
   }
 }
 

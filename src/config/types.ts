@@ -129,9 +129,19 @@ export interface FiltersConfig {
   readonly minConfidence: number;
   /** Operator rules, checked linear at load (src/detect/custom_rules.ts). */
   readonly customRules: readonly CustomRuleSpec[];
-  /** Exact values or `*` globs that are never reported for soft types. */
-  readonly allowlist: readonly string[];
+  /**
+   * Exact values or `*` globs never reported for soft types, and path-scoped entries
+   * (haechi 1.4's `{value?, path}`): only at that JSON path.
+   */
+  readonly allowlist: readonly AllowlistEntry[];
 }
+
+/**
+ * One `filters.allowlist` entry: a value (exact or `*` glob) allowed anywhere, or an entry
+ * for one JSON path as `haechi scan` reports it (`$.messages[0].content`): every soft
+ * finding there, or only `value` there.
+ */
+export type AllowlistEntry = string | { readonly path: string; readonly value?: string };
 
 /** Detection switches. */
 export interface DetectConfig {
