@@ -8,7 +8,7 @@ import { describeGot } from "./_check.ts";
 import { expandActionMap, expandTypeList } from "../policy/type_aliases.ts";
 import { strongerAction } from "../policy/actions.ts";
 import { type Action, ACTIONS } from "./types.ts";
-import { isObj, type Mapper, type Obj, q } from "./_compat_mapper.ts";
+import { isObj, type Mapper, type Obj } from "./_compat_mapper.ts";
 
 /** Map 1.4 keys of this section. */
 export function mapFilters(m: Mapper): void {
@@ -244,8 +244,20 @@ export function mapAuth(m: Mapper): void {
 function mapAuthPlugin(m: Mapper, p: Obj): void {
   const pin = p.pin;
   if (isObj(pin)) {
-    if (pin.version !== undefined || pin.manifestSha256 !== undefined) {
-      m.fail("auth.plugin.pin", '"auth.plugin.pin" supports "entrySha256" only in this haechi');
+    const extra = Object.keys(pin).find((k) =>
+      !["version", "entrySha256", "manifestSha256"].includes(k)
+    );
+    if (extra !== undefined) {
+      m.fail(
+        `auth.plugin.pin.${extra}`,
+        `Unknown key "auth.plugin.pin.${extra}"; expected "version", "entrySha256" or "manifestSha256"`,
+      );
+    }
+    if (pin.version !== undefined) {
+      m.put("auth.plugin.pinVersion", pin.version, "auth.plugin.pin.version");
+    }
+    if (pin.manifestSha256 !== undefined) {
+      m.put("auth.plugin.pinManifestSha256", pin.manifestSha256, "auth.plugin.pin.manifestSha256");
     }
     p.pin = pin.entrySha256 ?? "";
   }

@@ -76,6 +76,8 @@ export const DEFAULT_CONFIG: HaechiConfig = {
       trustAnchors: [],
       allowCapabilities: [],
       pin: "",
+      pinVersion: "",
+      pinManifestSha256: "",
       versionFloor: "",
       revoked: [],
     },

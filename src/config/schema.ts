@@ -407,6 +407,19 @@ const SPECS: readonly ConfigKeySpec[] = [
     description: "Expected SHA-256 (hex) of the plugin entry file; empty for no pin.",
   },
   {
+    path: "auth.plugin.pinVersion",
+    env: null,
+    type: { kind: "string" },
+    description: "Exact plugin version required (1.4: auth.plugin.pin.version); empty for any.",
+  },
+  {
+    path: "auth.plugin.pinManifestSha256",
+    env: null,
+    type: { kind: "string" },
+    description:
+      "Expected SHA-256 (hex) of the signed manifest file's bytes (1.4: auth.plugin.pin.manifestSha256).",
+  },
+  {
     path: "auth.plugin.versionFloor",
     env: null,
     type: { kind: "string" },

@@ -88,6 +88,10 @@ export interface AuthPluginConfig {
   readonly allowCapabilities: readonly string[];
   /** Expected entry SHA-256 (hex); empty for no pin. */
   readonly pin: string;
+  /** Exact plugin version required; empty for any. */
+  readonly pinVersion: string;
+  /** Expected SHA-256 (hex) of the signed manifest file's bytes; empty for no pin. */
+  readonly pinManifestSha256: string;
   /** Lowest accepted plugin version; empty for none. */
   readonly versionFloor: string;
   /** Revoked signer key ids and entry SHA-256 digests. */
