@@ -23,15 +23,7 @@ export function mapFilters(m: Mapper): void {
 export function mapKeys(m: Mapper): void {
   const k = m.section("keys");
   if (k === undefined) return;
-  const provider = m.take(k, "provider");
-  if (provider !== undefined && provider !== "local") {
-    m.fail(
-      "keys.provider",
-      provider === "external"
-        ? '"keys.provider": "external" needs an injected crypto provider, which this haechi has not; use "local"'
-        : `"keys.provider" must be "local" or "external", got ${describeGot(provider)}`,
-    );
-  }
+  // keys.provider is a key of this schema too ("local" | "external").
   const file = m.take(k, "keyFile");
   if (file !== undefined) m.put("keys.path", file, "keys.keyFile");
 }

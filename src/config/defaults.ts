@@ -49,7 +49,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     anchorPath: ".haechi/audit.anchors.jsonl",
     anchorEvery: 1000,
   },
-  keys: { path: ".haechi/keys.json", nonceBudget: 2 ** 32 },
+  keys: { provider: "local", path: ".haechi/keys.json", nonceBudget: 2 ** 32 },
   tokenVault: {
     path: ".haechi/vault.db",
     deterministicTypes: ["email", "phone", "ip_address"],

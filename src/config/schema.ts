@@ -252,6 +252,13 @@ const SPECS: readonly ConfigKeySpec[] = [
     description: "Write an anchor every this many events; 0 writes one only on close.",
   },
   {
+    path: "keys.provider",
+    env: null,
+    type: { kind: "enum", values: ["local", "external"] },
+    description:
+      "local: the key file at keys.path; external: a crypto provider injected through the library (the CLI cannot).",
+  },
+  {
     path: "keys.path",
     env: null,
     type: { kind: "string", nonEmpty: true },

@@ -191,6 +191,12 @@ export interface AuditConfig {
 
 /** Key material location and limits. */
 export interface KeysConfig {
+  /**
+   * `local`: the key file at `path`. `external`: keys come from a crypto provider the
+   * embedding program injects (`openSession`/`openGateway` option `crypto`); the CLI has
+   * no way to inject one and refuses to start.
+   */
+  readonly provider: "local" | "external";
   /** Key file written by `haechi init` (mode 0600). */
   readonly path: string;
   /**

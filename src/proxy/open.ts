@@ -7,7 +7,7 @@
 import type { HaechiConfig, ProxyTlsConfig } from "../config/types.ts";
 import { HaechiError } from "../errors.ts";
 import { readTextFile } from "../runtime/mod.ts";
-import { openSession, type Session } from "../session/mod.ts";
+import { type CryptoProvider, openSession, type Session } from "../session/mod.ts";
 import { serveHttp } from "../runtime/serve.ts";
 import { createMcpHttpHandler } from "../mcp/mod.ts";
 import { type AuthProvider, createAuthGate } from "../plugin/mod.ts";
@@ -32,6 +32,8 @@ export interface OpenGatewayOptions {
   readonly source?: string;
   /** MCP upstream to mount at `proxy.mcpPath` (default `config.proxy.mcpUpstream`). */
   readonly mcpUpstream?: string;
+  /** Injected crypto provider; required by (and only allowed with) `keys.provider: "external"`. */
+  readonly crypto?: CryptoProvider;
   /** Rate limiter overriding `policy.rate.store` (the caller keeps ownership of it). */
   readonly rateLimiter?: GatewayOptions["rateLimiter"];
   /** One call per finished request, for the request log (`logging.format`). */
@@ -68,7 +70,7 @@ export async function openGateway(
   config: HaechiConfig,
   options: OpenGatewayOptions = {},
 ): Promise<OpenedGateway> {
-  const session = await openSession(config, options.source ?? "proxy");
+  const session = await openSession(config, options.source ?? "proxy", { crypto: options.crypto });
   let gateway: Gateway;
   let gate: AuthProvider | null = null;
   let limiter: RateLimiter | undefined;

@@ -151,7 +151,7 @@ Deno.test("spec values map onto ours: retention, reveal policy, allowlist object
 });
 
 Deno.test("1.4 values this build cannot honour fail closed with what to do instead", () => {
-  assertEquals(refusal({ keys: { provider: "external" } }).details.path, "keys.provider");
+  assertEquals(refusal({ keys: { provider: "hsm" } }).details.path, "keys.provider");
   assertEquals(refusal({ audit: { sink: "syslog" } }).details.path, "audit.sink");
   assertEquals(refusal({ tokenVault: { provider: "redis" } }).details.path, "tokenVault.provider");
   assertEquals(
