@@ -58,6 +58,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     revealPolicy: "deny",
     decryptPolicy: "deny",
     synchronous: "normal",
+    redisUrl: "",
   },
   mcp: {
     methods: { allow: ["*"], deny: [] },

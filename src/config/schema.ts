@@ -314,6 +314,12 @@ const SPECS: readonly ConfigKeySpec[] = [
     description: "SQLite sync level: normal survives process crashes, full also power loss.",
   },
   {
+    path: "tokenVault.redisUrl",
+    type: { kind: "string" },
+    sensitive: true,
+    description: "redis:// URL of a vault shared by replicas (ciphertext only); empty: SQLite.",
+  },
+  {
     path: "mcp.methods.allow",
     env: null,
     type: { kind: "stringArray" },

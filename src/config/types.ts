@@ -225,6 +225,11 @@ export interface TokenVaultConfig {
   readonly decryptPolicy: RevealPolicy;
   /** SQLite `synchronous`: `normal` survives process crashes, `full` also power loss. */
   readonly synchronous: "normal" | "full";
+  /**
+   * `redis://` URL of a token vault shared by gateway replicas; empty keeps the SQLite file
+   * at `path`. Values are encrypted before they reach either store.
+   */
+  readonly redisUrl: string;
 }
 
 /** What `mcp-wrap --stderr` does with the child's standard error. */

@@ -20,6 +20,7 @@ import type { McpConfig } from "../config/types.ts";
 import type { AuditDetails, AuditFindingSource } from "../audit/mod.ts";
 import {
   type AppliedFinding,
+  isRawNumber,
   joinSplitTextParts,
   parseJsonExact,
   type Protector,
@@ -296,7 +297,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
   // A client shows a result's text items as one text: a value split across two of them is
   // scanned whole (the items it spans become one).
   function joinContentParts(result: unknown): unknown {
-    if (typeof result !== "object" || result === null) return result;
+    if (typeof result !== "object" || result === null || isRawNumber(result)) return result;
     const content = (result as { content?: unknown }).content;
     if (!Array.isArray(content)) return result;
     const joined = joinSplitTextParts(content, (t) => protector.scanner.scan(t));

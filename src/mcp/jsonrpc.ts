@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { isRawNumber } from "../protect/json_text.ts";
 
 /** JSON-RPC 2.0 error codes haechi sends (the standard ones plus one for policy blocks). */
 export const JSONRPC_ERRORS = {
@@ -69,7 +70,7 @@ export interface JsonRpcInvalid {
  */
 export function classifyMessage(value: unknown): JsonRpcMessage | JsonRpcInvalid {
   if (Array.isArray(value)) return invalid("JSON-RPC batches are not supported by MCP", null);
-  if (typeof value !== "object" || value === null) {
+  if (typeof value !== "object" || value === null || isRawNumber(value)) {
     return invalid("A JSON-RPC message must be an object", null);
   }
   const v = value as Record<string, unknown>;
@@ -80,7 +81,10 @@ export function classifyMessage(value: unknown): JsonRpcMessage | JsonRpcInvalid
     if (typeof v.method !== "string" || v.method === "") {
       return invalid('The "method" member must be a non-empty string', id, true);
     }
-    if (v.params !== undefined && (typeof v.params !== "object" || v.params === null)) {
+    if (
+      v.params !== undefined &&
+      (typeof v.params !== "object" || v.params === null || isRawNumber(v.params))
+    ) {
       return invalid('The "params" member must be an object or an array', id, true);
     }
     const params = v.params === undefined ? {} : { params: v.params };

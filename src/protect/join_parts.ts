@@ -16,6 +16,7 @@
  * @module
  */
 import type { Finding } from "../detect/rule.ts";
+import { isRawNumber } from "./json_text.ts";
 
 /** One part of a joined run. */
 export interface JoinedPart {
@@ -76,7 +77,7 @@ export function textRuns(arr: readonly unknown[]): TextRun[] {
 }
 
 function partText(v: unknown): string | undefined {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+  if (v === null || typeof v !== "object" || Array.isArray(v) || isRawNumber(v)) return undefined;
   const t = (v as Record<string, unknown>).text;
   return typeof t === "string" ? t : undefined;
 }

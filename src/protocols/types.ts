@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { AppliedFinding } from "../protect/mod.ts";
+import { type AppliedFinding, isRawNumber } from "../protect/mod.ts";
 import type { Frame, StreamShape } from "../stream/channel_stream.ts";
 
 export type {
@@ -85,5 +85,5 @@ export type OutputFinding = AppliedFinding;
  * ```
  */
 export function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
+  return v !== null && typeof v === "object" && !Array.isArray(v) && !isRawNumber(v);
 }

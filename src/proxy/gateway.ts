@@ -13,7 +13,12 @@ import type { HaechiConfig } from "../config/types.ts";
 import { HaechiError, toHaechiError } from "../errors.ts";
 import { matchRoute, OPENAI } from "../protocols/mod.ts";
 import type { Protocol, Route } from "../protocols/types.ts";
-import { type AppliedFinding, parseJsonText, type Protector } from "../protect/mod.ts";
+import {
+  type AppliedFinding,
+  parseJsonExact,
+  parseJsonText,
+  type Protector,
+} from "../protect/mod.ts";
 import { createChannelRewriter } from "../stream/channel_stream.ts";
 import { decodeBody } from "../stream/decode_body.ts";
 import { checkScope, restorerFor, type TokenRestorer } from "../vault/mod.ts";
@@ -614,7 +619,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const text = await readReply(res, clock, maxBytes);
       let parsed: unknown;
       try {
-        parsed = JSON.parse(text);
+        parsed = parseJsonExact(text);
       } catch {
         throw new HaechiError("proxy.upstream", "The upstream returned malformed JSON");
       }

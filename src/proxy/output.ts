@@ -20,7 +20,13 @@
  */
 import type { Action } from "../config/types.ts";
 import type { AppliedFinding, Protector } from "../protect/mod.ts";
-import { collectSites, joinSplitTextParts, maskValue, redactionMarker } from "../protect/mod.ts";
+import {
+  collectSites,
+  isRawNumber,
+  joinSplitTextParts,
+  maskValue,
+  redactionMarker,
+} from "../protect/mod.ts";
 import type { Finding } from "../detect/rule.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
 import { TOKEN_PATTERN } from "../vault/token.ts";
@@ -225,7 +231,7 @@ async function restoreStrings(
       const v = holder[k];
       if (typeof v === "string") {
         if (v.includes("[TOKEN:")) holder[k] = await restore(v, isJsonTextField(k));
-      } else if (v !== null && typeof v === "object") {
+      } else if (v !== null && typeof v === "object" && !isRawNumber(v)) {
         stack.push(v as Record<string, unknown>);
       }
     }
@@ -243,7 +249,7 @@ function joinParts(
   maxDepth: number,
 ): unknown {
   const visit = (v: unknown, depth: number): unknown => {
-    if (v === null || typeof v !== "object" || depth > maxDepth) return v;
+    if (v === null || typeof v !== "object" || isRawNumber(v) || depth > maxDepth) return v;
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) v[i] = visit(v[i], depth + 1);
       return v.length > 1 ? joinSplitTextParts(v, scan) as unknown[] : v;
@@ -251,7 +257,7 @@ function joinParts(
     const o = v as Record<string, unknown>;
     for (const k in o) {
       const x = o[k];
-      if (x !== null && typeof x === "object") o[k] = visit(x, depth + 1);
+      if (x !== null && typeof x === "object" && !isRawNumber(x)) o[k] = visit(x, depth + 1);
     }
     return o;
   };

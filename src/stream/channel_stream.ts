@@ -24,7 +24,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import type { AppliedFinding } from "../protect/mod.ts";
+import { type AppliedFinding, isRawNumber, parseJsonExact } from "../protect/mod.ts";
 import type { TextGuard } from "./text_guard.ts";
 
 /** One upstream frame: SSE event name (if any) and payload. */
@@ -221,7 +221,7 @@ export function createChannelRewriter(
   /** True when every string and key of `value` is clean: protection would change nothing. */
   function allClean(value: unknown, depth: number): boolean {
     if (typeof value === "string") return knownClean(value);
-    if (value === null || typeof value !== "object") return true;
+    if (value === null || typeof value !== "object" || isRawNumber(value)) return true;
     if (depth > FAST_DEPTH_MAX) return false;
     if (Array.isArray(value)) {
       for (const v of value) if (!allClean(v, depth + 1)) return false;
@@ -344,7 +344,7 @@ export function createChannelRewriter(
 
 function parseJson(data: string): unknown {
   try {
-    return JSON.parse(data);
+    return parseJsonExact(data);
   } catch {
     return undefined;
   }

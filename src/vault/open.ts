@@ -8,6 +8,8 @@ import type { HaechiConfig } from "../config/mod.ts";
 import type { KeyMaterial } from "./keyfile.ts";
 import { type KeyProvider, openLocalKeyProvider } from "./key_provider.ts";
 import { openSqliteStore } from "./sqlite_store.ts";
+import { openRedisStore } from "./redis_store.ts";
+import type { VaultStore } from "./store.ts";
 import { createTokenVault, type TokenVault } from "./vault.ts";
 
 /** Options for {@linkcode openTokenVault}. */
@@ -57,11 +59,15 @@ export async function openTokenVault(
     material: options.material,
     blockSize: options.nonceBlockSize,
   });
-  let store;
+  let store: VaultStore;
   try {
-    store = await openSqliteStore(config.tokenVault.path, {
-      synchronous: config.tokenVault.synchronous,
-    });
+    // A shared Redis store when configured (replicas restore each other's tokens), else
+    // the local SQLite file; both only ever receive ciphertext.
+    store = config.tokenVault.redisUrl !== ""
+      ? await openRedisStore(config.tokenVault.redisUrl)
+      : await openSqliteStore(config.tokenVault.path, {
+        synchronous: config.tokenVault.synchronous,
+      });
   } catch (e) {
     await keys.close();
     throw e;
@@ -77,7 +83,7 @@ export async function openTokenVault(
       purgeEvery: options.purgeEvery,
     });
   } catch (e) {
-    store.close();
+    await store.close();
     await keys.close();
     throw e;
   }

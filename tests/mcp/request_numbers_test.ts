@@ -56,3 +56,31 @@ Deno.test("numbers in an MCP server's result keep their digits and stay unscanne
   const text = await res.text();
   assert(text.includes(`"size":${CARD},"id":12345678901234567891`), text);
 });
+
+Deno.test("numbers in an MCP server's streamed (SSE) result keep their digits", async () => {
+  const handler = createMcpHttpHandler({
+    protector: createProtector(DEFAULT_CONFIG),
+    audit: { record: () => Promise.resolve() },
+    upstream: "http://upstream.invalid/mcp",
+    fetch: () =>
+      Promise.resolve(
+        new Response(
+          `event: message\ndata: {"jsonrpc":"2.0","id":3,"result":` +
+            `{"big":12345678901234567891,"huge":1e400,"rate":0.70}}\n\n`,
+          { headers: { "content-type": "text/event-stream" } },
+        ),
+      ),
+  });
+  const res = await handler(
+    new Request("http://haechi.local/mcp", {
+      method: "POST",
+      body: '{"jsonrpc":"2.0","id":3,"method":"tools/list"}',
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+    }),
+  );
+  const text = await res.text();
+  assert(text.includes(`"big":12345678901234567891,"huge":1e400,"rate":0.70`), text);
+});

@@ -95,6 +95,22 @@ Deno.test("headers off the forward list are dropped and forwarded header values 
   }
 });
 
+Deno.test("a browser user-agent reaches the upstream unchanged: its version numbers are not addresses", async () => {
+  const ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) " +
+    "Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0";
+  const r = await rig();
+  try {
+    const res = await r.call("/v1/chat/completions", chat("hi"), {
+      headers: { "content-type": "application/json", "user-agent": ua },
+    });
+    assertEquals(res.status, 200);
+    await res.body?.cancel();
+    assertEquals((r.up.requests[0].headers as Record<string, string>)["user-agent"], ua);
+  } finally {
+    await r.close();
+  }
+});
+
 Deno.test("client-address headers are never forwarded and cannot be listed in proxy.forwardHeaders", async () => {
   const addresses = {
     "true-client-ip": "203.0.113.9",

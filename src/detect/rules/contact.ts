@@ -551,7 +551,11 @@ export const CONTACT_RULES: readonly Rule[] = [
     category: "pii",
     description: "Public IPv4 address (private, reserved and documentation ranges excluded)",
     pattern: new RegExp(
+      // `Product/1.2.3.4` is a version (a user agent's `Chrome/120.0.0.0`), not an address:
+      // the product is a whole token of letters, digits, `_` and `-`. A path or URL segment
+      // (`/srv/…`, `host.io/…`, `http://…`) is not a product and keeps matching.
       String.raw`(?<![\w.\-])(?<!:[0-9A-Fa-f]{1,4}:|::)` +
+        String.raw`(?<!(?:^|[^\w./:@%+~\-])[A-Za-z][\w\-]{0,31}\/)` +
         String
           .raw`(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)` +
         String.raw`(?![\w\-]|\.\d)`,
@@ -580,6 +584,10 @@ export const CONTACT_RULES: readonly Rule[] = [
         "Failed login from 81.2.69.160 at 03:12",
         '{"client_ip":"89.160.20.112","status":401}',
         "접속 IP: 175.45.176.3",
+        "GET https://ipinfo.io/81.2.69.160/json",
+        "archived under /srv/logs/81.2.69.160/access.log",
+        "proxy http://89.160.20.112:8080 failed",
+        "peer=175.45.176.3/32 blocked",
       ],
       negative: [
         "gateway 192.168.1.1, dns 10.0.0.53, lo 127.0.0.1",
@@ -589,6 +597,11 @@ export const CONTACT_RULES: readonly Rule[] = [
         "Windows 10.0.19041.1, OID 1.3.6.1.4.1",
         "Seoul is at 37.5665, 126.9780",
         "010.1.2.3 has a leading zero",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) " +
+        "Chrome/120.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 Version/17.0.1.2 Safari/605.1.15",
+        "Edg/120.0.0.0 OPR/106.0.0.0 YaBrowser/23.11.0.0",
+        "ua=SamsungBrowser/81.2.69.160",
       ],
     },
   },
