@@ -13,7 +13,7 @@ import { createTestIO } from "../cli/_io.ts";
 
 const EMAIL = "jane.roe@example.org";
 
-async function externalConfig(dir: string) {
+function externalConfig(dir: string) {
   return resolveConfig({
     keys: { provider: "external", keyFile: `${dir}/never-written.json` },
     audit: { path: `${dir}/audit.jsonl`, anchorPath: `${dir}/anchors.jsonl` },
@@ -36,7 +36,7 @@ Deno.test("a gateway opened with an injected crypto provider tokenizes and resto
   const up = createMockUpstream();
   const upServer = serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
   const crypto = await injectedProvider(dir);
-  const config = await externalConfig(dir);
+  const config = externalConfig(dir);
   const gw = await startGateway(config, {
     port: 0,
     upstream: `http://127.0.0.1:${upServer.port}`,
@@ -66,7 +66,7 @@ Deno.test("a gateway opened with an injected crypto provider tokenizes and resto
 Deno.test("keys.provider external without an injected provider, or a provider with local keys, is refused naming the key", async () => {
   const dir = await Deno.makeTempDir({ prefix: "haechi-ext-" });
   try {
-    const config = await externalConfig(dir);
+    const config = externalConfig(dir);
     const err = await assertRejects(() => openSession(config, "test"), HaechiError) as HaechiError;
     assertEquals(err.code, "config.invalid");
     assertStringIncludes(err.message, "keys.provider");
