@@ -37,6 +37,10 @@ Deno.test("deno.json declares Apache-2.0 and a library entry beside the CLI", as
   const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
   assertEquals(config.license, "Apache-2.0");
   assertEquals(config.exports, { ".": "./mod.ts", "./cli": "./main.ts" });
+  // A key file or config made by running haechi in a checkout must never be published.
+  for (const local of [".haechi/", "haechi.config.json"]) {
+    assert(config.publish.exclude.includes(local), `${local} is not excluded from publishing`);
+  }
   const license = await Deno.readTextFile(new URL("LICENSE", ROOT));
   assert(license.includes("Apache License") && license.includes("Version 2.0, January 2004"));
   assert(license.includes("END OF TERMS AND CONDITIONS"), "the full license text is present");
