@@ -95,6 +95,15 @@ export {
   type GatewayOptions,
 } from "./src/proxy/gateway.ts";
 export {
+  type OpenedGateway,
+  openGateway,
+  type OpenGatewayOptions,
+  type StartedGateway,
+  startGateway,
+} from "./src/proxy/open.ts";
+export type { CryptoProvider } from "./src/session/mod.ts";
+export type { DataKey, KeyProvider, KeyStatusEntry } from "./src/vault/mod.ts";
+export {
   verifyAuditLog,
   type VerifyAuditOptions,
   type VerifyAuditResult,

@@ -10,6 +10,7 @@ import { type HaechiConfig, loadConfig } from "../config/mod.ts";
 import { loadPolicyBundle } from "../policy/bundle.ts";
 import { openReadStream } from "../runtime/mod.ts";
 import type { CliIO } from "./command.ts";
+import { checkCryptoProvider } from "../session/mod.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -41,7 +42,10 @@ export function parseFlags<T extends Options>(
  * tampered or untrusted bundle stops the command).
  */
 export async function loadConfigFor(path: string | undefined, io: CliIO): Promise<HaechiConfig> {
-  return await loadPolicyBundle(await loadConfig({ path, env: io.env }));
+  const config = await loadPolicyBundle(await loadConfig({ path, env: io.env }));
+  // The command line cannot inject a crypto provider: stop before any key file is touched.
+  checkCryptoProvider(config, undefined);
+  return config;
 }
 
 /**

@@ -99,6 +99,8 @@ export const pluginVerifyCommand: Command = {
           anchors: p.trustAnchors,
           allowCapabilities: [...p.allowCapabilities, ...allow],
           pin: (v.pin as string | undefined) ?? p.pin,
+          pinVersion: p.pinVersion,
+          pinManifestSha256: p.pinManifestSha256,
           versionFloor: (v["version-floor"] as string | undefined) ?? p.versionFloor,
           revoked: [...p.revoked, ...revoke],
         };

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { ProxyConfig } from "../config/types.ts";
 import { HaechiError } from "../errors.ts";
 import { formatRequestLog } from "../proxy/middleware/request_log.ts";
 import { startGateway } from "../proxy/open.ts";
@@ -25,8 +26,10 @@ Options:
   --mcp-upstream <url>    MCP server endpoint, e.g. http://127.0.0.1:3001/mcp (proxy.mcpUpstream)
   --host <addr>           Listen address (proxy.host, default 127.0.0.1)
   --port <n>              Listen port (proxy.port, default 11016; 0 picks one)
-  --allow-non-loopback    Allow a non-loopback --host (proxy.allowNonLoopback)
-  --allow-remote-bind     The same, under haechi 1.4's name
+  --allow-remote-bind     Allow a non-loopback --host; only this flag can (config and
+                          environment cannot). The listener must then serve TLS
+                          (proxy.tls) or sit behind a terminator (proxy.trustForwardedProto)
+  --allow-non-loopback    The same as --allow-remote-bind
 
 Endpoints: /__haechi/live, /__haechi/ready, /__haechi/metrics (Prometheus text).
 
@@ -109,6 +112,40 @@ export function isLoopbackHost(host: string): boolean {
   return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
+/**
+ * Refuse a listen address that would expose the gateway unsafely. Only the command-line
+ * flag lifts the loopback restriction (a config file or environment variable that someone
+ * else wrote must not open the gateway to the network), and a remote listener must speak
+ * TLS itself or sit behind a terminator the operator vouches for, so payloads and
+ * credentials never cross the network in plaintext.
+ *
+ * @throws {HaechiError} `usage.invalid` naming what is missing.
+ *
+ * @example
+ * ```ts
+ * import { checkBind } from "./proxy.ts";
+ * checkBind({ host: "127.0.0.1", tls: { certFile: "", keyFile: "" }, trustForwardedProto: false }, false);
+ * ```
+ */
+export function checkBind(
+  proxy: Pick<ProxyConfig, "host" | "tls" | "trustForwardedProto">,
+  allowRemoteBind: boolean,
+): void {
+  if (isLoopbackHost(proxy.host)) return;
+  if (!allowRemoteBind) {
+    throw new HaechiError(
+      "usage.invalid",
+      `Refusing to listen on non-loopback address ${proxy.host}; pass --allow-remote-bind (or --allow-non-loopback) on the command line (config and environment cannot lift this)`,
+    );
+  }
+  if (proxy.tls.certFile === "" && !proxy.trustForwardedProto) {
+    throw new HaechiError(
+      "usage.invalid",
+      `Refusing a plaintext listener on non-loopback address ${proxy.host}: set "proxy.tls": {"certFile", "keyFile"} so haechi serves HTTPS, or put a TLS terminator in front and set "proxy.trustForwardedProto": true`,
+    );
+  }
+}
+
 /** The `proxy` command. */
 export const proxyCommand: Command = {
   name: "proxy",
@@ -131,15 +168,7 @@ export const proxyCommand: Command = {
         ...(flags.port !== undefined ? { port: flags.port } : {}),
       },
     };
-    if (
-      !isLoopbackHost(config.proxy.host) && !flags.allowNonLoopback &&
-      !config.proxy.allowNonLoopback
-    ) {
-      throw new HaechiError(
-        "usage.invalid",
-        `Refusing to listen on non-loopback address ${config.proxy.host}; pass --allow-remote-bind (or --allow-non-loopback)`,
-      );
-    }
+    checkBind(config.proxy, flags.allowNonLoopback);
     const format = config.logging.format;
     // One line per request, written in order without holding the request up; a line never
     // carries a value or a header (see request_log.ts).

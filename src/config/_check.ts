@@ -9,6 +9,7 @@ import { BUILTIN_RULES } from "../detect/rules/mod.ts";
 import { normalizeTrustAnchors } from "../plugin/trust.ts";
 import { compileCustomRule, type CustomRuleSpec } from "../detect/custom_rules.ts";
 import { type ConfigKey, describeType, type FieldType, quoteList } from "./schema.ts";
+import type { AllowlistEntry } from "./types.ts";
 
 /** One validation failure. */
 export interface ConfigIssue {
@@ -169,6 +170,8 @@ export function checkValue(
       return checkIntegerMap(key, type, value, subject, context);
     case "customRules":
       return checkCustomRules(value, subject);
+    case "allowlist":
+      return checkAllowlist(value, subject);
     case "trustAnchors": {
       const result = normalizeTrustAnchors(value);
       if (result.ok) return { ok: true, value: result.anchors };
@@ -325,6 +328,50 @@ function editDistance(a: string, b: string): number {
 const CUSTOM_RULE_KEYS = ["id", "type", "pattern", "flags", "confidence", "keywords"];
 
 /** Shape-check each custom rule, then the pattern's linearity, before anything runs it. */
+const ALLOWLIST: FieldType = { kind: "allowlist" };
+
+/** Strings, and `{path, value?}` objects (a lone `{value}` is the string). */
+function checkAllowlist(value: unknown, subject: Subject): CheckResult {
+  if (!Array.isArray(value)) {
+    return {
+      ok: false,
+      issues: [
+        issue(
+          subject,
+          `${subject.label} must be ${describeType(ALLOWLIST)}, got ${describeGot(value)}`,
+        ),
+      ],
+    };
+  }
+  const issues: ConfigIssue[] = [];
+  const out: AllowlistEntry[] = [];
+  value.forEach((entry, index) => {
+    if (typeof entry === "string") return void out.push(entry);
+    const child = subject.child(index);
+    const bad = (why: string) => issues.push(issue(child, `${child.label} ${why}`));
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      return bad(`must be a string or a {path, value?} object, got ${describeGot(entry)}`);
+    }
+    const e = entry as Record<string, unknown>;
+    const extra = Object.keys(e).find((k) => k !== "path" && k !== "value");
+    if (extra !== undefined) return bad(`has unknown key ${JSON.stringify(extra)}`);
+    if (e.value !== undefined && (typeof e.value !== "string" || e.value === "")) {
+      return bad('"value" must be a non-empty string');
+    }
+    if (e.path === undefined) {
+      if (e.value === undefined) return bad('needs "value" or "path"');
+      return void out.push(e.value as string);
+    }
+    if (typeof e.path !== "string" || !e.path.startsWith("$")) {
+      return bad(
+        '"path" must be a JSON path as haechi scan reports it, e.g. "$.messages[0].content"',
+      );
+    }
+    out.push(e.value === undefined ? { path: e.path } : { path: e.path, value: e.value as string });
+  });
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: out };
+}
+
 function checkCustomRules(value: unknown, subject: Subject): CheckResult {
   if (!Array.isArray(value)) {
     return {

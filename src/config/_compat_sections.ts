@@ -8,7 +8,7 @@ import { describeGot } from "./_check.ts";
 import { expandActionMap, expandTypeList } from "../policy/type_aliases.ts";
 import { strongerAction } from "../policy/actions.ts";
 import { type Action, ACTIONS } from "./types.ts";
-import { isObj, type Mapper, type Obj, q } from "./_compat_mapper.ts";
+import { isObj, type Mapper, type Obj } from "./_compat_mapper.ts";
 
 /** Map 1.4 keys of this section. */
 export function mapFilters(m: Mapper): void {
@@ -16,40 +16,14 @@ export function mapFilters(m: Mapper): void {
   if (f === undefined) return;
   const decode = m.take(f, "decodeAndRescan");
   if (decode !== undefined) m.put("detect.decode", decode, "filters.decodeAndRescan");
-  if (Array.isArray(f.allowlist)) {
-    const values: unknown[] = [];
-    f.allowlist.forEach((entry, i) => {
-      if (!isObj(entry)) return void values.push(entry);
-      const at = `filters.allowlist[${i}]`;
-      const extra = Object.keys(entry).filter((k) => k !== "value" && k !== "path");
-      if (extra.length > 0) {
-        return m.fail(at, `${q(at)} has unknown key ${q(extra[0])}; expected "value" or "path"`);
-      }
-      if (entry.path !== undefined) {
-        return m.fail(at, `${q(at)}: path entries are not built into this haechi; use "value"`);
-      }
-      if (typeof entry.value !== "string") {
-        return m.fail(at, `${q(at)}.value must be a string, got ${describeGot(entry.value)}`);
-      }
-      values.push(entry.value);
-    });
-    f.allowlist = values;
-  }
+  // filters.allowlist takes 1.4's {value?, path?} entries as they are (src/config/_check.ts).
 }
 
 /** Map 1.4 keys of this section. */
 export function mapKeys(m: Mapper): void {
   const k = m.section("keys");
   if (k === undefined) return;
-  const provider = m.take(k, "provider");
-  if (provider !== undefined && provider !== "local") {
-    m.fail(
-      "keys.provider",
-      provider === "external"
-        ? '"keys.provider": "external" needs an injected crypto provider, which this haechi has not; use "local"'
-        : `"keys.provider" must be "local" or "external", got ${describeGot(provider)}`,
-    );
-  }
+  // keys.provider is a key of this schema too ("local" | "external").
   const file = m.take(k, "keyFile");
   if (file !== undefined) m.put("keys.path", file, "keys.keyFile");
 }
@@ -262,8 +236,20 @@ export function mapAuth(m: Mapper): void {
 function mapAuthPlugin(m: Mapper, p: Obj): void {
   const pin = p.pin;
   if (isObj(pin)) {
-    if (pin.version !== undefined || pin.manifestSha256 !== undefined) {
-      m.fail("auth.plugin.pin", '"auth.plugin.pin" supports "entrySha256" only in this haechi');
+    const extra = Object.keys(pin).find((k) =>
+      !["version", "entrySha256", "manifestSha256"].includes(k)
+    );
+    if (extra !== undefined) {
+      m.fail(
+        `auth.plugin.pin.${extra}`,
+        `Unknown key "auth.plugin.pin.${extra}"; expected "version", "entrySha256" or "manifestSha256"`,
+      );
+    }
+    if (pin.version !== undefined) {
+      m.put("auth.plugin.pinVersion", pin.version, "auth.plugin.pin.version");
+    }
+    if (pin.manifestSha256 !== undefined) {
+      m.put("auth.plugin.pinManifestSha256", pin.manifestSha256, "auth.plugin.pin.manifestSha256");
     }
     p.pin = pin.entrySha256 ?? "";
   }

@@ -178,14 +178,41 @@ function checkForwardHeaders(m: Mapper, headers: unknown): void {
 function mapProxy(m: Mapper): void {
   const p = m.section("proxy");
   if (p === undefined) return;
-  const tls = m.take(p, "tls");
-  if (tls !== undefined && tls !== null) {
+  mapTls(m, p);
+  // proxy.trustForwardedProto is a key of this schema too; it passes through as it is.
+}
+
+/**
+ * `proxy.tls` is this schema's key too (`{certFile, keyFile}`); here 1.4's other forms are
+ * settled: `null` means none, and PKCS#12 is refused because Deno's TLS server takes PEM only.
+ */
+function mapTls(m: Mapper, p: Obj): void {
+  if (!Object.hasOwn(p, "tls")) return;
+  const tls = p.tls;
+  if (tls === null) {
+    delete p.tls;
+    return;
+  }
+  if (!isObj(tls)) return; // the validator names the wrong shape
+  const pem = Object.hasOwn(tls, "certFile") || Object.hasOwn(tls, "keyFile");
+  if (Object.hasOwn(tls, "pfxFile") || Object.hasOwn(tls, "passphrase")) {
+    m.fail(
+      "proxy.tls.pfxFile",
+      pem
+        ? '"proxy.tls" mixes pfxFile with certFile/keyFile; give one form'
+        : '"proxy.tls.pfxFile" (PKCS#12) is not built into this haechi: its TLS server takes PEM files only. Convert it (openssl pkcs12 -in server.pfx -nodes -nocerts -out key.pem; openssl pkcs12 -in server.pfx -nokeys -out cert.pem) and set "proxy.tls": {"certFile", "keyFile"}',
+    );
+    delete tls.pfxFile;
+    delete tls.passphrase;
+    return;
+  }
+  const given = (k: string) => typeof tls[k] === "string" && tls[k] !== "";
+  if (given("certFile") !== given("keyFile")) {
     m.fail(
       "proxy.tls",
-      '"proxy.tls" is not built into this haechi; terminate TLS in front of it and set "proxy.trustForwardedProto": true',
+      '"proxy.tls" needs both certFile and keyFile (PEM files), or neither',
     );
   }
-  // proxy.trustForwardedProto is a key of this schema too; it passes through as it is.
 }
 
 function mapResponseProtection(m: Mapper): void {

@@ -154,6 +154,7 @@ function parseEnvText(key: ConfigKey, text: string): Parsed {
     case "actionMap":
       return parsePairs(text, key.sensitive === true);
     case "customRules":
+    case "allowlist":
       return { ok: true, value: text };
     case "trustAnchors":
       // keyId=base64-SPKI pairs (PEM's line breaks do not fit a variable).

@@ -11,7 +11,10 @@ import { DEFAULT_CONFIG_PATH } from "./load.ts";
 export interface ConfigReferenceEntry {
   /** Dotted path. */
   readonly path: string;
-  /** `string`, `boolean`, `integer`, `number`, `enum`, `string[]`, `map` or `trustAnchors`. */
+  /**
+   * `string`, `boolean`, `integer`, `number`, `enum`, `string[]`, `map`, `trustAnchors`,
+   * `customRules` or `allowlist`.
+   */
   readonly type: string;
   /** Allowed values (enums, constants, map values). */
   readonly values?: readonly (string | number)[];
@@ -120,6 +123,8 @@ function entryFor(key: ConfigKey): ConfigReferenceEntry {
       return { path: key.path, type: "trustAnchors", keys: "key id", ...required, ...common };
     case "customRules":
       return { path: key.path, type: "customRules", ...required, ...common };
+    case "allowlist":
+      return { path: key.path, type: "allowlist", ...required, ...common };
   }
 }
 

@@ -25,7 +25,8 @@ export type FieldType =
   | { readonly kind: "actionMap"; readonly values: readonly string[] }
   | { readonly kind: "integerMap"; readonly min: number; readonly max: number }
   | { readonly kind: "trustAnchors" }
-  | { readonly kind: "customRules" };
+  | { readonly kind: "customRules" }
+  | { readonly kind: "allowlist" };
 
 /** What a row states; the default is read from `DEFAULT_CONFIG` by path. */
 export interface ConfigKeySpec {
@@ -158,8 +159,9 @@ const SPECS: readonly ConfigKeySpec[] = [
   {
     path: "filters.allowlist",
     env: null,
-    type: { kind: "stringArray" },
-    description: "Exact values or * globs never reported for soft types.",
+    type: { kind: "allowlist" },
+    description:
+      "Exact values or * globs never reported for soft types; {path, value?} only at that JSON path.",
   },
   {
     path: "detect.decode",
@@ -248,6 +250,13 @@ const SPECS: readonly ConfigKeySpec[] = [
     path: "audit.anchorEvery",
     type: { kind: "integer", min: 0, max: 1_000_000_000 },
     description: "Write an anchor every this many events; 0 writes one only on close.",
+  },
+  {
+    path: "keys.provider",
+    env: null,
+    type: { kind: "enum", values: ["local", "external"] },
+    description:
+      "local: the key file at keys.path; external: a crypto provider injected through the library (the CLI cannot).",
   },
   {
     path: "keys.path",
@@ -411,6 +420,19 @@ const SPECS: readonly ConfigKeySpec[] = [
     description: "Expected SHA-256 (hex) of the plugin entry file; empty for no pin.",
   },
   {
+    path: "auth.plugin.pinVersion",
+    env: null,
+    type: { kind: "string" },
+    description: "Exact plugin version required (1.4: auth.plugin.pin.version); empty for any.",
+  },
+  {
+    path: "auth.plugin.pinManifestSha256",
+    env: null,
+    type: { kind: "string" },
+    description:
+      "Expected SHA-256 (hex) of the signed manifest file's bytes (1.4: auth.plugin.pin.manifestSha256).",
+  },
+  {
     path: "auth.plugin.versionFloor",
     env: null,
     type: { kind: "string" },
@@ -452,7 +474,8 @@ const SPECS: readonly ConfigKeySpec[] = [
   {
     path: "proxy.host",
     type: { kind: "string", nonEmpty: true },
-    description: "Address haechi proxy listens on; non-loopback needs proxy.allowNonLoopback.",
+    description:
+      "Address haechi proxy listens on; non-loopback needs --allow-remote-bind and TLS (or proxy.trustForwardedProto).",
   },
   {
     path: "proxy.port",
@@ -480,7 +503,20 @@ const SPECS: readonly ConfigKeySpec[] = [
     path: "proxy.allowNonLoopback",
     env: null,
     type: { kind: "boolean" },
-    description: "Allow listening on a non-loopback address.",
+    description:
+      "Acknowledges a non-loopback bind; the --allow-remote-bind flag is still required.",
+  },
+  {
+    path: "proxy.tls.certFile",
+    env: null,
+    type: { kind: "string" },
+    description: "PEM certificate file; with proxy.tls.keyFile, haechi proxy serves HTTPS.",
+  },
+  {
+    path: "proxy.tls.keyFile",
+    env: null,
+    type: { kind: "string" },
+    description: "PEM private key file for proxy.tls.certFile.",
   },
   {
     path: "proxy.trustForwardedProto",
@@ -672,6 +708,8 @@ export function describeType(type: FieldType): string {
       return "an array of {keyId, publicKey} or an object mapping key ids to public keys";
     case "customRules":
       return "an array of {id, type, pattern, flags?, confidence?, keywords?}";
+    case "allowlist":
+      return "an array of strings and {path, value?} objects";
   }
 }
 

@@ -88,6 +88,10 @@ export interface AuthPluginConfig {
   readonly allowCapabilities: readonly string[];
   /** Expected entry SHA-256 (hex); empty for no pin. */
   readonly pin: string;
+  /** Exact plugin version required; empty for any. */
+  readonly pinVersion: string;
+  /** Expected SHA-256 (hex) of the signed manifest file's bytes; empty for no pin. */
+  readonly pinManifestSha256: string;
   /** Lowest accepted plugin version; empty for none. */
   readonly versionFloor: string;
   /** Revoked signer key ids and entry SHA-256 digests. */
@@ -129,9 +133,19 @@ export interface FiltersConfig {
   readonly minConfidence: number;
   /** Operator rules, checked linear at load (src/detect/custom_rules.ts). */
   readonly customRules: readonly CustomRuleSpec[];
-  /** Exact values or `*` globs that are never reported for soft types. */
-  readonly allowlist: readonly string[];
+  /**
+   * Exact values or `*` globs never reported for soft types, and path-scoped entries
+   * (haechi 1.4's `{value?, path}`): only at that JSON path.
+   */
+  readonly allowlist: readonly AllowlistEntry[];
 }
+
+/**
+ * One `filters.allowlist` entry: a value (exact or `*` glob) allowed anywhere, or an entry
+ * for one JSON path as `haechi scan` reports it (`$.messages[0].content`): every soft
+ * finding there, or only `value` there.
+ */
+export type AllowlistEntry = string | { readonly path: string; readonly value?: string };
 
 /** Detection switches. */
 export interface DetectConfig {
@@ -177,6 +191,12 @@ export interface AuditConfig {
 
 /** Key material location and limits. */
 export interface KeysConfig {
+  /**
+   * `local`: the key file at `path`. `external`: keys come from a crypto provider the
+   * embedding program injects (`openSession`/`openGateway` option `crypto`); the CLI has
+   * no way to inject one and refuses to start.
+   */
+  readonly provider: "local" | "external";
   /** Key file written by `haechi init` (mode 0600). */
   readonly path: string;
   /**
@@ -249,6 +269,14 @@ export interface ProxyStreamConfig {
   readonly maxDurationMs: number;
 }
 
+/** TLS material for `haechi proxy`, as file paths read at start-up (`""` = none). */
+export interface ProxyTlsConfig {
+  /** PEM certificate (chain) file. */
+  readonly certFile: string;
+  /** PEM private key file. */
+  readonly keyFile: string;
+}
+
 /** The LLM gateway (`haechi proxy`). */
 export interface ProxyConfig {
   /** Address to listen on. */
@@ -257,8 +285,13 @@ export interface ProxyConfig {
   readonly port: number;
   /** Base URL of the LLM server requests are forwarded to. */
   readonly upstream: string;
-  /** Allow listening on a non-loopback address. */
+  /**
+   * Acknowledges a non-loopback bind. Never enough alone: `haechi proxy` also needs its
+   * `--allow-remote-bind` flag, so a config file cannot open the gateway to the network.
+   */
   readonly allowNonLoopback: boolean;
+  /** PEM files: when both are set, `haechi proxy` serves HTTPS itself. */
+  readonly tls: ProxyTlsConfig;
   /**
    * A trusted TLS terminator sits in front: requests whose `X-Forwarded-Proto` is not
    * `https` are refused (403), `/__haechi/*` excepted.

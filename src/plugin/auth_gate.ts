@@ -151,6 +151,8 @@ export async function createAuthGate(
     anchors: p.trustAnchors,
     allowCapabilities: p.allowCapabilities,
     pin: p.pin,
+    pinVersion: p.pinVersion,
+    pinManifestSha256: p.pinManifestSha256,
     versionFloor: p.versionFloor,
     revoked: p.revoked,
     coreVersion: deps.coreVersion ?? VERSION,

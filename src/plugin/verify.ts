@@ -42,6 +42,10 @@ export interface PluginTrustPolicy {
   readonly allowCapabilities: readonly string[];
   /** Expected entry SHA-256 (hex); empty or absent for no pin. */
   readonly pin?: string;
+  /** Exact plugin version required; empty or absent for any. */
+  readonly pinVersion?: string;
+  /** Expected SHA-256 (hex) of the manifest file's exact bytes; empty or absent for no pin. */
+  readonly pinManifestSha256?: string;
   /** Lowest accepted plugin version; empty or absent for none. */
   readonly versionFloor?: string;
   /** Revoked signer key ids and entry SHA-256 digests. */
@@ -114,6 +118,20 @@ export async function verifyPlugin(
   const pin = policy.pin ?? "";
   if (pin !== "" && pin.toLowerCase() !== digest) {
     return refuse("pin-mismatch", "Entry file digest does not match the configured pin");
+  }
+  const pinVersion = policy.pinVersion ?? "";
+  if (pinVersion !== "" && pinVersion !== manifest.version) {
+    return refuse(
+      "pin-mismatch",
+      `Plugin version ${q(manifest.version)} is not the pinned version ${q(pinVersion)}`,
+    );
+  }
+  const pinManifest = policy.pinManifestSha256 ?? "";
+  if (
+    pinManifest !== "" &&
+    pinManifest.toLowerCase() !== await sha256Hex(new TextEncoder().encode(manifestText))
+  ) {
+    return refuse("pin-mismatch", "Manifest file digest does not match the configured pin");
   }
   if (manifest.notBefore !== undefined && policy.now < manifest.notBefore) {
     return refuse("expired-window", "Signature is not valid yet (notBefore is in the future)");

@@ -13,7 +13,8 @@ import { compileCustomRule } from "../detect/custom_rules.ts";
 import { compilePolicy, type Policy } from "../policy/policy.ts";
 import { maskValue, redactionMarker } from "./replacement.ts";
 import type { ReversibleActions } from "./reversible.ts";
-import { collectSites, type Site } from "./walk.ts";
+import { collectSites, type Site, type WalkOptions } from "./walk.ts";
+import { pathAllowlistFilter } from "./path_allowlist.ts";
 import { checkSize, parseJsonText } from "./json_text.ts";
 import { splitReplaced } from "./join_parts.ts";
 
@@ -125,10 +126,15 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
   );
   const scanner = createScanner(rules, {
     minConfidence: config.filters.minConfidence,
-    allowlist: config.filters.allowlist,
+    allowlist: config.filters.allowlist.filter((e): e is string => typeof e === "string"),
     decode: config.detect.decode ? { maxDepth: config.detect.decodeMaxDepth } : false,
   });
   const policy = compilePolicy(config, rules);
+  const allowedAtPath = pathAllowlistFilter(config.filters.allowlist);
+  const sitesOf = (root: { value: unknown }, options: WalkOptions) => {
+    const sites = collectSites(root, options);
+    return allowedAtPath === null ? sites : allowedAtPath(sites);
+  };
   const scan = (t: string) => scanner.scan(t);
   const walkOptions = {
     maxDepth: config.limits.maxDepth,
@@ -226,7 +232,7 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     root: { value: unknown },
     options: ProtectCallOptions,
   ): Promise<ProtectOutcome<unknown>> {
-    const sites = collectSites(root, walkFor(options));
+    const sites = sitesOf(root, walkFor(options));
     const findings = describe(sites);
     const wouldBlock = findings.some((f) => f.action === "block");
     if (!policy.enforcing || findings.length === 0) {
@@ -259,7 +265,7 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
       return { ...r, output: JSON.stringify(r.output) };
     },
     scanJsonText(text) {
-      return describe(collectSites({ value: parseJsonText(text, maxBytes) }, walkOptions));
+      return describe(sitesOf({ value: parseJsonText(text, maxBytes) }, walkOptions));
     },
   };
 }

@@ -4,8 +4,10 @@
  *
  * @module
  */
-import type { HaechiConfig } from "../config/types.ts";
-import { openSession, type Session } from "../session/mod.ts";
+import type { HaechiConfig, ProxyTlsConfig } from "../config/types.ts";
+import { HaechiError } from "../errors.ts";
+import { readTextFile } from "../runtime/mod.ts";
+import { type CryptoProvider, openSession, type Session } from "../session/mod.ts";
 import { serveHttp } from "../runtime/serve.ts";
 import { createMcpHttpHandler } from "../mcp/mod.ts";
 import { type AuthProvider, createAuthGate } from "../plugin/mod.ts";
@@ -30,6 +32,8 @@ export interface OpenGatewayOptions {
   readonly source?: string;
   /** MCP upstream to mount at `proxy.mcpPath` (default `config.proxy.mcpUpstream`). */
   readonly mcpUpstream?: string;
+  /** Injected crypto provider; required by (and only allowed with) `keys.provider: "external"`. */
+  readonly crypto?: CryptoProvider;
   /** Rate limiter overriding `policy.rate.store` (the caller keeps ownership of it). */
   readonly rateLimiter?: GatewayOptions["rateLimiter"];
   /** One call per finished request, for the request log (`logging.format`). */
@@ -66,7 +70,7 @@ export async function openGateway(
   config: HaechiConfig,
   options: OpenGatewayOptions = {},
 ): Promise<OpenedGateway> {
-  const session = await openSession(config, options.source ?? "proxy");
+  const session = await openSession(config, options.source ?? "proxy", { crypto: options.crypto });
   let gateway: Gateway;
   let gate: AuthProvider | null = null;
   let limiter: RateLimiter | undefined;
@@ -194,12 +198,14 @@ export async function startGateway(
   config: HaechiConfig,
   options: OpenGatewayOptions & { readonly port?: number } = {},
 ): Promise<StartedGateway> {
+  const tls = await readTls(config.proxy.tls);
   const opened = await openGateway(config, options);
   let server: ReturnType<typeof serveHttp>;
   try {
     server = serveHttp(opened.gateway.fetch, {
       hostname: config.proxy.host,
       port: options.port ?? config.proxy.port,
+      ...(tls === undefined ? {} : { tls }),
     });
   } catch (e) {
     await opened.close();
@@ -208,7 +214,7 @@ export async function startGateway(
   const host = server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname;
   return {
     ...opened,
-    url: `http://${host}:${server.port}`,
+    url: `${tls === undefined ? "http" : "https"}://${host}:${server.port}`,
     port: server.port,
     async close() {
       await server.close();
@@ -227,6 +233,30 @@ export async function startGateway(
       await opened.close();
       return cut;
     },
+  };
+}
+
+/** Read `proxy.tls`'s PEM files; `undefined` when none are configured. */
+async function readTls(
+  tls: ProxyTlsConfig,
+): Promise<{ cert: string; key: string } | undefined> {
+  if (tls.certFile === "" && tls.keyFile === "") return undefined;
+  const read = async (path: string, key: string) => {
+    try {
+      const text = await readTextFile(path);
+      if (!text.includes("-----BEGIN ")) throw new Error("not PEM");
+      return text;
+    } catch {
+      throw new HaechiError(
+        "config.invalid",
+        `Cannot read a PEM file at "${key}" (${path}); haechi proxy will not start without its TLS material`,
+        { path: key },
+      );
+    }
+  };
+  return {
+    cert: await read(tls.certFile, "proxy.tls.certFile"),
+    key: await read(tls.keyFile, "proxy.tls.keyFile"),
   };
 }
 

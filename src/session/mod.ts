@@ -4,5 +4,11 @@
  *
  * @module
  */
-export { openSession, type Session } from "./session.ts";
+export {
+  checkCryptoProvider,
+  type CryptoProvider,
+  openSession,
+  type OpenSessionOptions,
+  type Session,
+} from "./session.ts";
 export { type AuditInput, type AuditSink, openAuditSink } from "./audit_sink.ts";

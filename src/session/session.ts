@@ -5,6 +5,8 @@
  * @module
  */
 import type { HaechiConfig } from "../config/mod.ts";
+import { HaechiError } from "../errors.ts";
+import type { KeyProvider } from "../vault/key_provider.ts";
 import { loadKeyFile } from "../vault/keyfile.ts";
 import { openTokenVault, type TokenVault } from "../vault/mod.ts";
 import { createProtector, type Protector, type ReversibleActions } from "../protect/mod.ts";
@@ -27,7 +29,31 @@ export interface Session {
 }
 
 /**
- * Open a session for `config`: keys (created on first use), protector, vault and audit.
+ * An injected crypto provider, for `keys.provider: "external"` (haechi 1.4's
+ * `cryptoProvider`): keys live wherever the embedding program keeps them (a KMS, an HSM
+ * bridge), and haechi never reads or writes a key file.
+ */
+export interface CryptoProvider {
+  /** Data keys, nonce accounting and token fingerprints for the vault. */
+  readonly keys: KeyProvider;
+  /** Key (at least 32 bytes) for the audit log's path fingerprints. */
+  readonly auditHmacKey: Uint8Array;
+}
+
+/** Options for {@linkcode openSession}. */
+export interface OpenSessionOptions {
+  /** Keep issued tokens with their values in {@linkcode Session.issued}. */
+  readonly recordIssued?: boolean;
+  /** Required when `config.keys.provider` is `"external"`; refused otherwise. */
+  readonly crypto?: CryptoProvider;
+}
+
+/**
+ * Open a session for `config`: keys (created on first use, or the injected provider),
+ * protector, vault and audit.
+ *
+ * @throws {HaechiError} `config.invalid` when `keys.provider` is `"external"` and no
+ *   `crypto` is given, or `crypto` is given for `"local"` keys.
  *
  * @example
  * ```ts ignore
@@ -38,13 +64,23 @@ export interface Session {
 export async function openSession(
   config: HaechiConfig,
   source: string,
-  options: { recordIssued?: boolean } = {},
+  options: OpenSessionOptions = {},
 ): Promise<Session> {
-  const material = await loadKeyFile(config.keys.path, { createIfMissing: true });
-  const vault = await openTokenVault(config, { material });
+  const crypto = options.crypto;
+  checkCryptoProvider(config, crypto);
+  let vault: TokenVault;
+  let auditKey: Uint8Array;
+  if (crypto !== undefined) {
+    vault = await openTokenVault(config, { keys: crypto.keys });
+    auditKey = crypto.auditHmacKey;
+  } else {
+    const material = await loadKeyFile(config.keys.path, { createIfMissing: true });
+    vault = await openTokenVault(config, { material });
+    auditKey = material.hmacKey;
+  }
   let audit: AuditSink;
   try {
-    audit = await openAuditSink(config, material.hmacKey, source);
+    audit = await openAuditSink(config, auditKey, source);
   } catch (e) {
     await vault.close();
     throw e;
@@ -80,4 +116,44 @@ export async function openSession(
       }
     },
   };
+}
+
+/**
+ * Refuse a mismatch between `keys.provider` and what was injected, so a config asking for
+ * external keys never silently falls back to a key file on disk.
+ *
+ * @throws {HaechiError} `config.invalid` naming `keys.provider`.
+ *
+ * @example
+ * ```ts
+ * import { checkCryptoProvider } from "./session.ts";
+ * import { DEFAULT_CONFIG } from "../config/defaults.ts";
+ * checkCryptoProvider(DEFAULT_CONFIG, undefined);
+ * ```
+ */
+export function checkCryptoProvider(
+  config: HaechiConfig,
+  crypto: CryptoProvider | undefined,
+): void {
+  if (config.keys.provider === "external" && crypto === undefined) {
+    throw new HaechiError(
+      "config.invalid",
+      '"keys.provider": "external" needs a crypto provider injected by the program embedding haechi (openSession / openGateway option "crypto"); the haechi command line cannot inject one. Use "keys.provider": "local" with keys.path',
+      { path: "keys.provider" },
+    );
+  }
+  if (config.keys.provider !== "external" && crypto !== undefined) {
+    throw new HaechiError(
+      "config.invalid",
+      'An injected crypto provider needs "keys.provider": "external"; with "local" haechi uses keys.path',
+      { path: "keys.provider" },
+    );
+  }
+  if (crypto !== undefined && crypto.auditHmacKey.length < 32) {
+    throw new HaechiError(
+      "config.invalid",
+      "The injected crypto provider's auditHmacKey must be at least 32 bytes",
+      { path: "keys.provider" },
+    );
+  }
 }

@@ -6,7 +6,7 @@
  */
 import type { HaechiConfig } from "../config/mod.ts";
 import type { KeyMaterial } from "./keyfile.ts";
-import { openLocalKeyProvider } from "./key_provider.ts";
+import { type KeyProvider, openLocalKeyProvider } from "./key_provider.ts";
 import { openSqliteStore } from "./sqlite_store.ts";
 import { openRedisStore } from "./redis_store.ts";
 import type { VaultStore } from "./store.ts";
@@ -16,6 +16,11 @@ import { createTokenVault, type TokenVault } from "./vault.ts";
 export interface OpenTokenVaultOptions {
   /** Key material already loaded from `config.keys.path` (skips a second read). */
   readonly material?: KeyMaterial;
+  /**
+   * Keys from an injected crypto provider (`keys.provider: "external"`) instead of the key
+   * file. The caller keeps ownership: closing the vault does not close them.
+   */
+  readonly keys?: KeyProvider;
   /** Clock in milliseconds, for tests. */
   readonly now?: () => number;
   /** Nonces reserved per ledger write (tests use small blocks). */
@@ -48,7 +53,7 @@ export async function openTokenVault(
   config: HaechiConfig,
   options: OpenTokenVaultOptions = {},
 ): Promise<TokenVault> {
-  const keys = await openLocalKeyProvider({
+  const keys = options.keys !== undefined ? borrowed(options.keys) : await openLocalKeyProvider({
     path: config.keys.path,
     nonceBudget: config.keys.nonceBudget,
     material: options.material,
@@ -82,4 +87,16 @@ export async function openTokenVault(
     await keys.close();
     throw e;
   }
+}
+
+/** `keys` with a `close` that leaves them open: their owner closes them. */
+function borrowed(keys: KeyProvider): KeyProvider {
+  return {
+    activeKey: () => keys.activeKey(),
+    keyById: (id) => keys.keyById(id),
+    reserveNonces: (id, count) => keys.reserveNonces(id, count),
+    fingerprint: (data) => keys.fingerprint(data),
+    status: () => keys.status(),
+    close: () => Promise.resolve(),
+  };
 }

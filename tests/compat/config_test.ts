@@ -151,7 +151,7 @@ Deno.test("spec values map onto ours: retention, reveal policy, allowlist object
 });
 
 Deno.test("1.4 values this build cannot honour fail closed with what to do instead", () => {
-  assertEquals(refusal({ keys: { provider: "external" } }).details.path, "keys.provider");
+  assertEquals(refusal({ keys: { provider: "hsm" } }).details.path, "keys.provider");
   assertEquals(refusal({ audit: { sink: "syslog" } }).details.path, "audit.sink");
   assertEquals(refusal({ tokenVault: { provider: "redis" } }).details.path, "tokenVault.provider");
   assertEquals(
@@ -197,4 +197,18 @@ Deno.test("privacy.profile carries 1.4's blocks; our policy.profile keeps our ta
   });
   assertEquals(explicit.policy.actions.jp_my_number, "block");
   assertEquals(explicit.policy.actions.email, "block");
+});
+
+Deno.test("1.4's auth.plugin.pin object sets the entry, version and manifest pins; an unknown pin key fails", () => {
+  const digest = "ab".repeat(32);
+  const c = resolveConfig({
+    auth: { plugin: { pin: { version: "1.2.0", entrySha256: digest, manifestSha256: digest } } },
+  });
+  assertEquals(c.auth.plugin.pin, digest);
+  assertEquals(c.auth.plugin.pinVersion, "1.2.0");
+  assertEquals(c.auth.plugin.pinManifestSha256, digest);
+  assertEquals(
+    refusal({ auth: { plugin: { pin: { sha: digest } } } }).details.path,
+    "auth.plugin.pin.sha",
+  );
 });

@@ -36,12 +36,13 @@ const EXPECTED: Record<string, { code: string; path: string; message: string }> 
   "wrong_type_array.json": {
     code: "config.invalid",
     path: "filters.allowlist",
-    message: '"filters.allowlist" must be an array of strings, got "test@example.com"',
+    message:
+      '"filters.allowlist" must be an array of strings and {path, value?} objects, got "test@example.com"',
   },
   "array_item_not_string.json": {
     code: "config.invalid",
     path: "filters.allowlist[1]",
-    message: '"filters.allowlist[1]" must be a string, got 7',
+    message: '"filters.allowlist[1]" must be a string or a {path, value?} object, got 7',
   },
   "section_not_object.json": {
     code: "config.invalid",

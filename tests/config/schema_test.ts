@@ -99,5 +99,5 @@ Deno.test("the JSON reference states constraints per type", () => {
   assertEquals(byPath("policy.actions")?.type, "map");
   assertEquals(byPath("policy.actions")?.keys, "finding type");
   assertEquals(byPath("configVersion")?.env, null);
-  assertEquals(byPath("filters.allowlist")?.type, "string[]");
+  assertEquals(byPath("filters.allowlist")?.type, "allowlist");
 });

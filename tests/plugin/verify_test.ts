@@ -92,6 +92,25 @@ Deno.test("pin-mismatch: an entry whose digest differs from the pin is refused",
   assertEquals(await reason(good, ENTRY, { pin: await sha256Hex(ENTRY) }), "ok");
 });
 
+Deno.test("pin-mismatch: a version other than pin.version is refused, the pinned one loads", async () => {
+  const v = await verifyPlugin(good, ENTRY, policy());
+  assert(v.ok);
+  assertEquals(await reason(good, ENTRY, { pinVersion: v.manifest.version }), "ok");
+  assertEquals(await reason(good, ENTRY, { pinVersion: "9.9.9" }), "pin-mismatch");
+  const older = await signer.sign(ENTRY, { version: "0.0.1" });
+  assertEquals(await reason(older, ENTRY, { pinVersion: v.manifest.version }), "pin-mismatch");
+});
+
+Deno.test("pin-mismatch: a manifest whose file digest differs from pin.manifestSha256 is refused", async () => {
+  const digest = await sha256Hex(new TextEncoder().encode(good));
+  assertEquals(await reason(good, ENTRY, { pinManifestSha256: digest }), "ok");
+  assertEquals(await reason(good, ENTRY, { pinManifestSha256: digest.toUpperCase() }), "ok");
+  // The same entry re-signed (another build of the manifest) no longer matches the pin.
+  const resigned = await signer.sign(ENTRY, { version: "1.0.1" });
+  assertEquals(await reason(resigned, ENTRY, { pinManifestSha256: digest }), "pin-mismatch");
+  assertEquals(await reason(good, ENTRY, { pinManifestSha256: "0".repeat(64) }), "pin-mismatch");
+});
+
 Deno.test("capability-not-allowlisted: a declared capability the operator did not allow is refused", async () => {
   assertEquals(await reason(good, ENTRY, { allowCapabilities: [] }), "capability-not-allowlisted");
   const wide = await signer.sign(ENTRY, { capabilities: ["readsCredentials", "readsHeaders"] });

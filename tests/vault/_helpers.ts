@@ -28,7 +28,7 @@ export async function vaultEnv(options: VaultEnvOptions = {}): Promise<VaultEnv>
   if (options.createKeys !== false) await createKeyFile(keysPath);
   const config: HaechiConfig = {
     ...DEFAULT_CONFIG,
-    keys: { path: keysPath, nonceBudget: options.nonceBudget ?? 2 ** 32 },
+    keys: { provider: "local", path: keysPath, nonceBudget: options.nonceBudget ?? 2 ** 32 },
     tokenVault: {
       ...DEFAULT_CONFIG.tokenVault,
       path: dbPath,
