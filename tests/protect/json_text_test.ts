@@ -1,6 +1,6 @@
 // JSON text in and out of the protector: re-serialized from the scanned value, numbers
 // scanned on the way out and kept digit for digit when they are not rewritten.
-import { createProtector, parseJsonText } from "../../src/protect/mod.ts";
+import { createProtector, parseJsonExact, parseJsonText } from "../../src/protect/mod.ts";
 import { DEFAULT_CONFIG } from "../../src/config/mod.ts";
 import { TEST_RULES } from "../fixtures/rules.ts";
 import { assert, assertEquals } from "../assert.ts";
@@ -49,4 +49,17 @@ Deno.test("a number kept as its lexeme is scanned as written", async () => {
   const r = await p.protectJsonText('{"id":12345678901234567891}');
   assertEquals(r.findings.length, 1);
   assertEquals(JSON.parse(r.output!).id, "****************7891");
+});
+
+Deno.test("every number position keeps its lexeme, whatever whitespace precedes it", () => {
+  const cases: Array<[string, string]> = [
+    ['{"a" :\n\t 1.50}', '{"a":1.50}'],
+    ["[ -0 ]", "[-0]"],
+    ["[[1.0],[2e3]]", "[[1.0],[2e3]]"],
+    ['{"a":[1, 12345678901234567891]}', '{"a":[1,12345678901234567891]}'],
+    ["1e400", "1e400"],
+    ['{"s":"a3e9, b:1.0","n": 0.000000100}', '{"s":"a3e9, b:1.0","n":0.000000100}'],
+    ['{"t":"[TOKEN:email:n3e9x]","n":12}', '{"t":"[TOKEN:email:n3e9x]","n":12}'],
+  ];
+  for (const [text, want] of cases) assertEquals(JSON.stringify(parseJsonExact(text)), want);
 });
