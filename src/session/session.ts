@@ -6,7 +6,7 @@
  */
 import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
-import { pathExists } from "../runtime/mod.ts";
+import { fileInfo } from "../runtime/mod.ts";
 import type { KeyProvider } from "../vault/key_provider.ts";
 import { loadKeyFile } from "../vault/keyfile.ts";
 import { openTokenVault, type TokenVault } from "../vault/mod.ts";
@@ -178,7 +178,11 @@ export function checkCryptoProvider(
  * ```
  */
 export async function hasKeyedState(config: HaechiConfig): Promise<boolean> {
-  if (await pathExists(config.tokenVault.path)) return true;
-  if (await pathExists(config.auth.store)) return true;
-  return config.audit.enabled && await pathExists(config.audit.path);
+  const paths = [config.tokenVault.path, config.auth.store];
+  if (config.audit.enabled) paths.push(config.audit.path);
+  for (const path of paths) {
+    // Empty files (and devices such as /dev/null) hold nothing a key could be needed for.
+    if (((await fileInfo(path))?.size ?? 0) > 0) return true;
+  }
+  return false;
 }
