@@ -10,6 +10,7 @@ import { type HaechiConfig, loadConfig } from "../config/mod.ts";
 import { loadPolicyBundle } from "../policy/bundle.ts";
 import { openReadStream } from "../runtime/mod.ts";
 import type { CliIO } from "./command.ts";
+import { didYouMean } from "./_suggest.ts";
 import { checkCryptoProvider } from "../session/mod.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -32,8 +33,28 @@ export function parseFlags<T extends Options>(
   try {
     return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (e) {
-    throw new HaechiError("usage.invalid", (e as Error).message);
+    throw new HaechiError("usage.invalid", flagMessage(e, args, options));
   }
+}
+
+/**
+ * node:util's message, or for an unknown option a short one with the closest known flag
+ * (node's own text suggests `--` quoting, which is rarely what a typo needs).
+ */
+function flagMessage(e: unknown, args: readonly string[], options: Options): string {
+  const message = (e as Error).message;
+  if ((e as { code?: string }).code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return message;
+  const quoted = /Unknown option '([^']+)'/.exec(message)?.[1];
+  const typed = quoted ?? args.find((a) => a.startsWith("-")) ?? "";
+  const known = Object.entries(options).flatMap(([name, o]) => [
+    `--${name}`,
+    ...(o.short === undefined ? [] : [`-${o.short}`]),
+  ]);
+  const bare = typed.split("=")[0];
+  const hint = bare.startsWith("--")
+    ? didYouMean(bare, known.filter((k) => k.startsWith("--")))
+    : "";
+  return `Unknown option "${bare}".${hint}`;
 }
 
 /**

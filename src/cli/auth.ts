@@ -15,7 +15,7 @@ import {
   type TokenType,
 } from "../auth/mod.ts";
 import { loadKeyFile } from "../vault/keyfile.ts";
-import { openAuditSink } from "../session/mod.ts";
+import { hasKeyedState, openAuditSink } from "../session/mod.ts";
 import type { HaechiConfig } from "../config/types.ts";
 import type { CliIO, Command } from "./command.ts";
 import { loadConfigFor, parseFlags } from "./_shared.ts";
@@ -101,7 +101,9 @@ async function add(
   json: boolean,
   entry: { type: TokenType; scope: string; labels: Record<string, string> },
 ): Promise<number> {
-  const material = await loadKeyFile(config.keys.path, { createIfMissing: true });
+  const material = await loadKeyFile(config.keys.path, {
+    createIfMissing: !(await hasKeyedState(config)),
+  });
   const hasher = createAuthHasher(material.hmacKey);
   const audit = await openAuditSink(config, material.hmacKey, "cli.auth");
   try {

@@ -41,6 +41,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case "config.invalid":
     case "config.not_found":
     case "config.parse":
+    case "keys.not_found":
       return EXIT.usage;
     case "payload.blocked":
     case "token.reveal_denied":

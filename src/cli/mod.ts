@@ -8,6 +8,7 @@ import { VERSION } from "../version.ts";
 import type { CliIO, Command } from "./command.ts";
 import { EXIT, exitCodeFor } from "./exit_codes.ts";
 import { palette } from "./_shared.ts";
+import { didYouMean } from "./_suggest.ts";
 import { initCommand } from "./init.ts";
 import { proxyCommand } from "./proxy.ts";
 import { protectCommand } from "./protect.ts";
@@ -101,22 +102,31 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
   if (name === "help") {
     const target = rest[0] === undefined ? undefined : COMMANDS.find((c) => c.name === rest[0]);
-    if (rest[0] !== undefined && target === undefined) {
-      return await fail(io, `Unknown command "${rest[0]}"; run "haechi help"`, EXIT.usage);
-    }
+    if (rest[0] !== undefined && target === undefined) return await unknownCommand(io, rest[0]);
     await io.stdout.write(target?.help ?? usage());
     return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
-    return await fail(io, `Unknown command "${name}"; run "haechi help"`, EXIT.usage);
-  }
+  if (command === undefined) return await unknownCommand(io, name);
   try {
     return await command.run(rest, io);
   } catch (e) {
     const err = toHaechiError(e);
     return await fail(io, `${err.message} [${err.code}]`, exitCodeFor(err.code));
   }
+}
+
+/** Every name `haechi <name>` accepts, for suggestions. */
+function commandNames(): string[] {
+  return [...COMMANDS.map((c) => c.name), "help", "version"];
+}
+
+async function unknownCommand(io: CliIO, name: string): Promise<number> {
+  const hint = name.startsWith("-")
+    ? didYouMean(name, ["--help", "--version"])
+    : didYouMean(name, commandNames());
+  const what = name.startsWith("-") ? "option" : "command";
+  return await fail(io, `Unknown ${what} "${name}".${hint} Run "haechi help".`, EXIT.usage);
 }
 
 async function fail(io: CliIO, message: string, code: number): Promise<number> {

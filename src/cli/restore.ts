@@ -48,7 +48,7 @@ export const restoreCommand: Command = {
     }
     const config = await loadConfigFor(values.config, io);
     const scope = values.scope ?? "default";
-    const session = await openSession(config, "cli.restore");
+    const session = await openSession(config, "cli.restore", { keys: "require" });
     try {
       const correlationId = crypto.randomUUID();
       await requireRevealAllowed(config, session.audit, { kind: "token.restore", correlationId });

@@ -3,16 +3,20 @@
  *
  * @module
  */
-import { isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { HaechiError } from "../errors.ts";
-import { isNotFound, readTextFile } from "../runtime/mod.ts";
-import { resolveConfig } from "./resolve.ts";
+import { cwd as processCwd, isNotFound, pathExists, readTextFile } from "../runtime/mod.ts";
+import { resolveConfig, type ResolveConfigOptions } from "./resolve.ts";
 import type { HaechiConfig } from "./types.ts";
 import type { ValidateOptions } from "./validate.ts";
 
 /** Where to load from. */
 export interface LoadConfigOptions extends ValidateOptions {
-  /** Explicit path (`--config`); missing file is an error. Without it, `haechi.config.json` is used when present. */
+  /**
+   * Explicit path (`--config`); a missing file is an error. Without it, `HAECHI_CONFIG`
+   * (from `env`; also an error when missing), then the nearest `haechi.config.json` in the
+   * working folder or one of its parents; defaults alone when none is found.
+   */
   readonly path?: string;
   /** Environment snapshot for `HAECHI_*` overlays. */
   readonly env?: Readonly<Record<string, string>>;
@@ -37,17 +41,20 @@ export const DEFAULT_CONFIG_PATH = "haechi.config.json";
  * ```
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<HaechiConfig> {
-  const shown = options.path ?? DEFAULT_CONFIG_PATH;
-  const path = options.cwd !== undefined && !isAbsolute(shown) ? join(options.cwd, shown) : shown;
+  const base = options.cwd ?? processCwd();
+  const explicit = options.path ?? nonEmpty(options.env?.HAECHI_CONFIG);
+  const shown = explicit ?? await findConfigUpwards(base);
+  if (shown === undefined) return resolveConfig(undefined, options);
+  const path = isAbsolute(shown) ? shown : join(base, shown);
   let text: string;
   try {
     text = await readTextFile(path);
   } catch (e) {
-    if (isNotFound(e) && options.path === undefined) return resolveConfig(undefined, options);
     if (isNotFound(e)) {
+      const via = options.path === undefined ? " (from HAECHI_CONFIG)" : "";
       throw new HaechiError(
         "config.not_found",
-        `Config file ${JSON.stringify(shown)} not found`,
+        `Config file ${JSON.stringify(shown)}${via} not found`,
         { path: shown },
       );
     }
@@ -56,11 +63,47 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Haech
       path: shown,
     });
   }
-  return configFromText(text, { ...options, source: shown });
+  return configFromText(text, {
+    ...options,
+    source: shown,
+    relocate: relocator(dirname(path), base),
+  });
+}
+
+/**
+ * The nearest `haechi.config.json` in `start` or one of its parents, as a path relative
+ * to `start` when possible (for messages), or `undefined` when there is none up to the root.
+ */
+export async function findConfigUpwards(start: string): Promise<string | undefined> {
+  let dir = start;
+  for (;;) {
+    const candidate = join(dir, DEFAULT_CONFIG_PATH);
+    if (await pathExists(candidate)) {
+      const rel = relative(start, candidate);
+      return rel === "" || isAbsolute(rel) ? candidate : rel;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** `relocate` for {@linkcode resolveConfig}: relative paths next to `configDir`, seen from `base`. */
+function relocator(configDir: string, base: string): ((path: string) => string) | undefined {
+  if (relative(base, configDir) === "") return undefined;
+  return (value) => {
+    if (value === "" || isAbsolute(value)) return value;
+    const moved = relative(base, join(configDir, value));
+    return moved === "" ? "." : moved;
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
 }
 
 /** Options for {@linkcode configFromText}. */
-export interface ConfigFromTextOptions extends ValidateOptions {
+export interface ConfigFromTextOptions extends ResolveConfigOptions {
   /** Name of the file the text came from, for messages. */
   readonly source?: string;
   /** Environment snapshot for `HAECHI_*` overlays. */

@@ -15,7 +15,29 @@ import { type ConfigIssue, validateConfigFile, type ValidateOptions } from "./va
 export interface ResolveConfigOptions extends ValidateOptions {
   /** Environment snapshot for `HAECHI_*` overlays; none when absent. */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Rewrites a relative file path taken from the file or the defaults (see
+   * {@linkcode FILE_PATH_KEYS}); `loadConfig` uses it so paths mean "next to the config file".
+   */
+  readonly relocate?: (path: string) => string;
 }
+
+/**
+ * Config keys that name files. Relative values mean "next to the config file", so a
+ * command run from a subfolder uses the same keys, vault and audit log as one run beside it.
+ */
+export const FILE_PATH_KEYS: ReadonlySet<string> = new Set([
+  "policy.bundlePath",
+  "audit.path",
+  "audit.anchorPath",
+  "keys.path",
+  "tokenVault.path",
+  "auth.store",
+  "auth.plugin.manifestPath",
+  "auth.plugin.entryPath",
+  "proxy.tls.certFile",
+  "proxy.tls.keyFile",
+]);
 
 /**
  * Validate `raw` (a parsed file, or `undefined` for no file) and the environment, then
@@ -43,14 +65,23 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions = {}):
   const issues = [...(compat?.issues ?? []), ...(file?.issues ?? []), ...env.issues];
   if (issues.length > 0) throw invalid(issues);
   const result: Record<string, unknown> = {};
+  const relocate = options.relocate;
   for (const key of CONFIG_SCHEMA) {
-    const value = env.values.has(key.path)
+    const fromEnv = env.values.has(key.path);
+    let value = fromEnv
       ? env.values.get(key.path)
       : file?.values.has(key.path)
       ? file.values.get(key.path)
       : key.derive
       ? key.derive(result)
       : key.default;
+    // Derived values already follow a relocated source; environment values follow the cwd.
+    const derived = !fromEnv && !file?.values.has(key.path) && key.derive !== undefined;
+    if (
+      relocate && !fromEnv && !derived && typeof value === "string" && FILE_PATH_KEYS.has(key.path)
+    ) {
+      value = relocate(value);
+    }
     setPath(result, key.path, copy(value));
   }
   const config = deepFreeze(result) as unknown as HaechiConfig;

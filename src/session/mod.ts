@@ -7,6 +7,7 @@
 export {
   checkCryptoProvider,
   type CryptoProvider,
+  hasKeyedState,
   openSession,
   type OpenSessionOptions,
   type Session,

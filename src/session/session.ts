@@ -6,6 +6,7 @@
  */
 import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
+import { fileInfo } from "../runtime/mod.ts";
 import type { KeyProvider } from "../vault/key_provider.ts";
 import { loadKeyFile } from "../vault/keyfile.ts";
 import { openTokenVault, type TokenVault } from "../vault/mod.ts";
@@ -46,6 +47,12 @@ export interface OpenSessionOptions {
   readonly recordIssued?: boolean;
   /** Required when `config.keys.provider` is `"external"`; refused otherwise. */
   readonly crypto?: CryptoProvider;
+  /**
+   * `"first-use"` (default): a missing key file is created only while there is no token
+   * vault and no audit log yet, since a fresh key could read neither. `"require"`: a
+   * missing key file is always `keys.not_found` (commands that restore or reveal).
+   */
+  readonly keys?: "first-use" | "require";
 }
 
 /**
@@ -74,7 +81,9 @@ export async function openSession(
     vault = await openTokenVault(config, { keys: crypto.keys });
     auditKey = crypto.auditHmacKey;
   } else {
-    const material = await loadKeyFile(config.keys.path, { createIfMissing: true });
+    const material = await loadKeyFile(config.keys.path, {
+      createIfMissing: options.keys !== "require" && !(await hasKeyedState(config)),
+    });
     vault = await openTokenVault(config, { material });
     auditKey = material.hmacKey;
   }
@@ -156,4 +165,24 @@ export function checkCryptoProvider(
       { path: "keys.provider" },
     );
   }
+}
+
+/**
+ * Whether files exist that only the current key can read: a token vault, a bearer token
+ * store (keyed hashes), or an audit log whose chain is keyed by it. Minting a new key next
+ * to them would orphan them silently, so a missing key file is then an error.
+ *
+ * @example
+ * ```ts ignore
+ * const create = !(await hasKeyedState(config));
+ * ```
+ */
+export async function hasKeyedState(config: HaechiConfig): Promise<boolean> {
+  const paths = [config.tokenVault.path, config.auth.store];
+  if (config.audit.enabled) paths.push(config.audit.path);
+  for (const path of paths) {
+    // Empty files (and devices such as /dev/null) hold nothing a key could be needed for.
+    if (((await fileInfo(path))?.size ?? 0) > 0) return true;
+  }
+  return false;
 }

@@ -41,11 +41,11 @@ Deno.test("keys rotate activates a new key, retires the old one and is audited",
   }
 });
 
-Deno.test("keys with a missing key file fails closed with keys.not_found and exit 1", async () => {
+Deno.test("keys with a missing key file fails closed with keys.not_found and exit 2", async () => {
   const env = await cliVaultEnv();
   try {
     const r = await runCommand(keysCommand, ["status", "--config", env.config]);
-    assertEquals(r.code, 1);
+    assertEquals(r.code, 2);
     assertStringIncludes(r.stderr, "keys.not_found");
   } finally {
     await env.cleanup();

@@ -187,3 +187,36 @@ Deno.test("proxy.tls: null, PEM pairs load; a lone file, or PKCS#12, fails at lo
   );
   assertThrows(() => load({ certFile: "c.pem", keyFile: "k.pem", ca: "x" }), Error, "proxy.tls.ca");
 });
+
+Deno.test("proxy.tls naming a missing or non-PEM file stops the start, naming the key", async () => {
+  const env = await tempEnv();
+  try {
+    await Deno.writeTextFile(`${env.dir}/not-pem.txt`, "hello");
+    for (
+      const [tls, key] of [
+        [
+          { certFile: `${env.dir}/missing.pem`, keyFile: `${env.dir}/not-pem.txt` },
+          "proxy.tls.certFile",
+        ],
+        [
+          { certFile: `${env.dir}/not-pem.txt`, keyFile: `${env.dir}/not-pem.txt` },
+          "proxy.tls.certFile",
+        ],
+      ] as const
+    ) {
+      await Deno.writeTextFile(
+        env.config,
+        JSON.stringify({
+          audit: { path: env.auditPath },
+          keys: { path: env.keysPath },
+          proxy: { port: 0, upstream: "http://127.0.0.1:9", tls },
+        }),
+      );
+      const out = await run(env.config, env.dir, []).output();
+      assert(!out.success);
+      assertStringIncludes(new TextDecoder().decode(out.stderr), key);
+    }
+  } finally {
+    await env.cleanup();
+  }
+});
