@@ -33,6 +33,7 @@ import { pluginVerifyCommand } from "./plugin_verify.ts";
 import { pluginValidateCommand } from "./plugin_validate.ts";
 import { policySignCommand } from "./policy_sign.ts";
 import { policyVerifyCommand } from "./policy_verify.ts";
+import { createCompletionCommand } from "./completion.ts";
 
 export type { CliIO, Command } from "./command.ts";
 
@@ -62,6 +63,7 @@ export const COMMANDS: readonly Command[] = [
   pluginValidateCommand,
   policySignCommand,
   policyVerifyCommand,
+  createCompletionCommand(() => COMMANDS),
 ];
 
 function usage(): string {
