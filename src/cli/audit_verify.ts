@@ -34,7 +34,7 @@ Options:
   --audit PATH    Log to verify (default: audit.path from the config)
   --anchor PATH   Anchor file to check (default: audit.anchorPath from the config, when the
                   log also comes from the config and the anchor file exists)
-  --config PATH   Config file (default: haechi.config.json when present)
+  --config PATH   Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards)
   --json          Print the result as JSON
   -h, --help      Show this help
 

@@ -36,7 +36,7 @@ Subcommands:
   revoke ID       Revoke a token; a running gateway refuses it from its next request.
 
 Options:
-  --config PATH   Config file (default: haechi.config.json when present).
+  --config PATH   Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
   --json          Machine-readable output.
   -h, --help      Show this help.
 

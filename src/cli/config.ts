@@ -23,8 +23,9 @@ Options:
   --json           Print the key reference as JSON.
   --effective      Print the effective configuration as JSON: built-in defaults,
                    then the config file, then HAECHI_* environment variables.
-  --config PATH    Config file for --effective (default: haechi.config.json in the
-                   working folder when present; a missing PATH is an error).
+  --config PATH    Config file for --effective (default: $HAECHI_CONFIG, else the
+                   nearest haechi.config.json in this folder or a parent; a missing
+                   PATH is an error).
   -h, --help       Show this help.
 
 Exit status: 0 ok, 2 usage or invalid configuration.

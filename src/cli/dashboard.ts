@@ -31,7 +31,7 @@ Options:
   --audit PATH         Log to show (default: audit.path from the config)
   --anchor PATH        Anchor file checked with the chain (default: audit.anchorPath from the
                        config, when the log also comes from the config and the file exists)
-  --config PATH        Config file (default: haechi.config.json when present)
+  --config PATH        Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards)
   --host ADDR          Listen address (default ${DASHBOARD_DEFAULT_HOST})
   --port N             Listen port (default ${DASHBOARD_DEFAULT_PORT}; 0 picks a free one)
   --window BYTES       Tail of the log read for events and summaries (default 1048576)

@@ -25,7 +25,7 @@ Arguments:
 Options:
   --scope SCOPE    Scope the envelope was made for (default "default"); envelopes are
                    bound to their scope and do not open for another.
-  --config PATH    Config file (default: haechi.config.json when present).
+  --config PATH    Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
   --json           Print {"type","value"}.
   -h, --help       Show this help.
 

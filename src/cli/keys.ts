@@ -23,7 +23,7 @@ Subcommands:
                   keep decrypting existing tokens and envelopes. Audited.
 
 Options:
-  --config PATH   Config file (default: haechi.config.json when present).
+  --config PATH   Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
   --json          Machine-readable output.
   -h, --help      Show this help.
 

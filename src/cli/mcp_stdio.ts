@@ -28,7 +28,7 @@ Options:
   --direction DIR      request (default, as in haechi 1.4) or response.
   --server NAME        Server name for mcp.detokenizeArguments patterns (request only).
   --scope SCOPE        Token scope (default: mcp.scope).
-  --config PATH        Config file (default: haechi.config.json when present).
+  --config PATH        Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
   -h, --help           Show this help.
 
 Exit status: 0 ok, 2 usage.

@@ -24,7 +24,7 @@ Options:
   --server NAME        Server name for mcp.detokenizeArguments patterns
                        (default: the command's file name).
   --scope SCOPE        Token scope (default: mcp.scope).
-  --config PATH        Config file (default: haechi.config.json when present).
+  --config PATH        Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
   -h, --help           Show this help.
 
 The method policy (mcp.methods.allow / mcp.methods.deny) can narrow what passes: a denied

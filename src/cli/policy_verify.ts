@@ -19,7 +19,7 @@ const HELP =
 
 Verify a signed policy bundle: envelope, Ed25519 signature by a trusted key, and its
 validity window. Without --anchor, trust comes from policy.trustAnchors of the config
-(--config, default haechi.config.json when present) and the local policy signer that
+(--config, $HAECHI_CONFIG, or the nearest haechi.config.json upwards) and the local policy signer that
 "haechi policy-sign" uses without --key.
 
 Options:

@@ -34,7 +34,7 @@ Options:
   --show-tokens        Also print the tokens and envelopes issued by this run, with
                        their values, as one JSON object on stderr (for the caller only;
                        never written to the audit log).
-  --config PATH        Config file (default: haechi.config.json when present).
+  --config PATH        Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
   --json               For json and text input: print haechi 1.4's result object on
                        stdout, {ok, mode, enforced, blocked, auditId, summary, payload,
                        warnings}, instead of the bare protected payload (auditId is the

@@ -21,7 +21,7 @@ Streamable HTTP endpoint at proxy.mcpPath (default /mcp), protecting tool traffi
 ways; either upstream alone is enough to start.
 
 Options:
-  --config <file>         Config file (default haechi.config.json)
+  --config <file>         Config file (default $HAECHI_CONFIG, else the nearest haechi.config.json upwards)
   --upstream <url>        LLM server base URL (proxy.upstream)
   --mcp-upstream <url>    MCP server endpoint, e.g. http://127.0.0.1:3001/mcp (proxy.mcpUpstream)
   --host <addr>           Listen address (proxy.host, default 127.0.0.1)

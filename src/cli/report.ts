@@ -33,7 +33,7 @@ The report reads the log as it is; run "haechi audit-verify" to check it was not
 
 Options:
   --audit PATH         Log to read (default: audit.path from the config)
-  --config PATH        Config file (default: haechi.config.json when present)
+  --config PATH        Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards)
   --since YYYY-MM-DD   Count only events on or after this UTC day
   --json               Print the summary as JSON (bySpecType groups types under
                        haechi 1.4's names: card, api_key, secret, ...)

@@ -22,7 +22,7 @@ only when tokenVault.revealPolicy is "allow" (the default is "deny"; exit 3, aud
 
 Options:
   --scope SCOPE   Scope the tokens were issued to (default "default").
-  --config PATH   Config file (default: haechi.config.json when present).
+  --config PATH   Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
   --json          Print the counts on stderr as JSON.
   -h, --help      Show this help.
 `;

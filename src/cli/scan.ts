@@ -19,7 +19,7 @@ would take) without changing the input. Values are never printed.
 
 Options:
   --format FORMAT      json (default; .jsonl files default to jsonl), jsonl, or text.
-  --config PATH        Config file (default: haechi.config.json when present).
+  --config PATH        Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
   --json               Print findings as JSON. jsonl input streams: findings are written
                        as each line is scanned, in constant memory (the first 1000 line
                        errors are listed, more are counted in "errorsOmitted").

@@ -22,7 +22,7 @@ verifies, the key file, haechi 1.4 keys that act differently here, and the defau
 deliberately differ from haechi 1.4.
 
 Options:
-  --config PATH   Config file (default: haechi.config.json when present).
+  --config PATH   Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
   --json          Machine-readable output.
   -h, --help      Show this help.
 `;

@@ -20,7 +20,7 @@ never printed. Output streams, so large vaults export in constant memory. Audite
 
 Options:
   --type TYPE      Only tokens of this finding type, e.g. email.
-  --config PATH    Config file (default: haechi.config.json when present).
+  --config PATH    Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
   --json           One JSON object per line instead of tab-separated columns.
   -h, --help       Show this help.
 

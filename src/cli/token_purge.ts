@@ -22,7 +22,7 @@ Arguments:
 
 Options:
   --expired        Delete every token past its TTL instead.
-  --config PATH    Config file (default: haechi.config.json when present).
+  --config PATH    Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
   --json           Print {"purged": N}.
   -h, --help       Show this help.
 

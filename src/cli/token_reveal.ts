@@ -29,7 +29,7 @@ Options:
   --allow-dev-reveal
                    Reveal even when tokenVault.revealPolicy is "deny", for this run only
                    (haechi 1.4's local development override; the audit record says so).
-  --config PATH    Config file (default: haechi.config.json when present).
+  --config PATH    Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
   --json           Print {"token","type","scope","value","createdAt","expiresAt"}.
   -h, --help       Show this help.
 

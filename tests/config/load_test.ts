@@ -134,3 +134,25 @@ Deno.test("a file written by renderConfigFile loads back identically", async () 
     }
   });
 });
+
+Deno.test("from a subfolder the parent's config is found and its relative paths point next to it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "haechi-load-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/haechi.config.json`,
+      JSON.stringify({ configVersion: 1, audit: { path: "logs/audit.jsonl" } }),
+    );
+    await Deno.mkdir(`${dir}/a/b`, { recursive: true });
+    const config = await loadConfig({ cwd: `${dir}/a/b`, env: {} });
+    assertEquals(config.audit.path, "../../logs/audit.jsonl");
+    assertEquals(config.audit.anchorPath, "../../logs/audit.anchors.jsonl", "derived once");
+    assertEquals(config.keys.path, "../../.haechi/keys.json", "defaults too");
+    const env = await loadConfig({
+      cwd: `${dir}/a`,
+      env: { HAECHI_CONFIG: `${dir}/haechi.config.json` },
+    });
+    assertEquals(env.tokenVault.path, "../.haechi/vault.db");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
