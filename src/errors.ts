@@ -51,6 +51,7 @@ export type ErrorCode =
   | "proxy.unauthorized"
   | "proxy.overloaded"
   | "proxy.rate_limited"
+  | "proxy.model_not_allowed"
   | "proxy.upstream"
   | "proxy.timeout"
   | "proxy.stream_refused"

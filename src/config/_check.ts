@@ -10,6 +10,7 @@ import { normalizeTrustAnchors } from "../plugin/trust.ts";
 import { compileCustomRule, type CustomRuleSpec } from "../detect/custom_rules.ts";
 import { type ConfigKey, describeType, type FieldType, quoteList } from "./schema.ts";
 import type { AllowlistEntry } from "./types.ts";
+import { checkCallerProfiles, checkProfileBinding } from "./_check_profiles.ts";
 
 /** One validation failure. */
 export interface ConfigIssue {
@@ -172,6 +173,10 @@ export function checkValue(
       return checkCustomRules(value, subject);
     case "allowlist":
       return checkAllowlist(value, subject);
+    case "callerProfiles":
+      return checkCallerProfiles(value, subject, context);
+    case "profileBinding":
+      return checkProfileBinding(value, subject);
     case "trustAnchors": {
       const result = normalizeTrustAnchors(value);
       if (result.ok) return { ok: true, value: result.anchors };

@@ -363,35 +363,58 @@ function mapLimits(m: Mapper): void {
   }
 }
 
-/** 1.4's per-client controls this build does not have yet (`policy.rate` it has). */
-const PER_CLIENT_KEYS = ["profiles", "profileBinding", "modelAllowlist"];
-
 function mapPolicy(m: Mapper): void {
   const p = m.section("policy");
   if (p === undefined) return;
-  for (const key of PER_CLIENT_KEYS) {
-    if (m.take(p, key) === undefined) continue;
-    m.fail(
-      `policy.${key}`,
-      `"policy.${key}" (1.4's per-client controls) is not built into this haechi; ` +
-        "set one policy for every caller",
-    );
-  }
+  mapProfiles(m, p);
   const mode = m.take(p, "mode");
   if (mode !== undefined) {
     // 1.4: the effective mode is policy.mode, then mode.
     m.root.mode = modeValue(m, "policy.mode", mode);
   }
-  const unsafe = m.take(p, "allowUnsafeOverrides");
-  if (unsafe !== undefined && typeof unsafe !== "boolean") {
-    m.fail(
-      "policy.allowUnsafeOverrides",
-      `"policy.allowUnsafeOverrides" must be true or false, got ${describeGot(unsafe)}`,
-    );
-  }
+  // Kept in place: profiles (policy.profiles) are checked against it at start-up too.
+  const unsafe = p.allowUnsafeOverrides;
   const presets = m.take(p, "presets");
   if (presets !== undefined) mapPresets(m, p, presets, unsafe === true);
   else if (isObj(p.actions)) p.actions = expandActionMap(p.actions as Record<string, Action>);
+}
+
+/**
+ * 1.4's per-client profiles: each profile's presets and 1.4 type names become per-type
+ * actions, as for the base policy. A per-profile `rate` is not built (one
+ * `policy.rate` serves every caller) and fails closed.
+ */
+function mapProfiles(m: Mapper, p: Obj): void {
+  if (!isObj(p.profiles)) return; // absent, or the validator reports the shape
+  for (const [name, profile] of Object.entries(p.profiles)) {
+    if (!isObj(profile)) continue;
+    if (m.take(profile, "rate") !== undefined) {
+      m.fail(
+        `policy.profiles.${name}.rate`,
+        `"policy.profiles.${name}.rate" (a per-profile rate) is not built into this haechi; ` +
+          "set policy.rate for every caller",
+      );
+    }
+    const presets = m.take(profile, "presets");
+    const explicit = isObj(profile.actions)
+      ? expandActionMap(profile.actions as Record<string, Action>)
+      : profile.actions;
+    if (presets === undefined) {
+      if (explicit !== undefined) profile.actions = explicit;
+      continue;
+    }
+    if (!Array.isArray(presets) || presets.some((n) => !SPEC_PRESETS.includes(n))) {
+      m.fail(
+        `policy.profiles.${name}.presets`,
+        `"policy.profiles.${name}.presets" must be an array of ${list(SPEC_PRESETS)}, got ${
+          describeGot(presets)
+        }`,
+      );
+      continue;
+    }
+    const merged = expandActionMap(specPresetActions(presets as string[]).actions);
+    profile.actions = { ...merged, ...(isObj(explicit) ? explicit : {}) };
+  }
 }
 
 function mapPresets(m: Mapper, p: Obj, presets: unknown, allowUnsafe: boolean): void {

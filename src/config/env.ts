@@ -155,6 +155,8 @@ function parseEnvText(key: ConfigKey, text: string): Parsed {
       return parsePairs(text, key.sensitive === true);
     case "customRules":
     case "allowlist":
+    case "callerProfiles":
+    case "profileBinding":
       return { ok: true, value: text };
     case "trustAnchors":
       // keyId=base64-SPKI pairs (PEM's line breaks do not fit a variable).

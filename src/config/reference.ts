@@ -125,6 +125,10 @@ function entryFor(key: ConfigKey): ConfigReferenceEntry {
       return { path: key.path, type: "customRules", ...required, ...common };
     case "allowlist":
       return { path: key.path, type: "allowlist", ...required, ...common };
+    case "callerProfiles":
+      return { path: key.path, type: "profiles", keys: "profile name", ...required, ...common };
+    case "profileBinding":
+      return { path: key.path, type: "profileBinding", ...required, ...common };
   }
 }
 

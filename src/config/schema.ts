@@ -26,7 +26,9 @@ export type FieldType =
   | { readonly kind: "integerMap"; readonly min: number; readonly max: number }
   | { readonly kind: "trustAnchors" }
   | { readonly kind: "customRules" }
-  | { readonly kind: "allowlist" };
+  | { readonly kind: "allowlist" }
+  | { readonly kind: "callerProfiles" }
+  | { readonly kind: "profileBinding" };
 
 /** What a row states; the default is read from `DEFAULT_CONFIG` by path. */
 export interface ConfigKeySpec {
@@ -142,6 +144,32 @@ const SPECS: readonly ConfigKeySpec[] = [
     type: { kind: "trustAnchors" },
     description:
       "Ed25519 public keys trusted to sign policy bundles: [{keyId, publicKey}] or a map.",
+  },
+  {
+    path: "policy.allowUnsafeOverrides",
+    env: null,
+    type: { kind: "boolean" },
+    description: "Let policy.profiles set a weaker action than the base policy (removes a guard).",
+  },
+  {
+    path: "policy.profiles",
+    env: null,
+    type: { kind: "callerProfiles" },
+    description:
+      "Named per-caller overlays {actions?, modelAllowlist?}, strengthen-only; see docs/callers.md.",
+  },
+  {
+    path: "policy.profileBinding",
+    env: null,
+    type: { kind: "profileBinding" },
+    description:
+      'Which profile a caller gets: byScope, then byLabel ("key=value"), then default (required).',
+  },
+  {
+    path: "policy.modelAllowlist",
+    env: null,
+    type: { kind: "stringArray" },
+    description: "Models every caller may name (403 otherwise); empty allows all.",
   },
   {
     path: "filters.minConfidence",
@@ -710,6 +738,10 @@ export function describeType(type: FieldType): string {
       return "an array of {id, type, pattern, flags?, confidence?, keywords?}";
     case "allowlist":
       return "an array of strings and {path, value?} objects";
+    case "callerProfiles":
+      return "an object mapping profile names to {actions?, modelAllowlist?}";
+    case "profileBinding":
+      return "{byScope?, byLabel?, default}";
   }
 }
 

@@ -45,8 +45,34 @@ export interface PolicyConfig {
   readonly bundlePath: string;
   /** Public keys allowed to sign policy bundles. */
   readonly trustAnchors: readonly TrustAnchorConfig[];
+  /** Let a profile set a weaker action than the base policy. */
+  readonly allowUnsafeOverrides: boolean;
+  /** Named per-caller overlays; empty: every caller gets the base policy. */
+  readonly profiles: Readonly<Record<string, CallerProfile>>;
+  /** Which profile a caller gets. */
+  readonly profileBinding: ProfileBindingConfig;
+  /** Models every caller may name; empty allows all. */
+  readonly modelAllowlist: readonly string[];
   /** Per-identity request rate limit. */
   readonly rate: RateConfig;
+}
+
+/** One named per-caller profile (`policy.profiles.<name>`). */
+export interface CallerProfile {
+  /** Per-type actions over the base `policy.actions`. */
+  readonly actions?: Readonly<Record<string, Action>>;
+  /** Models this profile may name; absent or empty: the base allowlist. */
+  readonly modelAllowlist?: readonly string[];
+}
+
+/** `policy.profileBinding`: scope, then label (`key=value`), then `default`. */
+export interface ProfileBindingConfig {
+  /** Token scope to profile name. */
+  readonly byScope: Readonly<Record<string, string>>;
+  /** `key=value` label to profile name. */
+  readonly byLabel: Readonly<Record<string, string>>;
+  /** Profile for every other caller, anonymous ones included ("" only without profiles). */
+  readonly default: string;
 }
 
 /** Per-identity request rate limit (`policy.rate`). */

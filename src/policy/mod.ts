@@ -15,3 +15,13 @@ export {
   verifyPolicyBundle,
 } from "./bundle.ts";
 export { applyProfile, PRIVACY_PROFILES, type PrivacyProfile } from "./profiles.ts";
+export {
+  type CallerProfileConfig,
+  type CompiledProfile,
+  compileProfiles,
+  modelAllowed,
+  type ProfileBinding,
+  type ProfileSet,
+  type ProfilesInput,
+  type ProfileSubject,
+} from "./caller_profiles.ts";

@@ -26,6 +26,8 @@ export interface CallerIdentity {
    * rate-limit buckets; never a credential or the subject itself.
    */
   readonly identity?: string;
+  /** Labels the credential carries (`team`, `env`, ...); they pick a policy profile. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** A request's scope and whether it is vouched for. */
@@ -36,6 +38,8 @@ export interface Caller {
   readonly authenticated: boolean;
   /** Keyed fingerprint of the authenticated identity, or null. */
   readonly identity: string | null;
+  /** The credential's labels; empty unless authenticated. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -93,5 +97,7 @@ export function callerOf(who: CallerIdentity | null): Caller {
   const identity = authenticated && who.identity !== undefined && FINGERPRINT.test(who.identity)
     ? who.identity
     : null;
-  return { scope: who.subject, authenticated, identity };
+  return authenticated && who.labels !== undefined
+    ? { scope: who.subject, authenticated, identity, labels: who.labels }
+    : { scope: who.subject, authenticated, identity };
 }

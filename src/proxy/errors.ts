@@ -25,6 +25,7 @@ export function statusFor(code: ErrorCode): number {
     case "input.timeout":
       return 408;
     case "payload.blocked":
+    case "proxy.model_not_allowed":
       return 403;
     case "proxy.unauthorized":
       return 401;

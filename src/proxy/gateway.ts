@@ -47,6 +47,7 @@ import { rewriteStream } from "./stream.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
 import { createMcpRoute } from "./mcp_route.ts";
 import { type Caller, type CallerIdentity, callerOf, resolveCaller } from "./caller.ts";
+import { checkModel, type ProfileRouter, type RequestProfile } from "./profiles.ts";
 import { operability, type OperabilityState } from "./operability.ts";
 import {
   createMemoryRateLimiter,
@@ -88,6 +89,8 @@ export interface GatewayOptions {
    * credential headers are never forwarded and the subject is the token scope.
    */
   readonly authenticate?: (request: Request) => Promise<CallerIdentity | null>;
+  /** Per-caller policy profiles (src/proxy/profiles.ts); without it, the base policy. */
+  readonly profiles?: ProfileRouter;
   /** Extra readiness check: `null` when ready, else a short safe reason. */
   readonly ready?: () => Promise<string | null>;
   /** Named readiness checks (true when passing) reported by `/__haechi/ready`. */
@@ -153,6 +156,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const queryPolicy = buildQueryPolicy(config, options.authenticate !== undefined);
   const protectParts = createPartsProtector(protector);
+  const baseProfile: RequestProfile = {
+    name: "base",
+    protector,
+    protectParts,
+    modelAllowlist: config.policy.modelAllowlist,
+  };
   const fetchImpl = options.fetch ?? ((r: Request) => fetch(r));
   // Readiness asks the upstream itself, at most once per few seconds (readiness.ts).
   const upstreamProbe = upstream === null ? undefined : createUpstreamProbe(upstream, fetchImpl);
@@ -224,7 +233,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const correlationId = requestIdFrom(req.headers);
     const matched = matchRoute(req.method, url.pathname);
     const protocol = matched?.protocol ?? OPENAI;
-    const labels: { protocol: string; route: string; identity?: string } = {
+    const labels: { protocol: string; route: string; identity?: string; profile?: string } = {
       protocol: matched?.protocol.name ?? "unknown",
       route: matched?.route.name ?? "unknown",
     };
@@ -269,12 +278,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The caller is identified and its body read before a slot is taken, so a client that
     // trickles its body (bounded by limits.requestTimeoutMs) holds no in-flight slot.
     let caller: Caller;
+    let profile = baseProfile;
     let text: string;
     try {
       caller = await resolveCaller(req, options.authenticate, proxy.scopeHeader);
       checkScope(caller.scope);
       // Audit records name the caller by keyed fingerprint only (metrics ignore it).
       if (caller.identity !== null) labels.identity = caller.identity;
+      if (options.profiles !== undefined) {
+        profile = options.profiles.resolve(caller);
+        labels.profile = profile.name;
+      }
       await enforceRate(rateLimiter, rateLimit, caller);
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
       text = hasBody ? await readBodyWithin(req, maxBytes, bodyDeadline) : "";
@@ -301,6 +315,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         caller,
         text,
         trace,
+        profile,
       });
       return res;
     } catch (e) {
@@ -321,9 +336,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     correlationId: string,
     labels: { protocol: string; route: string },
     release: (status: number, decision?: Decision) => void,
-    input: { caller: Caller; text: string; trace: RequestTrace },
+    input: { caller: Caller; text: string; trace: RequestTrace; profile: RequestProfile },
   ): Promise<Response> {
-    const { caller, text, trace } = input;
+    const { caller, text, trace, profile } = input;
     const scope = caller.scope;
     // Tokens this request mints: the reply may restore these for any caller, and everything
     // else in the caller's scope only for an authenticated caller.
@@ -356,14 +371,16 @@ export function createGateway(options: GatewayOptions): Gateway {
           'Streaming requests are refused (proxy.stream.requests is "block"); send stream: false',
         );
       }
-      const r = await protector.protectJson(parsed, { scope, issued: minted });
+      checkModel(profile, matched, parsed, url);
+      const r = await profile.protector.protectJson(parsed, { scope, issued: minted });
       body = r;
       details = { ...labels, stream: wantsStream };
       // Always the re-serialized value, never the caller's bytes: the bytes may say more
       // than the parsed view that was scanned (a duplicate key keeps only its last value).
       if (!r.blocked) outBody = JSON.stringify(r.output);
     } else if (matched === null && text !== "") {
-      const r = await protectUnknown(text, scope, minted);
+      checkModel(profile, matched, undefined, url);
+      const r = await protectUnknown(profile.protector, text, scope, minted);
       body = r;
       details = { ...labels, passthrough: true };
       outBody = r.output ?? undefined;
@@ -371,14 +388,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       // A route without a body (or an empty one) sends none: nothing unscanned rides along.
       outBody = undefined;
     }
-    const meta = await protectParts(parts, scope, minted);
+    const meta = await profile.protectParts(parts, scope, minted);
     const findings = body === undefined ? meta.findings : [...body.findings, ...meta.findings];
     const blocked = meta.blocked || body?.blocked === true;
     metrics.findings("request", findings);
     countFindings(trace, findings);
     await record({
       ...auditBase,
-      outcome: requestOutcome(blocked, protector.policy.mode, findings),
+      outcome: requestOutcome(blocked, profile.protector.policy.mode, findings),
       findings,
       details,
       callerScope: scope,
@@ -645,7 +662,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     return errorResponse(protocol, new HaechiError("proxy.upstream", message), headers, status);
   }
 
-  async function protectUnknown(text: string, scope: string, issued: Set<string>) {
+  async function protectUnknown(
+    protector: Protector,
+    text: string,
+    scope: string,
+    issued: Set<string>,
+  ) {
     try {
       JSON.parse(text);
     } catch {

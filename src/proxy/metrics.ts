@@ -44,6 +44,7 @@ export type Decision =
   | "auth_denied"
   | "overloaded"
   | "rate_limited"
+  | "model_not_allowed"
   | "upstream_timeout"
   | "upstream_error"
   | "internal_error"
@@ -69,6 +70,8 @@ export function decisionFor(code: string): Decision {
       return "overloaded";
     case "proxy.rate_limited":
       return "rate_limited";
+    case "proxy.model_not_allowed":
+      return "model_not_allowed";
     case "proxy.timeout":
       return "upstream_timeout";
     case "proxy.upstream":

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { createProfileRouter } from "./profiles.ts";
+import { createProtector } from "../protect/mod.ts";
 import type { HaechiConfig, ProxyTlsConfig } from "../config/types.ts";
 import { HaechiError } from "../errors.ts";
 import { readTextFile } from "../runtime/mod.ts";
@@ -86,7 +88,9 @@ export async function openGateway(
       const bearer = createBearerAuth(config.auth.store, hasher);
       authenticate = async (request) => {
         const who = await bearer.authenticate(request.headers);
-        return who === null ? null : { subject: who.scope, identity: who.identity };
+        return who === null
+          ? null
+          : { subject: who.scope, identity: who.identity, labels: who.labels };
       };
     }
     if (authenticate === undefined && config.auth.provider === "plugin" && hasher) {
@@ -133,6 +137,12 @@ export async function openGateway(
       upstream: options.upstream,
       env: options.env,
       authenticate,
+      // Every profile's protector is built here, once; requests only pick one.
+      profiles: createProfileRouter(
+        config,
+        session.protector,
+        (c) => createProtector(c, { reversible: session.vault }),
+      ),
       rateLimiter: options.rateLimiter ?? limiter,
       requestLog: options.requestLog,
       async checks() {

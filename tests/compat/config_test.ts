@@ -165,14 +165,23 @@ Deno.test("1.4 values this build cannot honour fail closed with what to do inste
   assertEquals(refusal({ target: { type: "bogus" } }).details.path, "target.type");
 });
 
-Deno.test("target.forwardHeaders extends our header forward list, and per-client controls fail closed", () => {
+Deno.test("target.forwardHeaders extends our header forward list; per-client profiles read as written", () => {
   const config = resolveConfig({ target: { forwardHeaders: ["x-tenant-id"] } });
   assertEquals(config.proxy.forwardHeaders, ["x-tenant-id"]);
-  for (const key of ["profiles", "profileBinding", "modelAllowlist"]) {
-    const err = refusal({ policy: { [key]: {} } });
-    assertEquals(err.details.path, `policy.${key}`);
-    assert(err.message.includes("not built into this haechi"), err.message);
-  }
+  const profiled = resolveConfig({
+    policy: {
+      profiles: { strict: { presets: ["strict-block"], actions: { email: "block" } } },
+      profileBinding: { byLabel: { "team=eng": "strict" }, default: "strict" },
+      modelAllowlist: ["llama3"],
+    },
+  });
+  assertEquals(profiled.policy.profiles.strict.actions?.email, "block");
+  assertEquals(profiled.policy.profileBinding.default, "strict");
+  assertEquals(profiled.policy.modelAllowlist, ["llama3"]);
+  // A per-profile rate is not built: one policy.rate serves every caller.
+  const err = refusal({ policy: { profiles: { a: { rate: { requestsPerMinute: 1 } } } } });
+  assertEquals(err.details.path, "policy.profiles.a.rate");
+  assert(err.message.includes("not built into this haechi"), err.message);
   // 1.4's policy.rate is built in and reads as written.
   assertEquals(resolveConfig({ policy: { rate: { requestsPerMinute: 120 } } }).policy.rate, {
     requestsPerMinute: 120,
