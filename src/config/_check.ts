@@ -11,6 +11,7 @@ import { compileCustomRule, type CustomRuleSpec } from "../detect/custom_rules.t
 import { type ConfigKey, describeType, type FieldType, quoteList } from "./schema.ts";
 import type { AllowlistEntry } from "./types.ts";
 import { checkCallerProfiles, checkProfileBinding } from "./_check_profiles.ts";
+import { editDistance } from "./edit_distance.ts";
 
 /** One validation failure. */
 export interface ConfigIssue {
@@ -309,25 +310,6 @@ export function knownTypeHint(name: string, context: CheckContext): string {
   // A far-off "closest" match misleads more than it helps; fall back to a stable example.
   const suggestion = bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : known[0];
   return `expected a known type such as ${JSON.stringify(suggestion)}`;
-}
-
-/** Levenshtein distance with adjacent transpositions, so "emial" is one step from "email". */
-function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
-  for (let i = 0; i < rows; i++) d[i][0] = i;
-  for (let j = 0; j < cols; j++) d[0][j] = j;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[rows - 1][cols - 1];
 }
 
 const CUSTOM_RULE_KEYS = ["id", "type", "pattern", "flags", "confidence", "keywords"];

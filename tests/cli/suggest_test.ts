@@ -1,5 +1,6 @@
 import { assertEquals, assertStringIncludes } from "../assert.ts";
-import { closest, editDistance } from "../../src/cli/_suggest.ts";
+import { closest } from "../../src/cli/_suggest.ts";
+import { editDistance } from "../../src/config/edit_distance.ts";
 import { runCli } from "../../src/cli/mod.ts";
 import { createTestIO } from "./_io.ts";
 
