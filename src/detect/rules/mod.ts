@@ -6,6 +6,7 @@
 import type { Rule } from "../rule.ts";
 import { SECRET_RULES } from "./secrets.ts";
 import { CONTACT_RULES } from "./contact.ts";
+import { NETWORK_RULES } from "./network.ts";
 import { NATIONAL_ID_RULES } from "./national_ids.ts";
 import { INJECTION_RULES } from "./injection.ts";
 
@@ -21,6 +22,7 @@ import { INJECTION_RULES } from "./injection.ts";
 export const BUILTIN_RULES: readonly Rule[] = [
   ...SECRET_RULES,
   ...CONTACT_RULES,
+  ...NETWORK_RULES,
   ...NATIONAL_ID_RULES,
   ...INJECTION_RULES,
 ];
