@@ -13,25 +13,12 @@ import type { HaechiConfig } from "../config/types.ts";
 import { HaechiError, toHaechiError } from "../errors.ts";
 import { matchRoute, OPENAI } from "../protocols/mod.ts";
 import type { Protocol, Route } from "../protocols/types.ts";
-import {
-  type AppliedFinding,
-  parseJsonExact,
-  parseJsonText,
-  type Protector,
-} from "../protect/mod.ts";
-import { createChannelRewriter } from "../stream/channel_stream.ts";
-import { decodeBody } from "../stream/decode_body.ts";
+import { type AppliedFinding, parseJsonText, type Protector } from "../protect/mod.ts";
 import { checkScope, restorerFor, type TokenRestorer } from "../vault/mod.ts";
 import type { AuditSink } from "../session/mod.ts";
 import { readBodyWithin } from "./body.ts";
-import { createGuardFactory } from "./channels.ts";
 import { errorResponse, statusFor } from "./errors.ts";
-import {
-  buildHeaderPolicy,
-  sanitizeResponseHeaderList,
-  selectRequestHeaders,
-  setHeader,
-} from "./headers.ts";
+import { buildHeaderPolicy, selectRequestHeaders, setHeader } from "./headers.ts";
 import {
   buildQueryPolicy,
   createPartsProtector,
@@ -39,11 +26,9 @@ import {
   upstreamTarget,
 } from "./request_target.ts";
 import { requestOutcome, responseOutcome } from "./outcome.ts";
-import { trackEnd } from "./track_end.ts";
-import { guardUpstreamBody, readReply, type ReplyClock } from "./upstream_body.ts";
+import type { ReplyClock } from "./upstream_body.ts";
 import { createMetrics, type Decision, decisionFor, type GatewayMetrics } from "./metrics.ts";
-import { createOutputPolicy } from "./output.ts";
-import { rewriteStream } from "./stream.ts";
+import { reply, type ReplyContext } from "./reply.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
 import { createMcpRoute } from "./mcp_route.ts";
 import { type Caller, type CallerIdentity, callerOf, resolveCaller } from "./caller.ts";
@@ -182,6 +167,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     authenticate: options.authenticate,
     limitRate: (who) => enforceRate(rateLimiter, rateLimit, callerOf(who as CallerIdentity | null)),
   });
+  const replyContext: ReplyContext = { protector, config, metrics, maxBytes };
   let auditBroken = false;
 
   async function record(input: Parameters<AuditSink["record"]>[0], strict: boolean): Promise<void> {
@@ -498,6 +484,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
     try {
       return await reply(
+        replyContext,
         matched,
         upstreamRes,
         url,
@@ -515,151 +502,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       await respond(err, statusFor(err.code));
       throw err;
     }
-  }
-
-  async function reply(
-    matched: { protocol: Protocol; route: Route } | null,
-    res: Response,
-    url: URL,
-    caller: { scope: string; restorer: TokenRestorer | undefined },
-    correlationId: string,
-    wantsStream: boolean,
-    ctrl: AbortController,
-    clock: ReplyClock,
-    respond: (
-      why: HaechiError | "cancelled" | undefined,
-      status: number,
-      extra?: { findings?: AppliedFinding[]; restored?: number; refused?: number },
-    ) => Promise<void>,
-  ): Promise<Response> {
-    // Allowlisted reply headers are read by the caller too: one holding a finding is dropped.
-    const headers = sanitizeResponseHeaderList(res.headers)
-      .filter(([name, value]) => protector.scanner.scan(`${name}: ${value}`).length === 0);
-    headers.push(["x-haechi-request-id", correlationId]);
-    const type = (res.headers.get("content-type") ?? "").toLowerCase();
-    const encoding = res.headers.get("content-encoding");
-    // A body read as it streams is bounded per read (idle) and in total, from here on.
-    const guarded = (body: ReadableStream<Uint8Array>) => {
-      clock.stop();
-      return guardUpstreamBody(body, {
-        idleMs: proxy.upstreamTimeoutMs,
-        deadline: clock.sent + proxy.stream.maxDurationMs,
-        totalKey: "proxy.stream.maxDurationMs",
-        onTimeout: () => {
-          metrics.upstreamError("timeout");
-          ctrl.abort();
-        },
-      });
-    };
-    if (res.status >= 300 && res.status < 400) {
-      await res.body?.cancel();
-      throw new HaechiError(
-        "proxy.upstream",
-        `The upstream answered with a redirect (${res.status})`,
-      );
-    }
-    if (matched === null) {
-      // Unknown routes pass with request protection only; the body is decoded so the
-      // dropped Content-Encoding stays truthful.
-      if (type !== "") setHeader(headers, "content-type", type);
-      const body = res.body === null ? null : trackEnd(decodeBody(guarded(res.body), encoding), {
-        end: () => respond(undefined, res.status),
-        cancel: () => {
-          ctrl.abort();
-          respond("cancelled", res.status);
-        },
-      });
-      return new Response(body, { status: res.status, headers });
-    }
-    const { protocol, route } = matched;
-    const framing = type.includes("text/event-stream")
-      ? "sse"
-      : type.includes("ndjson") || type.includes("jsonl")
-      ? "ndjson"
-      : type.includes("json") && wantsStream && protocol.framing(route, url) === "json-array"
-      ? "json-array"
-      : undefined;
-    const { scope, restorer } = caller;
-    const output = createOutputPolicy(protector, {
-      restorer,
-      scope,
-      maxDepth: config.limits.maxDepth,
-      scanKeys: config.detect.scanKeys,
-      maskKeep: config.policy.maskKeep,
-    });
-    if (framing !== undefined && res.body !== null) {
-      const findings: AppliedFinding[] = [];
-      const rewriter = createChannelRewriter(protocol.streamShape(route), {
-        openGuard: createGuardFactory({
-          output,
-          restorer,
-          scope,
-          window: config.proxy.stream.holdbackChars,
-        }),
-        protectValue: (v, path) => output.protectValue(v, path),
-        isClean: (t) => !t.includes("[TOKEN:") && output.scan(t).length === 0,
-        onFindings: (list, path) => {
-          for (const f of list) findings.push({ ...f, path });
-        },
-      });
-      const body = rewriteStream({
-        body: decodeBody(guarded(res.body), encoding, { maxBytes: Number.MAX_SAFE_INTEGER }),
-        framing,
-        protocol,
-        rewriter,
-        maxEventBytes: config.proxy.stream.maxEventBytes,
-        idleTimeoutMs: config.proxy.upstreamTimeoutMs,
-        abortUpstream: () => ctrl.abort(),
-        onEnd: (why) => {
-          if (why !== undefined && why !== "cancelled") metrics.upstreamError("stream");
-          return respond(why, res.status, {
-            findings: [...findings, ...output.findings],
-            restored: output.restores.restored,
-            refused: output.restores.refused,
-          });
-        },
-      });
-      setHeader(
-        headers,
-        "content-type",
-        framing === "sse"
-          ? "text/event-stream; charset=utf-8"
-          : framing === "ndjson"
-          ? "application/x-ndjson"
-          : "application/json",
-      );
-      setHeader(headers, "cache-control", "no-cache");
-      setHeader(headers, "x-accel-buffering", "no");
-      return new Response(body, { status: res.status, headers });
-    }
-    if (type.includes("json")) {
-      const text = await readReply(res, clock, maxBytes);
-      let parsed: unknown;
-      try {
-        parsed = parseJsonExact(text);
-      } catch {
-        throw new HaechiError("proxy.upstream", "The upstream returned malformed JSON");
-      }
-      const safe = await output.protectValue(parsed, "$");
-      await respond(undefined, res.status, {
-        findings: output.findings,
-        restored: output.restores.restored,
-        refused: output.restores.refused,
-      });
-      setHeader(headers, "content-type", "application/json");
-      return new Response(JSON.stringify(safe), { status: res.status, headers });
-    }
-    await res.body?.cancel();
-    if (res.status === 204 || res.status === 205) {
-      await respond(undefined, res.status);
-      return new Response(null, { status: res.status, headers });
-    }
-    const status = res.status >= 500 ? 502 : res.status >= 400 ? res.status : 502;
-    const message = res.status >= 400
-      ? `The upstream answered ${res.status} without a JSON body`
-      : "The upstream answered with a content type the gateway cannot protect";
-    await respond(undefined, status);
-    return errorResponse(protocol, new HaechiError("proxy.upstream", message), headers, status);
   }
 
   async function protectUnknown(
