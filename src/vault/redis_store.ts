@@ -14,6 +14,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
+import { connectRedis, type RedisConnection } from "../runtime/redis.ts";
 import type { TokenMetadata, VaultRecord, VaultStore } from "./store.ts";
 
 const P = "haechi:vault:";
@@ -36,11 +37,7 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return 1`;
 
 /** The slice of the `redis` client used here. */
-interface Client {
-  on(event: "error", fn: (e: unknown) => void): unknown;
-  connect(): Promise<unknown>;
-  quit(): Promise<unknown>;
-  disconnect(): Promise<unknown>;
+interface Client extends RedisConnection {
   hGetAll(key: string): Promise<Record<string, string>>;
   get(key: string): Promise<string | null>;
   zCard(key: string): Promise<number>;
@@ -60,36 +57,11 @@ interface Client {
  *   cannot be reached.
  */
 export async function openRedisStore(url: string): Promise<VaultStore> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new HaechiError("config.invalid", "tokenVault.redisUrl is not a URL");
-  }
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
-    throw new HaechiError("config.invalid", "tokenVault.redisUrl must start with redis://");
-  }
-  // Loaded only when a Redis vault is configured; an inline specifier because haechi also
-  // runs with --no-config.
-  // deno-lint-ignore no-import-prefix
-  const mod = await import("npm:redis@4.7.0") as unknown as {
-    createClient(options: Record<string, unknown>): Client;
-  };
-  const client = mod.createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 2000,
-      reconnectStrategy: (retries: number) => Math.min(100 * (retries + 1), 2000),
-    },
+  const client = await connectRedis<Client>(url, {
+    setting: "tokenVault.redisUrl",
+    what: "the token vault",
+    unreachable: "vault.io",
   });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-  } catch {
-    await client.disconnect().catch(() => {});
-    throw new HaechiError("vault.io", `Cannot reach the token vault at ${parsed.host}`);
-  }
   const io = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();

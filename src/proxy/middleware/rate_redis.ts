@@ -2,26 +2,19 @@
  * A {@linkcode RateLimiter} on Redis (`policy.rate.store: "redis"`): every replica counts
  * into the same per-minute key, so a fleet enforces one budget per identity.
  *
- * The client is the `redis` npm package, imported only when this store is configured, so
- * a gateway without it carries no third-party code. Keys hold a keyed fingerprint of the
+ * The connection comes from `runtime/redis.ts`, which loads the client only when a
+ * Redis store is configured. Keys hold a keyed fingerprint of the
  * identity and the minute number, never a credential, and expire two minutes after use.
  * Commands fail fast while disconnected (no offline queue); the gateway turns a failure
  * into a 503, never into an allowed request.
  *
  * @module
  */
-import { HaechiError } from "../../errors.ts";
+import { connectRedis, type RedisConnection } from "../../runtime/redis.ts";
 import { type RateLimiter, WINDOW_MS } from "./rate_limit.ts";
 
-/** The pinned client package. */
-export const REDIS_CLIENT = "npm:redis@4.7.0";
-
 /** The slice of the client used here. */
-interface RedisClient {
-  on(event: "error", fn: (e: unknown) => void): unknown;
-  connect(): Promise<unknown>;
-  quit(): Promise<unknown>;
-  disconnect(): Promise<unknown>;
+interface RedisClient extends RedisConnection {
   multi(): RedisMulti;
 }
 interface RedisMulti {
@@ -49,48 +42,11 @@ export async function openRedisRateLimiter(
   url: string,
   now: () => number = Date.now,
 ): Promise<RateLimiter> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new HaechiError(
-      "config.invalid",
-      'policy.rate.store is "redis" but policy.rate.redisUrl is not a URL',
-    );
-  }
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
-    throw new HaechiError(
-      "config.invalid",
-      "policy.rate.redisUrl must start with redis:// or rediss://",
-    );
-  }
-  // Imported here, only once a Redis store is configured: a gateway without one never
-  // loads it. The specifier must stay a literal (and equal REDIS_CLIENT) for publishing.
-  // An inline specifier, not an import-map entry: `haechi` also runs with --no-config.
-  // deno-lint-ignore no-import-prefix
-  const mod = await import("npm:redis@4.7.0") as unknown as {
-    createClient(options: Record<string, unknown>): RedisClient;
-  };
-  const client = mod.createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 2000,
-      reconnectStrategy: (retries: number) => Math.min(100 * (retries + 1), 2000),
-    },
+  const client = await connectRedis<RedisClient>(url, {
+    setting: "policy.rate.redisUrl",
+    what: "the rate limit store",
+    unreachable: "proxy.listen",
   });
-  // Without a listener a dropped connection would be an uncaught error; commands made
-  // while it is down reject on their own.
-  client.on("error", () => {});
-  try {
-    await client.connect();
-  } catch {
-    await client.disconnect().catch(() => {});
-    throw new HaechiError(
-      "proxy.listen",
-      `Cannot reach the rate limit store at ${parsed.host} (policy.rate.redisUrl)`,
-    );
-  }
   return {
     async allow(key, limit) {
       const window = Math.floor(now() / WINDOW_MS);
