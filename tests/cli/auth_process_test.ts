@@ -1,58 +1,8 @@
 // `haechi auth` and `haechi proxy` as real child processes on 127.0.0.1: a token minted
 // from the CLI gets a caller through the gateway, and a revocation stops it.
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { type TempEnv, tempEnv } from "./_env.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-async function haechi(env: TempEnv, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-config", MAIN, ...args, "--config", env.config],
-    cwd: env.dir,
-    stdin: "null",
-    env: { NO_COLOR: "1" },
-    clearEnv: true,
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
-async function startProxy(env: TempEnv, upstream: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-config", MAIN, "proxy", "--config", env.config, "--port", "0"]
-      .concat(["--upstream", upstream]),
-    cwd: env.dir,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-    clearEnv: true,
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/listening on (http:\/\/\S+):/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`proxy exited before listening: ${text}`);
-    text += value;
-  }
-  const url = /listening on (http:\/\/\S+):/.exec(text)![1];
-  const drained = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return text;
-      text += value;
-    }
-  })();
-  return {
-    url,
-    /** Stop the proxy; resolves to everything it wrote to stderr. */
-    async stop(): Promise<string> {
-      child.kill("SIGTERM");
-      await child.status;
-      return await drained;
-    },
-  };
-}
+import { tempEnv } from "./_env.ts";
+import { haechiCli as haechi, startProxy } from "./_fleet.ts";
 
 Deno.test("a token from `haechi auth add` lets a caller through a `haechi proxy` process until `auth revoke`", async () => {
   const env = await tempEnv({

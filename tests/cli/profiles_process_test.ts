@@ -3,20 +3,7 @@
 // outside a profile's allowlist is refused before anything reaches the upstream.
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { type TempEnv, tempEnv } from "./_env.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-async function haechi(env: TempEnv, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-config", MAIN, ...args, "--config", env.config],
-    cwd: env.dir,
-    stdin: "null",
-    env: { NO_COLOR: "1" },
-    clearEnv: true,
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { haechiCli as haechi, startProxy } from "./_fleet.ts";
 
 async function mint(env: TempEnv, extra: string[]): Promise<string> {
   const added = await haechi(env, ["auth", "add", "--type", "service", ...extra]);
@@ -24,41 +11,6 @@ async function mint(env: TempEnv, extra: string[]): Promise<string> {
   const token = /^hch_[A-Za-z0-9_-]{43}$/m.exec(added.stdout)?.[0];
   assert(token !== undefined, added.stdout);
   return token;
-}
-
-async function startProxy(env: TempEnv, upstream: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-config", MAIN, "proxy", "--config", env.config, "--port", "0"]
-      .concat(["--upstream", upstream]),
-    cwd: env.dir,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-    clearEnv: true,
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/listening on (http:\/\/\S+):/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`proxy exited before listening: ${text}`);
-    text += value;
-  }
-  const url = /listening on (http:\/\/\S+):/.exec(text)![1];
-  const drained = (async () => {
-    for (;;) {
-      const { done } = await reader.read();
-      if (done) return;
-    }
-  })();
-  return {
-    url,
-    async stop(): Promise<void> {
-      child.kill("SIGTERM");
-      await child.status;
-      await drained;
-    },
-  };
 }
 
 Deno.test("two bearer callers get their own profile's action for the same email, and a model outside the allowlist is refused before the upstream", async () => {
