@@ -67,7 +67,7 @@ import {
   MAX_RECORD_LINE_BYTES,
   toHex,
 } from "./record.ts";
-import { canonicalRecordJson } from "./canonical_json.ts";
+import { canonicalRecordJson } from "./record_json.ts";
 import { sha256 } from "../crypto/hmac_sha256.ts";
 
 /** Where and how to write. The shape matches `HaechiConfig.audit`, which can be passed as is. */

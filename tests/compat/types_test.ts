@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 import { resolveConfig } from "../../src/config/mod.ts";
 import { createProtector } from "../../src/protect/protector.ts";
-import { specTypeOf } from "../../src/policy/type_aliases.ts";
+import { specTypeOf } from "../../src/config/type_aliases.ts";
 import { linearityProblem } from "../../src/detect/custom_rules.ts";
 import { HaechiError } from "../../src/errors.ts";
 
