@@ -224,3 +224,11 @@ Deno.test("the import reader sees static, type-only, re-export and dynamic impor
   ].join("\n");
   assertEquals(specifiersOf(text), ["./a.ts", "../b/b.ts", "./c.ts", "./d.ts", "./e.ts"]);
 });
+
+Deno.test("the README's layout table names every folder of src/ and no other", async () => {
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  const listed = [...readme.matchAll(/^\| `src\/([a-z_]+)`/gm)].map((m) => m[1]).sort();
+  const folders: string[] = [];
+  for await (const entry of Deno.readDir(SRC)) if (entry.isDirectory) folders.push(entry.name);
+  assertEquals(listed, folders.sort(), "update the Layout table in README.md");
+});

@@ -51,6 +51,15 @@ Deno.test("a custom rule is checked linear at load and then detects its type", a
   assertEquals(r.output, '{"q":"badge [REDACTED:acme_badge] ok"}');
 });
 
+Deno.test("a 1.4 custom rule with an unbounded + still loads, capped, and detects its type", async () => {
+  const config = resolveConfig({
+    filters: { customRules: [{ id: "acme_ref", type: "acme_ref", pattern: "ACME-\\d+" }] },
+    policy: { actions: { acme_ref: "redact" } },
+  });
+  const r = await createProtector(config).protectJsonText('{"q":"ref ACME-12345678 ok"}');
+  assertEquals(r.output, '{"q":"ref [REDACTED:acme_ref] ok"}');
+});
+
 Deno.test("unsafe custom patterns are refused at load with the reason", () => {
   const cases: [string, string][] = [
     ["(a+)+$", "repeats a group that itself repeats or alternates"],
