@@ -6,10 +6,9 @@
  */
 import { HaechiError } from "../errors.ts";
 import { type HaechiConfig, loadConfig } from "../config/mod.ts";
-import { loadPolicyBundle } from "../policy/bundle.ts";
 import { openReadStream } from "../runtime/mod.ts";
 import type { CliIO, FlagSpec } from "./command.ts";
-import { checkCryptoProvider } from "../session/mod.ts";
+import { checkCryptoProvider, loadPolicyBundle } from "../session/mod.ts";
 
 /** `--config PATH`, as every command that reads the config declares it. */
 export const CONFIG_FLAG = {

@@ -6,9 +6,9 @@
  */
 import { HaechiError } from "../errors.ts";
 import { fileInfo, readTextFile } from "../runtime/mod.ts";
-import { importPrivateKeyPem, keyIdFor } from "../plugin/keys.ts";
-import { parseEd25519Spki } from "../plugin/pem.ts";
-import type { TrustAnchor } from "../plugin/trust.ts";
+import { importPrivateKeyPem, keyIdFor } from "../signing/keys.ts";
+import { parseEd25519Spki } from "../signing/pem.ts";
+import type { TrustAnchor } from "../signing/trust.ts";
 
 /** Parsed flags and positionals, as a command body receives them. */
 export interface Parsed {

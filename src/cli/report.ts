@@ -25,7 +25,7 @@ export interface ReportArgs {
   readonly help: boolean;
 }
 
-import { specTypeOf } from "../policy/type_aliases.ts";
+import { specTypeOf } from "../config/type_aliases.ts";
 
 /**
  * Parse `report` arguments.
