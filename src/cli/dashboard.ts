@@ -193,7 +193,7 @@ export const dashboardCommand: Command = {
     }
     const { options, notes } = await dashboardOptionsFor(flags, io);
     for (const note of notes) await io.stderr.write(`note: ${note}\n`);
-    const running = startDashboard(options);
+    const running = await startDashboard(options);
     await io.stderr.write(
       `haechi dashboard listening on ${running.url} (audit log ${options.auditPath}` +
         `${options.anchorPath ? `, anchors ${options.anchorPath}` : ""})\n`,
