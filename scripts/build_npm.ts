@@ -196,3 +196,126 @@ if (import.meta.main) {
       `${Math.round(performance.now() - started)} ms`,
   );
 }
+
+/** What {@linkcode buildNodeTests} wrote. */
+export interface NodeTests {
+  /** Test files (relative to the repository) that run on Node. */
+  readonly included: readonly string[];
+  /** Test files left out, each with why. */
+  readonly excluded: readonly { file: string; why: string }[];
+  /** The script that runs them all with `node:test`. */
+  readonly runner: string;
+}
+
+/**
+ * Unit tests whose assertion depends on a runtime difference outside haechi, by name, with
+ * the difference. They are reported as skipped under Node, with this reason.
+ */
+export const NODE_DIFFERENCES: Readonly<Record<string, string>> = {
+  "a decompression bomb stops at the cap with payload.too_large":
+    "Node's pipeThrough has not yet cancelled the source when the cap error surfaces; " +
+    "the payload.too_large refusal itself is the same",
+};
+
+const DENO_TEST_SHIM = `// Deno.test on node:test, for the unit tests that run under Node.
+import { test } from "node:test";
+const DIFFERENCES = ${JSON.stringify(NODE_DIFFERENCES)};
+function norm(a, b, c) {
+  if (typeof a === "function") return { name: a.name, fn: a };
+  if (typeof a === "object") return { ...a, ...(typeof b === "function" ? { fn: b } : {}) };
+  if (typeof b === "function") return { name: a, fn: b };
+  return { name: a, ...b, fn: c };
+}
+function context(ctx, name) {
+  return {
+    name,
+    step(a, b, c) {
+      const o = norm(a, b, c);
+      return ctx.test(o.name, { skip: o.ignore === true }, (inner) => o.fn(context(inner, o.name)))
+        .then(() => true);
+    },
+  };
+}
+globalThis.Deno = {
+  test(a, b, c) {
+    const o = norm(a, b, c);
+    const skip = DIFFERENCES[o.name] ?? o.ignore === true;
+    test(o.name, { skip }, (ctx) => o.fn(context(ctx, o.name)));
+  },
+};
+`;
+
+/**
+ * Transpile the unit tests that can run on Node into `pkgDir/tests/` (beside the built
+ * `src/`): those whose test file and local helpers use no Deno API but `Deno.test`, and
+ * load no `npm:` or `jsr:` module. `Deno.test` runs on `node:test` through a small shim.
+ */
+export async function buildNodeTests(pkgDir: string): Promise<NodeTests> {
+  const root = ROOT.pathname;
+  const files: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(`${root}${dir}`)) {
+      if (e.isDirectory) await walk(`${dir}${e.name}/`);
+      else if (e.name.endsWith("_test.ts")) files.push(`${dir}${e.name}`);
+    }
+  };
+  await walk("tests/");
+  files.sort();
+  const portable = new Map<string, string | null>();
+  /** Why `rel` (a tests/ file) cannot run on Node, or null; follows its local imports. */
+  const check = async (rel: string, seen: Set<string>): Promise<string | null> => {
+    if (portable.has(rel)) return portable.get(rel)!;
+    if (seen.has(rel)) return null;
+    seen.add(rel);
+    const text = await Deno.readTextFile(`${root}${rel}`);
+    const code = text.replace(/Deno\.test\b|Deno\.TestContext\b/g, "");
+    let why: string | null = /\bDeno\./.test(code)
+      ? "uses Deno APIs"
+      : /["'](npm|jsr):/.test(text)
+      ? "loads npm: modules"
+      : null;
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.\.?\/[^"']+)["']/g)) {
+      if (why !== null) break;
+      const target = new URL(m[1], `file://${root}${rel}`).pathname.slice(root.length);
+      if (target.startsWith("src/")) continue;
+      if (!target.startsWith("tests/") || !target.endsWith(".ts")) {
+        why = `imports ${target}`;
+        break;
+      }
+      const inner = await check(target, seen);
+      if (inner !== null) why = `${target} ${inner}`;
+    }
+    portable.set(rel, why);
+    return why;
+  };
+  const included: string[] = [];
+  const excluded: { file: string; why: string }[] = [];
+  for (const f of files) {
+    const why = await check(f, new Set());
+    if (why === null) included.push(f);
+    else excluded.push({ file: f, why });
+  }
+  const npm = new Set<string>();
+  const compilerOptions: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    isolatedModules: true,
+  };
+  for (const [rel, why] of portable) {
+    if (why !== null) continue;
+    const source = rewriteSpecifiers(await Deno.readTextFile(`${root}${rel}`), npm);
+    const js = ts.transpileModule(source, { compilerOptions, fileName: rel }).outputText;
+    const target = `${pkgDir}/${rel.replace(/\.ts$/, ".js")}`;
+    await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+    await Deno.writeTextFile(target, js);
+  }
+  await Deno.writeTextFile(`${pkgDir}/tests/_deno_shim.js`, DENO_TEST_SHIM);
+  const runner = `${pkgDir}/tests/_run_node.js`;
+  await Deno.writeTextFile(
+    runner,
+    `import "./_deno_shim.js";\n` +
+      included.map((f) => `await import(${JSON.stringify(`../${f.replace(/\.ts$/, ".js")}`)});\n`)
+        .join(""),
+  );
+  return { included, excluded, runner };
+}

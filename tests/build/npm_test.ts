@@ -2,7 +2,7 @@
 // installed into an empty folder with npm (offline: it has no dependencies), then the
 // whole smoke test under each Node release of scripts/node_runtimes.ts (installed from
 // the npm `node` package by scripts/prefetch.ts, .ci/run's install step).
-import { buildNpm } from "../../scripts/build_npm.ts";
+import { buildNodeTests, buildNpm, NODE_DIFFERENCES } from "../../scripts/build_npm.ts";
 import { isExecutable, NODE_VERSIONS, nodeBinary } from "../../scripts/node_runtimes.ts";
 import { assert, assertEquals } from "../assert.ts";
 import { smokeTest } from "./_smoke.ts";
@@ -40,6 +40,13 @@ Deno.test("the npm package packs with no dependencies and runs end to end under 
     assert(!/\bDeno\./.test(runtime.replace(/\/\*[\s\S]*?\*\//g, "")));
 
     await sh("npm", ["pack", "--silent", "--pack-destination", tmp], `${tmp}/package`);
+    // The unit tests that need no Deno API, built beside the package's own modules (after
+    // packing: they are not part of it).
+    const units = await buildNodeTests(`${tmp}/package`);
+    assert(
+      units.included.length >= 40,
+      `only ${units.included.length} unit test files run on Node`,
+    );
     const tarball = `${tmp}/haechi-${pkg.version}.tgz`;
     await Deno.stat(tarball);
 
@@ -55,6 +62,22 @@ Deno.test("the npm package packs with no dependencies and runs end to end under 
           ["install", "--offline", "--no-audit", "--no-fund", "--prefix", prefix, tarball],
           prefix,
           { PATH },
+        );
+        await t.step(
+          `unit tests (${units.included.length} files) on the built modules`,
+          async () => {
+            const out = await new Deno.Command(node, {
+              args: ["--test-reporter=dot", units.runner],
+              cwd: tmp,
+              stdin: "null",
+            }).output();
+            const text = new TextDecoder().decode(out.stdout) +
+              new TextDecoder().decode(out.stderr);
+            assertEquals(out.code, 0, text.slice(-4000));
+            // node:test's dot reporter ends with a summary; nothing failed.
+            assert(!/\bfail\s+[1-9]/.test(text), text.slice(-2000));
+            assert(Object.keys(NODE_DIFFERENCES).length <= 3);
+          },
         );
         // The installed bin link runs through its shebang with this Node first on PATH.
         await smokeTest(t, {
