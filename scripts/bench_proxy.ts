@@ -36,7 +36,7 @@
 import { DEFAULT_CONFIG } from "../src/config/defaults.ts";
 import type { Action, HaechiConfig } from "../src/config/types.ts";
 import { BUILTIN_RULES } from "../src/detect/rules/mod.ts";
-import { createMockUpstream } from "../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "./mock_upstream.ts";
 import { startGateway } from "../src/proxy/open.ts";
 import { serveHttp } from "../src/runtime/serve.ts";
 

@@ -11,7 +11,7 @@
 import { runCli } from "../src/cli/mod.ts";
 import type { CliIO } from "../src/cli/command.ts";
 import { loadConfig } from "../src/config/mod.ts";
-import { createMockUpstream } from "../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "./mock_upstream.ts";
 import { startGateway } from "../src/proxy/open.ts";
 import { serveHttp } from "../src/runtime/serve.ts";
 

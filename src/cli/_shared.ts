@@ -7,11 +7,10 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { HaechiError } from "../errors.ts";
 import { type HaechiConfig, loadConfig } from "../config/mod.ts";
-import { loadPolicyBundle } from "../policy/bundle.ts";
 import { openReadStream } from "../runtime/mod.ts";
 import type { CliIO } from "./command.ts";
 import { didYouMean } from "./_suggest.ts";
-import { checkCryptoProvider } from "../session/mod.ts";
+import { checkCryptoProvider, loadPolicyBundle } from "../session/mod.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 

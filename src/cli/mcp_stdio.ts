@@ -6,7 +6,7 @@
  */
 import { HaechiError } from "../errors.ts";
 import { createMcpFilter, type McpSender } from "../mcp/mod.ts";
-import { readLines } from "../stream/lines.ts";
+import { readLines } from "../runtime/lines.ts";
 import type { CliIO, Command } from "./command.ts";
 import { loadConfigFor, parseFlags } from "./_shared.ts";
 import { openSession } from "../session/mod.ts";

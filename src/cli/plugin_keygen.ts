@@ -7,8 +7,8 @@
  */
 import { join } from "node:path";
 import { HaechiError } from "../errors.ts";
-import { generateSigningKeyPair } from "../plugin/keys.ts";
-import { KEY_ID_RE } from "../plugin/trust.ts";
+import { generateSigningKeyPair } from "../signing/keys.ts";
+import { KEY_ID_RE } from "../signing/trust.ts";
 import { runSigningCommand } from "../plugin/_cli_support.ts";
 import { isAlreadyExists, writeTextFile } from "../runtime/mod.ts";
 import type { CliIO, Command } from "./command.ts";

@@ -5,7 +5,7 @@
  */
 import { HaechiError } from "../errors.ts";
 import { readV14PluginEnvelope } from "../plugin/envelope_v14.ts";
-import { parseEnvelope } from "../plugin/envelope.ts";
+import { parseEnvelope } from "../signing/envelope.ts";
 import { checkManifest } from "../plugin/manifest.ts";
 import { positionals, runSigningCommand } from "../plugin/_cli_support.ts";
 import { readTextFile } from "../runtime/mod.ts";

@@ -16,7 +16,7 @@ import { basename } from "node:path";
 import type { Action } from "../config/types.ts";
 import { loadConfig } from "../config/mod.ts";
 import { SPEC_PRESETS, specPresetActions } from "../config/compat_presets.ts";
-import { expandActionMap } from "../policy/type_aliases.ts";
+import { expandActionMap } from "../config/type_aliases.ts";
 import { ensureLocalPolicySigner, LOCAL_POLICY_SIGNER_ID } from "./_policy_signer.ts";
 import type { CliIO, Command } from "./command.ts";
 import { EXIT } from "./exit_codes.ts";

@@ -6,7 +6,7 @@
 import { loadConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
 import { verifyPolicyBundle } from "../policy/bundle.ts";
-import type { TrustAnchor } from "../plugin/trust.ts";
+import type { TrustAnchor } from "../signing/trust.ts";
 import { loadAnchor, positionals, runSigningCommand } from "../plugin/_cli_support.ts";
 import { fileInfo, readTextFile } from "../runtime/mod.ts";
 import { LOCAL_POLICY_SIGNER_ID, localPolicySignerPaths } from "./_policy_signer.ts";

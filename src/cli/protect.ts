@@ -4,7 +4,7 @@
  * @module
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
-import { readLines } from "../stream/lines.ts";
+import { readLines } from "../runtime/lines.ts";
 import type { AppliedFinding, ProtectOutcome } from "../protect/mod.ts";
 import type { CliIO, Command } from "./command.ts";
 import { loadConfigFor, openInput, parseFlags, readInputText } from "./_shared.ts";

@@ -24,7 +24,7 @@ export interface ReportArgs {
   readonly help: boolean;
 }
 
-import { specTypeOf } from "../policy/type_aliases.ts";
+import { specTypeOf } from "../config/type_aliases.ts";
 
 const HELP = `Usage: haechi report [--audit PATH] [--config PATH] [--json] [--since YYYY-MM-DD]
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
-import { readLines } from "../stream/lines.ts";
+import { readLines } from "../runtime/lines.ts";
 import { type AppliedFinding, createProtector, type Protector } from "../protect/mod.ts";
 import type { CliIO, Command } from "./command.ts";
 import type { TextSink } from "../runtime/mod.ts";

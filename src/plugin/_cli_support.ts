@@ -9,9 +9,9 @@ import type { CliIO } from "../cli/command.ts";
 import { EXIT, exitCodeFor } from "../cli/exit_codes.ts";
 import { HaechiError, toHaechiError } from "../errors.ts";
 import { fileInfo, readTextFile } from "../runtime/mod.ts";
-import { importPrivateKeyPem, keyIdFor } from "./keys.ts";
-import { parseEd25519Spki } from "./pem.ts";
-import type { TrustAnchor } from "./trust.ts";
+import { importPrivateKeyPem, keyIdFor } from "../signing/keys.ts";
+import { parseEd25519Spki } from "../signing/pem.ts";
+import type { TrustAnchor } from "../signing/trust.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 

@@ -12,10 +12,14 @@ import { readTextFile } from "../runtime/mod.ts";
 import { type CryptoProvider, openSession, type Session } from "../session/mod.ts";
 import { serveHttp } from "../runtime/serve.ts";
 import { createMcpHttpHandler } from "../mcp/mod.ts";
-import { type AuthProvider, createAuthGate } from "../plugin/mod.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
-import { createAuthHasher, createBearerAuth } from "../auth/mod.ts";
+import {
+  type AuthProvider,
+  createAuthGate,
+  createAuthHasher,
+  createBearerAuth,
+} from "../auth/mod.ts";
 import { loadKeyFile } from "../vault/keyfile.ts";
 import type { RateLimiter } from "./middleware/rate_limit.ts";
 import { openRedisRateLimiter } from "./middleware/rate_redis.ts";

@@ -6,7 +6,7 @@ import {
   createMockUpstream,
   type MockUpstream,
   type MockUpstreamOptions,
-} from "../../src/proxy/mock_upstream.ts";
+} from "../../scripts/mock_upstream.ts";
 import { type StartedGateway, startGateway } from "../../src/proxy/open.ts";
 import { serveHttp } from "../../src/runtime/serve.ts";
 import { type ConfigPatch, testConfig } from "./_setup.ts";

@@ -1,7 +1,7 @@
 // Real sockets on port 0: the gateway served by the Deno adapter in front of the mock upstream
 // served the same way.
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { createMockUpstream } from "../../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import { startGateway } from "../../src/proxy/open.ts";
 import { serveHttp } from "../../src/runtime/serve.ts";
 import { createJsonArraySplitter } from "../../src/proxy/json_array.ts";

@@ -6,7 +6,7 @@ import { HaechiError } from "../../src/errors.ts";
 import { openSession } from "../../src/session/mod.ts";
 import { startGateway } from "../../src/proxy/open.ts";
 import { serveHttp } from "../../src/runtime/serve.ts";
-import { createMockUpstream } from "../../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import { createKeyFile, openLocalKeyProvider } from "../../src/vault/mod.ts";
 import { runCli } from "../../src/cli/mod.ts";
 import { createTestIO } from "../cli/_io.ts";
