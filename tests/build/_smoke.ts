@@ -5,7 +5,7 @@
 // deno-lint-ignore no-import-prefix
 import OpenAI from "npm:openai@7.59.0";
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { createMockUpstream } from "../../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import { serveHttp } from "../../src/runtime/serve.ts";
 import { assertRestored, assertUpstreamClean, PROMPT } from "../proxy/_sdk.ts";
 
