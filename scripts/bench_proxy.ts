@@ -389,7 +389,7 @@ async function child(args: readonly string[]): Promise<void> {
     const streamed = createMockUpstream({
       chunkSize: Math.ceil(chatBody(1024, true).text.length / STREAM_CHUNKS),
     });
-    const serve = serveHttp(async (req) => {
+    const serve = await serveHttp(async (req) => {
       const text = await req.text();
       const mock = text.includes('"stream":true') ? streamed : plain;
       const res = await mock.fetch(

@@ -66,7 +66,7 @@ const home = Deno.cwd();
 const work = await Deno.makeTempDir({ prefix: "haechi-demo-" });
 Deno.chdir(work);
 const up = createMockUpstream();
-const upstream = serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
+const upstream = await serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
 let ok = false;
 try {
   const init = capture();

@@ -222,7 +222,7 @@ fetched from the network, and no value, scope or raw subject is ever shown.`,
     const flags = dashboardFlagsFrom(values);
     const { options, notes } = await dashboardOptionsFor(flags, io);
     for (const note of notes) await io.stderr.write(`note: ${note}\n`);
-    const running = startDashboard(options);
+    const running = await startDashboard(options);
     await io.stderr.write(
       `haechi dashboard listening on ${running.url} (audit log ${options.auditPath}` +
         `${options.anchorPath ? `, anchors ${options.anchorPath}` : ""})\n`,

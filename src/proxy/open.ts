@@ -214,9 +214,9 @@ export async function startGateway(
 ): Promise<StartedGateway> {
   const tls = await readTls(config.proxy.tls);
   const opened = await openGateway(config, options);
-  let server: ReturnType<typeof serveHttp>;
+  let server: Awaited<ReturnType<typeof serveHttp>>;
   try {
-    server = serveHttp(opened.gateway.fetch, {
+    server = await serveHttp(opened.gateway.fetch, {
       hostname: config.proxy.host,
       port: options.port ?? config.proxy.port,
       ...(tls === undefined ? {} : { tls }),

@@ -43,7 +43,7 @@ export async function sdkRig(
 ): Promise<SdkRig> {
   const { config, dir } = await testConfig(patch);
   const up = createMockUpstream(mock);
-  const upSrv = serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
+  const upSrv = await serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
   const gw = await startGateway(config, { port: 0, upstream: `http://127.0.0.1:${upSrv.port}` });
   const bodies: Promise<string>[] = [];
   const recording = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {

@@ -9,7 +9,7 @@ import { EMAIL, testConfig } from "./_setup.ts";
 
 async function withSockets(fn: (url: string, port: number) => Promise<void>): Promise<void> {
   const up = createMockUpstream({ chunkSize: 3 });
-  const upServer = serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
+  const upServer = await serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
   const { config, dir } = await testConfig();
   const gw = await startGateway(config, { port: 0, upstream: `http://127.0.0.1:${upServer.port}` });
   try {

@@ -34,7 +34,7 @@ async function injectedProvider(dir: string) {
 Deno.test("a gateway opened with an injected crypto provider tokenizes and restores over real sockets, and writes no key file", async () => {
   const dir = await Deno.makeTempDir({ prefix: "haechi-ext-" });
   const up = createMockUpstream();
-  const upServer = serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
+  const upServer = await serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
   const crypto = await injectedProvider(dir);
   const config = externalConfig(dir);
   const gw = await startGateway(config, {
