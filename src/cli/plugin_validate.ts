@@ -21,8 +21,8 @@ Options:
   --json       Print {ok, reason?, message?} as JSON
   -h, --help   Show this help
 
-Exit status: 0 well formed, 3 malformed (manifest-invalid or alg-not-ed25519),
-1 unreadable file, 2 usage error.
+Exit status: 0 well formed, 2 malformed (manifest-invalid or alg-not-ed25519) or a
+usage error, 1 unreadable file.
 `;
 
 /** The `plugin-validate` command. */
@@ -60,7 +60,9 @@ export const pluginValidateCommand: Command = {
       } else {
         await io.stderr.write(`Invalid: ${problem.reason}: ${problem.message}\n`);
       }
-      return problem === null ? EXIT.ok : EXIT.blocked;
+      // A manifest is configuration: a malformed one is a config error (2, as in haechi
+      // 1.4), unlike plugin-verify's refusal of a well-formed but untrusted one (3).
+      return problem === null ? EXIT.ok : EXIT.usage;
     });
   },
 };
