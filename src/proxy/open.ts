@@ -215,6 +215,7 @@ export async function startGateway(
     server = serveHttp(opened.gateway.fetch, {
       hostname: config.proxy.host,
       port: options.port ?? config.proxy.port,
+      headersTimeoutMs: config.limits.headersTimeoutMs,
       ...(tls === undefined ? {} : { tls }),
     });
   } catch (e) {
