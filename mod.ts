@@ -69,6 +69,7 @@
  * @module
  */
 import { main } from "./main.ts";
+import { commandLineArgs } from "./src/runtime/mod.ts";
 
 export { VERSION } from "./src/version.ts";
 export { type ErrorCode, HaechiError } from "./src/errors.ts";
@@ -109,4 +110,4 @@ export {
   type VerifyAuditResult,
 } from "./src/audit/verify.ts";
 
-if (import.meta.main) await main(Deno.args);
+if (import.meta.main) await main(commandLineArgs());

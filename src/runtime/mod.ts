@@ -109,6 +109,16 @@ export function environment(): Record<string, string> {
   return Deno.env.toObject();
 }
 
+/** The command-line arguments after the program (and script) name. */
+export function commandLineArgs(): string[] {
+  return [...Deno.args];
+}
+
+/** End the process with `code`; the one exit of the CLI. */
+export function exitProcess(code: number): never {
+  Deno.exit(code);
+}
+
 /** The current working folder. */
 export function cwd(): string {
   return Deno.cwd();
