@@ -99,7 +99,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     port: 11016,
     upstream: "",
     allowNonLoopback: false,
-    tls: { certFile: "", keyFile: "" },
+    tls: { certFile: "", keyFile: "", pfxFile: "", passphrase: "" },
     trustForwardedProto: false,
     allowUnknownRoutes: false,
     upstreamAllowHosts: [],

@@ -301,6 +301,10 @@ export interface ProxyTlsConfig {
   readonly certFile: string;
   /** PEM private key file. */
   readonly keyFile: string;
+  /** PKCS#12 file holding key and chain (instead of the two PEM files); "" when unused. */
+  readonly pfxFile: string;
+  /** Password of `pfxFile`. */
+  readonly passphrase: string;
 }
 
 /** The LLM gateway (`haechi proxy`). */

@@ -8,7 +8,8 @@ import { createProfileRouter } from "./profiles.ts";
 import { createProtector } from "../protect/mod.ts";
 import type { HaechiConfig, ProxyTlsConfig } from "../config/types.ts";
 import { HaechiError } from "../errors.ts";
-import { readTextFile } from "../runtime/mod.ts";
+import { readFile, readTextFile } from "../runtime/mod.ts";
+import { readPkcs12 } from "../crypto/pkcs12.ts";
 import { type CryptoProvider, openSession, type Session } from "../session/mod.ts";
 import { serveHttp } from "../runtime/serve.ts";
 import { createMcpHttpHandler } from "../mcp/mod.ts";
@@ -251,6 +252,19 @@ export async function startGateway(
 async function readTls(
   tls: ProxyTlsConfig,
 ): Promise<{ cert: string; key: string } | undefined> {
+  if (tls.pfxFile !== "") {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(tls.pfxFile);
+    } catch {
+      throw new HaechiError(
+        "config.invalid",
+        `Cannot read the PKCS#12 file at "proxy.tls.pfxFile" (${tls.pfxFile}); haechi proxy will not start without its TLS material`,
+        { path: "proxy.tls.pfxFile" },
+      );
+    }
+    return await readPkcs12(bytes, tls.passphrase);
+  }
   if (tls.certFile === "" && tls.keyFile === "") return undefined;
   const read = async (path: string, key: string) => {
     try {
