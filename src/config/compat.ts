@@ -197,7 +197,7 @@ function mapTls(m: Mapper, p: Obj): void {
   const given = (k: string) => typeof tls[k] === "string" && tls[k] !== "";
   if (given("pfxFile") && (given("certFile") || given("keyFile"))) {
     m.fail("proxy.tls.pfxFile", '"proxy.tls" mixes pfxFile with certFile/keyFile; give one form');
-  } else if (Object.hasOwn(tls, "passphrase") && !given("pfxFile")) {
+  } else if (given("passphrase") && !given("pfxFile")) {
     m.fail(
       "proxy.tls.passphrase",
       '"proxy.tls.passphrase" is the password of pfxFile; set pfxFile',

@@ -260,6 +260,8 @@ Deno.test("proxy.tls: null, PEM pairs and PKCS#12 load; a lone file, a mix or a 
   });
   assertThrows(() => load({ certFile: "c.pem" }), Error, "both certFile and keyFile");
   assertThrows(() => load({ passphrase: "x" }), Error, "set pfxFile");
+  // A rendered config lists every key, the unused ones empty.
+  assertEquals(load({ ...none, certFile: "c.pem", keyFile: "k.pem" }).proxy.tls.certFile, "c.pem");
   assertThrows(
     () => load({ pfxFile: "s.pfx", certFile: "c.pem", keyFile: "k.pem" }),
     Error,
