@@ -15,3 +15,9 @@ export {
   type TokenType,
 } from "./store.ts";
 export { type BearerAuth, type BearerIdentity, createBearerAuth } from "./bearer.ts";
+export {
+  createExternalAuth,
+  type ExternalAuthProvider,
+  type ExternalCaller,
+  type ExternalIdentity,
+} from "./external.ts";

@@ -85,6 +85,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
       pinManifestSha256: "",
       versionFloor: "",
       revoked: [],
+      keyMaterial: { url: "", ttlMs: 300_000, cooldownMs: 30_000 },
     },
   },
   plugins: {

@@ -16,7 +16,12 @@ import { createMcpHttpHandler } from "../mcp/mod.ts";
 import { type AuthProvider, createAuthGate } from "../plugin/mod.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
-import { createAuthHasher, createBearerAuth } from "../auth/mod.ts";
+import {
+  createAuthHasher,
+  createBearerAuth,
+  createExternalAuth,
+  type ExternalAuthProvider,
+} from "../auth/mod.ts";
 import { loadKeyFile } from "../vault/keyfile.ts";
 import type { RateLimiter } from "./middleware/rate_limit.ts";
 import { openRedisRateLimiter } from "./middleware/rate_redis.ts";
@@ -37,6 +42,11 @@ export interface OpenGatewayOptions {
   readonly mcpUpstream?: string;
   /** Injected crypto provider; required by (and only allowed with) `keys.provider: "external"`. */
   readonly crypto?: CryptoProvider;
+  /**
+   * Injected caller authenticator; required by (and only allowed with)
+   * `auth.provider: "external"` (haechi 1.4's `authProvider`).
+   */
+  readonly authProvider?: ExternalAuthProvider;
   /** Rate limiter overriding `policy.rate.store` (the caller keeps ownership of it). */
   readonly rateLimiter?: GatewayOptions["rateLimiter"];
   /** One call per finished request, for the request log (`logging.format`). */
@@ -73,6 +83,7 @@ export async function openGateway(
   config: HaechiConfig,
   options: OpenGatewayOptions = {},
 ): Promise<OpenedGateway> {
+  checkAuthProvider(config, options);
   const session = await openSession(config, options.source ?? "proxy", { crypto: options.crypto });
   let gateway: Gateway;
   let gate: AuthProvider | null = null;
@@ -81,10 +92,35 @@ export async function openGateway(
     let authenticate = options.authenticate;
     const needsHasher = authenticate === undefined && config.auth.provider !== "none";
     // The key file's HMAC key (created by openSession above) keys token hashes and
-    // identity fingerprints, so neither is useful without the key file.
-    const hasher = needsHasher
-      ? createAuthHasher((await loadKeyFile(config.keys.path)).hmacKey)
-      : undefined;
+    // identity fingerprints, so neither is useful without the key file; with injected
+    // keys, the injected audit key does.
+    const hasher = !needsHasher ? undefined : createAuthHasher(
+      options.crypto?.auditHmacKey ?? (await loadKeyFile(config.keys.path)).hmacKey,
+    );
+    if (authenticate === undefined && config.auth.provider === "external" && hasher) {
+      const external = createExternalAuth(options.authProvider!, {
+        hasher,
+        allowedLabelKeys: config.auth.allowedLabelKeys,
+        audit: ({ allowed, reason, correlationId }) =>
+          session.audit.record({
+            kind: "auth",
+            correlationId,
+            outcome: allowed ? "allowed" : "denied",
+            details: { provider: "external", reason },
+          }),
+      });
+      authenticate = async (request) => {
+        let who;
+        try {
+          who = await external(request);
+        } catch {
+          return null; // the decision could not be audited: deny
+        }
+        return who === null
+          ? null
+          : { subject: who.subject, identity: who.identity, labels: who.labels };
+      };
+    }
     if (authenticate === undefined && config.auth.provider === "bearer" && hasher) {
       const bearer = createBearerAuth(config.auth.store, hasher);
       authenticate = async (request) => {
@@ -171,6 +207,25 @@ export async function openGateway(
       await session.close();
     },
   };
+}
+
+/** `auth.provider: "external"` and an injected authenticator come together or not at all. */
+function checkAuthProvider(config: HaechiConfig, options: OpenGatewayOptions): void {
+  const external = config.auth.provider === "external";
+  if (external && options.authProvider === undefined && options.authenticate === undefined) {
+    throw new HaechiError(
+      "config.invalid",
+      '"auth.provider": "external" needs an authenticator injected by the program embedding haechi (openGateway / startGateway option "authProvider"); the haechi command line cannot inject one. Use "bearer" or "plugin"',
+      { path: "auth.provider" },
+    );
+  }
+  if (!external && options.authProvider !== undefined) {
+    throw new HaechiError(
+      "config.invalid",
+      `An injected authProvider needs "auth.provider": "external" (the config says "${config.auth.provider}")`,
+      { path: "auth.provider" },
+    );
+  }
 }
 
 /** A gateway listening on a socket. */
