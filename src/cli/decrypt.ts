@@ -7,47 +7,37 @@ import { HaechiError, toHaechiError } from "../errors.ts";
 import { decodeEnvelope } from "../vault/envelope.ts";
 import { loadKeyFile } from "../vault/keyfile.ts";
 import { openTokenVault } from "../vault/open.ts";
-import type { CliIO, Command } from "./command.ts";
-import { loadConfigFor, parseFlags } from "./_shared.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 import { openAuditSink } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 
-const HELP = `Usage: haechi decrypt <ENVELOPE> [--scope SCOPE] [--config PATH] [--json]
-
-Print the value inside an [ENC:...] envelope written by the encrypt action.
-Only when tokenVault.decryptPolicy is "allow" (the default is "deny"). Every attempt is
-written to the audit log (type and key id, never the value). Quote the envelope:
-brackets are special to most shells; the bare text between "[ENC:" and "]" works too.
-
-Arguments:
-  ENVELOPE         The envelope to open.
-
-Options:
-  --scope SCOPE    Scope the envelope was made for (default "default"); envelopes are
-                   bound to their scope and do not open for another.
-  --config PATH    Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
-  --json           Print {"type","value"}.
-  -h, --help       Show this help.
-
-Exit status: 0 decrypted, 1 malformed or undecryptable envelope, 2 usage, 3 denied by policy.
-`;
-
 /** The `decrypt` command. */
-export const decryptCommand: Command = {
+export const decryptCommand: Command = defineCommand({
   name: "decrypt",
   summary: "Open an [ENC:...] envelope (policy-gated, audited)",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseFlags(args, {
-      scope: { type: "string" },
-      config: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, true);
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage: "haechi decrypt <ENVELOPE> [--scope SCOPE] [--config PATH] [--json]",
+  description: `Print the value inside an [ENC:...] envelope written by the encrypt action.
+Only when tokenVault.decryptPolicy is "allow" (the default is "deny"). Every attempt is
+written to the audit log (type and key id, never the value). Quote the envelope:
+brackets are special to most shells; the bare text between "[ENC:" and "]" works too.`,
+  details: `Arguments:
+  ENVELOPE         The envelope to open.`,
+  positionals: true,
+  flags: {
+    scope: {
+      type: "string",
+      value: "SCOPE",
+      default: "default",
+      help: `Scope the envelope was made for; envelopes are
+        bound to their scope and do not open for another.`,
+    },
+    config: CONFIG_FLAG,
+    json: { type: "boolean", help: 'Print {"type","value"}.' },
+  },
+  footer:
+    "Exit status: 0 decrypted, 1 malformed or undecryptable envelope, 2 usage, 3 denied by policy.",
+  async run({ values, positionals }, io) {
     if (positionals.length !== 1) {
       throw new HaechiError("usage.invalid", "decrypt takes exactly one envelope");
     }
@@ -95,4 +85,4 @@ export const decryptCommand: Command = {
       await audit.close();
     }
   },
-};
+});

@@ -6,42 +6,37 @@
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_PATH, renderConfigFile } from "../config/mod.ts";
 import { pathExists, writeTextFile } from "../runtime/mod.ts";
 import { createKeyFile } from "../vault/keyfile.ts";
-import type { CliIO, Command } from "./command.ts";
-import { parseFlags } from "./_shared.ts";
+import { type Command, defineCommand } from "./command.ts";
+import {} from "./_shared.ts";
 import { EXIT } from "./exit_codes.ts";
 
-const HELP = `Usage: haechi init [--config PATH] [--force] [--json]
-
-Write a config file that enforces the default policy (secrets redacted, contact data
-tokenized, cards masked, national IDs redacted; nothing blocked) and create the key
-file (.haechi/keys.json, mode 0600) if it does not exist yet. Running it again is safe:
-an existing config is kept as it is ("created": false) and the command exits 0.
-
-Options:
-  --config PATH   Where to write the config (default: haechi.config.json).
-  --force         Overwrite an existing config file. The key file is never replaced:
-                  replacing it would orphan every token issued under it.
-  --json          Machine-readable output, in haechi 1.4's shape ({ok, command, configPath,
-                  created, keyFile, auditPath, mode, warnings}) plus keys and keysCreated.
-  -h, --help      Show this help.
-`;
-
 /** The `init` command. */
-export const initCommand: Command = {
+export const initCommand: Command = defineCommand({
   name: "init",
   summary: "Write haechi.config.json (enforcing defaults) and the key file",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parseFlags(args, {
-      config: { type: "string" },
-      force: { type: "boolean" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage: "haechi init [--config PATH] [--force] [--json]",
+  description: `Write a config file that enforces the default policy (secrets redacted, contact data
+tokenized, cards masked, national IDs redacted; nothing blocked) and create the key
+file (.haechi/keys.json, mode 0600) if it does not exist yet. Running it again is safe:
+an existing config is kept as it is ("created": false) and the command exits 0.`,
+  flags: {
+    config: {
+      type: "string",
+      value: "PATH",
+      help: "Where to write the config (default: haechi.config.json).",
+    },
+    force: {
+      type: "boolean",
+      help: `Overwrite an existing config file. The key file is never replaced:
+        replacing it would orphan every token issued under it.`,
+    },
+    json: {
+      type: "boolean",
+      help: `Machine-readable output, in haechi 1.4's shape ({ok, command, configPath,
+        created, keyFile, auditPath, mode, warnings}) plus keys and keysCreated.`,
+    },
+  },
+  async run({ values }, io) {
     const configPath = values.config ?? DEFAULT_CONFIG_PATH;
     // As in haechi 1.4, init is idempotent: an existing config is kept (a setup script
     // may run it every time) and only --force rewrites it.
@@ -78,4 +73,4 @@ export const initCommand: Command = {
     }
     return EXIT.ok;
   },
-};
+});

@@ -5,8 +5,8 @@
  * @module
  */
 import { describeGot } from "./_check.ts";
-import { expandActionMap, expandTypeList } from "../policy/type_aliases.ts";
-import { strongerAction } from "../policy/actions.ts";
+import { expandActionMap, expandTypeList } from "./type_aliases.ts";
+import { strongerAction } from "./actions.ts";
 import { type Action, ACTIONS } from "./types.ts";
 import { isObj, type Mapper, type Obj } from "./_compat_mapper.ts";
 

@@ -23,7 +23,7 @@ import type { Action } from "./types.ts";
 import { ACTIONS } from "./types.ts";
 import type { ConfigIssue } from "./_check.ts";
 import { describeGot } from "./_check.ts";
-import { expandActionMap } from "../policy/type_aliases.ts";
+import { expandActionMap } from "./type_aliases.ts";
 import { isObj, list, Mapper, modeValue, type Obj, q } from "./_compat_mapper.ts";
 import {
   mapAudit,

@@ -13,10 +13,11 @@ import { readPkcs12 } from "../crypto/pkcs12.ts";
 import { type CryptoProvider, openSession, type Session } from "../session/mod.ts";
 import { serveHttp } from "../runtime/serve.ts";
 import { createMcpHttpHandler } from "../mcp/mod.ts";
-import { type AuthProvider, createAuthGate } from "../plugin/mod.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
 import {
+  type AuthProvider,
+  createAuthGate,
   createAuthHasher,
   createBearerAuth,
   createExternalAuth,
@@ -266,9 +267,9 @@ export async function startGateway(
 ): Promise<StartedGateway> {
   const tls = await readTls(config.proxy.tls);
   const opened = await openGateway(config, options);
-  let server: ReturnType<typeof serveHttp>;
+  let server: Awaited<ReturnType<typeof serveHttp>>;
   try {
-    server = serveHttp(opened.gateway.fetch, {
+    server = await serveHttp(opened.gateway.fetch, {
       hostname: config.proxy.host,
       port: options.port ?? config.proxy.port,
       headersTimeoutMs: config.limits.headersTimeoutMs,

@@ -1,9 +1,13 @@
 /**
  * The thin runtime layer. Every call into `Deno.*` that touches files, the environment,
- * processes or standard streams lives here, so the Node build swaps this one folder.
+ * processes or standard streams lives here, so the Node build swaps this one folder. The
+ * bounded line reader for the byte streams those calls return (files, stdin, a child's
+ * stdout) lives here too, so audit, plugins and the CLI share it without reaching into the
+ * stream framing of the gateway.
  *
  * @module
  */
+export { type LineItem, readLines, type ReadLinesOptions } from "./lines.ts";
 
 /** A sink for text, such as stdout or a captured buffer in tests. */
 export interface TextSink {

@@ -51,14 +51,14 @@ export interface ServeInfo {
  *
  * @param handler The fetch handler.
  * @param options Address and port.
- * @returns The running server.
+ * @returns The running server, once bound (a promise, as Node binds asynchronously).
  * @throws {HaechiError} `proxy.listen` when the address cannot be bound (in use, not
  *   permitted, not an address of this machine).
  *
  * @example
  * ```ts
  * import { serveHttp } from "./serve.ts";
- * const s = serveHttp(() => Promise.resolve(new Response("ok")), { hostname: "127.0.0.1", port: 0 });
+ * const s = await serveHttp(() => Promise.resolve(new Response("ok")), { hostname: "127.0.0.1", port: 0 });
  * const r = await fetch(`http://127.0.0.1:${s.port}/`);
  * if (await r.text() !== "ok") throw new Error("served");
  * await s.close();
@@ -67,7 +67,7 @@ export interface ServeInfo {
 export function serveHttp(
   handler: (request: Request, info: ServeInfo) => Promise<Response>,
   options: ServeOptions,
-): ServeHandle {
+): Promise<ServeHandle> {
   const onError = () => new Response("Internal error", { status: 500 });
   if ((options.headersTimeoutMs ?? 0) > 0) {
     let guarded: ReturnType<typeof serveGuarded>;
@@ -80,14 +80,14 @@ export function serveHttp(
         ...(options.tls === undefined ? {} : { tls: options.tls }),
       });
     } catch (e) {
-      throw listenError(e, options);
+      return Promise.reject(listenError(e, options));
     }
-    return {
+    return Promise.resolve({
       hostname: guarded.addr.hostname,
       port: guarded.addr.port,
       finished: guarded.finished,
       close: () => guarded.shutdown(),
-    };
+    });
   }
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
@@ -102,17 +102,17 @@ export function serveHttp(
       return handler(req, { remoteAddr: addr.hostname ?? "" });
     });
   } catch (e) {
-    throw listenError(e, options);
+    return Promise.reject(listenError(e, options));
   }
   const addr = server.addr;
-  return {
+  return Promise.resolve({
     hostname: addr.hostname,
     port: addr.port,
     finished: server.finished,
     async close() {
       await server.shutdown();
     },
-  };
+  });
 }
 
 /** Name why an address could not be bound, with what to do about it. */

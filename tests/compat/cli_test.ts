@@ -1,7 +1,7 @@
 // haechi 1.4's documented command lines, run as written through the real entry point in a
 // fresh folder (README, configuration.md, and plugin-signing-and-trust.md step by step).
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../assert.ts";
-import { canonicalJson } from "../../src/audit/canonical_json.ts";
+import { canonicalJson } from "../../src/signing/canonical_json.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const dec = new TextDecoder();

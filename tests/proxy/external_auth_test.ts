@@ -4,7 +4,7 @@ import { assert, assertEquals, assertRejects, assertStringIncludes } from "../as
 import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
 import type { HaechiConfig } from "../../src/config/types.ts";
 import type { ExternalAuthProvider } from "../../src/auth/mod.ts";
-import { createMockUpstream } from "../../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import { openGateway } from "../../src/proxy/open.ts";
 import { EMAIL, testConfig } from "./_setup.ts";
 import { tempEnv } from "../cli/_env.ts";

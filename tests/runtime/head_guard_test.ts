@@ -39,7 +39,11 @@ async function withServer(
   handler: (req: Request, info: { remoteAddr: string }) => Promise<Response>,
   fn: (port: number) => Promise<void>,
 ): Promise<void> {
-  const server = serveHttp(handler, { hostname: "127.0.0.1", port: 0, headersTimeoutMs: 400 });
+  const server = await serveHttp(handler, {
+    hostname: "127.0.0.1",
+    port: 0,
+    headersTimeoutMs: 400,
+  });
   try {
     await fn(server.port);
   } finally {

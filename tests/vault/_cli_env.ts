@@ -2,8 +2,6 @@
 // inside it, for the vault CLI command tests; plus a runner that maps thrown errors to
 // exit codes the way `runCli` does.
 import type { Command } from "../../src/cli/command.ts";
-import { exitCodeFor } from "../../src/cli/exit_codes.ts";
-import { toHaechiError } from "../../src/errors.ts";
 import { createTestIO } from "../cli/_io.ts";
 
 export interface CliVaultEnv {
@@ -61,13 +59,7 @@ export interface RunResult {
 
 export async function runCommand(command: Command, args: string[]): Promise<RunResult> {
   const t = createTestIO();
-  let code: number;
-  try {
-    code = await command.run(args, t.io);
-  } catch (e) {
-    const err = toHaechiError(e);
-    await t.io.stderr.write(`haechi: error: ${err.message} [${err.code}]\n`);
-    code = exitCodeFor(err.code);
-  }
+  // A command reports its own errors (src/cli/_failure.ts), so the status is all there is.
+  const code = await command.run(args, t.io);
   return { code, stdout: t.stdout(), stderr: t.stderr() };
 }

@@ -10,16 +10,20 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
-import type { HaechiConfig } from "../config/types.ts";
+import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
+import {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  defaultRunnerPath,
+  type PluginManifest,
+  PluginSandbox,
+  type SandboxEvent,
+  verifyPlugin,
+} from "../plugin/mod.ts";
 import { execPath, readFile } from "../runtime/mod.ts";
-import { VERSION } from "../version.ts";
 import type { AuditInput } from "../session/mod.ts";
-import { CircuitBreaker, type CircuitBreakerOptions } from "./breaker.ts";
-import type { PluginManifest } from "./manifest.ts";
-import { PluginSandbox, type SandboxEvent } from "./sandbox.ts";
-import { verifyPlugin } from "./verify.ts";
+import { VERSION } from "../version.ts";
 import {
   createKeyMaterialSource,
   isPublicAddress,
@@ -69,7 +73,7 @@ export interface AuthGateDeps {
   readonly now?: () => number;
   /** Running executable, to detect a compiled binary (default `Deno.execPath()`). */
   readonly execPath?: () => string;
-  /** Runner file (default `_runner.ts` beside this module). */
+  /** Runner file (default `_runner.ts` of `src/plugin/`). */
   readonly runnerPath?: string;
   /** Core version the plugin's range is checked against (default `VERSION`). */
   readonly coreVersion?: string;
@@ -373,11 +377,6 @@ export function resolveDeno(configured: string, exec: () => string): string | nu
   const path = exec();
   const base = path.split(/[\\/]/).pop() ?? "";
   return /^deno(?:\.exe)?$/i.test(base) ? path : null;
-}
-
-function defaultRunnerPath(): string | null {
-  const url = new URL("./_runner.ts", import.meta.url);
-  return url.protocol === "file:" ? fileURLToPath(url) : null;
 }
 
 /**

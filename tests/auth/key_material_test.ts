@@ -5,10 +5,10 @@
 import { assert, assertEquals, assertRejects } from "../assert.ts";
 import { resolveConfig } from "../../src/config/mod.ts";
 import type { AuditInput } from "../../src/session/mod.ts";
-import { createAuthGate } from "../../src/plugin/auth_gate.ts";
-import { createKeyMaterialSource, isPublicAddress } from "../../src/plugin/key_material.ts";
+import { createAuthGate } from "../../src/auth/auth_gate.ts";
+import { createKeyMaterialSource, isPublicAddress } from "../../src/auth/key_material.ts";
 import { assertSafeAuditEvent } from "../../src/audit/event_guard.ts";
-import { testSigner } from "./_signing.ts";
+import { testSigner } from "../plugin/_signing.ts";
 
 const TLS = new URL("../fixtures/tls/", import.meta.url).pathname;
 const PLUGIN = new URL("../fixtures/plugins/key_auth.ts", import.meta.url);
