@@ -69,17 +69,21 @@ export function serveHttp(
       } else res.destroy();
     });
   };
-  const server: Server = options.tls === undefined
-    ? createServer(onRequest)
-    : createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest);
   const headMs = options.headersTimeoutMs ?? 0;
-  if (headMs > 0) {
-    // Node checks heads against this (its default is 60 s); its requestTimeout must not
-    // be shorter, and the gateway bounds bodies itself (limits.requestTimeoutMs).
-    server.headersTimeout = headMs;
-    server.requestTimeout = Math.max(server.requestTimeout, headMs);
-    server.keepAliveTimeout = Math.min(server.keepAliveTimeout, headMs);
-  }
+  // Node enforces heads with headersTimeout, checked every connectionsCheckingInterval
+  // (30 s by default, too coarse for a short limit). Its requestTimeout must not be
+  // shorter; the gateway bounds bodies itself (limits.requestTimeoutMs).
+  const timeouts = headMs > 0
+    ? {
+      headersTimeout: headMs,
+      requestTimeout: Math.max(300_000, headMs),
+      keepAliveTimeout: Math.min(5_000, headMs),
+      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headMs / 4))),
+    }
+    : {};
+  const server: Server = options.tls === undefined
+    ? createServer(timeouts, onRequest)
+    : createTlsServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, onRequest);
   return new Promise((resolve, reject) => {
     server.once("error", (e) => reject(listenError(e, options)));
     server.listen(options.port, options.hostname, () => {
