@@ -104,6 +104,7 @@ export {
 } from "./src/proxy/open.ts";
 export type { CryptoProvider } from "./src/session/mod.ts";
 export type { DataKey, KeyProvider, KeyStatusEntry } from "./src/vault/mod.ts";
+export type { ExternalAuthProvider, ExternalIdentity } from "./src/auth/mod.ts";
 export {
   verifyAuditLog,
   type VerifyAuditOptions,

@@ -17,6 +17,12 @@ export {
 } from "./store.ts";
 export { type BearerAuth, type BearerIdentity, createBearerAuth } from "./bearer.ts";
 export {
+  createExternalAuth,
+  type ExternalAuthProvider,
+  type ExternalCaller,
+  type ExternalIdentity,
+} from "./external.ts";
+export {
   type AuditRecorder,
   type AuthDecision,
   type AuthGateDeps,

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { HaechiError } from "../errors.ts";
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_PATH, renderConfigFile } from "../config/mod.ts";
 import { pathExists, writeTextFile } from "../runtime/mod.ts";
 import { createKeyFile } from "../vault/keyfile.ts";
@@ -18,7 +17,8 @@ export const initCommand: Command = defineCommand({
   usage: "haechi init [--config PATH] [--force] [--json]",
   description: `Write a config file that enforces the default policy (secrets redacted, contact data
 tokenized, cards masked, national IDs redacted; nothing blocked) and create the key
-file (.haechi/keys.json, mode 0600) if it does not exist yet.`,
+file (.haechi/keys.json, mode 0600) if it does not exist yet. Running it again is safe:
+an existing config is kept as it is ("created": false) and the command exits 0.`,
   flags: {
     config: {
       type: "string",
@@ -38,14 +38,10 @@ file (.haechi/keys.json, mode 0600) if it does not exist yet.`,
   },
   async run({ values }, io) {
     const configPath = values.config ?? DEFAULT_CONFIG_PATH;
-    if (!values.force && await pathExists(configPath)) {
-      throw new HaechiError(
-        "usage.invalid",
-        `${configPath} already exists; pass --force to overwrite it`,
-        { path: configPath },
-      );
-    }
-    await writeTextFile(configPath, renderConfigFile(DEFAULT_CONFIG));
+    // As in haechi 1.4, init is idempotent: an existing config is kept (a setup script
+    // may run it every time) and only --force rewrites it.
+    const created = values.force === true || !await pathExists(configPath);
+    if (created) await writeTextFile(configPath, renderConfigFile(DEFAULT_CONFIG));
     const keysPath = DEFAULT_CONFIG.keys.path;
     const keysCreated = !await pathExists(keysPath);
     if (keysCreated) await createKeyFile(keysPath);
@@ -56,7 +52,7 @@ file (.haechi/keys.json, mode 0600) if it does not exist yet.`,
           ok: true,
           command: "init",
           configPath,
-          created: true,
+          created,
           keyFile: keysPath,
           auditPath: DEFAULT_CONFIG.audit.path,
           mode: DEFAULT_CONFIG.mode,
@@ -68,7 +64,9 @@ file (.haechi/keys.json, mode 0600) if it does not exist yet.`,
       );
     } else {
       await io.stdout.write(
-        `Wrote ${configPath} (mode: enforce, preset: balanced)\n` +
+        (created
+          ? `Wrote ${configPath} (mode: enforce, preset: balanced)\n`
+          : `Kept existing ${configPath} (pass --force to rewrite it)\n`) +
           (keysCreated ? `Created ${keysPath} (mode 0600)\n` : `Kept existing ${keysPath}\n`) +
           `Next: haechi status, then haechi protect FILE\n`,
       );

@@ -23,8 +23,8 @@ manifest field. It does not check the signature or the entry file; use plugin-ve
   flags: {
     json: { type: "boolean", help: "Print {ok, reason?, message?} as JSON." },
   },
-  footer: `Exit status: 0 well formed, 3 malformed (manifest-invalid or alg-not-ed25519),
-1 unreadable file, 2 usage error.`,
+  footer: `Exit status: 0 well formed, 2 malformed (manifest-invalid or alg-not-ed25519) or a
+usage error, 1 unreadable file.`,
   async run(parsed, io) {
     const [path] = positionals(parsed, 1, "one manifest file");
     let text: string;
@@ -52,6 +52,8 @@ manifest field. It does not check the signature or the entry file; use plugin-ve
     } else {
       await io.stderr.write(`Invalid: ${problem.reason}: ${problem.message}\n`);
     }
-    return problem === null ? EXIT.ok : EXIT.blocked;
+    // A manifest is configuration: a malformed one is a config error (2, as in haechi
+    // 1.4), unlike plugin-verify's refusal of a well-formed but untrusted one (3).
+    return problem === null ? EXIT.ok : EXIT.usage;
   },
 });

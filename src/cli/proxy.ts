@@ -105,7 +105,7 @@ export function isLoopbackHost(host: string): boolean {
  * @example
  * ```ts
  * import { checkBind } from "./proxy.ts";
- * checkBind({ host: "127.0.0.1", tls: { certFile: "", keyFile: "" }, trustForwardedProto: false }, false);
+ * checkBind({ host: "127.0.0.1", tls: { certFile: "", keyFile: "", pfxFile: "", passphrase: "" }, trustForwardedProto: false }, false);
  * ```
  */
 export function checkBind(
@@ -119,10 +119,10 @@ export function checkBind(
       `Refusing to listen on non-loopback address ${proxy.host}; pass --allow-remote-bind (or --allow-non-loopback) on the command line (config and environment cannot lift this)`,
     );
   }
-  if (proxy.tls.certFile === "" && !proxy.trustForwardedProto) {
+  if (proxy.tls.certFile === "" && proxy.tls.pfxFile === "" && !proxy.trustForwardedProto) {
     throw new HaechiError(
       "usage.invalid",
-      `Refusing a plaintext listener on non-loopback address ${proxy.host}: set "proxy.tls": {"certFile", "keyFile"} so haechi serves HTTPS, or put a TLS terminator in front and set "proxy.trustForwardedProto": true`,
+      `Refusing a plaintext listener on non-loopback address ${proxy.host}: set "proxy.tls" ({"certFile", "keyFile"} or {"pfxFile", "passphrase"}) so haechi serves HTTPS, or put a TLS terminator in front and set "proxy.trustForwardedProto": true`,
     );
   }
 }

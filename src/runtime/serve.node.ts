@@ -35,6 +35,11 @@ export interface ServeOptions {
   readonly port: number;
   /** PEM certificate and key: serve HTTPS instead of HTTP. */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /**
+   * Close a connection that has delivered no complete request head for this long (ms).
+   * 0 or absent: no limit. Node's own `headersTimeout` enforces it.
+   */
+  readonly headersTimeoutMs?: number;
 }
 
 /** Facts about a request that are not in the `Request` itself. */
@@ -64,9 +69,21 @@ export function serveHttp(
       } else res.destroy();
     });
   };
+  const headMs = options.headersTimeoutMs ?? 0;
+  // Node enforces heads with headersTimeout, checked every connectionsCheckingInterval
+  // (30 s by default, too coarse for a short limit). Its requestTimeout must not be
+  // shorter; the gateway bounds bodies itself (limits.requestTimeoutMs).
+  const timeouts = headMs > 0
+    ? {
+      headersTimeout: headMs,
+      requestTimeout: Math.max(300_000, headMs),
+      keepAliveTimeout: Math.min(5_000, headMs),
+      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headMs / 4))),
+    }
+    : {};
   const server: Server = options.tls === undefined
-    ? createServer(onRequest)
-    : createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest);
+    ? createServer(timeouts, onRequest)
+    : createTlsServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, onRequest);
   return new Promise((resolve, reject) => {
     server.once("error", (e) => reject(listenError(e, options)));
     server.listen(options.port, options.hostname, () => {

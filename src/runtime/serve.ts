@@ -2,14 +2,16 @@
  * The HTTP server adapter: the only place `Deno.serve` is called. The gateway itself is a
  * plain `fetch(Request) → Promise<Response>` handler; a Node build swaps this file.
  *
- * A partial request head never reaches the handler, so a client that trickles its head
- * holds only its own socket. `Deno.serve` offers no head timeout (measured: a half-sent head
- * stays open for minutes), which is why `limits.headersTimeoutMs` is not enforced here.
- * Bodies are bounded by the gateway (`limits.requestTimeoutMs`, `limits.maxBytes`).
+ * A partial request head never reaches the handler. `Deno.serve` has no head timeout (a
+ * half-sent head stays open for minutes, and Deno's `node:http` ignores `headersTimeout`),
+ * so with `headersTimeoutMs` the public socket is served by the front layer of
+ * `head_guard.ts`, which closes a connection that has no request in progress for that
+ * long. Bodies are bounded by the gateway (`limits.requestTimeoutMs`, `limits.maxBytes`).
  *
  * @module
  */
 import { HaechiError } from "../errors.ts";
+import { serveGuarded } from "./head_guard.ts";
 
 /** A running server. */
 export interface ServeHandle {
@@ -31,6 +33,11 @@ export interface ServeOptions {
   readonly port: number;
   /** PEM certificate and key: serve HTTPS instead of HTTP. */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /**
+   * Close a connection that has delivered no complete request head for this long (ms):
+   * a slow or stalled head, or an idle keep-alive connection. 0 or absent: no limit.
+   */
+  readonly headersTimeoutMs?: number;
 }
 
 /** Facts about a request that are not in the `Request` itself. */
@@ -61,6 +68,27 @@ export function serveHttp(
   handler: (request: Request, info: ServeInfo) => Promise<Response>,
   options: ServeOptions,
 ): Promise<ServeHandle> {
+  const onError = () => new Response("Internal error", { status: 500 });
+  if ((options.headersTimeoutMs ?? 0) > 0) {
+    let guarded: ReturnType<typeof serveGuarded>;
+    try {
+      guarded = serveGuarded((req, remoteAddr) => handler(req, { remoteAddr }), {
+        hostname: options.hostname,
+        port: options.port,
+        headersTimeoutMs: options.headersTimeoutMs!,
+        onError,
+        ...(options.tls === undefined ? {} : { tls: options.tls }),
+      });
+    } catch (e) {
+      return Promise.reject(listenError(e, options));
+    }
+    return Promise.resolve({
+      hostname: guarded.addr.hostname,
+      port: guarded.addr.port,
+      finished: guarded.finished,
+      close: () => guarded.shutdown(),
+    });
+  }
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
     server = Deno.serve({
@@ -68,7 +96,7 @@ export function serveHttp(
       port: options.port,
       ...(options.tls === undefined ? {} : { cert: options.tls.cert, key: options.tls.key }),
       onListen: () => {},
-      onError: () => new Response("Internal error", { status: 500 }),
+      onError,
     }, (req, info) => {
       const addr = info.remoteAddr as Deno.NetAddr;
       return handler(req, { remoteAddr: addr.hostname ?? "" });
