@@ -7,6 +7,54 @@ import { isExecutable, NODE_VERSIONS, nodeBinary } from "../../scripts/node_runt
 import { assert, assertEquals } from "../assert.ts";
 import { smokeTest } from "./_smoke.ts";
 
+const LOCK_HOLDER = new URL("../fixtures/node/lock_holder.mjs", import.meta.url).pathname;
+
+/** Under `node`: concurrent lock holders never overlap, and a holder killed with -9 frees it. */
+async function lockSteps(node: string, pkg: string): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "haechi-node-locks-" });
+  const holder = (mode: string, target: string, log: string, stdout: "null" | "piped" = "null") =>
+    new Deno.Command(node, {
+      args: [LOCK_HOLDER, pkg, target, "100", log, mode],
+      stdout,
+      stderr: "piped",
+      stdin: "null",
+    }).spawn();
+  try {
+    for (const mode of ["with", "append"]) {
+      const log = `${dir}/${mode}.log`;
+      const procs = [0, 1, 2].map(() => holder(mode, `${dir}/${mode}.data`, log));
+      for (const p of procs) {
+        const out = await p.output();
+        assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+      }
+      const lines = (await Deno.readTextFile(log)).trim().split("\n");
+      assertEquals(lines.length, 6);
+      for (let i = 0; i < 6; i += 2) {
+        assertEquals(lines[i + 1], lines[i].replace("in", "out"), `overlap in ${lines.join("|")}`);
+      }
+    }
+    const log = `${dir}/kill.log`;
+    const hang = holder("hang", `${dir}/kill.data`, log, "piped");
+    const reader = hang.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let said = "";
+    while (!said.includes("held")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("the holder exited before taking the lock");
+      said += value;
+    }
+    const waiter = holder("with", `${dir}/kill.data`, log);
+    hang.kill("SIGKILL");
+    await hang.status;
+    await reader.cancel().catch(() => {});
+    await hang.stderr.cancel().catch(() => {});
+    const out = await waiter.output();
+    assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+    assertEquals((await Deno.readTextFile(log)).trim().split("\n").length, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 async function sh(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) {
   const out = await new Deno.Command(cmd, { args, cwd, env, stdin: "null" }).output();
   const dec = new TextDecoder();
@@ -78,6 +126,10 @@ Deno.test("the npm package packs with no dependencies and runs end to end under 
             assert(!/\bfail\s+[1-9]/.test(text), text.slice(-2000));
             assert(Object.keys(NODE_DIFFERENCES).length <= 3);
           },
+        );
+        await t.step(
+          "file locks between Node processes (node:sqlite)",
+          () => lockSteps(node, `${tmp}/package`),
         );
         // The installed bin link runs through its shebang with this Node first on PATH.
         await smokeTest(t, {
