@@ -7,10 +7,9 @@
  *
  * @module
  */
-import { sha256 } from "../crypto/hmac_sha256.ts";
-import { canonicalJson } from "../signing/canonical_json.ts";
-import { toHex } from "../crypto/encoding.ts";
-export { toHex } from "../crypto/encoding.ts";
+import { sha256, toHex } from "../crypto/mod.ts";
+import { canonicalJson } from "../signing/mod.ts";
+export { toHex } from "../crypto/mod.ts";
 
 /** Schema version written into every record and anchor. */
 export const AUDIT_SCHEMA_VERSION = 1;

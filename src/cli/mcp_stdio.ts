@@ -6,7 +6,7 @@
  */
 import { HaechiError } from "../errors.ts";
 import { createMcpFilter, type McpSender } from "../mcp/mod.ts";
-import { readLines } from "../runtime/lines.ts";
+import { readLines } from "../runtime/mod.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 import { openSession } from "../session/mod.ts";

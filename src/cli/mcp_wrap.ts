@@ -4,7 +4,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import type { McpStderrMode } from "../config/types.ts";
+import type { McpStderrMode } from "../config/mod.ts";
 import { createMcpFilter, createStderrFilter, runStdioRelay } from "../mcp/mod.ts";
 import { type ChildProcess, isNotFound, onSignals, spawnChild } from "../runtime/mod.ts";
 import { type Command, defineCommand } from "./command.ts";

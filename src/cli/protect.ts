@@ -4,7 +4,7 @@
  * @module
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
-import { readLines } from "../runtime/lines.ts";
+import { readLines } from "../runtime/mod.ts";
 import type { AppliedFinding, ProtectOutcome } from "../protect/mod.ts";
 import { type CliIO, type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor, openInput, readInputText } from "./_shared.ts";

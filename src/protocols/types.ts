@@ -6,7 +6,7 @@
  * @module
  */
 import { isRawNumber } from "../protect/mod.ts";
-import type { Frame, StreamShape } from "../stream/channel_stream.ts";
+import type { Frame, StreamShape } from "../stream/mod.ts";
 
 export type {
   ChannelKind,
@@ -15,7 +15,7 @@ export type {
   MappedFrame,
   StreamRewriter,
   StreamShape,
-} from "../stream/channel_stream.ts";
+} from "../stream/mod.ts";
 
 /** Wire protocol names. */
 export type ProtocolName = "openai" | "anthropic" | "gemini" | "ollama";

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import type { ChannelKind } from "../stream/channel_stream.ts";
-import { createTextGuard, type TextGuard } from "../stream/text_guard.ts";
+import { type ChannelKind, createTextGuard, type TextGuard } from "../stream/mod.ts";
 import { StreamingRestorer, type TokenRestorer } from "../vault/mod.ts";
 import { jsonStringRestorer } from "./json_restorer.ts";
 import type { OutputPolicy } from "./output.ts";

@@ -9,10 +9,9 @@
  *
  * @module
  */
-import type { HaechiConfig } from "../config/types.ts";
+import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError, toHaechiError } from "../errors.ts";
-import { matchRoute, OPENAI } from "../protocols/mod.ts";
-import type { Protocol, Route } from "../protocols/types.ts";
+import { matchRoute, OPENAI, type Protocol, type Route } from "../protocols/mod.ts";
 import { type AppliedFinding, parseJsonText, type Protector } from "../protect/mod.ts";
 import { checkScope, restorerFor, type TokenRestorer } from "../vault/mod.ts";
 import type { AuditSink } from "../session/mod.ts";

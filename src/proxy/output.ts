@@ -18,18 +18,18 @@
  *
  * @module
  */
-import type { Action } from "../config/types.ts";
-import type { AppliedFinding, Protector } from "../protect/mod.ts";
+import type { Action } from "../config/mod.ts";
 import {
+  type AppliedFinding,
   collectSites,
   isRawNumber,
   joinSplitTextParts,
   maskValue,
+  type Protector,
   redactionMarker,
 } from "../protect/mod.ts";
-import type { Finding } from "../detect/rule.ts";
-import type { TokenRestorer } from "../vault/mod.ts";
-import { TOKEN_PATTERN } from "../vault/token.ts";
+import type { Finding } from "../detect/mod.ts";
+import { TOKEN_PATTERN, type TokenRestorer } from "../vault/mod.ts";
 import { isJsonTextField, jsonStringRestorer } from "./json_restorer.ts";
 
 /**

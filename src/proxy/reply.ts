@@ -7,12 +7,11 @@
  *
  * @module
  */
-import type { HaechiConfig } from "../config/types.ts";
+import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
-import type { Protocol, Route } from "../protocols/types.ts";
+import type { Protocol, Route } from "../protocols/mod.ts";
 import { type AppliedFinding, parseJsonExact, type Protector } from "../protect/mod.ts";
-import { createChannelRewriter } from "../stream/channel_stream.ts";
-import { decodeBody } from "../stream/decode_body.ts";
+import { createChannelRewriter, decodeBody } from "../stream/mod.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
 import { createGuardFactory } from "./channels.ts";
 import { errorResponse } from "./errors.ts";

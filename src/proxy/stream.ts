@@ -11,9 +11,8 @@
  * @module
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
-import type { Frame, Framing, Protocol, StreamRewriter } from "../protocols/types.ts";
-import { createNdjsonParser } from "../stream/ndjson.ts";
-import { createSseParser, serializeSseEvent } from "../stream/sse.ts";
+import type { Frame, Framing, Protocol, StreamRewriter } from "../protocols/mod.ts";
+import { createNdjsonParser, createSseParser, serializeSseEvent } from "../stream/mod.ts";
 import { createJsonArraySplitter } from "./json_array.ts";
 
 /** Options for {@linkcode rewriteStream}. */

@@ -23,7 +23,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import type { ReversibleActions, ReversibleContext } from "../protect/reversible.ts";
+import type { ReversibleActions, ReversibleContext } from "../protect/mod.ts";
 import { frame, randomTokenId } from "./_codec.ts";
 import { decodeEnvelope, encodeEnvelope } from "./envelope.ts";
 import type { KeyProvider } from "./key_provider.ts";
