@@ -24,6 +24,7 @@ import {
   joinSplitTextParts,
   parseJsonExact,
   type Protector,
+  protectToolReply,
 } from "../protect/mod.ts";
 import { MintedTokens, restorerFor, type TokenRestorer } from "../vault/mod.ts";
 import { toHaechiError } from "../errors.ts";
@@ -240,10 +241,12 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
     try {
       // haechi's own [TOKEN:…] markers pass through the scanner untouched, so a token the
       // model copied into a tool call keeps working.
-      // What a client sends travels toward the tool: numbers are scanned there too.
-      const direction = from === "client" ? "request" : "response";
+      // What a client sends travels toward the tool: numbers are scanned there too. What
+      // a server sends is a tool reply a model reads next (see protect/reply.ts).
       if (payload !== undefined) {
-        outcome = await protector.protectJson(payload, { scope, direction, issued: minted });
+        outcome = from === "client"
+          ? await protector.protectJson(payload, { scope, direction: "request", issued: minted })
+          : await protectToolReply(protector, payload, { scope, issued: minted });
       }
     } catch (e) {
       const err = toHaechiError(e);

@@ -10,7 +10,12 @@
 import type { HaechiConfig } from "../config/types.ts";
 import { HaechiError } from "../errors.ts";
 import type { Protocol, Route } from "../protocols/types.ts";
-import { type AppliedFinding, parseJsonExact, type Protector } from "../protect/mod.ts";
+import {
+  type AppliedFinding,
+  createReplyProtection,
+  parseJsonExact,
+  type Protector,
+} from "../protect/mod.ts";
 import { createChannelRewriter } from "../stream/channel_stream.ts";
 import { decodeBody } from "../stream/decode_body.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
@@ -18,7 +23,6 @@ import { createGuardFactory } from "./channels.ts";
 import { errorResponse } from "./errors.ts";
 import { sanitizeResponseHeaderList, setHeader } from "./headers.ts";
 import type { GatewayMetrics } from "./metrics.ts";
-import { createOutputPolicy } from "./output.ts";
 import { rewriteStream } from "./stream.ts";
 import { trackEnd } from "./track_end.ts";
 import { guardUpstreamBody, readReply, type ReplyClock } from "./upstream_body.ts";
@@ -109,7 +113,7 @@ export async function reply(
     ? "json-array"
     : undefined;
   const { scope, restorer } = caller;
-  const output = createOutputPolicy(protector, {
+  const output = createReplyProtection(protector, {
     restorer,
     scope,
     maxDepth: config.limits.maxDepth,
