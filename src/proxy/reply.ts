@@ -18,12 +18,13 @@ import {
 } from "../protect/mod.ts";
 import { createChannelRewriter } from "../stream/channel_stream.ts";
 import { decodeBody } from "../stream/decode_body.ts";
+import { framingContentType, framingOf } from "../stream/framing.ts";
+import { rewriteStream } from "../stream/rewrite_stream.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
 import { createGuardFactory } from "./channels.ts";
 import { errorResponse } from "./errors.ts";
 import { sanitizeResponseHeaderList, setHeader } from "./headers.ts";
 import type { GatewayMetrics } from "./metrics.ts";
-import { rewriteStream } from "./stream.ts";
 import { trackEnd } from "./track_end.ts";
 import { guardUpstreamBody, readReply, type ReplyClock } from "./upstream_body.ts";
 
@@ -105,13 +106,7 @@ export async function reply(
     return new Response(body, { status: res.status, headers });
   }
   const { protocol, route } = matched;
-  const framing = type.includes("text/event-stream")
-    ? "sse"
-    : type.includes("ndjson") || type.includes("jsonl")
-    ? "ndjson"
-    : type.includes("json") && wantsStream && protocol.framing(route, url) === "json-array"
-    ? "json-array"
-    : undefined;
+  const framing = framingOf(type, wantsStream ? protocol.framing(route, url) : undefined);
   const { scope, restorer } = caller;
   const output = createReplyProtection(protector, {
     restorer,
@@ -138,7 +133,7 @@ export async function reply(
     const body = rewriteStream({
       body: decodeBody(guarded(res.body), encoding, { maxBytes: Number.MAX_SAFE_INTEGER }),
       framing,
-      protocol,
+      errorFrame: protocol.streamErrorFrame,
       rewriter,
       maxEventBytes: config.proxy.stream.maxEventBytes,
       idleTimeoutMs: config.proxy.upstreamTimeoutMs,
@@ -152,15 +147,7 @@ export async function reply(
         });
       },
     });
-    setHeader(
-      headers,
-      "content-type",
-      framing === "sse"
-        ? "text/event-stream; charset=utf-8"
-        : framing === "ndjson"
-        ? "application/x-ndjson"
-        : "application/json",
-    );
+    setHeader(headers, "content-type", framingContentType(framing));
     setHeader(headers, "cache-control", "no-cache");
     setHeader(headers, "x-accel-buffering", "no");
     return new Response(body, { status: res.status, headers });
