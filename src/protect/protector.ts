@@ -16,7 +16,7 @@ import {
   type Scanner,
 } from "../detect/mod.ts";
 import { compilePolicy, type Policy } from "../policy/mod.ts";
-import { maskValue, redactionMarker } from "./replacement.ts";
+import { maskValue, redactionMarker, spliceFindings } from "./replacement.ts";
 import type { ReversibleActions } from "./reversible.ts";
 import { collectSites, type Site, type WalkOptions } from "./walk.ts";
 import { pathAllowlistFilter } from "./path_allowlist.ts";
@@ -192,13 +192,7 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     if (site.parts !== undefined) {
       return splitReplaced(site.text, site.findings, replacements, site.parts);
     }
-    let out = "";
-    let pos = 0;
-    site.findings.forEach((f, i) => {
-      out += site.text.slice(pos, f.start) + replacements[i];
-      pos = f.end;
-    });
-    return out + site.text.slice(pos);
+    return spliceFindings(site.text, site.findings, replacements);
   }
 
   async function replacementFor(

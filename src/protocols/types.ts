@@ -6,7 +6,7 @@
  * @module
  */
 import { isRawNumber } from "../protect/mod.ts";
-import type { Frame, StreamShape } from "../stream/mod.ts";
+import type { Frame, Framing, StreamShape } from "../stream/mod.ts";
 
 export type {
   ChannelKind,
@@ -20,8 +20,7 @@ export type {
 /** Wire protocol names. */
 export type ProtocolName = "openai" | "anthropic" | "gemini" | "ollama";
 
-/** How a streamed reply is framed on the wire. */
-export type Framing = "sse" | "ndjson" | "json-array";
+export type { Framing } from "../stream/mod.ts";
 
 /** A matched route. */
 export interface Route {

@@ -9,7 +9,7 @@ import { HaechiError } from "../errors.ts";
 import { fileInfo } from "../runtime/mod.ts";
 import { type KeyProvider, loadKeyFile, openTokenVault, type TokenVault } from "../vault/mod.ts";
 import { createProtector, type Protector, type ReversibleActions } from "../protect/mod.ts";
-import { type AuditSink, openAuditSink } from "./audit_sink.ts";
+import { type AuditLogSink, openAuditSink } from "./audit_sink.ts";
 
 /** Everything a protecting command needs. */
 export interface Session {
@@ -20,7 +20,7 @@ export interface Session {
   /** The token vault (tokenize, encrypt, restore). */
   readonly vault: TokenVault;
   /** Audit events go here. */
-  readonly audit: AuditSink;
+  readonly audit: AuditLogSink;
   /** Tokens and envelopes issued by this session with their values, when recording was asked for. */
   readonly issued: ReadonlyMap<string, string>;
   /** Flush and close. */
@@ -85,7 +85,7 @@ export async function openSession(
     vault = await openTokenVault(config, { material });
     auditKey = material.hmacKey;
   }
-  let audit: AuditSink;
+  let audit: AuditLogSink;
   try {
     audit = await openAuditSink(config, auditKey, source);
   } catch (e) {

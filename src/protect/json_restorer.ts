@@ -15,7 +15,7 @@ import {
   type RestoreResult,
   TOKEN_PATTERN,
   type TokenRestorer,
-} from "../vault/mod.ts";
+} from "./reversible.ts";
 
 /** Fields whose string value is JSON source text (tool-call arguments). */
 const JSON_TEXT_FIELDS = new Set(["arguments", "partial_json"]);
