@@ -97,7 +97,7 @@ Deno.test("every base URL in the README's SDK table reaches that protocol's rout
 
 Deno.test("the README's MCP client snippet is JSON and names the gateway's MCP path", async () => {
   const readme = await Deno.readTextFile(`${ROOT}README.md`);
-  const block = /```json\n(\{\n  "mcpServers"[\s\S]*?)\n```/.exec(readme);
+  const block = /```json\n(\{\n {2}"mcpServers"[\s\S]*?)\n```/.exec(readme);
   assert(block !== null, "the README has an mcpServers snippet");
   const servers = JSON.parse(block[1]).mcpServers;
   assertEquals(servers.files.args[0], "mcp-wrap");
