@@ -10,7 +10,15 @@
  * @module
  */
 import { runCli } from "./src/cli/mod.ts";
-import { environment, isTerminal, stderrSink, stdinStream, stdoutSink } from "./src/runtime/mod.ts";
+import {
+  commandLineArgs,
+  environment,
+  exitProcess,
+  isTerminal,
+  stderrSink,
+  stdinStream,
+  stdoutSink,
+} from "./src/runtime/mod.ts";
 
 /**
  * Run the haechi CLI with `args` and exit the process with its status.
@@ -29,7 +37,7 @@ export async function main(args: readonly string[]): Promise<never> {
     env,
     color: { stdout: tty.stdout && !noColor, stderr: tty.stderr && !noColor },
   });
-  Deno.exit(code);
+  exitProcess(code);
 }
 
-if (import.meta.main) await main(Deno.args);
+if (import.meta.main) await main(commandLineArgs());

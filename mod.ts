@@ -69,6 +69,7 @@
  * @module
  */
 import { main } from "./main.ts";
+import { commandLineArgs } from "./src/runtime/mod.ts";
 
 export { VERSION } from "./src/version.ts";
 export { type ErrorCode, HaechiError } from "./src/errors.ts";
@@ -103,10 +104,11 @@ export {
 } from "./src/proxy/open.ts";
 export type { CryptoProvider } from "./src/session/mod.ts";
 export type { DataKey, KeyProvider, KeyStatusEntry } from "./src/vault/mod.ts";
+export type { ExternalAuthProvider, ExternalIdentity } from "./src/auth/mod.ts";
 export {
   verifyAuditLog,
   type VerifyAuditOptions,
   type VerifyAuditResult,
 } from "./src/audit/verify.ts";
 
-if (import.meta.main) await main(Deno.args);
+if (import.meta.main) await main(commandLineArgs());

@@ -174,7 +174,12 @@ export async function runDashboardBench(
     const generateMs = performance.now() - genStart;
 
     // Serve by the same code path the CLI uses (a rate limit high enough for a bench).
-    const dash = startDashboard({ auditPath: path, anchorPath, port: 0, rateLimit: 1_000_000 });
+    const dash = await startDashboard({
+      auditPath: path,
+      anchorPath,
+      port: 0,
+      rateLimit: 1_000_000,
+    });
     try {
       const u = (p: string) => `${dash.url}${p.slice(1)}`;
       // During the first walk: every request is answered while verification runs.

@@ -37,7 +37,7 @@
 import { DEFAULT_CONFIG } from "../src/config/defaults.ts";
 import type { Action, HaechiConfig } from "../src/config/types.ts";
 import { BUILTIN_RULES } from "../src/detect/rules/mod.ts";
-import { createMockUpstream } from "../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "./mock_upstream.ts";
 import { startGateway } from "../src/proxy/open.ts";
 import { serveHttp } from "../src/runtime/serve.ts";
 
@@ -547,7 +547,7 @@ async function child(args: readonly string[]): Promise<void> {
     const streamed = createMockUpstream({
       chunkSize: Math.ceil(chatBody(1024, true).text.length / STREAM_CHUNKS),
     });
-    const serve = serveHttp(async (req) => {
+    const serve = await serveHttp(async (req) => {
       const text = await req.text();
       const mock = text.includes('"stream":true') ? streamed : plain;
       const res = await mock.fetch(

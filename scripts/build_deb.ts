@@ -4,6 +4,9 @@
  * The package carries one runnable haechi:
  * - with `--binary PATH` (the release workflow passes the `deno compile` output), that
  *   binary becomes `/usr/bin/haechi`;
+ * - with `--sea`, the Node single executable of `scripts/build_sea.ts` is built and
+ *   becomes `/usr/bin/haechi`: the single binary that can be built where `deno compile`
+ *   cannot fetch its runtime;
  * - without it, the Deno executable running this script and haechi's sources go to
  *   `/usr/lib/haechi`, and `/usr/bin/haechi` is a launcher granting the same permissions as
  *   the compiled binary. This is what can be built where `deno compile` cannot fetch its
@@ -14,11 +17,12 @@
  * by `haechi init` on first install; keys stay in `/var/lib/haechi`).
  *
  * ```sh
- * deno task build:deb [--binary dist/haechi] [--out dist]
+ * deno task build:deb [--binary dist/haechi | --sea] [--out dist]
  * ```
  *
  * @module
  */
+import { buildSea } from "./build_sea.ts";
 import { compileArgs } from "./compile.ts";
 import { VERSION } from "../src/version.ts";
 
@@ -39,6 +43,8 @@ WorkingDirectory=/var/lib/haechi
 EnvironmentFile=-/etc/default/haechi
 ExecStart=/usr/bin/haechi proxy --config /etc/haechi/haechi.config.json
 Restart=on-failure
+# Each client connection holds three descriptors (the head-timeout front layer).
+LimitNOFILE=65536
 NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=yes
@@ -217,6 +223,16 @@ if (import.meta.main) {
     const i = args.indexOf(flag);
     return i >= 0 ? args[i + 1] : undefined;
   };
-  const path = await buildDeb({ binary: at("--binary"), outDir: at("--out") });
-  console.log(`built ${path}`);
+  let binary = at("--binary");
+  let work: string | null = null;
+  if (binary === undefined && args.includes("--sea")) {
+    work = await Deno.makeTempDir({ prefix: "haechi-deb-sea-" });
+    binary = (await buildSea(`${work}/haechi`)).path;
+  }
+  try {
+    const path = await buildDeb({ binary, outDir: at("--out") });
+    console.log(`built ${path}`);
+  } finally {
+    if (work !== null) await Deno.remove(work, { recursive: true });
+  }
 }

@@ -43,6 +43,11 @@ export function compileArgs(out: string, target?: string): string[] {
     // following imports, so it is named here.
     "--include",
     "src/dashboard/chain_worker.ts",
+    // The plugin runner is no import either: the sandbox names it by URL. Bundled so the
+    // binary carries its exact source; a plugin child still needs a `deno` and the runner
+    // on disk (docs/install.md, "known gap").
+    "--include",
+    "src/plugin/_runner.ts",
     "--output",
     out,
     "main.ts",

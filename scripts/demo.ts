@@ -11,7 +11,7 @@
 import { runCli } from "../src/cli/mod.ts";
 import type { CliIO } from "../src/cli/command.ts";
 import { loadConfig } from "../src/config/mod.ts";
-import { createMockUpstream } from "../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "./mock_upstream.ts";
 import { startGateway } from "../src/proxy/open.ts";
 import { serveHttp } from "../src/runtime/serve.ts";
 
@@ -66,7 +66,7 @@ const home = Deno.cwd();
 const work = await Deno.makeTempDir({ prefix: "haechi-demo-" });
 Deno.chdir(work);
 const up = createMockUpstream();
-const upstream = serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
+const upstream = await serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
 let ok = false;
 try {
   const init = capture();

@@ -13,10 +13,13 @@
  * So the packages are found by searching `tests/` and `scripts/` for `npm:name@version`:
  * a test that adds one is covered without editing a list here. Packages pinned in
  * `deno.lock` are cached through the lock, the versions a child using the project's
- * config resolves; the rest with `--no-lock`, as the children that load them run.
+ * config resolves; the rest with `--no-lock`, as the children that load them run. It
+ * also installs the Node releases of `scripts/node_runtimes.ts` (npm `node` package).
  *
  * @module
  */
+import { installNodeRuntimes } from "./node_runtimes.ts";
+
 const root = new URL("../", import.meta.url);
 const SPECIFIER = /npm:((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*@\d[\w.+-]*)/g;
 
@@ -59,5 +62,7 @@ if (inLock.length > 0) ok = await cache(inLock) && ok;
 if (outside.length > 0) ok = await cache(["--no-lock", ...outside]) && ok;
 // The module graph of the suite itself (local files and literal imports).
 ok = await cache(["main.ts"]) && ok;
+// The Node releases the npm package and the single executable are tested under.
+ok = await installNodeRuntimes() && ok;
 console.log(ok ? `cached ${packages.length} npm packages` : "prefetch failed");
 Deno.exitCode = ok ? 0 : 1;

@@ -47,6 +47,7 @@ export type ErrorCode =
   | "plugin.refused"
   | "plugin.unavailable"
   | "policy.bundle_invalid"
+  | "rule.not_linear"
   | "proxy.route_unknown"
   | "proxy.unauthorized"
   | "proxy.overloaded"

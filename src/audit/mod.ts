@@ -30,7 +30,6 @@
  *
  * @module
  */
-export { CANONICAL_JSON_MAX_DEPTH, canonicalJson } from "./canonical_json.ts";
 export {
   AUDIT_SCHEMA_VERSION,
   type AuditAnchor,

@@ -8,7 +8,7 @@
  * @module
  */
 import { sha256 } from "../crypto/hmac_sha256.ts";
-import { canonicalJson } from "./canonical_json.ts";
+import { canonicalJson } from "../signing/canonical_json.ts";
 import { toHex } from "../crypto/encoding.ts";
 export { toHex } from "../crypto/encoding.ts";
 

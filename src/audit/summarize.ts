@@ -9,7 +9,7 @@
  */
 import { HaechiError } from "../errors.ts";
 import { isNotFound, openReadStream } from "../runtime/mod.ts";
-import { readLines } from "../stream/lines.ts";
+import { readLines } from "../runtime/lines.ts";
 import { MAX_RECORD_LINE_BYTES } from "./record.ts";
 
 /** Totals over a log. */

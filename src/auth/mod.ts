@@ -1,5 +1,6 @@
 /**
- * Built-in caller authentication: the bearer token store and its authenticator.
+ * Caller authentication: the bearer token store and its authenticator, and the auth gate
+ * that asks a signed `authProvider` plugin instead.
  *
  * @module
  */
@@ -15,3 +16,19 @@ export {
   type TokenType,
 } from "./store.ts";
 export { type BearerAuth, type BearerIdentity, createBearerAuth } from "./bearer.ts";
+export {
+  createExternalAuth,
+  type ExternalAuthProvider,
+  type ExternalCaller,
+  type ExternalIdentity,
+} from "./external.ts";
+export {
+  type AuditRecorder,
+  type AuthDecision,
+  type AuthGateDeps,
+  type AuthProvider,
+  createAuthGate,
+  CREDENTIAL_HEADERS,
+  requestView,
+  resolveDeno,
+} from "./auth_gate.ts";

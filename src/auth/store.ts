@@ -54,10 +54,13 @@ export interface TokenStoreFile {
 }
 
 const SCOPE_RE = /^[A-Za-z0-9][A-Za-z0-9:._/-]{0,127}$/;
-const LABEL_KEY_RE = /^[a-z][a-z0-9_-]{0,31}$/;
-// Short, identifier-like values with a letter in them: room for `prod` or `tier-2`, none
-// for an email address, a phone number or an id number.
-const LABEL_VALUE_RE = /^(?=.*[A-Za-z])[A-Za-z0-9._-]{1,32}$/;
+/** A label key: short, lowercase, identifier-like. */
+export const LABEL_KEY_RE: RegExp = /^[a-z][a-z0-9_-]{0,31}$/;
+/**
+ * A label value: short and identifier-like with a letter in it; room for `prod` or
+ * `tier-2`, none for an email address, a phone number or an id number.
+ */
+export const LABEL_VALUE_RE: RegExp = /^(?=.*[A-Za-z])[A-Za-z0-9._-]{1,32}$/;
 const HASH_RE = /^[0-9a-f]{64}$/;
 const ID_RE = /^[0-9a-f]{16}$/;
 const TOKEN_RE = /^hch_[A-Za-z0-9_-]{43}$/;

@@ -1,61 +1,22 @@
 /**
- * Helpers shared by the subcommands: strict flag parsing, config loading, bounded input
+ * Helpers shared by the subcommands: the `--config` flag, config loading, bounded input
  * reading and colour.
  *
  * @module
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { HaechiError } from "../errors.ts";
 import { type HaechiConfig, loadConfig } from "../config/mod.ts";
-import { loadPolicyBundle } from "../policy/bundle.ts";
 import { openReadStream } from "../runtime/mod.ts";
-import type { CliIO } from "./command.ts";
-import { didYouMean } from "./_suggest.ts";
-import { checkCryptoProvider } from "../session/mod.ts";
+import type { CliIO, FlagSpec } from "./command.ts";
+import { checkCryptoProvider, loadPolicyBundle } from "../session/mod.ts";
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
-
-/**
- * Parse `args` strictly; unknown flags and missing values become `usage.invalid`.
- *
- * @example
- * ```ts
- * import { parseFlags } from "./_shared.ts";
- * const { values } = parseFlags(["--json"], { json: { type: "boolean" } });
- * if (values.json !== true) throw new Error("flag");
- * ```
- */
-export function parseFlags<T extends Options>(
-  args: string[],
-  options: T,
-  allowPositionals = false,
-) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals });
-  } catch (e) {
-    throw new HaechiError("usage.invalid", flagMessage(e, args, options));
-  }
-}
-
-/**
- * node:util's message, or for an unknown option a short one with the closest known flag
- * (node's own text suggests `--` quoting, which is rarely what a typo needs).
- */
-function flagMessage(e: unknown, args: readonly string[], options: Options): string {
-  const message = (e as Error).message;
-  if ((e as { code?: string }).code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return message;
-  const quoted = /Unknown option '([^']+)'/.exec(message)?.[1];
-  const typed = quoted ?? args.find((a) => a.startsWith("-")) ?? "";
-  const known = Object.entries(options).flatMap(([name, o]) => [
-    `--${name}`,
-    ...(o.short === undefined ? [] : [`-${o.short}`]),
-  ]);
-  const bare = typed.split("=")[0];
-  const hint = bare.startsWith("--")
-    ? didYouMean(bare, known.filter((k) => k.startsWith("--")))
-    : "";
-  return `Unknown option "${bare}".${hint}`;
-}
+/** `--config PATH`, as every command that reads the config declares it. */
+export const CONFIG_FLAG = {
+  type: "string",
+  value: "PATH",
+  help: `Config file (default: $HAECHI_CONFIG, else the nearest
+    haechi.config.json in this folder or a parent).`,
+} as const satisfies FlagSpec;
 
 /**
  * Load config from `--config` (or the default file) with the environment overlay, then

@@ -3,13 +3,14 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { verifyAuditLog, type VerifyAuditResult } from "../audit/mod.ts";
 import { loadConfig } from "../config/mod.ts";
-import { HaechiError, toHaechiError } from "../errors.ts";
+import { toHaechiError } from "../errors.ts";
 import { pathExists } from "../runtime/mod.ts";
-import type { CliIO, Command } from "./command.ts";
-import { EXIT, exitCodeFor } from "./exit_codes.ts";
+import { type CliIO, type Command, defineCommand } from "./command.ts";
+import { EXIT } from "./exit_codes.ts";
+import { parseFlagArgs } from "./_flags.ts";
+import { CONFIG_FLAG } from "./_shared.ts";
 
 /** Parsed `audit-verify` arguments. */
 export interface AuditVerifyArgs {
@@ -24,22 +25,6 @@ export interface AuditVerifyArgs {
   /** `--help`. */
   readonly help: boolean;
 }
-
-const HELP = `Usage: haechi audit-verify [--audit PATH] [--anchor PATH] [--config PATH] [--json]
-
-Verify the audit log's hash chain: every record's hash, the link to the previous record,
-consecutive seq numbers and, with an anchor file, that no records were cut off the end.
-
-Options:
-  --audit PATH    Log to verify (default: audit.path from the config)
-  --anchor PATH   Anchor file to check (default: audit.anchorPath from the config, when the
-                  log also comes from the config and the anchor file exists)
-  --config PATH   Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards)
-  --json          Print the result as JSON
-  -h, --help      Show this help
-
-Exit status: 0 chain intact, 4 chain broken, 1 file missing or unreadable, 2 usage error.
-`;
 
 /**
  * Parse `audit-verify` arguments.
@@ -56,29 +41,11 @@ Exit status: 0 chain intact, 4 chain broken, 1 file missing or unreadable, 2 usa
  * ```
  */
 export function parseAuditVerifyArgs(args: string[]): AuditVerifyArgs {
-  try {
-    const { values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        audit: { type: "string" },
-        anchor: { type: "string" },
-        config: { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-    return {
-      audit: values.audit,
-      anchor: values.anchor,
-      config: values.config,
-      json: values.json ?? false,
-      help: values.help ?? false,
-    };
-  } catch (e) {
-    throw new HaechiError("usage.invalid", e instanceof Error ? e.message : "Invalid arguments");
-  }
+  const { values } = parseFlagArgs(args, auditVerifyCommand.flags, {
+    command: "audit-verify",
+    positionals: false,
+  });
+  return values as unknown as AuditVerifyArgs;
 }
 
 /** Paths to verify after flags and config are combined. */
@@ -107,39 +74,45 @@ async function resolveTarget(args: AuditVerifyArgs, io: CliIO): Promise<Target> 
 }
 
 /** The `audit-verify` command. */
-export const auditVerifyCommand: Command = {
+export const auditVerifyCommand: Command = defineCommand({
   name: "audit-verify",
   summary: "Verify the audit log's hash chain and anchors",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    let parsed: AuditVerifyArgs;
-    try {
-      parsed = parseAuditVerifyArgs(args);
-    } catch (e) {
-      const err = toHaechiError(e);
-      await io.stderr.write(
-        `haechi audit-verify: ${err.message}\nRun "haechi audit-verify --help" for usage.\n`,
-      );
-      return EXIT.usage;
-    }
-    if (parsed.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage: "haechi audit-verify [--audit PATH] [--anchor PATH] [--config PATH] [--json]",
+  description:
+    `Verify the audit log's hash chain: every record's hash, the link to the previous record,
+consecutive seq numbers and, with an anchor file, that no records were cut off the end.`,
+  flags: {
+    audit: {
+      type: "string",
+      value: "PATH",
+      help: "Log to verify (default: audit.path from the config).",
+    },
+    anchor: {
+      type: "string",
+      value: "PATH",
+      help: `Anchor file to check (default: audit.anchorPath from the config, when the
+        log also comes from the config and the anchor file exists).`,
+    },
+    config: CONFIG_FLAG,
+    json: { type: "boolean", help: "Print the result as JSON." },
+  },
+  footer:
+    "Exit status: 0 chain intact, 4 chain broken, 1 file missing or unreadable, 2 usage error.",
+  async run({ values: parsed }, io) {
     let target: Target;
     let result: VerifyAuditResult;
     try {
       target = await resolveTarget(parsed, io);
       result = await verifyAuditLog({ path: target.path, anchorPath: target.anchorPath });
     } catch (e) {
-      const err = toHaechiError(e);
-      await io.stderr.write(`haechi audit-verify: ${err.message}\n`);
+      // haechi 1.4's --json contract: a verdict object on stdout even when it fails.
       if (parsed.json) {
+        const err = toHaechiError(e);
         await io.stdout.write(
           JSON.stringify({ ok: false, error: { code: err.code, message: err.message } }) + "\n",
         );
       }
-      return exitCodeFor(err.code);
+      throw e;
     }
     if (parsed.json) {
       await io.stdout.write(
@@ -161,7 +134,7 @@ export const auditVerifyCommand: Command = {
     }
     return result.ok ? EXIT.ok : EXIT.chainBroken;
   },
-};
+});
 
 function formatResult(target: Target, r: VerifyAuditResult): string {
   const anchors = target.anchorPath === undefined

@@ -17,50 +17,40 @@ import {
 import { loadKeyFile } from "../vault/keyfile.ts";
 import { hasKeyedState, openAuditSink } from "../session/mod.ts";
 import type { HaechiConfig } from "../config/types.ts";
-import type { CliIO, Command } from "./command.ts";
-import { loadConfigFor, parseFlags } from "./_shared.ts";
+import { type CliIO, type Command, defineCommand } from "./command.ts";
+import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 import { EXIT } from "./exit_codes.ts";
 
-const HELP = `Usage: haechi auth <add|list|revoke> [options]
-
-Manage the bearer tokens callers send as "Authorization: Bearer <token>" when
+/** The `auth` command. */
+export const authCommand: Command = defineCommand({
+  name: "auth",
+  summary: "Add, list or revoke gateway bearer tokens",
+  usage: "haechi auth <add|list|revoke> [options]",
+  description: `Manage the bearer tokens callers send as "Authorization: Bearer <token>" when
 auth.provider is "bearer". The store (auth.store, mode 0600) keeps only a keyed
-hash of each token under the key file's HMAC key; a token is printed once, by add.
-
-Subcommands:
+hash of each token under the key file's HMAC key; a token is printed once, by add.`,
+  details: `Subcommands:
   add --type service|user --scope SCOPE [--label key=value ...]
                   Mint a token. SCOPE becomes the caller's token scope: values it
                   tokenizes restore only for it. Label keys must be listed in
                   auth.allowedLabelKeys.
   list            Show ids, types, scopes, labels and revocations (never tokens).
-  revoke ID       Revoke a token; a running gateway refuses it from its next request.
-
-Options:
-  --config PATH   Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
-  --json          Machine-readable output.
-  -h, --help      Show this help.
-
-Exit status: 0 ok, 2 usage or unknown id, 1 other errors.
-`;
-
-/** The `auth` command. */
-export const authCommand: Command = {
-  name: "auth",
-  summary: "Add, list or revoke gateway bearer tokens",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseFlags(args, {
-      config: { type: "string" },
-      json: { type: "boolean" },
-      type: { type: "string" },
-      scope: { type: "string" },
-      label: { type: "string", multiple: true },
-      help: { type: "boolean", short: "h" },
-    }, true);
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  revoke ID       Revoke a token; a running gateway refuses it from its next request.`,
+  positionals: true,
+  flags: {
+    type: { type: "string", value: "service|user", help: "Caller type (add)." },
+    scope: { type: "string", value: "SCOPE", help: "Token scope of the caller (add)." },
+    label: {
+      type: "string",
+      value: "key=value",
+      multiple: true,
+      help: "Label for the caller (add; repeatable).",
+    },
+    config: CONFIG_FLAG,
+    json: { type: "boolean", help: "Machine-readable output." },
+  },
+  footer: "Exit status: 0 ok, 2 usage or unknown id, 1 other errors.",
+  async run({ values, positionals }, io) {
     const [sub, ...rest] = positionals;
     const json = values.json === true;
     if (sub === "add" && rest.length === 0) {
@@ -93,7 +83,7 @@ export const authCommand: Command = {
         : 'auth takes a subcommand: "add", "list" or "revoke"',
     );
   },
-};
+});
 
 async function add(
   config: HaechiConfig,

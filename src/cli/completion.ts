@@ -1,29 +1,16 @@
 /**
  * `haechi completion bash|zsh|fish`: a shell completion script generated from the command
- * registry (names, summaries, and the flags each command's help lists), so it never drifts
+ * registry (names, summaries, and the flags each command declares), so it never drifts
  * from the commands it completes.
  *
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import type { CliIO, Command } from "./command.ts";
+import { type Command, defineCommand, type Flags } from "./command.ts";
 import { EXIT } from "./exit_codes.ts";
-import { parseFlags } from "./_shared.ts";
 
 const SHELLS = ["bash", "zsh", "fish"] as const;
 type Shell = typeof SHELLS[number];
-
-const HELP = `Usage: haechi completion bash|zsh|fish
-
-Print a completion script for the shell: command names, then each command's flags.
-
-  bash   source <(haechi completion bash)             (or save it under bash-completion's completions/)
-  zsh    haechi completion zsh > "\${fpath[1]}/_haechi"   (then restart zsh)
-  fish   haechi completion fish > ~/.config/fish/completions/haechi.fish
-
-Options:
-  -h, --help   Show this help.
-`;
 
 /** One command as completion sees it. */
 export interface CompletionEntry {
@@ -31,30 +18,25 @@ export interface CompletionEntry {
   readonly name: string;
   /** One-line summary. */
   readonly summary: string;
-  /** Long flags (`--json`) and short ones (`-h`) its help lists. */
+  /** Long flags (`--json`) and short ones (`-h`) it declares. */
   readonly flags: readonly string[];
 }
 
 /**
- * The flags a command's help text lists in its option lines (`  -h, --help   ...`).
+ * The flags a command declares, long and short (`--json`, `-h`), hidden aliases included.
  *
  * @example
  * ```ts
- * import { flagsFromHelp } from "./completion.ts";
- * const f = flagsFromHelp("Options:\n  --scope SCOPE  Scope.\n  -h, --help  Help.\n");
- * if (f.join(" ") !== "--scope -h --help") throw new Error("parsed");
+ * import { declaredFlags } from "./completion.ts";
+ * const f = declaredFlags({ scope: { type: "string", help: "s" }, help: { type: "boolean", short: "h", help: "h" } });
+ * if (f.join(" ") !== "--scope -h --help") throw new Error("listed");
  * ```
  */
-export function flagsFromHelp(help: string): string[] {
-  const flags: string[] = [];
-  for (const line of help.split("\n")) {
-    const m = /^\s+(?:(-[A-Za-z]), )?(--[a-z][a-z0-9-]*)/.exec(line);
-    if (m === null) continue;
-    for (const flag of [m[1], m[2]]) {
-      if (flag !== undefined && !flags.includes(flag)) flags.push(flag);
-    }
-  }
-  return flags;
+export function declaredFlags(flags: Flags): string[] {
+  return Object.entries(flags).flatMap(([name, f]) => [
+    ...(f.short === undefined ? [] : [`-${f.short}`]),
+    `--${name}`,
+  ]);
 }
 
 /** The registry as completion entries, `help` and `completion` included. */
@@ -62,7 +44,7 @@ export function completionEntries(commands: readonly Command[]): CompletionEntry
   const entries = commands.map((c) => ({
     name: c.name,
     summary: c.summary,
-    flags: flagsFromHelp(c.help),
+    flags: declaredFlags(c.flags),
   }));
   if (!entries.some((e) => e.name === "help")) {
     entries.push({ name: "help", summary: "Show help for a command", flags: [] });
@@ -202,18 +184,19 @@ function fishScript(entries: readonly CompletionEntry[]): string {
  * command too).
  */
 export function createCompletionCommand(registry: () => readonly Command[]): Command {
-  return {
+  return defineCommand({
     name: "completion",
     summary: "Print a shell completion script (bash, zsh or fish)",
-    help: HELP,
-    async run(args: string[], io: CliIO): Promise<number> {
-      const { values, positionals } = parseFlags(args, {
-        help: { type: "boolean", short: "h" },
-      }, true);
-      if (values.help) {
-        await io.stdout.write(HELP);
-        return EXIT.ok;
-      }
+    usage: "haechi completion bash|zsh|fish",
+    description:
+      "Print a completion script for the shell: command names, then each command's flags.",
+    details:
+      `  bash   source <(haechi completion bash)             (or save it under bash-completion's completions/)
+  zsh    haechi completion zsh > "\${fpath[1]}/_haechi"   (then restart zsh)
+  fish   haechi completion fish > ~/.config/fish/completions/haechi.fish`,
+    positionals: true,
+    flags: {},
+    async run({ positionals }, io) {
       const shell = positionals[0];
       if (positionals.length !== 1 || !(SHELLS as readonly string[]).includes(shell)) {
         throw new HaechiError(
@@ -224,5 +207,5 @@ export function createCompletionCommand(registry: () => readonly Command[]): Com
       await io.stdout.write(completionScript(shell as Shell, completionEntries(registry())));
       return EXIT.ok;
     },
-  };
+  });
 }

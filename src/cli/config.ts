@@ -3,33 +3,17 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { HaechiError, toHaechiError } from "../errors.ts";
+import { HaechiError } from "../errors.ts";
 import {
+  CONFIG_SCHEMA,
   configReference,
   loadConfig,
   renderConfigFile,
   renderConfigReference,
 } from "../config/mod.ts";
-import type { CliIO, Command } from "./command.ts";
-import { EXIT, exitCodeFor } from "./exit_codes.ts";
-
-const HELP = `Usage: haechi config [--json] [--effective [--config PATH]]
-
-Without options, list every configuration key: its path, type or allowed values,
-default, HAECHI_* environment variable and a one-line description.
-
-Options:
-  --json           Print the key reference as JSON.
-  --effective      Print the effective configuration as JSON: built-in defaults,
-                   then the config file, then HAECHI_* environment variables.
-  --config PATH    Config file for --effective (default: $HAECHI_CONFIG, else the
-                   nearest haechi.config.json in this folder or a parent; a missing
-                   PATH is an error).
-  -h, --help       Show this help.
-
-Exit status: 0 ok, 2 usage or invalid configuration.
-`;
+import { type Command, defineCommand } from "./command.ts";
+import { EXIT } from "./exit_codes.ts";
+import { parseFlagArgs } from "./_flags.ts";
 
 /** What the flags ask for. */
 export interface ConfigArgs {
@@ -59,22 +43,14 @@ export interface ConfigArgs {
  * ```
  */
 export function parseConfigArgs(args: string[]): ConfigArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        json: { type: "boolean" },
-        effective: { type: "boolean" },
-        config: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    throw new HaechiError("usage.invalid", usageMessage(e), { command: "config" });
-  }
+  const { values } = parseFlagArgs(args, configCommand.flags, {
+    command: "config",
+    positionals: false,
+  });
+  return checkConfigArgs(values as unknown as ConfigArgs);
+}
+
+function checkConfigArgs(values: ConfigArgs): ConfigArgs {
   const parsed: ConfigArgs = {
     help: values.help === true,
     json: values.json === true,
@@ -91,54 +67,61 @@ export function parseConfigArgs(args: string[]): ConfigArgs {
   return parsed;
 }
 
-/** Node's parseArgs messages are long and vary by version; say the same thing shortly. */
-function usageMessage(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  const message = e instanceof Error ? e.message : "";
-  const quoted = /'([^']+)'/.exec(message)?.[1];
-  const name = quoted === undefined ? "" : ` ${JSON.stringify(quoted)}`;
-  switch (code) {
-    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return `Unknown option${name} for "haechi config"`;
-    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
-      return `Unexpected argument${name}; "haechi config" takes no arguments`;
-    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
-      const option = /--?[\w-]+/.exec(message)?.[0];
-      return option === undefined
-        ? "Invalid option value"
-        : `Option ${JSON.stringify(option)} takes a value`;
-    }
-    default:
-      return "Invalid arguments";
-  }
-}
-
 /** The `config` command. */
-export const configCommand: Command = {
+export const configCommand: Command = defineCommand({
   name: "config",
   summary: "List configuration keys, or print the effective configuration",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    try {
-      const parsed = parseConfigArgs(args);
-      if (parsed.help) {
-        await io.stdout.write(HELP);
-        return EXIT.ok;
-      }
-      if (parsed.effective) {
-        const config = await loadConfig({ path: parsed.config, env: io.env });
-        await io.stdout.write(renderConfigFile(config));
-      } else if (parsed.json) {
-        await io.stdout.write(JSON.stringify(configReference(), null, 2) + "\n");
-      } else {
-        await io.stdout.write(renderConfigReference());
-      }
-      return EXIT.ok;
-    } catch (e) {
-      const err = toHaechiError(e);
-      const hint = err.code === "usage.invalid" ? `\nRun "haechi config --help" for usage.` : "";
-      await io.stderr.write(`haechi config: ${err.message}${hint}\n`);
-      return exitCodeFor(err.code);
-    }
+  usage: "haechi config [--json] [--effective [--config PATH]]",
+  description: `Without options, list every configuration key: its path, type or allowed values,
+default, HAECHI_* environment variable and a one-line description.`,
+  flags: {
+    json: { type: "boolean", help: "Print the key reference as JSON." },
+    effective: {
+      type: "boolean",
+      help: `Print the effective configuration as JSON: built-in defaults,
+        then the config file, then HAECHI_* environment variables. Secrets
+        (proxy.tls.passphrase, Redis URLs) print as "(set; not shown)".`,
+    },
+    config: {
+      type: "string",
+      value: "PATH",
+      help: `Config file for --effective (default: $HAECHI_CONFIG, else the
+        nearest haechi.config.json in this folder or a parent; a missing
+        PATH is an error).`,
+    },
   },
-};
+  footer: "Exit status: 0 ok, 2 usage or invalid configuration.",
+  async run({ values }, io) {
+    const parsed = checkConfigArgs(values);
+    if (parsed.effective) {
+      const config = await loadConfig({ path: parsed.config, env: io.env });
+      await io.stdout.write(maskSensitive(renderConfigFile(config)));
+    } else if (parsed.json) {
+      await io.stdout.write(JSON.stringify(configReference(), null, 2) + "\n");
+    } else {
+      await io.stdout.write(renderConfigReference());
+    }
+    return EXIT.ok;
+  },
+});
+
+/** The placeholder printed for a secret (a passphrase, a URL with a password). */
+const MASKED = "(set; not shown)";
+
+/**
+ * Replace every non-empty value of a key marked sensitive (`proxy.tls.passphrase`,
+ * `*.redisUrl`) so `config --effective` never prints a secret into a terminal or a log.
+ */
+function maskSensitive(text: string): string {
+  const obj = JSON.parse(text) as Record<string, unknown>;
+  for (const key of CONFIG_SCHEMA) {
+    if (key.sensitive !== true) continue;
+    const parts = key.path.split(".");
+    let node: unknown = obj;
+    for (const p of parts.slice(0, -1)) node = (node as Record<string, unknown> | undefined)?.[p];
+    const leaf = parts.at(-1)!;
+    const holder = node as Record<string, unknown> | undefined;
+    if (typeof holder?.[leaf] === "string" && holder[leaf] !== "") holder[leaf] = MASKED;
+  }
+  return JSON.stringify(obj, null, 2) + "\n";
+}

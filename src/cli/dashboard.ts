@@ -14,36 +14,9 @@ import {
 import { HaechiError } from "../errors.ts";
 import { pathExists, readTextFile } from "../runtime/mod.ts";
 import { waitForShutdownSignal } from "../runtime/serve.ts";
-import type { CliIO, Command } from "./command.ts";
-import { parseFlags } from "./_shared.ts";
-
-const HELP =
-  `Usage: haechi dashboard [--audit PATH] [--anchor PATH] [--config PATH] [--host ADDR] [--port N]
-                        [--window BYTES] [--allow-remote-bind --tls-cert FILE --tls-key FILE
-                         --token-file FILE]
-
-Serve a read-only audit dashboard: chain status and head hash, detections over time by type
-and action, blocks and errors, top routes, MCP methods and tools, per-caller counts (keyed
-fingerprints only) and the newest events. The page and its script are built in; nothing is
-fetched from the network, and no value, scope or raw subject is ever shown.
-
-Options:
-  --audit PATH         Log to show (default: audit.path from the config)
-  --anchor PATH        Anchor file checked with the chain (default: audit.anchorPath from the
-                       config, when the log also comes from the config and the file exists)
-  --config PATH        Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards)
-  --host ADDR          Listen address (default ${DASHBOARD_DEFAULT_HOST})
-  --port N             Listen port (default ${DASHBOARD_DEFAULT_PORT}; 0 picks a free one)
-  --window BYTES       Tail of the log read for events and summaries (default 1048576)
-  --allow-remote-bind  Permit a non-loopback --host; also needs all three below
-  --tls-cert FILE      PEM certificate: the dashboard serves HTTPS
-  --tls-key FILE       PEM private key for --tls-cert
-  --token-file FILE    File holding the access token (32+ characters); /api/* then needs
-                       "Authorization: Bearer <token>" (open the page as https://host:port/#token=...)
-  -h, --help           Show this help
-
-Routes: / (page), /api/events, /api/chain, /api/summary, /healthz.
-`;
+import { type CliIO, type Command, defineCommand } from "./command.ts";
+import { parseFlagArgs } from "./_flags.ts";
+import { CONFIG_FLAG } from "./_shared.ts";
 
 /** Parsed `haechi dashboard` flags. */
 export interface DashboardFlags {
@@ -85,19 +58,26 @@ export interface DashboardFlags {
  * ```
  */
 export function parseDashboardFlags(args: string[]): DashboardFlags {
-  const { values } = parseFlags(args, {
-    audit: { type: "string" },
-    anchor: { type: "string" },
-    config: { type: "string" },
-    host: { type: "string" },
-    port: { type: "string" },
-    window: { type: "string" },
-    "allow-remote-bind": { type: "boolean" },
-    "tls-cert": { type: "string" },
-    "tls-key": { type: "string" },
-    "token-file": { type: "string" },
-    help: { type: "boolean", short: "h" },
+  const { values } = parseFlagArgs(args, dashboardCommand.flags, {
+    command: "dashboard",
+    positionals: false,
   });
+  return dashboardFlagsFrom(values as Parameters<typeof dashboardFlagsFrom>[0]);
+}
+
+function dashboardFlagsFrom(values: {
+  readonly audit?: string;
+  readonly anchor?: string;
+  readonly config?: string;
+  readonly host?: string;
+  readonly port?: string;
+  readonly window?: string;
+  readonly "allow-remote-bind": boolean;
+  readonly "tls-cert"?: string;
+  readonly "tls-key"?: string;
+  readonly "token-file"?: string;
+  readonly help: boolean;
+}): DashboardFlags {
   const int = (name: string, v: string | undefined, max: number): number | undefined => {
     if (v === undefined) return undefined;
     if (!/^\d{1,9}$/.test(v) || Number(v) > max) {
@@ -181,19 +161,68 @@ export async function dashboardOptionsFor(
 }
 
 /** The `dashboard` command. */
-export const dashboardCommand: Command = {
+export const dashboardCommand: Command = defineCommand({
   name: "dashboard",
   summary: "Serve the read-only audit dashboard (chain status, detections, events)",
-  help: HELP,
-  async run(args, io) {
-    const flags = parseDashboardFlags(args);
-    if (flags.help) {
-      await io.stdout.write(HELP);
-      return 0;
-    }
+  usage: `haechi dashboard [--audit PATH] [--anchor PATH] [--config PATH] [--host ADDR] [--port N]
+                        [--window BYTES] [--allow-remote-bind --tls-cert FILE --tls-key FILE
+                         --token-file FILE]`,
+  description:
+    `Serve a read-only audit dashboard: chain status and head hash, detections over time by type
+and action, blocks and errors, top routes, MCP methods and tools, per-caller counts (keyed
+fingerprints only) and the newest events. The page and its script are built in; nothing is
+fetched from the network, and no value, scope or raw subject is ever shown.`,
+  flags: {
+    audit: {
+      type: "string",
+      value: "PATH",
+      help: "Log to show (default: audit.path from the config).",
+    },
+    anchor: {
+      type: "string",
+      value: "PATH",
+      help: `Anchor file checked with the chain (default: audit.anchorPath from the
+        config, when the log also comes from the config and the file exists).`,
+    },
+    config: CONFIG_FLAG,
+    host: {
+      type: "string",
+      value: "ADDR",
+      help: `Listen address (default ${DASHBOARD_DEFAULT_HOST}).`,
+    },
+    port: {
+      type: "string",
+      value: "N",
+      help: `Listen port (default ${DASHBOARD_DEFAULT_PORT}; 0 picks a free one).`,
+    },
+    window: {
+      type: "string",
+      value: "BYTES",
+      help: "Tail of the log read for events and summaries (default 1048576).",
+    },
+    "allow-remote-bind": {
+      type: "boolean",
+      help: "Permit a non-loopback --host; also needs all three below.",
+    },
+    "tls-cert": {
+      type: "string",
+      value: "FILE",
+      help: "PEM certificate: the dashboard serves HTTPS.",
+    },
+    "tls-key": { type: "string", value: "FILE", help: "PEM private key for --tls-cert." },
+    "token-file": {
+      type: "string",
+      value: "FILE",
+      help: `File holding the access token (32+ characters); /api/* then needs
+        "Authorization: Bearer <token>" (open the page as https://host:port/#token=...).`,
+    },
+  },
+  footer: "Routes: / (page), /api/events, /api/chain, /api/summary, /healthz.",
+  async run({ values }, io) {
+    const flags = dashboardFlagsFrom(values);
     const { options, notes } = await dashboardOptionsFor(flags, io);
     for (const note of notes) await io.stderr.write(`note: ${note}\n`);
-    const running = startDashboard(options);
+    const running = await startDashboard(options);
     await io.stderr.write(
       `haechi dashboard listening on ${running.url} (audit log ${options.auditPath}` +
         `${options.anchorPath ? `, anchors ${options.anchorPath}` : ""})\n`,
@@ -203,4 +232,4 @@ export const dashboardCommand: Command = {
     await running.close();
     return 0;
   },
-};
+});

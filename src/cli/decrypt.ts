@@ -5,49 +5,37 @@
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
 import { decodeEnvelope } from "../vault/envelope.ts";
-import { loadKeyFile } from "../vault/keyfile.ts";
-import { openTokenVault } from "../vault/open.ts";
-import type { CliIO, Command } from "./command.ts";
-import { loadConfigFor, parseFlags } from "./_shared.ts";
-import { openAuditSink } from "../session/mod.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
+import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 
-const HELP = `Usage: haechi decrypt <ENVELOPE> [--scope SCOPE] [--config PATH] [--json]
-
-Print the value inside an [ENC:...] envelope written by the encrypt action.
-Only when tokenVault.decryptPolicy is "allow" (the default is "deny"). Every attempt is
-written to the audit log (type and key id, never the value). Quote the envelope:
-brackets are special to most shells; the bare text between "[ENC:" and "]" works too.
-
-Arguments:
-  ENVELOPE         The envelope to open.
-
-Options:
-  --scope SCOPE    Scope the envelope was made for (default "default"); envelopes are
-                   bound to their scope and do not open for another.
-  --config PATH    Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
-  --json           Print {"type","value"}.
-  -h, --help       Show this help.
-
-Exit status: 0 decrypted, 1 malformed or undecryptable envelope, 2 usage, 3 denied by policy.
-`;
-
 /** The `decrypt` command. */
-export const decryptCommand: Command = {
+export const decryptCommand: Command = defineCommand({
   name: "decrypt",
   summary: "Open an [ENC:...] envelope (policy-gated, audited)",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseFlags(args, {
-      scope: { type: "string" },
-      config: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, true);
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage: "haechi decrypt <ENVELOPE> [--scope SCOPE] [--config PATH] [--json]",
+  description: `Print the value inside an [ENC:...] envelope written by the encrypt action.
+Only when tokenVault.decryptPolicy is "allow" (the default is "deny"). Every attempt is
+written to the audit log (type and key id, never the value). Quote the envelope:
+brackets are special to most shells; the bare text between "[ENC:" and "]" works too.`,
+  details: `Arguments:
+  ENVELOPE         The envelope to open.`,
+  positionals: true,
+  flags: {
+    scope: {
+      type: "string",
+      value: "SCOPE",
+      default: "default",
+      help: `Scope the envelope was made for; envelopes are
+        bound to their scope and do not open for another.`,
+    },
+    config: CONFIG_FLAG,
+    json: { type: "boolean", help: 'Print {"type","value"}.' },
+  },
+  footer:
+    "Exit status: 0 decrypted, 1 malformed or undecryptable envelope, 2 usage, 3 denied by policy.",
+  async run({ values, positionals }, io) {
     if (positionals.length !== 1) {
       throw new HaechiError("usage.invalid", "decrypt takes exactly one envelope");
     }
@@ -58,41 +46,42 @@ export const decryptCommand: Command = {
     }
     const scope = values.scope ?? "default";
     const config = await loadConfigFor(values.config, io);
-    const material = await loadKeyFile(config.keys.path);
-    const audit = await openAuditSink(config, material.hmacKey, "cli.decrypt");
+    const session = await openSession(config, "cli.decrypt", { keys: "require" });
     const correlationId = crypto.randomUUID();
     const details = { type: parts.type, keyId: parts.keyId };
     try {
       if (config.tokenVault.decryptPolicy !== "allow") {
-        await audit.record({ kind: "decrypt", correlationId, outcome: "denied", details });
+        await session.audit.record({ kind: "decrypt", correlationId, outcome: "denied", details });
         throw new HaechiError(
           "vault.decrypt_denied",
           'Decrypting envelopes is disabled: tokenVault.decryptPolicy is "deny"; ' +
             'set it to "allow" to permit it',
         );
       }
-      const vault = await openTokenVault(config, { material });
       try {
-        const r = await vault.decryptEnvelope(envelope, scope);
-        await audit.record({ kind: "decrypt", correlationId, outcome: "decrypted", details });
+        const r = await session.vault.decryptEnvelope(envelope, scope);
+        await session.audit.record({
+          kind: "decrypt",
+          correlationId,
+          outcome: "decrypted",
+          details,
+        });
         await io.stdout.write(
           values.json ? JSON.stringify({ type: r.type, value: r.value }) + "\n" : r.value + "\n",
         );
         return EXIT.ok;
       } catch (e) {
         const err = toHaechiError(e);
-        await audit.record({
+        await session.audit.record({
           kind: "decrypt",
           correlationId,
           outcome: "error",
           details: { ...details, errorCode: err.code },
         });
         throw err;
-      } finally {
-        await vault.close();
       }
     } finally {
-      await audit.close();
+      await session.close();
     }
   },
-};
+});

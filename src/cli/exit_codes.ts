@@ -42,6 +42,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case "config.not_found":
     case "config.parse":
     case "keys.not_found":
+    case "rule.not_linear":
       return EXIT.usage;
     case "payload.blocked":
     case "token.reveal_denied":

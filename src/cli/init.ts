@@ -3,54 +3,45 @@
  *
  * @module
  */
-import { HaechiError } from "../errors.ts";
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_PATH, renderConfigFile } from "../config/mod.ts";
 import { pathExists, writeTextFile } from "../runtime/mod.ts";
 import { createKeyFile } from "../vault/keyfile.ts";
-import type { CliIO, Command } from "./command.ts";
-import { parseFlags } from "./_shared.ts";
+import { type Command, defineCommand } from "./command.ts";
+import {} from "./_shared.ts";
 import { EXIT } from "./exit_codes.ts";
 
-const HELP = `Usage: haechi init [--config PATH] [--force] [--json]
-
-Write a config file that enforces the default policy (secrets redacted, contact data
-tokenized, cards masked, national IDs redacted; nothing blocked) and create the key
-file (.haechi/keys.json, mode 0600) if it does not exist yet.
-
-Options:
-  --config PATH   Where to write the config (default: haechi.config.json).
-  --force         Overwrite an existing config file. The key file is never replaced:
-                  replacing it would orphan every token issued under it.
-  --json          Machine-readable output, in haechi 1.4's shape ({ok, command, configPath,
-                  created, keyFile, auditPath, mode, warnings}) plus keys and keysCreated.
-  -h, --help      Show this help.
-`;
-
 /** The `init` command. */
-export const initCommand: Command = {
+export const initCommand: Command = defineCommand({
   name: "init",
   summary: "Write haechi.config.json (enforcing defaults) and the key file",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parseFlags(args, {
-      config: { type: "string" },
-      force: { type: "boolean" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage: "haechi init [--config PATH] [--force] [--json]",
+  description: `Write a config file that enforces the default policy (secrets redacted, contact data
+tokenized, cards masked, national IDs redacted; nothing blocked) and create the key
+file (.haechi/keys.json, mode 0600) if it does not exist yet. Running it again is safe:
+an existing config is kept as it is ("created": false) and the command exits 0.`,
+  flags: {
+    config: {
+      type: "string",
+      value: "PATH",
+      help: "Where to write the config (default: haechi.config.json).",
+    },
+    force: {
+      type: "boolean",
+      help: `Overwrite an existing config file. The key file is never replaced:
+        replacing it would orphan every token issued under it.`,
+    },
+    json: {
+      type: "boolean",
+      help: `Machine-readable output, in haechi 1.4's shape ({ok, command, configPath,
+        created, keyFile, auditPath, mode, warnings}) plus keys and keysCreated.`,
+    },
+  },
+  async run({ values }, io) {
     const configPath = values.config ?? DEFAULT_CONFIG_PATH;
-    if (!values.force && await pathExists(configPath)) {
-      throw new HaechiError(
-        "usage.invalid",
-        `${configPath} already exists; pass --force to overwrite it`,
-        { path: configPath },
-      );
-    }
-    await writeTextFile(configPath, renderConfigFile(DEFAULT_CONFIG));
+    // As in haechi 1.4, init is idempotent: an existing config is kept (a setup script
+    // may run it every time) and only --force rewrites it.
+    const created = values.force === true || !await pathExists(configPath);
+    if (created) await writeTextFile(configPath, renderConfigFile(DEFAULT_CONFIG));
     const keysPath = DEFAULT_CONFIG.keys.path;
     const keysCreated = !await pathExists(keysPath);
     if (keysCreated) await createKeyFile(keysPath);
@@ -61,7 +52,7 @@ export const initCommand: Command = {
           ok: true,
           command: "init",
           configPath,
-          created: true,
+          created,
           keyFile: keysPath,
           auditPath: DEFAULT_CONFIG.audit.path,
           mode: DEFAULT_CONFIG.mode,
@@ -73,11 +64,13 @@ export const initCommand: Command = {
       );
     } else {
       await io.stdout.write(
-        `Wrote ${configPath} (mode: enforce, preset: balanced)\n` +
+        (created
+          ? `Wrote ${configPath} (mode: enforce, preset: balanced)\n`
+          : `Kept existing ${configPath} (pass --force to rewrite it)\n`) +
           (keysCreated ? `Created ${keysPath} (mode 0600)\n` : `Kept existing ${keysPath}\n`) +
           `Next: haechi status, then haechi protect FILE\n`,
       );
     }
     return EXIT.ok;
   },
-};
+});

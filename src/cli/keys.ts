@@ -6,45 +6,30 @@
 import { HaechiError } from "../errors.ts";
 import { loadKeyFile, rotateKeyFile } from "../vault/keyfile.ts";
 import { type KeyStatusEntry, openLocalKeyProvider } from "../vault/key_provider.ts";
-import type { CliIO, Command } from "./command.ts";
-import { loadConfigFor, parseFlags } from "./_shared.ts";
+import { type CliIO, type Command, defineCommand } from "./command.ts";
+import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 import { openAuditSink } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 
-const HELP = `Usage: haechi keys <status|rotate> [--config PATH] [--json]
-
-Manage the AES-256-GCM data keys in the key file (keys.path).
-
-Subcommands:
+/** The `keys` command. */
+export const keysCommand: Command = defineCommand({
+  name: "keys",
+  summary: "Show data key status or rotate to a new data key",
+  usage: "haechi keys <status|rotate> [--config PATH] [--json]",
+  description: "Manage the AES-256-GCM data keys in the key file (keys.path).",
+  details: `Subcommands:
   status          Show the active key and, for every key, the nonces used against
                   its budget (keys.nonceBudget). "Used" counts reserved nonces, so it
                   can run slightly ahead of the encryptions actually made.
   rotate          Add a new active data key and retire the current one. Retired keys
-                  keep decrypting existing tokens and envelopes. Audited.
-
-Options:
-  --config PATH   Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
-  --json          Machine-readable output.
-  -h, --help      Show this help.
-
-Exit status: 0 ok, 1 missing or invalid key file, 2 usage.
-`;
-
-/** The `keys` command. */
-export const keysCommand: Command = {
-  name: "keys",
-  summary: "Show data key status or rotate to a new data key",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseFlags(args, {
-      config: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, true);
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+                  keep decrypting existing tokens and envelopes. Audited.`,
+  positionals: true,
+  flags: {
+    config: CONFIG_FLAG,
+    json: { type: "boolean", help: "Machine-readable output." },
+  },
+  footer: "Exit status: 0 ok, 1 missing or invalid key file, 2 usage.",
+  async run({ values, positionals }, io) {
     const [sub, ...extra] = positionals;
     if ((sub !== "status" && sub !== "rotate") || extra.length > 0) {
       throw new HaechiError(
@@ -60,7 +45,7 @@ export const keysCommand: Command = {
       ? await status(config.keys.path, config.keys.nonceBudget, io, json)
       : await rotate(config, io, json);
   },
-};
+});
 
 async function status(path: string, budget: number, io: CliIO, json: boolean): Promise<number> {
   const material = await loadKeyFile(path);

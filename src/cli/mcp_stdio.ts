@@ -6,33 +6,11 @@
  */
 import { HaechiError } from "../errors.ts";
 import { createMcpFilter, type McpSender } from "../mcp/mod.ts";
-import { readLines } from "../stream/lines.ts";
-import type { CliIO, Command } from "./command.ts";
-import { loadConfigFor, parseFlags } from "./_shared.ts";
+import { readLines } from "../runtime/lines.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
-
-const HELP = `Usage: haechi mcp-stdio [--direction request|response] [options]
-
-Read newline-delimited JSON-RPC on stdin, protect each message and write it to stdout.
-
-  request    messages from an MCP client to a server: params are protected.
-  response   messages from an MCP server to a client: results, errors and
-             notifications are protected.
-
-A message that must not pass (malformed, oversized, denied by mcp.methods, blocked) is
-not written to stdout; the JSON-RPC error meant for its sender goes to stderr, one line
-each. Every message is audited without its content.
-
-Options:
-  --direction DIR      request (default, as in haechi 1.4) or response.
-  --server NAME        Server name for mcp.detokenizeArguments patterns (request only).
-  --scope SCOPE        Token scope (default: mcp.scope).
-  --config PATH        Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
-  -h, --help           Show this help.
-
-Exit status: 0 ok, 2 usage.
-`;
 
 /**
  * Map `--direction` to the sender whose messages are read.
@@ -54,22 +32,36 @@ export function parseDirection(flag: string | undefined): McpSender {
 }
 
 /** The `mcp-stdio` command. */
-export const mcpStdioCommand: Command = {
+export const mcpStdioCommand: Command = defineCommand({
   name: "mcp-stdio",
   summary: "Protect one direction of MCP JSON-RPC lines (for pipelines)",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parseFlags(args, {
-      direction: { type: "string" },
-      server: { type: "string" },
-      scope: { type: "string" },
-      config: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage: "haechi mcp-stdio [--direction request|response] [options]",
+  description:
+    `Read newline-delimited JSON-RPC on stdin, protect each message and write it to stdout.
+
+  request    messages from an MCP client to a server: params are protected.
+  response   messages from an MCP server to a client: results, errors and
+             notifications are protected.
+
+A message that must not pass (malformed, oversized, denied by mcp.methods, blocked) is
+not written to stdout; the JSON-RPC error meant for its sender goes to stderr, one line
+each. Every message is audited without its content.`,
+  flags: {
+    direction: {
+      type: "string",
+      value: "DIR",
+      help: "request (default, as in haechi 1.4) or response.",
+    },
+    server: {
+      type: "string",
+      value: "NAME",
+      help: "Server name for mcp.detokenizeArguments patterns (request only).",
+    },
+    scope: { type: "string", value: "SCOPE", help: "Token scope (default: mcp.scope)." },
+    config: CONFIG_FLAG,
+  },
+  footer: "Exit status: 0 ok, 2 usage.",
+  async run({ values }, io) {
     const from = parseDirection(values.direction);
     const config = await loadConfigFor(values.config, io);
     const mcp = values.scope === undefined ? config.mcp : { ...config.mcp, scope: values.scope };
@@ -99,4 +91,4 @@ export const mcpStdioCommand: Command = {
       await session.close();
     }
   },
-};
+});

@@ -7,32 +7,9 @@ import { HaechiError } from "../errors.ts";
 import type { McpStderrMode } from "../config/types.ts";
 import { createMcpFilter, createStderrFilter, runStdioRelay } from "../mcp/mod.ts";
 import { type ChildProcess, isNotFound, onSignals, spawnChild } from "../runtime/mod.ts";
-import type { CliIO, Command } from "./command.ts";
-import { loadConfigFor, parseFlags } from "./_shared.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 import { openSession } from "../session/mod.ts";
-import { EXIT } from "./exit_codes.ts";
-
-const HELP = `Usage: haechi mcp-wrap [options] -- COMMAND [ARGS...]
-
-Start the MCP server COMMAND as a child and relay newline-delimited JSON-RPC between
-this process's stdin/stdout (the MCP client) and the child, protecting both directions:
-tool arguments, resource URIs and prompt arguments on the way in; results, errors,
-logging and progress on the way out. Every message is audited without its content.
-
-Options:
-  --stderr MODE        filter (default; scrubbed line by line), drop, or inherit.
-  --server NAME        Server name for mcp.detokenizeArguments patterns
-                       (default: the command's file name).
-  --scope SCOPE        Token scope (default: mcp.scope).
-  --config PATH        Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
-  -h, --help           Show this help.
-
-The method policy (mcp.methods.allow / mcp.methods.deny) can narrow what passes: a denied
-request gets a JSON-RPC error, a denied notification is dropped. Closing stdin closes the
-child's stdin; a child that does not exit gets SIGTERM, then SIGKILL.
-
-Exit status: the child's (128 + signal number when a signal ended it); 2 usage.
-`;
 
 /**
  * Split `args` at the first `--` into wrapper flags and the child command line.
@@ -69,23 +46,37 @@ export function parseStderrMode(flag: string | undefined, fallback: McpStderrMod
 }
 
 /** The `mcp-wrap` command. */
-export const mcpWrapCommand: Command = {
+export const mcpWrapCommand: Command = defineCommand({
   name: "mcp-wrap",
   summary: "Run an MCP server and protect its stdio traffic both ways",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const split = splitCommandLine(args);
-    const { values } = parseFlags(split.flags, {
-      stderr: { type: "string" },
-      server: { type: "string" },
-      scope: { type: "string" },
-      config: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage: "haechi mcp-wrap [options] -- COMMAND [ARGS...]",
+  description: `Start the MCP server COMMAND as a child and relay newline-delimited JSON-RPC between
+this process's stdin/stdout (the MCP client) and the child, protecting both directions:
+tool arguments, resource URIs and prompt arguments on the way in; results, errors,
+logging and progress on the way out. Every message is audited without its content.`,
+  passThrough: true,
+  flags: {
+    stderr: {
+      type: "string",
+      value: "MODE",
+      help: "filter (default; scrubbed line by line), drop, or inherit.",
+    },
+    server: {
+      type: "string",
+      value: "NAME",
+      help: `Server name for mcp.detokenizeArguments patterns
+        (default: the command's file name).`,
+    },
+    scope: { type: "string", value: "SCOPE", help: "Token scope (default: mcp.scope)." },
+    config: CONFIG_FLAG,
+  },
+  footer: `The method policy (mcp.methods.allow / mcp.methods.deny) can narrow what passes: a denied
+request gets a JSON-RPC error, a denied notification is dropped. Closing stdin closes the
+child's stdin; a child that does not exit gets SIGTERM, then SIGKILL.
+
+Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`,
+  async run({ values, rest }, io) {
+    const split = { command: rest ?? [] };
     if (split.command.length === 0) {
       throw new HaechiError("usage.invalid", "mcp-wrap needs a server command after --");
     }
@@ -148,4 +139,4 @@ export const mcpWrapCommand: Command = {
       await session.close();
     }
   },
-};
+});

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { toHaechiError } from "../errors.ts";
+import { HaechiError } from "../errors.ts";
 import { VERSION } from "../version.ts";
 import type { CliIO, Command } from "./command.ts";
-import { EXIT, exitCodeFor } from "./exit_codes.ts";
-import { palette } from "./_shared.ts";
+import { EXIT } from "./exit_codes.ts";
+import { printFailure } from "./_failure.ts";
 import { didYouMean } from "./_suggest.ts";
 import { initCommand } from "./init.ts";
 import { proxyCommand } from "./proxy.ts";
@@ -35,7 +35,8 @@ import { policySignCommand } from "./policy_sign.ts";
 import { policyVerifyCommand } from "./policy_verify.ts";
 import { createCompletionCommand } from "./completion.ts";
 
-export type { CliIO, Command } from "./command.ts";
+export type { CliIO, Command, CommandSpec, FlagSpec } from "./command.ts";
+export { defineCommand } from "./command.ts";
 
 /** Every subcommand, in the order `haechi help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -80,12 +81,16 @@ Options:
   --version     Print the version
   -h, --help    Show this help
 
+Every command takes --help, and --json (errors then print as one JSON object on stderr).
+
 Exit status: 0 ok, 1 bad input, 2 usage or config error, 3 blocked, 4 audit chain broken.
 `;
 }
 
 /**
- * Run the CLI with `argv` (without the program name) and return the exit code.
+ * Run the CLI with `argv` (without the program name) and return the exit code. Each
+ * command parses its own declared flags, prints its help and reports its errors through
+ * the same code (`command.ts`); this only dispatches.
  *
  * @example
  * ```ts ignore
@@ -93,7 +98,10 @@ Exit status: 0 ok, 1 bad input, 2 usage or config error, 3 blocked, 4 audit chai
  * ```
  */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  const [name, ...rest] = argv;
+  // `haechi --json <command> ...` is the same as `haechi <command> --json ...`.
+  const [name, ...rest] = argv[0] === "--json" && argv.length > 1
+    ? [argv[1], "--json", ...argv.slice(2)]
+    : argv;
   if (name === undefined || name === "-h" || name === "--help") {
     await io.stdout.write(usage());
     return name === undefined ? EXIT.usage : EXIT.ok;
@@ -102,19 +110,22 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     await io.stdout.write(`haechi ${VERSION}\n`);
     return EXIT.ok;
   }
+  const json = argv.includes("--json");
   if (name === "help") {
     const target = rest[0] === undefined ? undefined : COMMANDS.find((c) => c.name === rest[0]);
-    if (rest[0] !== undefined && target === undefined) return await unknownCommand(io, rest[0]);
+    if (rest[0] !== undefined && target === undefined) {
+      return await unknownCommand(io, rest[0], json);
+    }
     await io.stdout.write(target?.help ?? usage());
     return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) return await unknownCommand(io, name);
+  if (command === undefined) return await unknownCommand(io, name, json);
   try {
     return await command.run(rest, io);
   } catch (e) {
-    const err = toHaechiError(e);
-    return await fail(io, `${err.message} [${err.code}]`, exitCodeFor(err.code));
+    // Commands report their own errors; this only catches a command that broke that rule.
+    return await printFailure(io, e, { command: command.name, json });
   }
 }
 
@@ -123,15 +134,11 @@ function commandNames(): string[] {
   return [...COMMANDS.map((c) => c.name), "help", "version"];
 }
 
-async function unknownCommand(io: CliIO, name: string): Promise<number> {
+async function unknownCommand(io: CliIO, name: string, json: boolean): Promise<number> {
   const hint = name.startsWith("-")
     ? didYouMean(name, ["--help", "--version"])
     : didYouMean(name, commandNames());
   const what = name.startsWith("-") ? "option" : "command";
-  return await fail(io, `Unknown ${what} "${name}".${hint} Run "haechi help".`, EXIT.usage);
-}
-
-async function fail(io: CliIO, message: string, code: number): Promise<number> {
-  await io.stderr.write(`${palette(io.color.stderr).red("haechi: error:")} ${message}\n`);
-  return code;
+  const err = new HaechiError("usage.invalid", `Unknown ${what} "${name}".${hint}`);
+  return await printFailure(io, err, { json });
 }

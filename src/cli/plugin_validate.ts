@@ -5,62 +5,55 @@
  */
 import { HaechiError } from "../errors.ts";
 import { readV14PluginEnvelope } from "../plugin/envelope_v14.ts";
-import { parseEnvelope } from "../plugin/envelope.ts";
+import { parseEnvelope } from "../signing/envelope.ts";
 import { checkManifest } from "../plugin/manifest.ts";
-import { positionals, runSigningCommand } from "../plugin/_cli_support.ts";
+import { positionals } from "./_signing.ts";
 import { readTextFile } from "../runtime/mod.ts";
-import type { CliIO, Command } from "./command.ts";
+import { type Command, defineCommand } from "./command.ts";
 import { EXIT } from "./exit_codes.ts";
 
-const HELP = `Usage: haechi plugin-validate <manifest> [--json]
-
-Check that a signed plugin manifest is well formed: envelope, algorithm and every
-manifest field. It does not check the signature or the entry file; use plugin-verify.
-
-Options:
-  --json       Print {ok, reason?, message?} as JSON
-  -h, --help   Show this help
-
-Exit status: 0 well formed, 3 malformed (manifest-invalid or alg-not-ed25519),
-1 unreadable file, 2 usage error.
-`;
-
 /** The `plugin-validate` command. */
-export const pluginValidateCommand: Command = {
+export const pluginValidateCommand: Command = defineCommand({
   name: "plugin-validate",
   summary: "Check a signed plugin manifest's shape (no signature check)",
-  help: HELP,
-  run(args: string[], io: CliIO): Promise<number> {
-    return runSigningCommand("plugin-validate", HELP, args, io, {
-      json: { type: "boolean" },
-    }, async (parsed) => {
-      const [path] = positionals(parsed, 1, "one manifest file");
-      let text: string;
-      try {
-        text = await readTextFile(path);
-      } catch {
-        throw new HaechiError("input.read_failed", `Cannot read manifest ${path}`);
-      }
-      const v14 = readV14PluginEnvelope(text);
-      const envelope = parseEnvelope(text);
-      const problem = v14 !== undefined
-        ? (v14.ok ? null : v14.problem)
-        : !envelope.ok
-        ? envelope.problem
-        : (() => {
-          const c = checkManifest(envelope.envelope.payload);
-          return c.ok ? null : { reason: "manifest-invalid" as const, message: c.message };
-        })();
-      if (parsed.values.json === true) {
-        await io.stdout.write(
-          JSON.stringify(problem === null ? { ok: true } : { ok: false, ...problem }) + "\n",
-        );
-      } else if (problem === null) {
-        await io.stdout.write(`Well formed: ${path}\n`);
-      } else {
-        await io.stderr.write(`Invalid: ${problem.reason}: ${problem.message}\n`);
-      }
-      return problem === null ? EXIT.ok : EXIT.blocked;
-    });
+  usage: "haechi plugin-validate <manifest> [--json]",
+  description: `Check that a signed plugin manifest is well formed: envelope, algorithm and every
+manifest field. It does not check the signature or the entry file; use plugin-verify.`,
+  positionals: true,
+  flags: {
+    json: { type: "boolean", help: "Print {ok, reason?, message?} as JSON." },
   },
-};
+  footer: `Exit status: 0 well formed, 2 malformed (manifest-invalid or alg-not-ed25519) or a
+usage error, 1 unreadable file.`,
+  async run(parsed, io) {
+    const [path] = positionals(parsed, 1, "one manifest file");
+    let text: string;
+    try {
+      text = await readTextFile(path);
+    } catch {
+      throw new HaechiError("input.read_failed", `Cannot read manifest ${path}`);
+    }
+    const v14 = readV14PluginEnvelope(text);
+    const envelope = parseEnvelope(text);
+    const problem = v14 !== undefined
+      ? (v14.ok ? null : v14.problem)
+      : !envelope.ok
+      ? envelope.problem
+      : (() => {
+        const c = checkManifest(envelope.envelope.payload);
+        return c.ok ? null : { reason: "manifest-invalid" as const, message: c.message };
+      })();
+    if (parsed.values.json === true) {
+      await io.stdout.write(
+        JSON.stringify(problem === null ? { ok: true } : { ok: false, ...problem }) + "\n",
+      );
+    } else if (problem === null) {
+      await io.stdout.write(`Well formed: ${path}\n`);
+    } else {
+      await io.stderr.write(`Invalid: ${problem.reason}: ${problem.message}\n`);
+    }
+    // A manifest is configuration: a malformed one is a config error (2, as in haechi
+    // 1.4), unlike plugin-verify's refusal of a well-formed but untrusted one (3).
+    return problem === null ? EXIT.ok : EXIT.usage;
+  },
+});

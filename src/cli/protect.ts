@@ -4,10 +4,10 @@
  * @module
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
-import { readLines } from "../stream/lines.ts";
+import { readLines } from "../runtime/lines.ts";
 import type { AppliedFinding, ProtectOutcome } from "../protect/mod.ts";
-import type { CliIO, Command } from "./command.ts";
-import { loadConfigFor, openInput, parseFlags, readInputText } from "./_shared.ts";
+import { type CliIO, type Command, defineCommand } from "./command.ts";
+import { CONFIG_FLAG, loadConfigFor, openInput, readInputText } from "./_shared.ts";
 import { openSession, type Session } from "../session/mod.ts";
 import { type FindingTally, summarizeTally, tallyFindings } from "./_summary.ts";
 import { EXIT } from "./exit_codes.ts";
@@ -15,54 +15,50 @@ import { EXIT } from "./exit_codes.ts";
 /** Input formats. */
 export type ProtectFormat = "json" | "jsonl" | "text";
 
-const HELP = `Usage: haechi protect [FILE|-] [--format json|jsonl|text] [--config PATH] [--json]
-
-Protect a payload according to the policy and write the result to stdout.
-A one-line summary goes to stderr; nothing on either stream holds a detected value.
-
-Arguments:
-  FILE                 Input file; "-" or nothing reads stdin.
-
-Options:
-  --format FORMAT      json (default; .jsonl files default to jsonl), jsonl, or text.
-                       jsonl streams: one output line per input line, same order,
-                       constant memory. A blocked line becomes
-                       {"haechi":{"blocked":true,"types":[...]}}; a malformed line becomes
-                       {"haechi":{"error":"..."}}.
-  --scope SCOPE        Token scope (tenant, caller or session); default "default".
-                       "haechi restore --scope SCOPE" puts the values back later.
-  --show-tokens        Also print the tokens and envelopes issued by this run, with
-                       their values, as one JSON object on stderr (for the caller only;
-                       never written to the audit log).
-  --config PATH        Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
-  --json               For json and text input: print haechi 1.4's result object on
-                       stdout, {ok, mode, enforced, blocked, auditId, summary, payload,
-                       warnings}, instead of the bare protected payload (auditId is the
-                       audit correlation id; payload is null when blocked). For jsonl:
-                       print the summary on stderr as JSON.
-  -h, --help           Show this help.
-
-Exit status: 0 ok, 1 bad input, 2 usage, 3 blocked.
-`;
-
 /** The `protect` command. */
-export const protectCommand: Command = {
+export const protectCommand: Command = defineCommand({
   name: "protect",
   summary: "Protect a JSON, JSONL or text payload and print the result",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseFlags(args, {
-      format: { type: "string" },
-      scope: { type: "string" },
-      "show-tokens": { type: "boolean" },
-      config: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, true);
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage: "haechi protect [FILE|-] [--format json|jsonl|text] [--config PATH] [--json]",
+  description: `Protect a payload according to the policy and write the result to stdout.
+A one-line summary goes to stderr; nothing on either stream holds a detected value.`,
+  details: `Arguments:
+  FILE                 Input file; "-" or nothing reads stdin.`,
+  positionals: true,
+  flags: {
+    format: {
+      type: "string",
+      value: "FORMAT",
+      help: `json (default; .jsonl files default to jsonl), jsonl, or text.
+        jsonl streams: one output line per input line, same order,
+        constant memory. A blocked line becomes
+        {"haechi":{"blocked":true,"types":[...]}}; a malformed line becomes
+        {"haechi":{"error":"..."}}.`,
+    },
+    scope: {
+      type: "string",
+      value: "SCOPE",
+      help: `Token scope (tenant, caller or session); default "default".
+        "haechi restore --scope SCOPE" puts the values back later.`,
+    },
+    "show-tokens": {
+      type: "boolean",
+      help: `Also print the tokens and envelopes issued by this run, with
+        their values, as one JSON object on stderr (for the caller only;
+        never written to the audit log).`,
+    },
+    config: CONFIG_FLAG,
+    json: {
+      type: "boolean",
+      help: `For json and text input: print haechi 1.4's result object on
+        stdout, {ok, mode, enforced, blocked, auditId, summary, payload,
+        warnings}, instead of the bare protected payload (auditId is the
+        audit correlation id; payload is null when blocked). For jsonl:
+        print the summary on stderr as JSON.`,
+    },
+  },
+  footer: "Exit status: 0 ok, 1 bad input, 2 usage, 3 blocked.",
+  async run({ values, positionals }, io) {
     if (positionals.length > 1) {
       throw new HaechiError("usage.invalid", "protect takes at most one input file");
     }
@@ -87,7 +83,7 @@ export const protectCommand: Command = {
       await session.close();
     }
   },
-};
+});
 
 /**
  * Pick the input format from `--format` or the file name.

@@ -8,35 +8,9 @@ import { HaechiError } from "../errors.ts";
 import { formatRequestLog } from "../proxy/middleware/request_log.ts";
 import { startGateway } from "../proxy/open.ts";
 import { waitForShutdownSignal } from "../runtime/serve.ts";
-import type { Command } from "./command.ts";
-import { loadConfigFor, parseFlags } from "./_shared.ts";
-
-const HELP = `Usage: haechi proxy [--config <file>] [--upstream <url>] [--mcp-upstream <url>]
-                    [--host <addr>] [--port <n>] [--allow-non-loopback | --allow-remote-bind]
-
-Run the gateway: requests to the OpenAI-compatible, Anthropic, Gemini and Ollama routes are
-protected before they reach the upstream, and replies (streamed or not) are scanned and
-get the caller's tokens restored. With --mcp-upstream the gateway also serves an MCP
-Streamable HTTP endpoint at proxy.mcpPath (default /mcp), protecting tool traffic both
-ways; either upstream alone is enough to start.
-
-Options:
-  --config <file>         Config file (default $HAECHI_CONFIG, else the nearest haechi.config.json upwards)
-  --upstream <url>        LLM server base URL (proxy.upstream)
-  --mcp-upstream <url>    MCP server endpoint, e.g. http://127.0.0.1:3001/mcp (proxy.mcpUpstream)
-  --host <addr>           Listen address (proxy.host, default 127.0.0.1)
-  --port <n>              Listen port (proxy.port, default 11016; 0 picks one)
-  --allow-remote-bind     Allow a non-loopback --host; only this flag can (config and
-                          environment cannot). The listener must then serve TLS
-                          (proxy.tls) or sit behind a terminator (proxy.trustForwardedProto)
-  --allow-non-loopback    The same as --allow-remote-bind
-
-Endpoints: /__haechi/live, /__haechi/ready, /__haechi/metrics (Prometheus text).
-
-On SIGINT or SIGTERM the proxy stops accepting, lets in-flight requests finish for
-limits.shutdownGraceMs (default 10 s), cuts the rest, closes the audit log and exits 0.
-Exit 69 when the listen address cannot be bound (port in use, not permitted).
-`;
+import { type Command, defineCommand } from "./command.ts";
+import { parseFlagArgs } from "./_flags.ts";
+import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 
 /** Parsed `haechi proxy` flags. */
 export interface ProxyFlags {
@@ -70,16 +44,23 @@ export interface ProxyFlags {
  * ```
  */
 export function parseProxyFlags(args: string[]): ProxyFlags {
-  const { values } = parseFlags(args, {
-    config: { type: "string" },
-    upstream: { type: "string" },
-    "mcp-upstream": { type: "string" },
-    host: { type: "string" },
-    port: { type: "string" },
-    "allow-non-loopback": { type: "boolean" },
-    "allow-remote-bind": { type: "boolean" },
-    help: { type: "boolean", short: "h" },
+  const { values } = parseFlagArgs(args, proxyCommand.flags, {
+    command: "proxy",
+    positionals: false,
   });
+  return proxyFlagsFrom(values as Parameters<typeof proxyFlagsFrom>[0]);
+}
+
+function proxyFlagsFrom(values: {
+  readonly config?: string;
+  readonly upstream?: string;
+  readonly "mcp-upstream"?: string;
+  readonly host?: string;
+  readonly port?: string;
+  readonly "allow-non-loopback": boolean;
+  readonly "allow-remote-bind": boolean;
+  readonly help: boolean;
+}): ProxyFlags {
   let port: number | undefined;
   if (values.port !== undefined) {
     if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
@@ -124,7 +105,7 @@ export function isLoopbackHost(host: string): boolean {
  * @example
  * ```ts
  * import { checkBind } from "./proxy.ts";
- * checkBind({ host: "127.0.0.1", tls: { certFile: "", keyFile: "" }, trustForwardedProto: false }, false);
+ * checkBind({ host: "127.0.0.1", tls: { certFile: "", keyFile: "", pfxFile: "", passphrase: "" }, trustForwardedProto: false }, false);
  * ```
  */
 export function checkBind(
@@ -138,25 +119,59 @@ export function checkBind(
       `Refusing to listen on non-loopback address ${proxy.host}; pass --allow-remote-bind (or --allow-non-loopback) on the command line (config and environment cannot lift this)`,
     );
   }
-  if (proxy.tls.certFile === "" && !proxy.trustForwardedProto) {
+  if (proxy.tls.certFile === "" && proxy.tls.pfxFile === "" && !proxy.trustForwardedProto) {
     throw new HaechiError(
       "usage.invalid",
-      `Refusing a plaintext listener on non-loopback address ${proxy.host}: set "proxy.tls": {"certFile", "keyFile"} so haechi serves HTTPS, or put a TLS terminator in front and set "proxy.trustForwardedProto": true`,
+      `Refusing a plaintext listener on non-loopback address ${proxy.host}: set "proxy.tls" ({"certFile", "keyFile"} or {"pfxFile", "passphrase"}) so haechi serves HTTPS, or put a TLS terminator in front and set "proxy.trustForwardedProto": true`,
     );
   }
 }
 
 /** The `proxy` command. */
-export const proxyCommand: Command = {
+export const proxyCommand: Command = defineCommand({
   name: "proxy",
   summary: "Run the LLM gateway (OpenAI, Anthropic, Gemini, Ollama) in front of an upstream",
-  help: HELP,
-  async run(args, io) {
-    const flags = parseProxyFlags(args);
-    if (flags.help) {
-      await io.stdout.write(HELP);
-      return 0;
-    }
+  usage: `haechi proxy [--config <file>] [--upstream <url>] [--mcp-upstream <url>]
+                    [--host <addr>] [--port <n>] [--allow-non-loopback | --allow-remote-bind]`,
+  description:
+    `Run the gateway: requests to the OpenAI-compatible, Anthropic, Gemini and Ollama routes are
+protected before they reach the upstream, and replies (streamed or not) are scanned and
+get the caller's tokens restored. With --mcp-upstream the gateway also serves an MCP
+Streamable HTTP endpoint at proxy.mcpPath (default /mcp), protecting tool traffic both
+ways; either upstream alone is enough to start.`,
+  flags: {
+    config: { ...CONFIG_FLAG, value: "<file>" },
+    upstream: { type: "string", value: "<url>", help: "LLM server base URL (proxy.upstream)." },
+    "mcp-upstream": {
+      type: "string",
+      value: "<url>",
+      help: "MCP server endpoint, e.g. http://127.0.0.1:3001/mcp (proxy.mcpUpstream).",
+    },
+    host: {
+      type: "string",
+      value: "<addr>",
+      help: "Listen address (proxy.host, default 127.0.0.1).",
+    },
+    port: {
+      type: "string",
+      value: "<n>",
+      help: "Listen port (proxy.port, default 11016; 0 picks one).",
+    },
+    "allow-remote-bind": {
+      type: "boolean",
+      help: `Allow a non-loopback --host; only this flag can (config and
+        environment cannot). The listener must then serve TLS
+        (proxy.tls) or sit behind a terminator (proxy.trustForwardedProto).`,
+    },
+    "allow-non-loopback": { type: "boolean", help: "The same as --allow-remote-bind." },
+  },
+  footer: `Endpoints: /__haechi/live, /__haechi/ready, /__haechi/metrics (Prometheus text).
+
+On SIGINT or SIGTERM the proxy stops accepting, lets in-flight requests finish for
+limits.shutdownGraceMs (default 10 s), cuts the rest, closes the audit log and exits 0.
+Exit 69 when the listen address cannot be bound (port in use, not permitted).`,
+  async run({ values }, io) {
+    const flags = proxyFlagsFrom(values);
     const loaded = await loadConfigFor(flags.config, io);
     const config = {
       ...loaded,
@@ -216,4 +231,4 @@ export const proxyCommand: Command = {
     }
     return 0;
   },
-};
+});

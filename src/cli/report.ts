@@ -3,12 +3,13 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { type AuditSummary, isIsoDay, summarizeAuditLog } from "../audit/mod.ts";
 import { loadConfig } from "../config/mod.ts";
 import { HaechiError, toHaechiError } from "../errors.ts";
-import type { CliIO, Command } from "./command.ts";
-import { EXIT, exitCodeFor } from "./exit_codes.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { EXIT } from "./exit_codes.ts";
+import { parseFlagArgs } from "./_flags.ts";
+import { CONFIG_FLAG } from "./_shared.ts";
 
 /** Parsed `report` arguments. */
 export interface ReportArgs {
@@ -24,23 +25,7 @@ export interface ReportArgs {
   readonly help: boolean;
 }
 
-import { specTypeOf } from "../policy/type_aliases.ts";
-
-const HELP = `Usage: haechi report [--audit PATH] [--config PATH] [--json] [--since YYYY-MM-DD]
-
-Summarize the audit log: findings by type and by action, events by outcome and by day (UTC).
-The report reads the log as it is; run "haechi audit-verify" to check it was not altered.
-
-Options:
-  --audit PATH         Log to read (default: audit.path from the config)
-  --config PATH        Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards)
-  --since YYYY-MM-DD   Count only events on or after this UTC day
-  --json               Print the summary as JSON (bySpecType groups types under
-                       haechi 1.4's names: card, api_key, secret, ...)
-  -h, --help           Show this help
-
-Exit status: 0 ok, 1 log missing or unreadable, 2 usage error.
-`;
+import { specTypeOf } from "../config/type_aliases.ts";
 
 /**
  * Parse `report` arguments.
@@ -57,23 +42,14 @@ Exit status: 0 ok, 1 log missing or unreadable, 2 usage error.
  * ```
  */
 export function parseReportArgs(args: string[]): ReportArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        audit: { type: "string" },
-        config: { type: "string" },
-        since: { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (e) {
-    throw new HaechiError("usage.invalid", e instanceof Error ? e.message : "Invalid arguments");
-  }
+  const { values } = parseFlagArgs(args, reportCommand.flags, {
+    command: "report",
+    positionals: false,
+  });
+  return checkReportArgs(values as unknown as ReportArgs);
+}
+
+function checkReportArgs(values: ReportArgs): ReportArgs {
   if (values.since !== undefined && !isIsoDay(values.since)) {
     throw new HaechiError("usage.invalid", `Invalid --since "${values.since}": use YYYY-MM-DD`);
   }
@@ -81,31 +57,40 @@ export function parseReportArgs(args: string[]): ReportArgs {
     audit: values.audit,
     config: values.config,
     since: values.since,
-    json: values.json ?? false,
-    help: values.help ?? false,
+    json: values.json,
+    help: values.help,
   };
 }
 
 /** The `report` command. */
-export const reportCommand: Command = {
+export const reportCommand: Command = defineCommand({
   name: "report",
   summary: "Summarize the audit log by finding type, action, outcome and day",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    let parsed: ReportArgs;
-    try {
-      parsed = parseReportArgs(args);
-    } catch (e) {
-      const err = toHaechiError(e);
-      await io.stderr.write(
-        `haechi report: ${err.message}\nRun "haechi report --help" for usage.\n`,
-      );
-      return EXIT.usage;
-    }
-    if (parsed.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage: "haechi report [--audit PATH] [--config PATH] [--json] [--since YYYY-MM-DD]",
+  description:
+    `Summarize the audit log: findings by type and by action, events by outcome and by day (UTC).
+The report reads the log as it is; run "haechi audit-verify" to check it was not altered.`,
+  flags: {
+    audit: {
+      type: "string",
+      value: "PATH",
+      help: "Log to read (default: audit.path from the config).",
+    },
+    config: CONFIG_FLAG,
+    since: {
+      type: "string",
+      value: "YYYY-MM-DD",
+      help: "Count only events on or after this UTC day.",
+    },
+    json: {
+      type: "boolean",
+      help: `Print the summary as JSON (bySpecType groups types under
+        haechi 1.4's names: card, api_key, secret, ...).`,
+    },
+  },
+  footer: "Exit status: 0 ok, 1 log missing or unreadable, 2 usage error.",
+  async run({ values }, io) {
+    const parsed = checkReportArgs(values);
     let path: string;
     let summary: AuditSummary;
     try {
@@ -113,14 +98,14 @@ export const reportCommand: Command = {
         (await loadConfig({ path: parsed.config, env: io.env })).audit.path;
       summary = await summarizeAuditLog({ path, since: parsed.since });
     } catch (e) {
-      const err = toHaechiError(e);
-      await io.stderr.write(`haechi report: ${err.message}\n`);
+      // haechi 1.4's --json contract: a verdict object on stdout even when it fails.
       if (parsed.json) {
+        const err = toHaechiError(e);
         await io.stdout.write(
           JSON.stringify({ ok: false, error: { code: err.code, message: err.message } }) + "\n",
         );
       }
-      return exitCodeFor(err.code);
+      throw e;
     }
     if (parsed.json) {
       await io.stdout.write(
@@ -139,7 +124,7 @@ export const reportCommand: Command = {
     }
     return EXIT.ok;
   },
-};
+});
 
 function formatSummary(path: string, since: string | undefined, s: AuditSummary): string {
   const lines = [

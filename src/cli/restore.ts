@@ -5,44 +5,36 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import type { CliIO, Command } from "./command.ts";
-import { loadConfigFor, parseFlags, readInputText } from "./_shared.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { CONFIG_FLAG, loadConfigFor, readInputText } from "./_shared.ts";
 import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { requireRevealAllowed } from "./_reveal_policy.ts";
 
-const HELP = `Usage: haechi restore [FILE|-] [--scope SCOPE] [--config PATH] [--json]
-
-Replace [TOKEN:type:id] tokens in the input with their values, but only tokens issued to
+/** The `restore` command. */
+export const restoreCommand: Command = defineCommand({
+  name: "restore",
+  summary: "Put values back in place of tokens issued to a scope",
+  usage: "haechi restore [FILE|-] [--scope SCOPE] [--config PATH] [--json]",
+  description:
+    `Replace [TOKEN:type:id] tokens in the input with their values, but only tokens issued to
 SCOPE that have not expired. Tokens from another scope, unknown or forged tokens and
 expired ones stay as they are; every refusal is counted in the audit log.
 
 Restoring reveals values to whoever runs it, so it obeys the same policy as token-reveal:
-only when tokenVault.revealPolicy is "allow" (the default is "deny"; exit 3, audited).
-
-Options:
-  --scope SCOPE   Scope the tokens were issued to (default "default").
-  --config PATH   Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
-  --json          Print the counts on stderr as JSON.
-  -h, --help      Show this help.
-`;
-
-/** The `restore` command. */
-export const restoreCommand: Command = {
-  name: "restore",
-  summary: "Put values back in place of tokens issued to a scope",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseFlags(args, {
-      scope: { type: "string" },
-      config: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, true);
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+only when tokenVault.revealPolicy is "allow" (the default is "deny"; exit 3, audited).`,
+  positionals: true,
+  flags: {
+    scope: {
+      type: "string",
+      value: "SCOPE",
+      default: "default",
+      help: "Scope the tokens were issued to.",
+    },
+    config: CONFIG_FLAG,
+    json: { type: "boolean", help: "Print the counts on stderr as JSON." },
+  },
+  async run({ values, positionals }, io) {
     if (positionals.length > 1) {
       throw new HaechiError("usage.invalid", "restore takes at most one input file");
     }
@@ -75,4 +67,4 @@ export const restoreCommand: Command = {
       await session.close();
     }
   },
-};
+});

@@ -4,29 +4,13 @@
  * @module
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
-import { readLines } from "../stream/lines.ts";
+import { readLines } from "../runtime/lines.ts";
 import { type AppliedFinding, createProtector, type Protector } from "../protect/mod.ts";
-import type { CliIO, Command } from "./command.ts";
+import { type CliIO, type Command, defineCommand } from "./command.ts";
 import type { TextSink } from "../runtime/mod.ts";
-import { loadConfigFor, openInput, palette, parseFlags, readInputText } from "./_shared.ts";
+import { CONFIG_FLAG, loadConfigFor, openInput, palette, readInputText } from "./_shared.ts";
 import { resolveFormat } from "./protect.ts";
 import { EXIT } from "./exit_codes.ts";
-
-const HELP = `Usage: haechi scan [FILE|-] [--format json|jsonl|text] [--config PATH] [--json]
-
-Report every finding (type, rule, location, confidence, and the action the policy
-would take) without changing the input. Values are never printed.
-
-Options:
-  --format FORMAT      json (default; .jsonl files default to jsonl), jsonl, or text.
-  --config PATH        Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
-  --json               Print findings as JSON. jsonl input streams: findings are written
-                       as each line is scanned, in constant memory (the first 1000 line
-                       errors are listed, more are counted in "errorsOmitted").
-  -h, --help           Show this help.
-
-Exit status: 0 ok (with or without findings), 1 bad input, 2 usage.
-`;
 
 /** A finding as `scan` reports it. */
 export interface ScanReportEntry {
@@ -51,21 +35,31 @@ export interface ScanReportEntry {
 }
 
 /** The `scan` command. */
-export const scanCommand: Command = {
+export const scanCommand: Command = defineCommand({
   name: "scan",
   summary: "Report findings (type, rule, offsets, confidence) without changing anything",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseFlags(args, {
-      format: { type: "string" },
-      config: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, true);
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage: "haechi scan [FILE|-] [--format json|jsonl|text] [--config PATH] [--json]",
+  description: `Report every finding (type, rule, location, confidence, and the action the policy
+would take) without changing the input. Values are never printed.`,
+  details: `Arguments:
+  FILE                 Input file; "-" or nothing reads stdin.`,
+  positionals: true,
+  flags: {
+    format: {
+      type: "string",
+      value: "FORMAT",
+      help: "json (default; .jsonl files default to jsonl), jsonl, or text.",
+    },
+    config: CONFIG_FLAG,
+    json: {
+      type: "boolean",
+      help: `Print findings as JSON. jsonl input streams: findings are written
+        as each line is scanned, in constant memory (the first 1000 line
+        errors are listed, more are counted in "errorsOmitted").`,
+    },
+  },
+  footer: "Exit status: 0 ok (with or without findings), 1 bad input, 2 usage.",
+  async run({ values, positionals }, io) {
     if (positionals.length > 1) {
       throw new HaechiError("usage.invalid", "scan takes at most one input file");
     }
@@ -91,7 +85,7 @@ export const scanCommand: Command = {
     }
     return EXIT.ok;
   },
-};
+});
 
 /** Line errors kept for the `--json` report; later ones are only counted (`errorsOmitted`). */
 export const MAX_REPORTED_LINE_ERRORS = 1000;

@@ -10,38 +10,24 @@ import { toHaechiError } from "../errors.ts";
 import { fileInfo } from "../runtime/mod.ts";
 import { createProtector } from "../protect/mod.ts";
 import { VERSION } from "../version.ts";
-import type { CliIO, Command } from "./command.ts";
-import { loadConfigFor, palette, parseFlags } from "./_shared.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { CONFIG_FLAG, loadConfigFor, palette } from "./_shared.ts";
 import { EXIT } from "./exit_codes.ts";
 
-const HELP = `Usage: haechi status [--config PATH] [--json]
-
-Show the effective mode (enforce or dry-run, after HAECHI_* overrides), the policy's
-action per finding type, the rule count, the audit log and whether its hash chain
-verifies, the key file, haechi 1.4 keys that act differently here, and the defaults that
-deliberately differ from haechi 1.4.
-
-Options:
-  --config PATH   Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
-  --json          Machine-readable output.
-  -h, --help      Show this help.
-`;
-
 /** The `status` command. */
-export const statusCommand: Command = {
+export const statusCommand: Command = defineCommand({
   name: "status",
   summary: "Show the effective mode, policy, audit log and key file",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parseFlags(args, {
-      config: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage: "haechi status [--config PATH] [--json]",
+  description: `Show the effective mode (enforce or dry-run, after HAECHI_* overrides), the policy's
+action per finding type, the rule count, the audit log and whether its hash chain
+verifies, the key file, haechi 1.4 keys that act differently here, and the defaults that
+deliberately differ from haechi 1.4.`,
+  flags: {
+    config: CONFIG_FLAG,
+    json: { type: "boolean", help: "Machine-readable output." },
+  },
+  async run({ values }, io) {
     const configPath = values.config ?? DEFAULT_CONFIG_PATH;
     const configFile = await fileInfo(configPath);
     const config = await loadConfigFor(values.config, io);
@@ -115,7 +101,7 @@ export const statusCommand: Command = {
     await io.stdout.write(out);
     return EXIT.ok;
   },
-};
+});
 
 /** The audit chain's state: verified head, or why it is broken (the log is read, not changed). */
 async function auditChain(path: string, anchorPath: string) {

@@ -7,45 +7,29 @@ import { HaechiError } from "../errors.ts";
 import { loadKeyFile } from "../vault/keyfile.ts";
 import { openTokenVault } from "../vault/open.ts";
 import { formatToken, isTokenType } from "../vault/token.ts";
-import type { CliIO, Command } from "./command.ts";
-import { loadConfigFor, parseFlags } from "./_shared.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 import { openAuditSink } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
-
-const HELP = `Usage: haechi token-export [--type TYPE] [--config PATH] [--json]
-
-List the tokens in the vault with their metadata: token, type, scope, created and
-expires (ISO times; expires is "never" for a TTL of 0). Values and ciphertext are
-never printed. Output streams, so large vaults export in constant memory. Audited.
-
-Options:
-  --type TYPE      Only tokens of this finding type, e.g. email.
-  --config PATH    Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
-  --json           One JSON object per line instead of tab-separated columns.
-  -h, --help       Show this help.
-
-Exit status: 0 ok, 1 missing key file or unreadable vault, 2 usage.
-`;
 
 /** Rows buffered before each write, to keep writes few without holding the vault. */
 const WRITE_BATCH = 500;
 
 /** The `token-export` command. */
-export const tokenExportCommand: Command = {
+export const tokenExportCommand: Command = defineCommand({
   name: "token-export",
   summary: "List token metadata (never values)",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parseFlags(args, {
-      type: { type: "string" },
-      config: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    });
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage: "haechi token-export [--type TYPE] [--config PATH] [--json]",
+  description: `List the tokens in the vault with their metadata: token, type, scope, created and
+expires (ISO times; expires is "never" for a TTL of 0). Values and ciphertext are
+never printed. Output streams, so large vaults export in constant memory. Audited.`,
+  flags: {
+    type: { type: "string", value: "TYPE", help: "Only tokens of this finding type, e.g. email." },
+    config: CONFIG_FLAG,
+    json: { type: "boolean", help: "One JSON object per line instead of tab-separated columns." },
+  },
+  footer: "Exit status: 0 ok, 1 missing key file or unreadable vault, 2 usage.",
+  async run({ values }, io) {
     if (values.type !== undefined && !isTokenType(values.type)) {
       throw new HaechiError(
         "usage.invalid",
@@ -87,4 +71,4 @@ export const tokenExportCommand: Command = {
       await audit.close();
     }
   },
-};
+});

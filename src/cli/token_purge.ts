@@ -7,44 +7,29 @@ import { HaechiError } from "../errors.ts";
 import { loadKeyFile } from "../vault/keyfile.ts";
 import { openTokenVault } from "../vault/open.ts";
 import { parseToken } from "../vault/token.ts";
-import type { CliIO, Command } from "./command.ts";
-import { loadConfigFor, parseFlags } from "./_shared.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 import { openAuditSink } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 
-const HELP = `Usage: haechi token-purge (<TOKEN> | --expired) [--config PATH] [--json]
-
-Delete tokens from the vault (tokenVault.path). A purged token is never restored again;
-text that still holds it keeps the token as it is. Audited.
-
-Arguments:
-  TOKEN            Delete this token, e.g. "[TOKEN:email:abcdefghij234567abcd]".
-
-Options:
-  --expired        Delete every token past its TTL instead.
-  --config PATH    Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
-  --json           Print {"purged": N}.
-  -h, --help       Show this help.
-
-Exit status: 0 purged, 1 unknown or invalid token, 2 usage.
-`;
-
 /** The `token-purge` command. */
-export const tokenPurgeCommand: Command = {
+export const tokenPurgeCommand: Command = defineCommand({
   name: "token-purge",
   summary: "Delete a token, or every expired token, from the vault",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseFlags(args, {
-      expired: { type: "boolean" },
-      config: { type: "string" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, true);
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage: "haechi token-purge (<TOKEN> | --expired) [--config PATH] [--json]",
+  description:
+    `Delete tokens from the vault (tokenVault.path). A purged token is never restored again;
+text that still holds it keeps the token as it is. Audited.`,
+  details: `Arguments:
+  TOKEN            Delete this token, e.g. "[TOKEN:email:abcdefghij234567abcd]".`,
+  positionals: true,
+  flags: {
+    expired: { type: "boolean", help: "Delete every token past its TTL instead." },
+    config: CONFIG_FLAG,
+    json: { type: "boolean", help: 'Print {"purged": N}.' },
+  },
+  footer: "Exit status: 0 purged, 1 unknown or invalid token, 2 usage.",
+  async run({ values, positionals }, io) {
     const expired = values.expired === true;
     if ((expired ? 0 : 1) !== positionals.length) {
       throw new HaechiError("usage.invalid", "token-purge takes one token, or --expired alone");
@@ -85,4 +70,4 @@ export const tokenPurgeCommand: Command = {
       await audit.close();
     }
   },
-};
+});

@@ -4,55 +4,42 @@
  * @module
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
-import { loadKeyFile } from "../vault/keyfile.ts";
-import { openTokenVault } from "../vault/open.ts";
 import { parseToken } from "../vault/token.ts";
-import type { CliIO, Command } from "./command.ts";
-import { loadConfigFor, parseFlags } from "./_shared.ts";
-import { openAuditSink } from "../session/mod.ts";
+import { type Command, defineCommand } from "./command.ts";
+import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
+import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { requireRevealAllowed } from "./_reveal_policy.ts";
 
-const HELP =
-  `Usage: haechi token-reveal <TOKEN> [--scope SCOPE] [--config PATH] [--allow-dev-reveal] [--json]
-
-Print the original value behind a token such as [TOKEN:email:abcdefghij234567abcd].
-Only when tokenVault.revealPolicy is "allow" (the default is "deny"). Every attempt,
-allowed or not, is written to the audit log, which records the token and its type but
-never the value. Quote the token: brackets are special to most shells.
-
-Arguments:
-  TOKEN            The token to reveal.
-
-Options:
-  --scope SCOPE    Refuse unless the token was issued to SCOPE.
-  --allow-dev-reveal
-                   Reveal even when tokenVault.revealPolicy is "deny", for this run only
-                   (haechi 1.4's local development override; the audit record says so).
-  --config PATH    Config file (default: $HAECHI_CONFIG, else the nearest haechi.config.json upwards).
-  --json           Print {"token","type","scope","value","createdAt","expiresAt"}.
-  -h, --help       Show this help.
-
-Exit status: 0 revealed, 1 unknown, expired or invalid token, 2 usage, 3 denied by policy.
-`;
-
 /** The `token-reveal` command. */
-export const tokenRevealCommand: Command = {
+export const tokenRevealCommand: Command = defineCommand({
   name: "token-reveal",
   summary: "Print the value behind a token (policy-gated, audited)",
-  help: HELP,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseFlags(args, {
-      scope: { type: "string" },
-      config: { type: "string" },
-      "allow-dev-reveal": { type: "boolean" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, true);
-    if (values.help) {
-      await io.stdout.write(HELP);
-      return EXIT.ok;
-    }
+  usage:
+    "haechi token-reveal <TOKEN> [--scope SCOPE] [--config PATH] [--allow-dev-reveal] [--json]",
+  description: `Print the original value behind a token such as [TOKEN:email:abcdefghij234567abcd].
+Only when tokenVault.revealPolicy is "allow" (the default is "deny"). Every attempt,
+allowed or not, is written to the audit log, which records the token and its type but
+never the value. Quote the token: brackets are special to most shells.`,
+  details: `Arguments:
+  TOKEN            The token to reveal.`,
+  positionals: true,
+  flags: {
+    scope: { type: "string", value: "SCOPE", help: "Refuse unless the token was issued to SCOPE." },
+    "allow-dev-reveal": {
+      type: "boolean",
+      help: `Reveal even when tokenVault.revealPolicy is "deny", for this run only
+        (haechi 1.4's local development override; the audit record says so).`,
+    },
+    config: CONFIG_FLAG,
+    json: {
+      type: "boolean",
+      help: 'Print {"token","type","scope","value","createdAt","expiresAt"}.',
+    },
+  },
+  footer:
+    "Exit status: 0 revealed, 1 unknown, expired or invalid token, 2 usage, 3 denied by policy.",
+  async run({ values, positionals }, io) {
     if (positionals.length !== 1) {
       throw new HaechiError("usage.invalid", "token-reveal takes exactly one token");
     }
@@ -65,8 +52,7 @@ export const tokenRevealCommand: Command = {
       );
     }
     const config = await loadConfigFor(values.config, io);
-    const material = await loadKeyFile(config.keys.path);
-    const audit = await openAuditSink(config, material.hmacKey, "cli.token-reveal");
+    const session = await openSession(config, "cli.token-reveal", { keys: "require" });
     const correlationId = crypto.randomUUID();
     const devReveal = values["allow-dev-reveal"] === true;
     // The flag is haechi 1.4's per-run override, typed by whoever holds the key file; the
@@ -76,12 +62,20 @@ export const tokenRevealCommand: Command = {
       : { token, type: parsed.type };
     try {
       if (!devReveal) {
-        await requireRevealAllowed(config, audit, { kind: "token.reveal", correlationId, details });
+        await requireRevealAllowed(config, session.audit, {
+          kind: "token.reveal",
+          correlationId,
+          details,
+        });
       }
-      const vault = await openTokenVault(config, { material });
       try {
-        const r = await vault.reveal(token, { scope: values.scope });
-        await audit.record({ kind: "token.reveal", correlationId, outcome: "revealed", details });
+        const r = await session.vault.reveal(token, { scope: values.scope });
+        await session.audit.record({
+          kind: "token.reveal",
+          correlationId,
+          outcome: "revealed",
+          details,
+        });
         if (values.json) {
           await io.stdout.write(
             JSON.stringify({
@@ -99,18 +93,16 @@ export const tokenRevealCommand: Command = {
         return EXIT.ok;
       } catch (e) {
         const err = toHaechiError(e);
-        await audit.record({
+        await session.audit.record({
           kind: "token.reveal",
           correlationId,
           outcome: "error",
           details: { ...details, errorCode: err.code },
         });
         throw err;
-      } finally {
-        await vault.close();
       }
     } finally {
-      await audit.close();
+      await session.close();
     }
   },
-};
+});

@@ -6,7 +6,7 @@
  * @module
  */
 import { BUILTIN_RULES } from "../detect/rules/mod.ts";
-import { normalizeTrustAnchors } from "../plugin/trust.ts";
+import { normalizeTrustAnchors } from "../signing/trust.ts";
 import { compileCustomRule, type CustomRuleSpec } from "../detect/custom_rules.ts";
 import { type ConfigKey, describeType, type FieldType, quoteList } from "./schema.ts";
 import type { AllowlistEntry } from "./types.ts";

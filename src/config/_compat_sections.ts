@@ -5,8 +5,8 @@
  * @module
  */
 import { describeGot } from "./_check.ts";
-import { expandActionMap, expandTypeList } from "../policy/type_aliases.ts";
-import { strongerAction } from "../policy/actions.ts";
+import { expandActionMap, expandTypeList } from "./type_aliases.ts";
+import { strongerAction } from "./actions.ts";
 import { type Action, ACTIONS } from "./types.ts";
 import { isObj, type Mapper, type Obj } from "./_compat_mapper.ts";
 
@@ -223,12 +223,6 @@ export function mapMcp(m: Mapper): void {
 export function mapAuth(m: Mapper): void {
   const a = m.section("auth");
   if (a === undefined) return;
-  if (a.provider === "external") {
-    m.fail(
-      "auth.provider",
-      '"auth.provider": "external" needs an injected provider; use "bearer" or "plugin"',
-    );
-  }
   const plugin = m.section("plugin", a);
   if (plugin !== undefined) mapAuthPlugin(m, plugin);
 }
@@ -289,9 +283,21 @@ function mapAuthPlugin(m: Mapper, p: Obj): void {
       `"auth.plugin.netEnforcement" must be "require-permission", got ${describeGot(net)}`,
     );
   }
-  if (p.keyMaterial !== undefined) {
-    m.take(p, "keyMaterial");
-    m.fail("auth.plugin.keyMaterial", '"auth.plugin.keyMaterial" is not built into this haechi');
+  const km = p.keyMaterial;
+  if (isObj(km) && typeof km.url === "string" && km.url !== "") {
+    // The address itself is checked when fetching (after DNS), not here.
+    let url: URL | null = null;
+    try {
+      url = new URL(km.url);
+    } catch {
+      // reported below
+    }
+    if (url === null || url.protocol !== "https:" || url.username !== "" || url.password !== "") {
+      m.fail(
+        "auth.plugin.keyMaterial.url",
+        '"auth.plugin.keyMaterial.url" must be an https URL without credentials',
+      );
+    }
   }
   const rename = (from: string, to: string) => {
     const v = m.take(p, from);

@@ -62,9 +62,9 @@ export const ACCESS_SPECS: readonly ConfigKeySpec[] = [
   {
     path: "auth.provider",
     env: null,
-    type: { kind: "enum", values: ["none", "bearer", "plugin"] },
+    type: { kind: "enum", values: ["none", "bearer", "plugin", "external"] },
     description:
-      "Who authenticates callers: none, bearer tokens (haechi auth), or the signed plugin.",
+      "Who authenticates callers: none, bearer tokens (haechi auth), the signed plugin, or a provider injected by an embedding program (external).",
   },
   {
     path: "auth.store",
@@ -132,6 +132,25 @@ export const ACCESS_SPECS: readonly ConfigKeySpec[] = [
     env: null,
     type: { kind: "stringArray" },
     description: "Revoked signer key ids and entry SHA-256 digests.",
+  },
+  {
+    path: "auth.plugin.keyMaterial.url",
+    env: null,
+    type: { kind: "string" },
+    description:
+      "https URL of a key document (e.g. a JWKS) the host fetches for the plugin; empty for none.",
+  },
+  {
+    path: "auth.plugin.keyMaterial.ttlMs",
+    env: null,
+    type: { kind: "integer", min: 1000, max: 86_400_000 },
+    description: "How long a fetched key document is used before it is fetched again.",
+  },
+  {
+    path: "auth.plugin.keyMaterial.cooldownMs",
+    env: null,
+    type: { kind: "integer", min: 1000, max: 86_400_000 },
+    description: "After a failed key document fetch, how long until the next attempt.",
   },
   {
     path: "plugins.enabled",

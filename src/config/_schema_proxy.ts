@@ -56,6 +56,20 @@ export const PROXY_SPECS: readonly ConfigKeySpec[] = [
     description: "PEM private key file for proxy.tls.certFile.",
   },
   {
+    path: "proxy.tls.pfxFile",
+    env: null,
+    type: { kind: "string" },
+    description:
+      "PKCS#12 (.pfx/.p12) file with the key and certificate chain, instead of certFile/keyFile.",
+  },
+  {
+    path: "proxy.tls.passphrase",
+    env: null,
+    sensitive: true,
+    type: { kind: "string" },
+    description: "Password of proxy.tls.pfxFile (empty for none).",
+  },
+  {
     path: "proxy.trustForwardedProto",
     type: { kind: "boolean" },
     envOnly: [true],

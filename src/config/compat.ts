@@ -23,7 +23,7 @@ import type { Action } from "./types.ts";
 import { ACTIONS } from "./types.ts";
 import type { ConfigIssue } from "./_check.ts";
 import { describeGot } from "./_check.ts";
-import { expandActionMap } from "../policy/type_aliases.ts";
+import { expandActionMap } from "./type_aliases.ts";
 import { isObj, list, Mapper, modeValue, type Obj, q } from "./_compat_mapper.ts";
 import {
   mapAudit,
@@ -183,8 +183,8 @@ function mapProxy(m: Mapper): void {
 }
 
 /**
- * `proxy.tls` is this schema's key too (`{certFile, keyFile}`); here 1.4's other forms are
- * settled: `null` means none, and PKCS#12 is refused because Deno's TLS server takes PEM only.
+ * `proxy.tls` is this schema's key too, in both of 1.4's forms (`{certFile, keyFile}` or
+ * `{pfxFile, passphrase?}`); here `null` means none and the forms are checked not to mix.
  */
 function mapTls(m: Mapper, p: Obj): void {
   if (!Object.hasOwn(p, "tls")) return;
@@ -194,23 +194,18 @@ function mapTls(m: Mapper, p: Obj): void {
     return;
   }
   if (!isObj(tls)) return; // the validator names the wrong shape
-  const pem = Object.hasOwn(tls, "certFile") || Object.hasOwn(tls, "keyFile");
-  if (Object.hasOwn(tls, "pfxFile") || Object.hasOwn(tls, "passphrase")) {
-    m.fail(
-      "proxy.tls.pfxFile",
-      pem
-        ? '"proxy.tls" mixes pfxFile with certFile/keyFile; give one form'
-        : '"proxy.tls.pfxFile" (PKCS#12) is not built into this haechi: its TLS server takes PEM files only. Convert it (openssl pkcs12 -in server.pfx -nodes -nocerts -out key.pem; openssl pkcs12 -in server.pfx -nokeys -out cert.pem) and set "proxy.tls": {"certFile", "keyFile"}',
-    );
-    delete tls.pfxFile;
-    delete tls.passphrase;
-    return;
-  }
   const given = (k: string) => typeof tls[k] === "string" && tls[k] !== "";
-  if (given("certFile") !== given("keyFile")) {
+  if (given("pfxFile") && (given("certFile") || given("keyFile"))) {
+    m.fail("proxy.tls.pfxFile", '"proxy.tls" mixes pfxFile with certFile/keyFile; give one form');
+  } else if (given("passphrase") && !given("pfxFile")) {
+    m.fail(
+      "proxy.tls.passphrase",
+      '"proxy.tls.passphrase" is the password of pfxFile; set pfxFile',
+    );
+  } else if (given("certFile") !== given("keyFile")) {
     m.fail(
       "proxy.tls",
-      '"proxy.tls" needs both certFile and keyFile (PEM files), or neither',
+      '"proxy.tls" needs both certFile and keyFile (PEM files), or a pfxFile, or neither',
     );
   }
 }

@@ -9,7 +9,7 @@
  * @module
  */
 import type { Action } from "./types.ts";
-import { strongerAction } from "../policy/actions.ts";
+import { strongerAction } from "./actions.ts";
 
 interface SpecPreset {
   readonly defaultAction?: Action;

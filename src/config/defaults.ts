@@ -85,6 +85,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
       pinManifestSha256: "",
       versionFloor: "",
       revoked: [],
+      keyMaterial: { url: "", ttlMs: 300_000, cooldownMs: 30_000 },
     },
   },
   plugins: {
@@ -99,7 +100,7 @@ export const DEFAULT_CONFIG: HaechiConfig = {
     port: 11016,
     upstream: "",
     allowNonLoopback: false,
-    tls: { certFile: "", keyFile: "" },
+    tls: { certFile: "", keyFile: "", pfxFile: "", passphrase: "" },
     trustForwardedProto: false,
     allowUnknownRoutes: false,
     upstreamAllowHosts: [],

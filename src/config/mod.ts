@@ -5,6 +5,10 @@
  *   variables and returns one frozen {@linkcode HaechiConfig}, or throws `config.*`.
  * - {@linkcode CONFIG_SCHEMA} is the one table of keys; validation, the environment
  *   overlay, `haechi config` and {@linkcode renderConfigFile} all read it.
+ * - The action vocabulary ({@linkcode strongerAction}: which action is stronger) and the
+ *   1.4 finding-type aliases ({@linkcode expandActionMap}) live here because a config is
+ *   written in them; policy compiles a config and so depends on this folder, never the
+ *   other way round.
  *
  * @module
  */
@@ -41,3 +45,5 @@ export {
   renderConfigReference,
 } from "./reference.ts";
 export { renderConfigFile } from "./render.ts";
+export { actionStrength, mergeStrengthen, strongerAction } from "./actions.ts";
+export { aliasTargets, expandActionMap, expandTypeList, specTypeOf } from "./type_aliases.ts";

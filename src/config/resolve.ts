@@ -37,6 +37,7 @@ export const FILE_PATH_KEYS: ReadonlySet<string> = new Set([
   "auth.plugin.entryPath",
   "proxy.tls.certFile",
   "proxy.tls.keyFile",
+  "proxy.tls.pfxFile",
 ]);
 
 /**

@@ -122,15 +122,28 @@ export interface AuthPluginConfig {
   readonly versionFloor: string;
   /** Revoked signer key ids and entry SHA-256 digests. */
   readonly revoked: readonly string[];
+  /** A key document the host fetches and hands to the plugin (`url` "" for none). */
+  readonly keyMaterial: KeyMaterialSettings;
+}
+
+/** `auth.plugin.keyMaterial`: the host-fetched key document of a custom-credential plugin. */
+export interface KeyMaterialSettings {
+  /** https URL; "" for none. */
+  readonly url: string;
+  /** How long a fetched document is used (ms). */
+  readonly ttlMs: number;
+  /** After a failed fetch, how long until the next attempt (ms). */
+  readonly cooldownMs: number;
 }
 
 /** Who authenticates gateway callers. */
 export interface AuthConfig {
   /**
    * `none` lets every caller through; `bearer` checks `Authorization: Bearer` against the
-   * token store; `plugin` asks the signed auth plugin.
+   * token store; `plugin` asks the signed auth plugin; `external` asks a provider the
+   * program embedding haechi injects (`openGateway` option `authProvider`).
    */
-  readonly provider: "none" | "bearer" | "plugin";
+  readonly provider: "none" | "bearer" | "plugin" | "external";
   /** Bearer token store (mode 0600): keyed-HMAC hashes of tokens, never the tokens. */
   readonly store: string;
   /** Label keys a bearer token may carry. */
@@ -301,6 +314,10 @@ export interface ProxyTlsConfig {
   readonly certFile: string;
   /** PEM private key file. */
   readonly keyFile: string;
+  /** PKCS#12 file holding key and chain (instead of the two PEM files); "" when unused. */
+  readonly pfxFile: string;
+  /** Password of `pfxFile`. */
+  readonly passphrase: string;
 }
 
 /** The LLM gateway (`haechi proxy`). */

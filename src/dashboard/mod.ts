@@ -8,7 +8,7 @@
  * @example
  * ```ts ignore
  * import { startDashboard } from "./mod.ts";
- * const d = startDashboard({ auditPath: ".haechi/audit.jsonl" });
+ * const d = await startDashboard({ auditPath: ".haechi/audit.jsonl" });
  * console.log(`open ${d.url}`);
  * ```
  *

@@ -28,16 +28,16 @@ export interface RunningDashboard {
  * @example
  * ```ts
  * import { startDashboard } from "./start.ts";
- * const d = startDashboard({ auditPath: "missing.jsonl", port: 0 });
+ * const d = await startDashboard({ auditPath: "missing.jsonl", port: 0 });
  * const r = await fetch(`${d.url}healthz`);
  * if ((await r.json()).status !== "ok") throw new Error("live");
  * await d.close();
  * ```
  */
-export function startDashboard(options: DashboardOptions): RunningDashboard {
+export async function startDashboard(options: DashboardOptions): Promise<RunningDashboard> {
   const config = normalizeDashboardOptions(options);
   const dashboard = createDashboardHandler(config);
-  const server: ServeHandle = serveHttp(
+  const server: ServeHandle = await serveHttp(
     (req, info) => dashboard.handle(req, info),
     { hostname: config.host, port: config.port, ...(config.tls ? { tls: config.tls } : {}) },
   );

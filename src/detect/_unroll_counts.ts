@@ -54,16 +54,15 @@ export function unrollCounts(source: string, flags: string): string {
     const m = QUANTIFIER.exec(source.slice(atomEnd, atomEnd + 16));
     const min = m === null ? 0 : Number(m[1]);
     const lazy = m !== null && source[atomEnd + m[0].length] === "?";
-    if (m === null || lazy || min < 1 || min > MAX_UNROLL) {
+    // An open count (`{m,}`) stays as written: unrolling it would end in an unbounded `*`,
+    // and rule patterns are linear, so `compileRule` refuses such a row before this runs.
+    if (m === null || lazy || min < 1 || min > MAX_UNROLL || m[3] === "") {
       out += atom;
       i = atomEnd;
       continue;
     }
     out += atom.repeat(min);
-    if (m[2] !== undefined) {
-      if (m[3] === "") out += atom + "*";
-      else if (Number(m[3]) > min) out += `${atom}{0,${Number(m[3]) - min}}`;
-    }
+    if (m[2] !== undefined && Number(m[3]) > min) out += `${atom}{0,${Number(m[3]) - min}}`;
     i = atomEnd + m[0].length;
   }
   return out;

@@ -5,8 +5,10 @@
  * A pattern runs on text haechi does not control, so it must stay linear: the check refuses
  * backreferences (no linear engine exists for them), quantified groups that themselves hold
  * a quantifier or an alternation (the `(a+)+` and `(a|ab)*` shapes that backtrack
- * exponentially) and sources over 500 characters. What remains is bounded further by the
- * scanner, which runs a rule only in windows around its triggers.
+ * exponentially) and sources over 500 characters. haechi 1.4 accepted a single `+` or `*`,
+ * so an unbounded repeat is not refused but capped at {@linkcode CUSTOM_REPEAT_CAP}
+ * (`\d+` runs as `\d{1,1024}`): the scanner compiles only linear rows, and a match never
+ * spans more than the windows around its triggers anyway.
  *
  * Triggers: a custom rule wakes on its `keywords` when given, else on the literal text its
  * pattern must start with (at least three characters, e.g. `ACME-` in `ACME-\d{6}`), else
@@ -16,6 +18,7 @@
  * @module
  */
 import type { Rule } from "./rule.ts";
+import { boundRepeats } from "./unbounded_repeats.ts";
 
 /** One `filters.customRules` entry as written in the config file. */
 export interface CustomRuleSpec {
@@ -32,6 +35,9 @@ export interface CustomRuleSpec {
   /** Lowercase literals that wake the rule (this project's addition). */
   readonly keywords?: readonly string[];
 }
+
+/** Most repetitions an unbounded repeat (`*`, `+`, `{n,}`) of a custom rule may make. */
+export const CUSTOM_REPEAT_CAP = 1024;
 
 /** Longest accepted pattern source. */
 export const MAX_CUSTOM_PATTERN_LENGTH = 500;
@@ -167,7 +173,7 @@ export function compileCustomRule(spec: CustomRuleSpec): Rule | string {
   }
   let pattern: RegExp;
   try {
-    pattern = new RegExp(spec.pattern, flags);
+    pattern = new RegExp(boundRepeats(spec.pattern, CUSTOM_REPEAT_CAP), flags);
   } catch {
     return "pattern is not a valid regular expression";
   }

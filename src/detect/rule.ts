@@ -70,11 +70,15 @@ export interface Rule {
   readonly category: Category;
   /** One line, for `haechi scan` and docs. */
   readonly description: string;
-  /** Source pattern, without `g`/`y`; the scanner compiles it once, adding `g` (and `d` for groups). */
+  /**
+   * Source pattern, without `g`/`y` and with every repeat bounded (`{1,64}`, never `*`, `+`
+   * or `{n,}`: `compileRule` refuses those with `rule.not_linear`). The scanner compiles it
+   * once, unrolling short counts and adding `g` (and `d` for groups).
+   */
   readonly pattern: RegExp;
   /** Capture group that holds the value; the whole match when absent. */
   readonly group?: number;
-  /** When the pattern runs. A rule without triggers runs over the whole text. */
+  /** When the pattern runs: near a keyword or a digit cluster. A row needs at least one. */
   readonly trigger: RuleTrigger;
   /** Nearby words required for the finding to count (ambiguous digit formats). */
   readonly context?: RuleContext;

@@ -1,9 +1,11 @@
 /**
  * The scanner: folds Unicode, finds triggers in one pass, runs each woken rule over merged
- * windows around its triggers, validates, resolves overlaps and applies filters.
+ * windows around its triggers, validates, applies filters, and resolves overlaps. Rows are
+ * checked and compiled once, when the scanner is built (`compile_rule.ts`).
  *
- * Order of work per match follows the cheap-first habit: trigger → pattern → captured
- * group → validator → entropy → context words → allowlist and confidence floor.
+ * Order of work follows the cheap-first habit: trigger → window words (a literal prefilter)
+ * → pattern → captured group → validator → entropy → context and veto words → allowlist,
+ * confidence floor and haechi's own markers → overlaps between the findings left.
  *
  * @module
  */
@@ -25,7 +27,7 @@ import {
 } from "./triggers.ts";
 import { shannonEntropy } from "./entropy.ts";
 import { findEncodedCandidates } from "./decode.ts";
-import { unrollCounts } from "./_unroll_counts.ts";
+import { assertUniqueIds, type CompiledRule, compileRule } from "./compile_rule.ts";
 
 /** Limits for decode-and-rescan. */
 export interface DecodeOptions {
@@ -60,37 +62,6 @@ export interface Scanner {
   scan(text: string): Finding[];
 }
 
-interface CompiledRule {
-  readonly rule: Rule;
-  readonly index: number;
-  readonly re: RegExp;
-  readonly before: number;
-  readonly after: number;
-  readonly digitBefore: number;
-  readonly digitAfter: number;
-  /**
-   * Window prefilter: one of the rule's lowercase words must occur near the window, or the
-   * pattern is skipped. One alternation of the literal words, tested once per window.
-   */
-  readonly requires: RegExp | null;
-  /**
-   * Whether the prefilter may read a slice of the text lowercased once per scan instead of
-   * lowercasing its own slice (see {@linkcode ScanText.lowerSlice} for when they differ).
-   */
-  readonly requiresShared: boolean;
-  /** How far around the window the prefilter looks. */
-  readonly requiresReach: number;
-  // The rule's optional fields, copied into one fixed shape: rule rows are object literals
-  // with different field sets, and reading them in the match loop was megamorphic.
-  readonly group: number;
-  readonly validate: ((value: string) => boolean) | null;
-  readonly minEntropy: number;
-  readonly context: RuleContext | null;
-  readonly exclude: RuleContext | null;
-  /** Minimum cluster digits, or Infinity for keyword-only rules. */
-  readonly digits: number;
-}
-
 interface RawFinding {
   rule: Rule;
   start: number;
@@ -98,10 +69,6 @@ interface RawFinding {
   encoding?: Finding["encoding"];
 }
 
-const DEFAULT_BEFORE = 64;
-const DEFAULT_AFTER = 256;
-const DEFAULT_DIGIT_BEFORE = 48;
-const DEFAULT_DIGIT_AFTER = 48;
 /** How far a window may widen to reach a word boundary. */
 const BOUNDARY_SLACK = 128;
 
@@ -536,67 +503,6 @@ function resolveOverlaps(found: RawFinding[]): RawFinding[] {
     };
   }
   return out;
-}
-
-function compileRule(rule: Rule, index: number): CompiledRule {
-  const fail = (why: string): never => {
-    throw new TypeError(`Rule "${rule.id}": ${why}`);
-  };
-  if (!/^[a-z0-9]+(?:-[a-z0-9]+)+$/.test(rule.id)) fail("id must be <provider>-<kind>");
-  const t = rule.trigger;
-  if ((t.keywords?.length ?? 0) === 0 && t.digits === undefined) {
-    fail("needs trigger keywords or digits");
-  }
-  if (!(rule.confidence >= 0 && rule.confidence <= 1)) fail("confidence must be within 0..1");
-  if (rule.pattern.flags.includes("g") || rule.pattern.flags.includes("y")) {
-    fail("pattern must not carry the g or y flag; the scanner adds what it needs");
-  }
-  const flags = rule.pattern.flags + "g" + (rule.group !== undefined ? "d" : "");
-  const requireWords = rule.windowRequires ?? rule.context?.words ?? null;
-  return {
-    rule,
-    index,
-    re: new RegExp(unrollCounts(rule.pattern.source, flags), flags),
-    before: rule.windowBefore ?? DEFAULT_BEFORE,
-    after: rule.windowAfter ?? DEFAULT_AFTER,
-    digitBefore: rule.windowBefore ?? DEFAULT_DIGIT_BEFORE,
-    digitAfter: rule.windowAfter ?? DEFAULT_DIGIT_AFTER,
-    requires: requireWords === null ? null : literalAlternation(requireWords),
-    requiresShared: requireWords === null || !requireWords.some(isContextSensitiveLower),
-    requiresReach: rule.windowRequires !== undefined || rule.context === undefined
-      ? 0
-      : Math.max(rule.context.before ?? 48, rule.context.after ?? 16),
-    group: rule.group ?? -1,
-    validate: rule.validate ?? null,
-    minEntropy: rule.minEntropy ?? 0,
-    context: rule.context ?? null,
-    exclude: rule.excludeContext ?? null,
-    digits: rule.trigger.digits ?? Infinity,
-  };
-}
-
-/** A regex that finds any of `words` as a plain substring, like `words.some(includes)`. */
-function literalAlternation(words: readonly string[]): RegExp {
-  // No words means no window qualifies, as `[].some(…)` is false.
-  if (words.length === 0) return /(?!)/;
-  return new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"));
-}
-
-/**
- * Sigma lowercases by context (`Σ` → `σ` or final `ς`) and a surrogate half lowercases only
- * with its pair, so a slice of the whole text's lowercase can differ from the lowercase of
- * the slice there; words holding those never use the shared lowercase.
- */
-function isContextSensitiveLower(word: string): boolean {
-  return /[\u03c2\u03c3\ud800-\udfff]/.test(word);
-}
-
-function assertUniqueIds(rules: readonly Rule[]): void {
-  const seen = new Set<string>();
-  for (const r of rules) {
-    if (seen.has(r.id)) throw new TypeError(`Rule "${r.id}": duplicate id`);
-    seen.add(r.id);
-  }
 }
 
 function compileAllowlist(entries: readonly string[]): RegExp | null {

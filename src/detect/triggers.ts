@@ -1,10 +1,12 @@
 /**
  * One linear pass over the text that finds every trigger: keyword occurrences (an
- * Aho-Corasick automaton over case-folded ASCII) and digit clusters.
+ * Aho-Corasick automaton whose keywords may use any script, matching either case) and digit
+ * clusters (a native digit search, then a walk over the digits found).
  *
- * The scanner runs a rule's pattern only near its triggers, so ordinary prose wakes few
- * rules and hostile input cannot make a pattern rescan the same bytes: the cost of this
- * pass is one table lookup per character whatever the input.
+ * The scanner runs a rule's pattern only in merged windows around its triggers, so ordinary
+ * prose wakes few rules and no window is searched twice by the same rule: the keyword half
+ * costs one table lookup per character whatever the input, and the cluster half touches only
+ * the text around digits.
  *
  * @module
  */
@@ -72,17 +74,17 @@ export interface TriggerSink {
 }
 
 /**
- * Build the automaton for a list of lowercase ASCII keywords.
+ * Build the automaton for a list of lowercase keywords.
  *
- * Only characters that occur in some keyword get a symbol of their own, which keeps each
- * state's row small enough to stay in cache; every other character is symbol 0 and sends
- * the automaton back towards the root.
+ * Keywords may use any script (e.g. "비밀번호", "パスワード"); letters with an upper-case form
+ * match either case. Only characters that occur in some keyword get a symbol of their own,
+ * which keeps each state's row small enough to stay in cache; every other character is
+ * symbol 0 and sends the automaton back towards the root.
  *
  * @param keywords Keyword strings; their index is their id.
+ * @param options A stop-character test, for passes that pause where folding may change the
+ *   text.
  * @returns The automaton.
- * Keywords may use any script (e.g. "비밀번호", "パスワード"); letters with an upper-case form
- * match either case.
- *
  * @throws {TypeError} When a keyword is empty, not lowercase, holds a control character or
  *   a surrogate, or the keywords use more than 255 distinct characters.
  *

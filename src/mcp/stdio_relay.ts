@@ -12,7 +12,7 @@
  * @module
  */
 import type { ChildProcess, ChildStatus, TextSink } from "../runtime/mod.ts";
-import { type LineItem, readLines } from "../stream/lines.ts";
+import { type LineItem, readLines } from "../runtime/lines.ts";
 import type { McpAuditSink, McpFilter, McpSender, RawMessage } from "./filter.ts";
 import type { StderrFilter } from "./stderr_filter.ts";
 

@@ -1,7 +1,9 @@
 /**
  * The trusted runner: the main module of every plugin child process.
  *
- * It has no imports on purpose. The child runs with no permissions, and a module's own
+ * It runs only under Deno, whose permission model is the sandbox (a Node install runs
+ * plugins with the deno binary named in `plugins.denoPath`), so it uses `Deno.*` directly
+ * rather than src/runtime. It has no imports on purpose. The child runs with no permissions, and a module's own
  * static imports are read without a permission check, so anything this file imported
  * would be reachable; the plugin itself is imported from a `blob:` URL, whose imports of
  * local files or remote URLs all need permissions the child does not have.

@@ -6,14 +6,14 @@
  * `{pluginId, kind, version, capabilities: {name: boolean}, coreVersionRange, entrySha256,
  * notBefore, notAfter}` (window bounds are epoch milliseconds or `null`) and `signature` is
  * the base64 Ed25519 signature of the payload's canonical JSON (keys sorted, no spaces),
- * the same canonical form as src/audit/canonical_json.ts produces for these values.
+ * the same canonical form as src/signing/canonical_json.ts produces for these values.
  *
  * The signer key id sits outside the signed payload in 1.4, so it only selects the trust
  * anchor; a wrong id finds the wrong key and the signature fails.
  *
  * @module
  */
-import { ENVELOPE_FORMAT, type EnvelopeProblem, type SignedEnvelope } from "./envelope.ts";
+import { ENVELOPE_FORMAT, type EnvelopeProblem, type SignedEnvelope } from "../signing/envelope.ts";
 import {
   CAPABILITIES,
   type Capability,
@@ -21,8 +21,8 @@ import {
   PLUGIN_PURPOSE,
   type PluginManifest,
 } from "./manifest.ts";
-import { fromBase64 } from "./pem.ts";
-import { parseRange, parseVersion } from "./semver.ts";
+import { fromBase64 } from "../signing/pem.ts";
+import { parseRange, parseVersion } from "../signing/semver.ts";
 
 const ENVELOPE_KEYS = ["payload", "signerKeyId", "alg", "signature"];
 const PAYLOAD_KEYS = [

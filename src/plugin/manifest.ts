@@ -20,8 +20,8 @@
  *
  * @module
  */
-import { KEY_ID_RE } from "./trust.ts";
-import { parseRange, parseVersion } from "./semver.ts";
+import { KEY_ID_RE } from "../signing/trust.ts";
+import { parseRange, parseVersion } from "../signing/semver.ts";
 
 /** Payload purpose tag for plugin manifests. */
 export const PLUGIN_PURPOSE = "haechi.plugin/v1";

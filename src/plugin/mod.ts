@@ -1,45 +1,21 @@
 /**
- * Signed plugins: Ed25519 keys, the signed envelope shared with policy bundles, the
- * trust gate, the process sandbox and the auth gate the proxy calls.
+ * Signed plugins: the manifest, the trust gate and the process sandbox. Keys, the signed
+ * envelope and trust anchors are in `src/signing/`; the auth gate that runs an
+ * `authProvider` plugin for the proxy is in `src/auth/`.
  *
- * Lifecycle: `generateSigningKeyPair` → `signPlugin` → `verifyPlugin` (the gate, with
- * stable {@linkcode RefusalReason} codes) → `createAuthGate`, which verifies again at
- * start-up and runs the plugin in a {@linkcode PluginSandbox}.
+ * Lifecycle: `generateSigningKeyPair` (signing) → `signPlugin` → `verifyPlugin` (the gate,
+ * with stable {@linkcode RefusalReason} codes) → `createAuthGate` (auth), which verifies
+ * again at start-up and runs the plugin in a {@linkcode PluginSandbox}.
  *
  * @example
  * ```ts
- * import { satisfies } from "./mod.ts";
- * if (!satisfies("0.1.0", "^0.1.0")) throw new Error("core range");
+ * import { REFUSAL_REASONS } from "./mod.ts";
+ * if (!REFUSAL_REASONS.includes("unknown-signer")) throw new Error("stable refusal codes");
  * ```
  *
  * @module
  */
-export {
-  type AuditRecorder,
-  type AuthDecision,
-  type AuthGateDeps,
-  type AuthProvider,
-  createAuthGate,
-  CREDENTIAL_HEADERS,
-  requestView,
-  resolveDeno,
-} from "./auth_gate.ts";
 export { type BreakerState, CircuitBreaker, type CircuitBreakerOptions } from "./breaker.ts";
-export {
-  ENVELOPE_FORMAT,
-  envelopeSignatureValid,
-  parseEnvelope,
-  type SignedEnvelope,
-  signEnvelope,
-} from "./envelope.ts";
-export {
-  type GeneratedKeyPair,
-  generateSigningKeyPair,
-  importPrivateKeyPem,
-  importPublicKey,
-  keyIdFor,
-  sha256Hex,
-} from "./keys.ts";
 export {
   CAPABILITIES,
   type Capability,
@@ -50,8 +26,8 @@ export {
   type PluginKind,
   type PluginManifest,
 } from "./manifest.ts";
-export { parseEd25519Spki } from "./pem.ts";
 export {
+  defaultRunnerPath,
   PluginSandbox,
   sandboxArgs,
   type SandboxEvent,
@@ -59,9 +35,7 @@ export {
   type SandboxOptions,
   type SandboxResult,
 } from "./sandbox.ts";
-export { compareVersions, parseRange, parseVersion, satisfies } from "./semver.ts";
 export { type PluginSignOptions, signPlugin } from "./sign.ts";
-export { importTrustAnchors, normalizeTrustAnchors, type TrustAnchor } from "./trust.ts";
 export {
   type PluginTrustPolicy,
   type PluginVerdict,

@@ -15,10 +15,26 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { spawnChild } from "../runtime/mod.ts";
 import type { ChildProcess } from "../runtime/mod.ts";
-import { readLines } from "../stream/lines.ts";
+import { readLines } from "../runtime/lines.ts";
 import { CircuitBreaker } from "./breaker.ts";
+
+/**
+ * Path of the trusted runner file beside this module, or null when the code does not run
+ * from files on disk (a compiled binary), where no child can be pointed at it.
+ *
+ * @example
+ * ```ts
+ * import { defaultRunnerPath } from "./sandbox.ts";
+ * if (!defaultRunnerPath()?.endsWith("_runner.ts")) throw new Error("runner beside sandbox");
+ * ```
+ */
+export function defaultRunnerPath(): string | null {
+  const url = new URL("./_runner.ts", import.meta.url);
+  return url.protocol === "file:" ? fileURLToPath(url) : null;
+}
 
 /** Why a call produced no value. */
 export type SandboxFailure =

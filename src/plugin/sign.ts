@@ -4,8 +4,8 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { signEnvelope } from "./envelope.ts";
-import { sha256Hex } from "./keys.ts";
+import { signEnvelope } from "../signing/envelope.ts";
+import { sha256Hex } from "../signing/keys.ts";
 import { checkManifest, PLUGIN_PURPOSE, type PluginKind, type PluginManifest } from "./manifest.ts";
 
 /** What the signer states about a plugin. */

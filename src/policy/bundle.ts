@@ -22,11 +22,10 @@ import { type Action, ACTIONS, type HaechiConfig } from "../config/types.ts";
 import type { Rule } from "../detect/rule.ts";
 import { BUILTIN_RULES } from "../detect/rules/mod.ts";
 import { HaechiError } from "../errors.ts";
-import { envelopeSignatureValid, parseEnvelope, signEnvelope } from "../plugin/envelope.ts";
-import { parseVersion } from "../plugin/semver.ts";
-import { importTrustAnchors, KEY_ID_RE, type TrustAnchor } from "../plugin/trust.ts";
-import { readTextFile } from "../runtime/mod.ts";
-import { strongerAction } from "./actions.ts";
+import { envelopeSignatureValid, parseEnvelope, signEnvelope } from "../signing/envelope.ts";
+import { parseVersion } from "../signing/semver.ts";
+import { importTrustAnchors, KEY_ID_RE, type TrustAnchor } from "../signing/trust.ts";
+import { strongerAction } from "../config/actions.ts";
 import { presetAction } from "./presets.ts";
 
 /** Payload purpose tag for policy bundles. */
@@ -290,35 +289,28 @@ export function applyPolicyBundle(
 }
 
 /**
- * Load `policy.bundlePath` (when set), verify it with `policy.trustAnchors` and merge it.
+ * Verify the text of the bundle named by `policy.bundlePath` with `policy.trustAnchors` and
+ * merge it. Reading the file is the caller's job (`src/session/policy_bundle.ts`), so policy
+ * stays free of I/O.
  *
- * @param config The loaded configuration.
+ * @param config The loaded configuration; `policy.bundlePath` names the bundle in messages.
+ * @param text The bundle file's text.
  * @param options Clock for the validity window.
- * @returns `config` unchanged when no bundle is configured, else the merged configuration.
- * @throws {HaechiError} `policy.bundle_invalid` when the bundle is missing, unreadable,
- *   tampered, expired or signed by an untrusted key; `details.reason` holds the code.
+ * @returns The merged configuration.
+ * @throws {HaechiError} `policy.bundle_invalid` when the bundle is tampered, expired or
+ *   signed by an untrusted key; `details.reason` holds the code.
  *
  * @example
  * ```ts ignore
- * const config = await loadPolicyBundle(await loadConfig({ env }));
+ * const merged = await admitPolicyBundle(config, text);
  * ```
  */
-export async function loadPolicyBundle(
+export async function admitPolicyBundle(
   config: HaechiConfig,
+  text: string,
   options: { readonly now?: number } = {},
 ): Promise<HaechiConfig> {
   const path = config.policy.bundlePath;
-  if (path === "") return config;
-  let text: string;
-  try {
-    text = await readTextFile(path);
-  } catch {
-    throw new HaechiError(
-      "policy.bundle_invalid",
-      `Policy bundle ${JSON.stringify(path)} (policy.bundlePath) cannot be read`,
-      { reason: "bundle-invalid", path },
-    );
-  }
   const verdict = await verifyPolicyBundle(text, {
     anchors: config.policy.trustAnchors,
     now: options.now ?? Date.now(),

@@ -13,7 +13,7 @@
 import type { Action, HaechiConfig } from "../config/types.ts";
 import type { Rule } from "../detect/rule.ts";
 import { HaechiError } from "../errors.ts";
-import { actionStrength } from "./actions.ts";
+import { actionStrength } from "../config/actions.ts";
 import { compilePolicy, type Policy } from "./policy.ts";
 
 /** One named profile as configured. */

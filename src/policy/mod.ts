@@ -3,13 +3,12 @@
  *
  * @module
  */
-export { actionStrength, mergeStrengthen, strongerAction } from "./actions.ts";
 export { presetAction, PRESETS, type TypeTraits } from "./presets.ts";
 export { compilePolicy, type Policy } from "./policy.ts";
 export {
+  admitPolicyBundle,
   applyPolicyBundle,
   type BundlePolicy,
-  loadPolicyBundle,
   type PolicyBundle,
   signPolicyBundle,
   verifyPolicyBundle,

@@ -16,7 +16,7 @@
  * @module
  */
 import type { Action, PrivacyProfileName } from "../config/types.ts";
-import { mergeStrengthen, strongerAction } from "./actions.ts";
+import { mergeStrengthen, strongerAction } from "../config/actions.ts";
 import type { TypeTraits } from "./presets.ts";
 
 /** One profile's table. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type AppliedFinding, isRawNumber } from "../protect/mod.ts";
+import { isRawNumber } from "../protect/mod.ts";
 import type { Frame, StreamShape } from "../stream/channel_stream.ts";
 
 export type {
@@ -71,9 +71,6 @@ export interface Protocol {
   /** A frame that tells a streaming client the stream failed, in the protocol's shape. */
   streamErrorFrame(code: string, message: string): Frame;
 }
-
-/** Findings collected while rewriting, re-labelled with the field they came from. */
-export type OutputFinding = AppliedFinding;
 
 /**
  * Narrow to a plain object.

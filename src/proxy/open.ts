@@ -8,14 +8,21 @@ import { createProfileRouter } from "./profiles.ts";
 import { createProtector } from "../protect/mod.ts";
 import type { HaechiConfig, ProxyTlsConfig } from "../config/types.ts";
 import { HaechiError } from "../errors.ts";
-import { readTextFile } from "../runtime/mod.ts";
+import { readFile, readTextFile } from "../runtime/mod.ts";
+import { readPkcs12 } from "../crypto/pkcs12.ts";
 import { type CryptoProvider, openSession, type Session } from "../session/mod.ts";
 import { serveHttp } from "../runtime/serve.ts";
 import { createMcpHttpHandler } from "../mcp/mod.ts";
-import { type AuthProvider, createAuthGate } from "../plugin/mod.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
-import { createAuthHasher, createBearerAuth } from "../auth/mod.ts";
+import {
+  type AuthProvider,
+  createAuthGate,
+  createAuthHasher,
+  createBearerAuth,
+  createExternalAuth,
+  type ExternalAuthProvider,
+} from "../auth/mod.ts";
 import { loadKeyFile } from "../vault/keyfile.ts";
 import type { RateLimiter } from "./middleware/rate_limit.ts";
 import { openRedisRateLimiter } from "./middleware/rate_redis.ts";
@@ -36,6 +43,11 @@ export interface OpenGatewayOptions {
   readonly mcpUpstream?: string;
   /** Injected crypto provider; required by (and only allowed with) `keys.provider: "external"`. */
   readonly crypto?: CryptoProvider;
+  /**
+   * Injected caller authenticator; required by (and only allowed with)
+   * `auth.provider: "external"` (haechi 1.4's `authProvider`).
+   */
+  readonly authProvider?: ExternalAuthProvider;
   /** Rate limiter overriding `policy.rate.store` (the caller keeps ownership of it). */
   readonly rateLimiter?: GatewayOptions["rateLimiter"];
   /** One call per finished request, for the request log (`logging.format`). */
@@ -72,6 +84,7 @@ export async function openGateway(
   config: HaechiConfig,
   options: OpenGatewayOptions = {},
 ): Promise<OpenedGateway> {
+  checkAuthProvider(config, options);
   const session = await openSession(config, options.source ?? "proxy", { crypto: options.crypto });
   let gateway: Gateway;
   let gate: AuthProvider | null = null;
@@ -80,10 +93,35 @@ export async function openGateway(
     let authenticate = options.authenticate;
     const needsHasher = authenticate === undefined && config.auth.provider !== "none";
     // The key file's HMAC key (created by openSession above) keys token hashes and
-    // identity fingerprints, so neither is useful without the key file.
-    const hasher = needsHasher
-      ? createAuthHasher((await loadKeyFile(config.keys.path)).hmacKey)
-      : undefined;
+    // identity fingerprints, so neither is useful without the key file; with injected
+    // keys, the injected audit key does.
+    const hasher = !needsHasher ? undefined : createAuthHasher(
+      options.crypto?.auditHmacKey ?? (await loadKeyFile(config.keys.path)).hmacKey,
+    );
+    if (authenticate === undefined && config.auth.provider === "external" && hasher) {
+      const external = createExternalAuth(options.authProvider!, {
+        hasher,
+        allowedLabelKeys: config.auth.allowedLabelKeys,
+        audit: ({ allowed, reason, correlationId }) =>
+          session.audit.record({
+            kind: "auth",
+            correlationId,
+            outcome: allowed ? "allowed" : "denied",
+            details: { provider: "external", reason },
+          }),
+      });
+      authenticate = async (request) => {
+        let who;
+        try {
+          who = await external(request);
+        } catch {
+          return null; // the decision could not be audited: deny
+        }
+        return who === null
+          ? null
+          : { subject: who.subject, identity: who.identity, labels: who.labels };
+      };
+    }
     if (authenticate === undefined && config.auth.provider === "bearer" && hasher) {
       const bearer = createBearerAuth(config.auth.store, hasher);
       authenticate = async (request) => {
@@ -172,6 +210,25 @@ export async function openGateway(
   };
 }
 
+/** `auth.provider: "external"` and an injected authenticator come together or not at all. */
+function checkAuthProvider(config: HaechiConfig, options: OpenGatewayOptions): void {
+  const external = config.auth.provider === "external";
+  if (external && options.authProvider === undefined && options.authenticate === undefined) {
+    throw new HaechiError(
+      "config.invalid",
+      '"auth.provider": "external" needs an authenticator injected by the program embedding haechi (openGateway / startGateway option "authProvider"); the haechi command line cannot inject one. Use "bearer" or "plugin"',
+      { path: "auth.provider" },
+    );
+  }
+  if (!external && options.authProvider !== undefined) {
+    throw new HaechiError(
+      "config.invalid",
+      `An injected authProvider needs "auth.provider": "external" (the config says "${config.auth.provider}")`,
+      { path: "auth.provider" },
+    );
+  }
+}
+
 /** A gateway listening on a socket. */
 export interface StartedGateway extends OpenedGateway {
   /** `http://host:port`, the base URL to give an SDK. */
@@ -210,11 +267,12 @@ export async function startGateway(
 ): Promise<StartedGateway> {
   const tls = await readTls(config.proxy.tls);
   const opened = await openGateway(config, options);
-  let server: ReturnType<typeof serveHttp>;
+  let server: Awaited<ReturnType<typeof serveHttp>>;
   try {
-    server = serveHttp(opened.gateway.fetch, {
+    server = await serveHttp(opened.gateway.fetch, {
       hostname: config.proxy.host,
       port: options.port ?? config.proxy.port,
+      headersTimeoutMs: config.limits.headersTimeoutMs,
       ...(tls === undefined ? {} : { tls }),
     });
   } catch (e) {
@@ -250,6 +308,19 @@ export async function startGateway(
 async function readTls(
   tls: ProxyTlsConfig,
 ): Promise<{ cert: string; key: string } | undefined> {
+  if (tls.pfxFile !== "") {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(tls.pfxFile);
+    } catch {
+      throw new HaechiError(
+        "config.invalid",
+        `Cannot read the PKCS#12 file at "proxy.tls.pfxFile" (${tls.pfxFile}); haechi proxy will not start without its TLS material`,
+        { path: "proxy.tls.pfxFile" },
+      );
+    }
+    return await readPkcs12(bytes, tls.passphrase);
+  }
   if (tls.certFile === "" && tls.keyFile === "") return undefined;
   const read = async (path: string, key: string) => {
     try {

@@ -1,9 +1,13 @@
 /**
  * The thin runtime layer. Every call into `Deno.*` that touches files, the environment,
- * processes or standard streams lives here, so the Node build swaps this one folder.
+ * processes or standard streams lives here, so the Node build swaps this one folder. The
+ * bounded line reader for the byte streams those calls return (files, stdin, a child's
+ * stdout) lives here too, so audit, plugins and the CLI share it without reaching into the
+ * stream framing of the gateway.
  *
  * @module
  */
+export { type LineItem, readLines, type ReadLinesOptions } from "./lines.ts";
 
 /** A sink for text, such as stdout or a captured buffer in tests. */
 export interface TextSink {
@@ -107,6 +111,16 @@ export async function ensureParentDir(path: string): Promise<void> {
 /** A snapshot of the process environment. */
 export function environment(): Record<string, string> {
   return Deno.env.toObject();
+}
+
+/** The command-line arguments after the program (and script) name. */
+export function commandLineArgs(): string[] {
+  return [...Deno.args];
+}
+
+/** End the process with `code`; the one exit of the CLI. */
+export function exitProcess(code: number): never {
+  Deno.exit(code);
 }
 
 /** The current working folder. */

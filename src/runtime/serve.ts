@@ -2,14 +2,16 @@
  * The HTTP server adapter: the only place `Deno.serve` is called. The gateway itself is a
  * plain `fetch(Request) → Promise<Response>` handler; a Node build swaps this file.
  *
- * A partial request head never reaches the handler, so a client that trickles its head
- * holds only its own socket. `Deno.serve` offers no head timeout (measured: a half-sent head
- * stays open for minutes), which is why `limits.headersTimeoutMs` is not enforced here.
- * Bodies are bounded by the gateway (`limits.requestTimeoutMs`, `limits.maxBytes`).
+ * A partial request head never reaches the handler. `Deno.serve` has no head timeout (a
+ * half-sent head stays open for minutes, and Deno's `node:http` ignores `headersTimeout`),
+ * so with `headersTimeoutMs` the public socket is served by the front layer of
+ * `head_guard.ts`, which closes a connection that has no request in progress for that
+ * long. Bodies are bounded by the gateway (`limits.requestTimeoutMs`, `limits.maxBytes`).
  *
  * @module
  */
 import { HaechiError } from "../errors.ts";
+import { serveGuarded } from "./head_guard.ts";
 
 /** A running server. */
 export interface ServeHandle {
@@ -31,6 +33,11 @@ export interface ServeOptions {
   readonly port: number;
   /** PEM certificate and key: serve HTTPS instead of HTTP. */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /**
+   * Close a connection that has delivered no complete request head for this long (ms):
+   * a slow or stalled head, or an idle keep-alive connection. 0 or absent: no limit.
+   */
+  readonly headersTimeoutMs?: number;
 }
 
 /** Facts about a request that are not in the `Request` itself. */
@@ -44,14 +51,14 @@ export interface ServeInfo {
  *
  * @param handler The fetch handler.
  * @param options Address and port.
- * @returns The running server.
+ * @returns The running server, once bound (a promise, as Node binds asynchronously).
  * @throws {HaechiError} `proxy.listen` when the address cannot be bound (in use, not
  *   permitted, not an address of this machine).
  *
  * @example
  * ```ts
  * import { serveHttp } from "./serve.ts";
- * const s = serveHttp(() => Promise.resolve(new Response("ok")), { hostname: "127.0.0.1", port: 0 });
+ * const s = await serveHttp(() => Promise.resolve(new Response("ok")), { hostname: "127.0.0.1", port: 0 });
  * const r = await fetch(`http://127.0.0.1:${s.port}/`);
  * if (await r.text() !== "ok") throw new Error("served");
  * await s.close();
@@ -60,7 +67,28 @@ export interface ServeInfo {
 export function serveHttp(
   handler: (request: Request, info: ServeInfo) => Promise<Response>,
   options: ServeOptions,
-): ServeHandle {
+): Promise<ServeHandle> {
+  const onError = () => new Response("Internal error", { status: 500 });
+  if ((options.headersTimeoutMs ?? 0) > 0) {
+    let guarded: ReturnType<typeof serveGuarded>;
+    try {
+      guarded = serveGuarded((req, remoteAddr) => handler(req, { remoteAddr }), {
+        hostname: options.hostname,
+        port: options.port,
+        headersTimeoutMs: options.headersTimeoutMs!,
+        onError,
+        ...(options.tls === undefined ? {} : { tls: options.tls }),
+      });
+    } catch (e) {
+      return Promise.reject(listenError(e, options));
+    }
+    return Promise.resolve({
+      hostname: guarded.addr.hostname,
+      port: guarded.addr.port,
+      finished: guarded.finished,
+      close: () => guarded.shutdown(),
+    });
+  }
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
     server = Deno.serve({
@@ -68,23 +96,23 @@ export function serveHttp(
       port: options.port,
       ...(options.tls === undefined ? {} : { cert: options.tls.cert, key: options.tls.key }),
       onListen: () => {},
-      onError: () => new Response("Internal error", { status: 500 }),
+      onError,
     }, (req, info) => {
       const addr = info.remoteAddr as Deno.NetAddr;
       return handler(req, { remoteAddr: addr.hostname ?? "" });
     });
   } catch (e) {
-    throw listenError(e, options);
+    return Promise.reject(listenError(e, options));
   }
   const addr = server.addr;
-  return {
+  return Promise.resolve({
     hostname: addr.hostname,
     port: addr.port,
     finished: server.finished,
     async close() {
       await server.shutdown();
     },
-  };
+  });
 }
 
 /** Name why an address could not be bound, with what to do about it. */

@@ -13,3 +13,4 @@ export {
   type Session,
 } from "./session.ts";
 export { type AuditInput, type AuditSink, openAuditSink } from "./audit_sink.ts";
+export { loadPolicyBundle } from "./policy_bundle.ts";

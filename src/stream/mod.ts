@@ -1,11 +1,10 @@
 /**
- * Stream helpers: bounded line splitting, SSE and NDJSON framing, body decoding, the
+ * Stream helpers: SSE and NDJSON framing, body decoding, the
  * text guard that protects a channel arriving as deltas, and the channel rewriter that
  * owns how every protocol's stream is held back, flushed and re-serialized.
  *
  * @module
  */
-export { type LineItem, readLines, type ReadLinesOptions } from "./lines.ts";
 export {
   createSseParser,
   serializeSseEvent,

@@ -74,7 +74,7 @@ export interface TextGuardOptions {
    * held text too, which tokenizes half-arrived values into the vault.
    */
   scan?: (text: string) => readonly GuardSpan[] | Promise<readonly GuardSpan[]>;
-  /** Hold back at least this many trailing characters (default 256; the proxy passes a value sized to the longest pattern). */
+  /** Hold back at least this many trailing characters (default 256; the proxy passes `proxy.stream.holdbackChars`). */
   window?: number;
   /** Hard cap on held characters (default 16384); see the module doc for what happens at the cap. */
   maxHeld?: number;
@@ -204,7 +204,9 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
         return { text: prefix + output.slice(c.length), findings: found };
       }
       if (worst === undefined || worst.end <= c.length) {
-        // A finding inside the look-behind only: it was emitted already; drop it from context.
+        // The look-behind's own text changed (a value wholly inside it, already emitted, or
+        // a rewrite no finding explains): drop the look-behind up to that value, or all of
+        // it, and protect the piece again.
         c = worst === undefined ? "" : c.slice(worst.end);
         continue;
       }

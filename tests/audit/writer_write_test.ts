@@ -1,8 +1,8 @@
 // What an append's resolution promises: the record's write has returned, in both the
 // blocking default and the fsync mode, and a write the OS refuses fails the append.
 import { openAuditWriter, verifyAuditLog } from "../../src/audit/mod.ts";
-import { canonicalJson } from "../../src/audit/canonical_json.ts";
-import { canonicalRecordJson } from "../../src/audit/canonical_json.ts";
+import { canonicalJson } from "../../src/signing/canonical_json.ts";
+import { canonicalRecordJson } from "../../src/audit/record_json.ts";
 import { HaechiError } from "../../src/errors.ts";
 import { assert, assertEquals, assertRejects } from "../assert.ts";
 import { readLogLines, sampleEvent, tempDir } from "./_helpers.ts";

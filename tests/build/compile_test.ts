@@ -2,7 +2,9 @@
 // unreachable (as in this workplace) the build test skips itself and says why; the
 // argument builder is checked either way.
 import { compileArgs } from "../../scripts/compile.ts";
+import { NODE_VERSIONS, nodeBinary } from "../../scripts/node_runtimes.ts";
 import { assert, assertEquals } from "../assert.ts";
+import { smokeTest } from "./_smoke.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "haechi-compile-" });
 const probe = await new Deno.Command(Deno.execPath(), {
@@ -21,14 +23,18 @@ const reason = probe.code === 0
 if (probe.code !== 0) await Deno.remove(dir, { recursive: true });
 
 Deno.test({
-  name: `the compiled binary answers --version${reason ? ` (skipped: ${reason})` : ""}`,
+  name: `the compiled binary passes the end-to-end smoke test${
+    reason ? ` (skipped: ${reason})` : ""
+  }`,
   ignore: reason !== "",
-  async fn() {
+  async fn(t) {
     assertEquals(probe.code, 0, new TextDecoder().decode(probe.stderr));
-    const out = await new Deno.Command(`${dir}/haechi`, { args: ["--version"] }).output();
-    assertEquals(out.code, 0);
-    assert(new TextDecoder().decode(out.stdout).startsWith("haechi "));
-    await Deno.remove(dir, { recursive: true });
+    try {
+      // The same steps as the npm package and the Node single executable.
+      await smokeTest(t, { haechi: [`${dir}/haechi`], node: nodeBinary(NODE_VERSIONS["24"]) });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });
 
@@ -36,4 +42,7 @@ Deno.test("compile arguments name the entry point, the output and the target", (
   const args = compileArgs("dist/x", "aarch64-apple-darwin");
   assertEquals(args.slice(-3), ["--output", "dist/x", "main.ts"]);
   assert(args.includes("--target") && args.includes("aarch64-apple-darwin"));
+  for (const f of ["src/dashboard/chain_worker.ts", "src/plugin/_runner.ts"]) {
+    assertEquals(args[args.indexOf(f) - 1], "--include");
+  }
 });

@@ -50,6 +50,24 @@ Deno.test("haechi config --effective merges the file and the environment", async
   );
 });
 
+Deno.test("haechi config --effective never prints a secret: the PKCS#12 passphrase and Redis URLs are masked", async () => {
+  await withConfigFile(
+    JSON.stringify({
+      configVersion: 1,
+      proxy: { tls: { pfxFile: "s.pfx", passphrase: "pfx-secret-1" } },
+      tokenVault: { redisUrl: "redis://:redis-secret-2@127.0.0.1:6379" },
+    }),
+    async (p) => {
+      const { code, stdout } = await run(["--effective", "--config", p]);
+      assertEquals(code, 0);
+      assert(!stdout.includes("pfx-secret-1") && !stdout.includes("redis-secret-2"), stdout);
+      const config = JSON.parse(stdout);
+      assertEquals(config.proxy.tls.passphrase, "(set; not shown)");
+      assertEquals(config.proxy.tls.pfxFile.endsWith("s.pfx"), true);
+    },
+  );
+});
+
 Deno.test("haechi config --effective with an invalid file exits 2 naming the key", async () => {
   await withConfigFile('{"configVersion":1,"mode":"enforcing"}', async (p) => {
     const { code, stdout, stderr } = await run(["--effective", "--config", p]);
@@ -57,7 +75,8 @@ Deno.test("haechi config --effective with an invalid file exits 2 naming the key
     assertEquals(stdout, "");
     assertEquals(
       stderr,
-      'haechi config: "mode" must be one of "enforce", "dry-run", got "enforcing"\n',
+      'haechi config: error: "mode" must be one of "enforce", "dry-run", got "enforcing" ' +
+        "[config.invalid]\n",
     );
   });
 });
@@ -73,7 +92,10 @@ Deno.test("haechi config --effective with a bad variable exits 2 naming the vari
 Deno.test("haechi config --effective with a missing --config file exits 2", async () => {
   const { code, stderr } = await run(["--effective", "--config", "/nonexistent/haechi.json"]);
   assertEquals(code, 2);
-  assertEquals(stderr, 'haechi config: Config file "/nonexistent/haechi.json" not found\n');
+  assertEquals(
+    stderr,
+    'haechi config: error: Config file "/nonexistent/haechi.json" not found [config.not_found]\n',
+  );
 });
 
 Deno.test("haechi config --help prints help and exits 0", async () => {
@@ -85,15 +107,28 @@ Deno.test("haechi config --help prints help and exits 0", async () => {
   }
 });
 
-Deno.test("an unknown flag exits 2 with a clear message", async () => {
+Deno.test("an unknown flag exits 2 naming the closest flag and the help", async () => {
   const { code, stdout, stderr } = await run(["--efective"]);
   assertEquals(code, 2);
   assertEquals(stdout, "");
   assertEquals(
     stderr,
-    'haechi config: Unknown option "--efective" for "haechi config"\n' +
+    'haechi config: error: Unknown option "--efective". Did you mean `--effective`? ' +
+      "[usage.invalid]\n" +
       'Run "haechi config --help" for usage.\n',
   );
+});
+
+Deno.test("with --json an error is one JSON object on stderr with the same exit status", async () => {
+  const { code, stdout, stderr } = await run(["--json", "--efective"]);
+  assertEquals(code, 2);
+  assertEquals(stdout, "");
+  assertEquals(stderr.trimEnd().split("\n").length, 1);
+  const err = JSON.parse(stderr);
+  assertEquals(err.ok, false);
+  assertEquals(err.error.code, "usage.invalid");
+  assertStringIncludes(err.error.message, "--efective");
+  assertEquals([err.command, err.exitStatus], ["config", 2]);
 });
 
 Deno.test("a positional argument, a missing value or --config alone is a usage error", async () => {
@@ -105,7 +140,7 @@ Deno.test("a positional argument, a missing value or --config alone is a usage e
   for (const [args, message] of cases) {
     const { code, stderr } = await run(args);
     assertEquals(code, 2, args.join(" "));
-    assertStringIncludes(stderr, `haechi config: ${message}\n`);
+    assertStringIncludes(stderr, `haechi config: error: ${message} [usage.invalid]\n`);
   }
 });
 

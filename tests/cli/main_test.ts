@@ -30,7 +30,13 @@ Deno.test("init writes an enforcing config and a 0600 key file, then protect and
     assertEquals(config.configVersion, 1);
     assertEquals(config.mode, "enforce");
     assertEquals((await Deno.stat(`${dir}/.haechi/keys.json`)).mode! & 0o777, 0o600);
-    assertEquals((await haechi(dir, ["init"])).code, 2, "init refuses to overwrite");
+    const before = await Deno.readTextFile(`${dir}/haechi.config.json`);
+    await Deno.writeTextFile(`${dir}/haechi.config.json`, before.replace('"enforce"', '"dry-run"'));
+    const again = await haechi(dir, ["init"]);
+    assertEquals(again.code, 0, "init again is safe, as in haechi 1.4");
+    assert(again.out.includes("Kept existing"), again.out);
+    assert((await Deno.readTextFile(`${dir}/haechi.config.json`)).includes('"dry-run"'), "kept");
+    await Deno.writeTextFile(`${dir}/haechi.config.json`, before);
 
     const p = await haechi(dir, ["protect"], JSON.stringify({ q: "mail jane.doe@acme-corp.com" }));
     assertEquals(p.code, 0, p.err);

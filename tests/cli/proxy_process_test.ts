@@ -1,5 +1,5 @@
 // `haechi proxy` as a real child process on 127.0.0.1: shutdown under a stuck request, kill -9
-// under load, a port already taken, and clients that trickle their request bodies.
+// under load, a port already taken, clients that trickle their request bodies or heads.
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { type TempEnv, tempEnv } from "./_env.ts";
 
@@ -228,6 +228,48 @@ Deno.test("clients trickling their bodies (LLM and MCP routes) hold no in-flight
     trickling = false;
     await trickle;
     for (const r of replies) assertStringIncludes(r, "HTTP/1.1 408");
+    proxy.child.kill("SIGTERM");
+    assertEquals((await proxy.child.status).code, 0);
+    await proxy.stderr();
+  } finally {
+    for (const c of conns) {
+      try {
+        c.close();
+      } catch {
+        // already closed by the proxy
+      }
+    }
+    await upstream.shutdown();
+    await env.cleanup();
+  }
+});
+
+Deno.test("half-sent request heads are closed at limits.headersTimeoutMs while callers keep being served", async () => {
+  const env = await tempEnv({ limits: { headersTimeoutMs: 800 } });
+  const upstream = jsonUpstream();
+  const conns: Deno.TcpConn[] = [];
+  try {
+    const proxy = await startProxy(env, ["--upstream", `http://127.0.0.1:${upstream.addr.port}`]);
+    const port = Number(new URL(proxy.url).port);
+    const enc = new TextEncoder();
+    // A slow-loris: many connections, each with a head that never ends.
+    for (let i = 0; i < 30; i++) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      conns.push(conn);
+      await conn.write(enc.encode("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nX-Wait: "));
+    }
+    const res = await chat(proxy.url);
+    assertEquals(res.status, 200, await res.clone().text());
+    await res.body?.cancel();
+    // Every stalled connection is closed by the proxy (a read ends), none answered.
+    const ends = await Promise.all(conns.map(async (c) => {
+      const n = await c.read(new Uint8Array(1024)).catch(() => null);
+      return n === null ? "closed" : "answered";
+    }));
+    assertEquals(ends.filter((e) => e === "closed").length, conns.length);
+    const after = await chat(proxy.url);
+    assertEquals(after.status, 200);
+    await after.body?.cancel();
     proxy.child.kill("SIGTERM");
     assertEquals((await proxy.child.status).code, 0);
     await proxy.stderr();

@@ -53,7 +53,10 @@ function run(config: string, cwd: string, args: string[], env: Record<string, st
   });
 }
 
-Deno.test("haechi proxy serves HTTPS from proxy.tls PEM files to a client that trusts the certificate", async () => {
+/** Start `haechi proxy` with the `proxy.tls` that `tlsOf` makes, and talk to it over HTTPS. */
+async function httpsRoundTrip(
+  tlsOf: (dir: string, pem: { certFile: string; keyFile: string }) => Promise<unknown>,
+): Promise<void> {
   const up = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const body = await req.json();
     return Response.json({
@@ -65,13 +68,14 @@ Deno.test("haechi proxy serves HTTPS from proxy.tls PEM files to a client that t
   });
   const env = await tempEnv();
   const { cert, certFile, keyFile } = await makeCert(env.dir);
+  const tls = await tlsOf(env.dir, { certFile, keyFile });
   await Deno.writeTextFile(
     env.config,
     JSON.stringify({
       audit: { path: env.auditPath, anchorPath: `${env.dir}/anchors.jsonl` },
       keys: { path: env.keysPath },
       tokenVault: { path: `${env.dir}/vault.db` },
-      proxy: { port: 0, upstream: `http://127.0.0.1:${up.addr.port}`, tls: { certFile, keyFile } },
+      proxy: { port: 0, upstream: `http://127.0.0.1:${up.addr.port}`, tls },
     }),
   );
   const child = run(env.config, env.dir, []).spawn();
@@ -119,6 +123,71 @@ Deno.test("haechi proxy serves HTTPS from proxy.tls PEM files to a client that t
     await up.shutdown();
     await env.cleanup();
   }
+}
+
+/** `openssl pkcs12 -export` of the PEM pair, with OpenSSL's defaults or `extra` options. */
+async function makePfx(
+  dir: string,
+  pem: { certFile: string; keyFile: string },
+  pass: string,
+  extra: string[] = [],
+): Promise<string> {
+  const pfxFile = `${dir}/server.pfx`;
+  const out = await new Deno.Command("openssl", {
+    args: ["pkcs12", "-export", "-in", pem.certFile, "-inkey", pem.keyFile, ...extra]
+      .concat(["-passout", `pass:${pass}`, "-out", pfxFile]),
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert(out.success, new TextDecoder().decode(out.stderr));
+  return pfxFile;
+}
+
+Deno.test("haechi proxy serves HTTPS from proxy.tls PEM files to a client that trusts the certificate", async () => {
+  await httpsRoundTrip((_dir, pem) => Promise.resolve(pem));
+});
+
+Deno.test("haechi proxy serves HTTPS from a PKCS#12 proxy.tls.pfxFile made by openssl, with its passphrase", async () => {
+  await httpsRoundTrip(async (dir, pem) => ({
+    pfxFile: await makePfx(dir, pem, "pfx-pass"),
+    passphrase: "pfx-pass",
+  }));
+});
+
+Deno.test("a PKCS#12 file with a wrong passphrase, or legacy RC2/3DES encryption, stops the proxy with a clear error", async () => {
+  const env = await tempEnv();
+  try {
+    const pem = await makeCert(env.dir);
+    const cases: Array<[string[], string, string]> = [
+      [[], "wrong", "wrong passphrase"],
+      [["-legacy"], "pfx-pass", "pbeWithSHAAnd40BitRC2-CBC"],
+      [["-certpbe", "PBE-SHA1-3DES", "-keypbe", "PBE-SHA1-3DES"], "pfx-pass", "3-KeyTripleDES"],
+    ];
+    for (const [extra, given, says] of cases) {
+      const pfxFile = await makePfx(env.dir, pem, "pfx-pass", extra);
+      await Deno.writeTextFile(
+        env.config,
+        JSON.stringify({
+          audit: { path: env.auditPath },
+          keys: { path: env.keysPath },
+          tokenVault: { path: `${env.dir}/vault.db` },
+          proxy: { port: 0, upstream: "http://127.0.0.1:9", tls: { pfxFile, passphrase: given } },
+        }),
+      );
+      const out = await run(env.config, env.dir, []).output();
+      const err = new TextDecoder().decode(out.stderr);
+      assertEquals(out.code, 2, err);
+      assertStringIncludes(err, "proxy.tls.pfxFile");
+      assertStringIncludes(err, says);
+      if (says !== "wrong passphrase") assertStringIncludes(err, "openssl pkcs12 -export");
+      assert(
+        !err.includes(given === "wrong" ? 'wrong"' : "pfx-pass"),
+        "the passphrase is not echoed",
+      );
+    }
+  } finally {
+    await env.cleanup();
+  }
 });
 
 Deno.test("a non-loopback host is refused unless --allow-remote-bind is on the command line, whatever config and env say", async () => {
@@ -162,24 +231,37 @@ Deno.test("--allow-remote-bind without proxy.tls or proxy.trustForwardedProto is
 });
 
 Deno.test("a remote bind passes with the flag and either TLS material or a trusted terminator", () => {
-  const none = { certFile: "", keyFile: "" };
-  const pem = { certFile: "c.pem", keyFile: "k.pem" };
+  const none = { certFile: "", keyFile: "", pfxFile: "", passphrase: "" };
+  const pem = { ...none, certFile: "c.pem", keyFile: "k.pem" };
   checkBind({ host: "0.0.0.0", tls: pem, trustForwardedProto: false }, true);
+  checkBind(
+    { host: "0.0.0.0", tls: { ...none, pfxFile: "s.pfx" }, trustForwardedProto: false },
+    true,
+  );
   checkBind({ host: "0.0.0.0", tls: none, trustForwardedProto: true }, true);
   checkBind({ host: "::1", tls: none, trustForwardedProto: false }, false);
   assertThrows(() => checkBind({ host: "0.0.0.0", tls: pem, trustForwardedProto: true }, false));
   assertThrows(() => checkBind({ host: "10.0.0.5", tls: none, trustForwardedProto: false }, true));
 });
 
-Deno.test("proxy.tls: null, PEM pairs load; a lone file, or PKCS#12, fails at load with the reason", () => {
+Deno.test("proxy.tls: null, PEM pairs and PKCS#12 load; a lone file, a mix or a lone passphrase fails at load", () => {
   const load = (tls: unknown) => resolveConfig({ proxy: { tls } });
-  assertEquals(load(null).proxy.tls, { certFile: "", keyFile: "" });
+  const none = { certFile: "", keyFile: "", pfxFile: "", passphrase: "" };
+  assertEquals(load(null).proxy.tls, none);
   assertEquals(load({ certFile: "c.pem", keyFile: "k.pem" }).proxy.tls, {
+    ...none,
     certFile: "c.pem",
     keyFile: "k.pem",
   });
+  assertEquals(load({ pfxFile: "s.pfx", passphrase: "x" }).proxy.tls, {
+    ...none,
+    pfxFile: "s.pfx",
+    passphrase: "x",
+  });
   assertThrows(() => load({ certFile: "c.pem" }), Error, "both certFile and keyFile");
-  assertThrows(() => load({ pfxFile: "s.pfx", passphrase: "x" }), Error, "PKCS#12");
+  assertThrows(() => load({ passphrase: "x" }), Error, "set pfxFile");
+  // A rendered config lists every key, the unused ones empty.
+  assertEquals(load({ ...none, certFile: "c.pem", keyFile: "k.pem" }).proxy.tls.certFile, "c.pem");
   assertThrows(
     () => load({ pfxFile: "s.pfx", certFile: "c.pem", keyFile: "k.pem" }),
     Error,

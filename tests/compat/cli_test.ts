@@ -1,7 +1,7 @@
 // haechi 1.4's documented command lines, run as written through the real entry point in a
 // fresh folder (README, configuration.md, and plugin-signing-and-trust.md step by step).
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../assert.ts";
-import { canonicalJson } from "../../src/audit/canonical_json.ts";
+import { canonicalJson } from "../../src/signing/canonical_json.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const dec = new TextDecoder();
@@ -55,6 +55,10 @@ Deno.test("README and configuration.md command lines run as written", async () =
       ".haechi/audit.jsonl",
       "enforce",
     ]);
+    // Running init again keeps the config and succeeds, as 1.4 does.
+    const again = await haechi(dir, "init --json");
+    assertEquals(again.code, 0, again.err);
+    assertEquals(JSON.parse(again.out).created, false);
     // A 1.4 user's config works unchanged from here on.
     const example = await Deno.readTextFile(
       new URL("../fixtures/compat/haechi.config.example.json", import.meta.url),

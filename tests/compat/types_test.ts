@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 import { resolveConfig } from "../../src/config/mod.ts";
 import { createProtector } from "../../src/protect/protector.ts";
-import { specTypeOf } from "../../src/policy/type_aliases.ts";
+import { specTypeOf } from "../../src/config/type_aliases.ts";
 import { linearityProblem } from "../../src/detect/custom_rules.ts";
 import { HaechiError } from "../../src/errors.ts";
 
@@ -49,6 +49,15 @@ Deno.test("a custom rule is checked linear at load and then detects its type", a
   });
   const r = await createProtector(config).protectJsonText('{"q":"badge ACME-123456 ok"}');
   assertEquals(r.output, '{"q":"badge [REDACTED:acme_badge] ok"}');
+});
+
+Deno.test("a 1.4 custom rule with an unbounded + still loads, capped, and detects its type", async () => {
+  const config = resolveConfig({
+    filters: { customRules: [{ id: "acme_ref", type: "acme_ref", pattern: "ACME-\\d+" }] },
+    policy: { actions: { acme_ref: "redact" } },
+  });
+  const r = await createProtector(config).protectJsonText('{"q":"ref ACME-12345678 ok"}');
+  assertEquals(r.output, '{"q":"ref [REDACTED:acme_ref] ok"}');
 });
 
 Deno.test("unsafe custom patterns are refused at load with the reason", () => {

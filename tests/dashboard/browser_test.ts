@@ -67,7 +67,7 @@ Deno.test({
     const anchors = `${dir}/audit.anchors`;
     await writeFixtureLog(log, anchors);
     const head = await verifyAuditLog({ path: log, anchorPath: anchors });
-    const dash = startDashboard({ auditPath: log, anchorPath: anchors, port: 0 });
+    const dash = await startDashboard({ auditPath: log, anchorPath: anchors, port: 0 });
     const base = `http://127.0.0.1:${dash.port}/`;
     try {
       await t.step(
@@ -161,7 +161,7 @@ Deno.test({
 
       await t.step("with a token guard the page takes its token from the fragment", async () => {
         const token = "browser-test-token-0123456789abcdef";
-        const guarded = startDashboard({
+        const guarded = await startDashboard({
           auditPath: log,
           port: 0,
           sessionGuard: createTokenGuard(token),
@@ -202,7 +202,7 @@ Deno.test({
         await writeFixtureLog(`${dir}/cut.jsonl`, `${dir}/cut.anchors`);
         const lines = (await Deno.readTextFile(`${dir}/cut.jsonl`)).split("\n");
         await Deno.writeTextFile(`${dir}/cut.jsonl`, lines.slice(0, 10).join("\n") + "\n");
-        const cut = startDashboard({
+        const cut = await startDashboard({
           auditPath: `${dir}/cut.jsonl`,
           anchorPath: `${dir}/cut.anchors`,
           port: 0,

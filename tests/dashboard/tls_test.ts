@@ -14,7 +14,7 @@ Deno.test("over HTTPS the dashboard sends HSTS and its API needs the bearer toke
   await writeFixtureLog(`${dir}/audit.jsonl`);
   const cert = await Deno.readTextFile(`${TLS}cert.pem`);
   const key = await Deno.readTextFile(`${TLS}key.pem`);
-  const dash = startDashboard({
+  const dash = await startDashboard({
     auditPath: `${dir}/audit.jsonl`,
     port: 0,
     tls: { cert, key },

@@ -4,6 +4,8 @@ import { normalizeForScan, toOriginalSpan } from "../../src/detect/normalize.ts"
 import { buildKeywordAutomaton, findTriggers } from "../../src/detect/triggers.ts";
 import { TEST_RULES } from "../fixtures/rules.ts";
 import { BUILTIN_RULES as BUILTIN } from "../../src/detect/rules/mod.ts";
+import { findUnboundedRepeats } from "../../src/detect/unbounded_repeats.ts";
+import { HaechiError } from "../../src/errors.ts";
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 
 const none = { positive: [], negative: [] };
@@ -155,6 +157,30 @@ Deno.test("a malformed rule row is refused at compile time, naming the rule", ()
     TypeError,
     "lowercase",
   );
+});
+
+Deno.test("a rule pattern that repeats without a bound is refused with rule.not_linear", () => {
+  for (
+    const [pattern, quantifier] of [[/tk_\w+/, "+"], [/tk_.*x/, "*"], [
+      /tk_\d{4,}/,
+      "{4,}",
+    ]] as const
+  ) {
+    const err = assertThrows(
+      () => createScanner([{ ...KEY, pattern }]),
+      HaechiError,
+      'Rule "test-key"',
+    ) as HaechiError;
+    assertEquals(err.code, "rule.not_linear");
+    assertEquals(err.details.quantifier, quantifier);
+  }
+  // Quantifier characters inside a class, escaped or opening a group repeat nothing.
+  createScanner([{ ...KEY, pattern: /(?:tk_)[+*]\+\*\{1,\}[a-z]{1,8}/ }]);
+});
+
+Deno.test("every built-in rule row is linear, so the built-in table compiles", () => {
+  assertEquals(BUILTIN.filter((r) => findUnboundedRepeats(r.pattern.source).length > 0), []);
+  createScanner(BUILTIN);
 });
 
 Deno.test("an ASCII context word counts only as a whole word, other scripts anywhere", () => {

@@ -1,9 +1,8 @@
 // `haechi mcp-stdio` filters one direction; replies for the sender go to stderr.
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "../assert.ts";
+import { assertEquals, assertStringIncludes } from "../assert.ts";
 import { createTestIO } from "../cli/_io.ts";
 import { tempEnv } from "../cli/_env.ts";
 import { mcpStdioCommand } from "../../src/cli/mcp_stdio.ts";
-import { HaechiError } from "../../src/errors.ts";
 
 Deno.test("mcp-stdio --direction response protects results and drops garbage with an audit", async () => {
   const env = await tempEnv();
@@ -43,9 +42,7 @@ Deno.test("mcp-stdio --direction request sends the error for a malformed request
 
 Deno.test("mcp-stdio with an unknown direction is a usage error", async () => {
   const t = createTestIO();
-  const err = await assertRejects(
-    () => mcpStdioCommand.run(["--direction", "sideways"], t.io),
-    HaechiError,
-  );
-  assert(err instanceof HaechiError && err.code === "usage.invalid");
+  assertEquals(await mcpStdioCommand.run(["--direction", "sideways"], t.io), 2);
+  assertStringIncludes(t.stderr(), "[usage.invalid]");
+  assertEquals(t.stdout(), "");
 });

@@ -1,7 +1,7 @@
 // Shared helpers for plugin tests: a fresh key pair and a signed manifest for some bytes.
-import { generateSigningKeyPair, importPrivateKeyPem } from "../../src/plugin/keys.ts";
+import { generateSigningKeyPair, importPrivateKeyPem } from "../../src/signing/keys.ts";
 import { type PluginSignOptions, signPlugin } from "../../src/plugin/sign.ts";
-import type { TrustAnchor } from "../../src/plugin/trust.ts";
+import type { TrustAnchor } from "../../src/signing/trust.ts";
 
 export interface TestSigner {
   readonly keyId: string;

@@ -1,8 +1,8 @@
 import { assert, assertEquals, assertThrows } from "../assert.ts";
 import { readEnvOverlay, resolveConfig } from "../../src/config/mod.ts";
 import { HaechiError } from "../../src/errors.ts";
-import { generateSigningKeyPair } from "../../src/plugin/keys.ts";
-import { fromPem, toBase64 } from "../../src/plugin/pem.ts";
+import { generateSigningKeyPair } from "../../src/signing/keys.ts";
+import { fromPem, toBase64 } from "../../src/signing/pem.ts";
 
 const { publicPem } = await generateSigningKeyPair();
 const base64 = toBase64(fromPem(publicPem, "PUBLIC KEY")!);

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../assert.ts";
 import { type PluginTrustPolicy, REFUSAL_REASONS, verifyPlugin } from "../../src/plugin/verify.ts";
-import { sha256Hex } from "../../src/plugin/keys.ts";
+import { sha256Hex } from "../../src/signing/keys.ts";
 import { ENTRY, testSigner } from "./_signing.ts";
 
 const signer = await testSigner();

@@ -2,14 +2,14 @@ import { assertEquals, assertRejects } from "../assert.ts";
 import { resolveConfig } from "../../src/config/mod.ts";
 import { BUILTIN_RULES } from "../../src/detect/rules/mod.ts";
 import { HaechiError } from "../../src/errors.ts";
-import { generateSigningKeyPair, importPrivateKeyPem } from "../../src/plugin/keys.ts";
+import { generateSigningKeyPair, importPrivateKeyPem } from "../../src/signing/keys.ts";
 import { compilePolicy } from "../../src/policy/mod.ts";
 import {
   applyPolicyBundle,
-  loadPolicyBundle,
   signPolicyBundle,
   verifyPolicyBundle,
 } from "../../src/policy/bundle.ts";
+import { loadPolicyBundle } from "../../src/session/mod.ts";
 
 const pair = await generateSigningKeyPair();
 const key = await importPrivateKeyPem(pair.privatePem);

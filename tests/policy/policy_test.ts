@@ -1,10 +1,5 @@
-import {
-  compilePolicy,
-  mergeStrengthen,
-  presetAction,
-  strongerAction,
-} from "../../src/policy/mod.ts";
-import { ACTIONS, DEFAULT_CONFIG } from "../../src/config/mod.ts";
+import { compilePolicy, presetAction } from "../../src/policy/mod.ts";
+import { ACTIONS, DEFAULT_CONFIG, mergeStrengthen, strongerAction } from "../../src/config/mod.ts";
 import { TEST_RULES } from "../fixtures/rules.ts";
 import { assertEquals } from "../assert.ts";
 

@@ -1,7 +1,8 @@
 import { assert, assertEquals } from "../assert.ts";
 import { ACTIONS, type PrivacyProfileName, resolveConfig } from "../../src/config/mod.ts";
 import { BUILTIN_RULES } from "../../src/detect/rules/mod.ts";
-import { actionStrength, compilePolicy } from "../../src/policy/mod.ts";
+import { actionStrength } from "../../src/config/mod.ts";
+import { compilePolicy } from "../../src/policy/mod.ts";
 import { PRIVACY_PROFILES } from "../../src/policy/profiles.ts";
 
 const NAMES = Object.keys(PRIVACY_PROFILES) as PrivacyProfileName[];

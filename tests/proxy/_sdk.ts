@@ -6,7 +6,7 @@ import {
   createMockUpstream,
   type MockUpstream,
   type MockUpstreamOptions,
-} from "../../src/proxy/mock_upstream.ts";
+} from "../../scripts/mock_upstream.ts";
 import { type StartedGateway, startGateway } from "../../src/proxy/open.ts";
 import { serveHttp } from "../../src/runtime/serve.ts";
 import { type ConfigPatch, testConfig } from "./_setup.ts";
@@ -43,7 +43,7 @@ export async function sdkRig(
 ): Promise<SdkRig> {
   const { config, dir } = await testConfig(patch);
   const up = createMockUpstream(mock);
-  const upSrv = serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
+  const upSrv = await serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
   const gw = await startGateway(config, { port: 0, upstream: `http://127.0.0.1:${upSrv.port}` });
   const bodies: Promise<string>[] = [];
   const recording = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {

@@ -6,7 +6,7 @@ import {
   createMockUpstream,
   type MockUpstream,
   type MockUpstreamOptions,
-} from "../../src/proxy/mock_upstream.ts";
+} from "../../scripts/mock_upstream.ts";
 import { type OpenedGateway, openGateway } from "../../src/proxy/open.ts";
 
 export const EMAIL = "jane.roe@example.org";

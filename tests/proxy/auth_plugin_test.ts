@@ -3,7 +3,7 @@
 // anything else is refused before the upstream is contacted.
 import { assert, assertEquals } from "../assert.ts";
 import { resolveConfig } from "../../src/config/mod.ts";
-import { createMockUpstream } from "../../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import { openGateway } from "../../src/proxy/open.ts";
 import { testSigner } from "../plugin/_signing.ts";
 

@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
 import type { HaechiConfig } from "../../src/config/types.ts";
 import { addToken, createAuthHasher, revokeToken } from "../../src/auth/mod.ts";
 import { loadKeyFile } from "../../src/vault/keyfile.ts";
-import { createMockUpstream } from "../../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import { openGateway } from "../../src/proxy/open.ts";
 import { createMemoryRateLimiter } from "../../src/proxy/middleware/rate_limit.ts";
 import { EMAIL, testConfig } from "./_setup.ts";

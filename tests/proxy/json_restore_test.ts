@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
 import { createProtector } from "../../src/protect/mod.ts";
 import { createGateway } from "../../src/proxy/gateway.ts";
 import { escapeJsonStringBody, jsonStringRestorer } from "../../src/proxy/json_restorer.ts";
-import { createMockUpstream } from "../../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import type { RestoreCounts, TokenRestorer } from "../../src/vault/mod.ts";
 import { sseData } from "./_setup.ts";
 

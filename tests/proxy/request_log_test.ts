@@ -1,7 +1,7 @@
 // logging.format: one line per request with what happened and never what was said, and a
 // caller's x-request-id carried to its reply, the log line and the audit record.
 import { assert, assertEquals, assertMatch } from "../assert.ts";
-import { createMockUpstream } from "../../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import { openGateway } from "../../src/proxy/open.ts";
 import { formatRequestLog, type RequestLogEntry } from "../../src/proxy/middleware/request_log.ts";
 import { EMAIL, testConfig } from "./_setup.ts";

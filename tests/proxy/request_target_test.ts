@@ -3,7 +3,7 @@ import { assert, assertEquals, assertRejects } from "../assert.ts";
 import { HaechiError } from "../../src/errors.ts";
 import { EMAIL, GITHUB, rig, testConfig } from "./_setup.ts";
 import { openGateway } from "../../src/proxy/open.ts";
-import { createMockUpstream } from "../../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 
 const chat = (content: string) => ({ model: "m", messages: [{ role: "user", content }] });
 const GEMINI_BODY = { contents: [{ role: "user", parts: [{ text: "hi" }] }] };

@@ -1,7 +1,7 @@
 // Who gets a value back: a reply restores the tokens its own request minted, plus, for an
 // authenticated caller, its own scope's earlier tokens. Merely quoting a token is not enough.
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { createMockUpstream } from "../../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import { openGateway } from "../../src/proxy/open.ts";
 import type { CallerIdentity } from "../../src/proxy/gateway.ts";
 import { EMAIL, rig, sseData, testConfig } from "./_setup.ts";

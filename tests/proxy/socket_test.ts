@@ -1,7 +1,7 @@
 // Real sockets on port 0: the gateway served by the Deno adapter in front of the mock upstream
 // served the same way.
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { createMockUpstream } from "../../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import { startGateway } from "../../src/proxy/open.ts";
 import { serveHttp } from "../../src/runtime/serve.ts";
 import { createJsonArraySplitter } from "../../src/proxy/json_array.ts";
@@ -9,7 +9,7 @@ import { EMAIL, testConfig } from "./_setup.ts";
 
 async function withSockets(fn: (url: string, port: number) => Promise<void>): Promise<void> {
   const up = createMockUpstream({ chunkSize: 3 });
-  const upServer = serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
+  const upServer = await serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
   const { config, dir } = await testConfig();
   const gw = await startGateway(config, { port: 0, upstream: `http://127.0.0.1:${upServer.port}` });
   try {

@@ -6,7 +6,7 @@ import { HaechiError } from "../../src/errors.ts";
 import { openSession } from "../../src/session/mod.ts";
 import { startGateway } from "../../src/proxy/open.ts";
 import { serveHttp } from "../../src/runtime/serve.ts";
-import { createMockUpstream } from "../../src/proxy/mock_upstream.ts";
+import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import { createKeyFile, openLocalKeyProvider } from "../../src/vault/mod.ts";
 import { runCli } from "../../src/cli/mod.ts";
 import { createTestIO } from "../cli/_io.ts";
@@ -34,7 +34,7 @@ async function injectedProvider(dir: string) {
 Deno.test("a gateway opened with an injected crypto provider tokenizes and restores over real sockets, and writes no key file", async () => {
   const dir = await Deno.makeTempDir({ prefix: "haechi-ext-" });
   const up = createMockUpstream();
-  const upServer = serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
+  const upServer = await serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
   const crypto = await injectedProvider(dir);
   const config = externalConfig(dir);
   const gw = await startGateway(config, {

@@ -1,9 +1,7 @@
 // A temporary folder with a config whose key file, vault, ledger and audit log live
-// inside it, for the vault CLI command tests; plus a runner that maps thrown errors to
-// exit codes the way `runCli` does.
+// inside it, for the vault CLI command tests; plus a runner that captures a command's
+// exit status and output.
 import type { Command } from "../../src/cli/command.ts";
-import { exitCodeFor } from "../../src/cli/exit_codes.ts";
-import { toHaechiError } from "../../src/errors.ts";
 import { createTestIO } from "../cli/_io.ts";
 
 export interface CliVaultEnv {
@@ -61,13 +59,7 @@ export interface RunResult {
 
 export async function runCommand(command: Command, args: string[]): Promise<RunResult> {
   const t = createTestIO();
-  let code: number;
-  try {
-    code = await command.run(args, t.io);
-  } catch (e) {
-    const err = toHaechiError(e);
-    await t.io.stderr.write(`haechi: error: ${err.message} [${err.code}]\n`);
-    code = exitCodeFor(err.code);
-  }
+  // A command reports its own errors (src/cli/_failure.ts), so the status is all there is.
+  const code = await command.run(args, t.io);
   return { code, stdout: t.stdout(), stderr: t.stderr() };
 }

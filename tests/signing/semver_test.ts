@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../assert.ts";
-import { parseRange, satisfies } from "../../src/plugin/semver.ts";
+import { parseRange, satisfies } from "../../src/signing/semver.ts";
 
 const CASES: [string, string, boolean][] = [
   ["0.1.0", "0.1.0", true],

@@ -1,4 +1,4 @@
-import { canonicalJson } from "../../src/audit/mod.ts";
+import { canonicalJson } from "../../src/signing/mod.ts";
 import { assertEquals, assertThrows } from "../assert.ts";
 
 Deno.test("object keys are sorted at every level and whitespace is dropped", () => {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type Action, ACTIONS } from "../config/types.ts";
+import { type Action, ACTIONS } from "./types.ts";
 
 /**
  * Rank of an action; higher is stronger.

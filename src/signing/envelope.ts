@@ -1,14 +1,14 @@
 /**
  * The signed envelope shared by plugin manifests and policy bundles:
  * `{format, alg, payload, signature}`, where `signature` is the base64 Ed25519 signature
- * of the canonical JSON of `payload` (src/audit/canonical_json.ts).
+ * of the canonical JSON of `payload` (src/signing/canonical_json.ts).
  *
  * Each payload carries a `purpose` string, so a signature made for a policy bundle can
  * never be replayed as a plugin manifest or the other way round.
  *
  * @module
  */
-import { canonicalJson } from "../audit/canonical_json.ts";
+import { canonicalJson } from "./canonical_json.ts";
 import { fromBase64, toBase64 } from "./pem.ts";
 import { signBytes, verifyBytes } from "./keys.ts";
 

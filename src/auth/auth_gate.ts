@@ -10,16 +10,26 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
-import type { HaechiConfig } from "../config/types.ts";
+import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
+import {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  defaultRunnerPath,
+  type PluginManifest,
+  PluginSandbox,
+  type SandboxEvent,
+  verifyPlugin,
+} from "../plugin/mod.ts";
 import { execPath, readFile } from "../runtime/mod.ts";
-import { VERSION } from "../version.ts";
 import type { AuditInput } from "../session/mod.ts";
-import { CircuitBreaker, type CircuitBreakerOptions } from "./breaker.ts";
-import type { PluginManifest } from "./manifest.ts";
-import { PluginSandbox, type SandboxEvent } from "./sandbox.ts";
-import { verifyPlugin } from "./verify.ts";
+import { VERSION } from "../version.ts";
+import {
+  createKeyMaterialSource,
+  isPublicAddress,
+  type KeyMaterialSource,
+} from "./key_material.ts";
+import { pinnedGet } from "../runtime/pinned_get.ts";
 
 /** The gate's answer for one request. */
 export interface AuthDecision {
@@ -63,7 +73,7 @@ export interface AuthGateDeps {
   readonly now?: () => number;
   /** Running executable, to detect a compiled binary (default `Deno.execPath()`). */
   readonly execPath?: () => string;
-  /** Runner file (default `_runner.ts` beside this module). */
+  /** Runner file (default `_runner.ts` of `src/plugin/`). */
   readonly runnerPath?: string;
   /** Core version the plugin's range is checked against (default `VERSION`). */
   readonly coreVersion?: string;
@@ -71,7 +81,21 @@ export interface AuthGateDeps {
   readonly breaker?: CircuitBreakerOptions;
   /** Start-up deadline for the child in ms. */
   readonly startTimeoutMs?: number;
+  /**
+   * Test-only seam for the `auth.plugin.keyMaterial` fetch: an address guard replacing the
+   * public-address check (so a test can serve the document on 127.0.0.1) and extra CA
+   * certificates. Config can never set these.
+   */
+  readonly keyMaterialFetch?: {
+    readonly allowAddress?: (ip: string) => boolean;
+    readonly caCerts?: readonly string[];
+  };
 }
+
+/** The key document fetch must end within this. */
+const KEY_FETCH_TIMEOUT_MS = 5000;
+/** Largest key document accepted. */
+const KEY_DOC_MAX_BYTES = 256 * 1024;
 
 /** Headers handed over with `readsCredentials`. */
 export const CREDENTIAL_HEADERS: readonly string[] = [
@@ -210,11 +234,19 @@ export async function createAuthGate(
   });
   await record({ kind: "plugin.load", correlationId: loadId, outcome: "loaded", details: facts });
   const caps = new Set<string>(manifest.capabilities);
+  const keys = keyMaterialSource(config, deps, facts.pluginId, record);
+  // Fetched once at start-up so a wrong URL shows in the audit log at once; a failure
+  // here is not fatal (the key server may be down for a moment) and calls fail closed.
+  await keys?.get();
   return {
     kind: "plugin",
     async authenticate(input, options = {}) {
       const correlationId = options.correlationId ?? crypto.randomUUID();
-      const result = await sandbox.call("authenticate", requestView(input, caps));
+      const view = requestView(input, caps);
+      const result = await sandbox.call(
+        "authenticate",
+        keys === null ? view : { ...view, keyMaterial: await keys.get() },
+      );
       const decision = result.ok
         ? checkReply(result.value)
         : { allowed: false, reason: `plugin-${result.failure}` };
@@ -236,6 +268,44 @@ export async function createAuthGate(
     },
     close: () => sandbox.close(),
   };
+}
+
+/** The key document cache for `auth.plugin.keyMaterial`, or null when none is declared. */
+function keyMaterialSource(
+  config: HaechiConfig,
+  deps: AuthGateDeps,
+  pluginId: string,
+  record: (input: AuditInput) => Promise<void>,
+): KeyMaterialSource | null {
+  const km = config.auth.plugin.keyMaterial;
+  if (km.url === "") return null;
+  return createKeyMaterialSource(km, {
+    now: deps.now,
+    fetchDocument: (url) =>
+      pinnedGet(url, {
+        timeoutMs: KEY_FETCH_TIMEOUT_MS,
+        maxBytes: KEY_DOC_MAX_BYTES,
+        allowAddress: deps.keyMaterialFetch?.allowAddress ?? isPublicAddress,
+        userAgent: `haechi/${VERSION}`,
+        ...(deps.keyMaterialFetch?.caCerts === undefined
+          ? {}
+          : { caCerts: deps.keyMaterialFetch.caCerts }),
+      }),
+    onEvent: (event) =>
+      record({
+        kind: "plugin.key_material",
+        correlationId: crypto.randomUUID(),
+        outcome: event.outcome,
+        details: {
+          pluginId,
+          ...(event.bytes === undefined ? {} : { bytes: event.bytes }),
+          ...(event.sha256 === undefined ? {} : { sha256: event.sha256 }),
+          ...(event.reason === undefined ? {} : { reason: event.reason }),
+        },
+      }).catch(() => {
+        // The fetch outcome stands; the next decision's own audit still fails closed.
+      }),
+  });
 }
 
 function denyAll(
@@ -307,11 +377,6 @@ export function resolveDeno(configured: string, exec: () => string): string | nu
   const path = exec();
   const base = path.split(/[\\/]/).pop() ?? "";
   return /^deno(?:\.exe)?$/i.test(base) ? path : null;
-}
-
-function defaultRunnerPath(): string | null {
-  const url = new URL("./_runner.ts", import.meta.url);
-  return url.protocol === "file:" ? fileURLToPath(url) : null;
 }
 
 /**

@@ -2,9 +2,9 @@ import { assert, assertEquals, assertRejects } from "../assert.ts";
 import { resolveConfig } from "../../src/config/mod.ts";
 import type { AuditInput } from "../../src/session/mod.ts";
 import { HaechiError } from "../../src/errors.ts";
-import { createAuthGate } from "../../src/plugin/auth_gate.ts";
+import { createAuthGate } from "../../src/auth/auth_gate.ts";
 import { assertSafeAuditEvent } from "../../src/audit/event_guard.ts";
-import { testSigner } from "./_signing.ts";
+import { testSigner } from "../plugin/_signing.ts";
 
 const EXAMPLE = new URL("../../examples/plugins/bearer_auth.ts", import.meta.url);
 const DEMO_TOKEN = "demo-token-please-rotate";

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import type { Action } from "../config/types.ts";
+import type { Action } from "./types.ts";
 import { BUILTIN_RULES } from "../detect/rules/mod.ts";
 import { strongerAction } from "./actions.ts";
 

@@ -1,4 +1,4 @@
-import { readLines } from "../../src/stream/lines.ts";
+import { readLines } from "../../src/runtime/lines.ts";
 import { assertEquals } from "../assert.ts";
 
 function streamOf(chunks: (string | Uint8Array)[]): ReadableStream<Uint8Array> {

@@ -1,68 +1,19 @@
 /**
- * Helpers shared by the signing commands (plugin-* and policy-*): one run wrapper with
- * strict flags and `--help`, private-key loading from a file only, and anchor loading.
+ * Helpers shared by the signing commands (plugin-* and policy-*): required flags and
+ * positionals, private-key loading from a file only, and anchor loading.
  *
  * @module
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { CliIO } from "../cli/command.ts";
-import { EXIT, exitCodeFor } from "../cli/exit_codes.ts";
-import { HaechiError, toHaechiError } from "../errors.ts";
+import { HaechiError } from "../errors.ts";
 import { fileInfo, readTextFile } from "../runtime/mod.ts";
-import { importPrivateKeyPem, keyIdFor } from "./keys.ts";
-import { parseEd25519Spki } from "./pem.ts";
-import type { TrustAnchor } from "./trust.ts";
+import { importPrivateKeyPem, keyIdFor } from "../signing/keys.ts";
+import { parseEd25519Spki } from "../signing/pem.ts";
+import type { TrustAnchor } from "../signing/trust.ts";
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
-
-/** Parsed flags and positionals. */
+/** Parsed flags and positionals, as a command body receives them. */
 export interface Parsed {
-  readonly values: Record<string, string | boolean | string[] | undefined>;
-  readonly positionals: string[];
-}
-
-/**
- * Run a command body with strict flag parsing: unknown flags exit 2, `--help` prints the
- * help, and a `HaechiError` becomes its message and exit status.
- *
- * @example
- * ```ts ignore
- * return runSigningCommand("plugin-sign", HELP, args, io, OPTIONS, (p) => sign(p, io));
- * ```
- */
-export async function runSigningCommand(
-  name: string,
-  help: string,
-  args: string[],
-  io: CliIO,
-  options: Options,
-  body: (parsed: Parsed) => Promise<number>,
-): Promise<number> {
-  let parsed: Parsed;
-  try {
-    const r = parseArgs({
-      args,
-      options: { ...options, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: true,
-    });
-    parsed = { values: r.values as Parsed["values"], positionals: r.positionals };
-  } catch (e) {
-    const message = e instanceof Error ? e.message : "Invalid arguments";
-    await io.stderr.write(`haechi ${name}: ${message}\nRun "haechi ${name} --help" for usage.\n`);
-    return EXIT.usage;
-  }
-  if (parsed.values.help === true) {
-    await io.stdout.write(help);
-    return EXIT.ok;
-  }
-  try {
-    return await body(parsed);
-  } catch (e) {
-    const err = toHaechiError(e);
-    await io.stderr.write(`haechi ${name}: ${err.message}\n`);
-    return exitCodeFor(err.code);
-  }
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly positionals: readonly string[];
 }
 
 /**
@@ -74,7 +25,7 @@ export function positionals(parsed: Parsed, count: number, what: string): string
   if (parsed.positionals.length !== count) {
     throw new HaechiError("usage.invalid", `Expected ${what}`);
   }
-  return parsed.positionals;
+  return [...parsed.positionals];
 }
 
 /**

@@ -1,0 +1,154 @@
+/**
+ * The rule compiler: checks each row of a rule table once, when a scanner is built, and
+ * turns it into the fixed shape the scan loop reads.
+ *
+ * A row's pattern must be linear: no repeat without a bound (see `unbounded_repeats.ts`).
+ * Counted repeats of single characters are unrolled (`_unroll_counts.ts`) so V8 can skip
+ * through a window instead of trying every position.
+ *
+ * @module
+ */
+import { HaechiError } from "../errors.ts";
+import { unrollCounts } from "./_unroll_counts.ts";
+import type { Rule, RuleContext } from "./rule.ts";
+import { findUnboundedRepeats } from "./unbounded_repeats.ts";
+
+/** A rule row checked and compiled into the fixed shape the scan loop reads. */
+export interface CompiledRule {
+  readonly rule: Rule;
+  readonly index: number;
+  readonly re: RegExp;
+  readonly before: number;
+  readonly after: number;
+  readonly digitBefore: number;
+  readonly digitAfter: number;
+  /**
+   * Window prefilter: one of the rule's lowercase words must occur near the window, or the
+   * pattern is skipped. One alternation of the literal words, tested once per window.
+   */
+  readonly requires: RegExp | null;
+  /**
+   * Whether the prefilter may read a slice of the text lowercased once per scan instead of
+   * lowercasing its own slice (see `ScanText.lowerSlice` in scanner.ts for when they differ).
+   */
+  readonly requiresShared: boolean;
+  /** How far around the window the prefilter looks. */
+  readonly requiresReach: number;
+  // The rule's optional fields, copied into one fixed shape: rule rows are object literals
+  // with different field sets, and reading them in the match loop was megamorphic.
+  readonly group: number;
+  readonly validate: ((value: string) => boolean) | null;
+  readonly minEntropy: number;
+  readonly context: RuleContext | null;
+  readonly exclude: RuleContext | null;
+  /** Minimum cluster digits, or Infinity for keyword-only rules. */
+  readonly digits: number;
+}
+
+const DEFAULT_BEFORE = 64;
+const DEFAULT_AFTER = 256;
+const DEFAULT_DIGIT_BEFORE = 48;
+const DEFAULT_DIGIT_AFTER = 48;
+
+/**
+ * Check one rule row and compile it. The checks are those a rule table can get wrong:
+ * id shape, a trigger, confidence range, flags the scanner owns, and linearity.
+ *
+ * @param rule The row.
+ * @param index Its position in the table (ties between overlapping findings go to the
+ *   earlier row).
+ * @returns The compiled row.
+ * @throws {TypeError} When the row is malformed; the message starts with the rule id.
+ * @throws {HaechiError} `rule.not_linear` when the pattern repeats without a bound (`*`,
+ *   `+`, `{n,}`); `details` name the rule, the quantifier and its offset.
+ *
+ * @example
+ * ```ts
+ * import { compileRule } from "./compile_rule.ts";
+ * const row = {
+ *   id: "demo-key", type: "demo_key", category: "secret" as const, description: "Demo key",
+ *   pattern: /demo_[a-z0-9]+/, trigger: { keywords: ["demo_"] },
+ *   confidence: 0.9, hardBlock: true, examples: { positive: [], negative: [] },
+ * };
+ * try {
+ *   compileRule(row, 0);
+ *   throw new Error("an unbounded + must be refused");
+ * } catch (e) {
+ *   if ((e as { code?: string }).code !== "rule.not_linear") throw e;
+ * }
+ * ```
+ */
+export function compileRule(rule: Rule, index: number): CompiledRule {
+  const fail = (why: string): never => {
+    throw new TypeError(`Rule "${rule.id}": ${why}`);
+  };
+  if (!/^[a-z0-9]+(?:-[a-z0-9]+)+$/.test(rule.id)) fail("id must be <provider>-<kind>");
+  const t = rule.trigger;
+  if ((t.keywords?.length ?? 0) === 0 && t.digits === undefined) {
+    fail("needs trigger keywords or digits");
+  }
+  if (!(rule.confidence >= 0 && rule.confidence <= 1)) fail("confidence must be within 0..1");
+  if (rule.pattern.flags.includes("g") || rule.pattern.flags.includes("y")) {
+    fail("pattern must not carry the g or y flag; the scanner adds what it needs");
+  }
+  const unbounded = findUnboundedRepeats(rule.pattern.source)[0];
+  if (unbounded !== undefined) {
+    throw new HaechiError(
+      "rule.not_linear",
+      `Rule "${rule.id}": pattern repeats without a bound ("${unbounded.quantifier}" at ` +
+        `offset ${unbounded.offset}); bound it, e.g. {1,64}, so matching stays linear`,
+      { ruleId: rule.id, quantifier: unbounded.quantifier, offset: unbounded.offset },
+    );
+  }
+  const flags = rule.pattern.flags + "g" + (rule.group !== undefined ? "d" : "");
+  const requireWords = rule.windowRequires ?? rule.context?.words ?? null;
+  return {
+    rule,
+    index,
+    re: new RegExp(unrollCounts(rule.pattern.source, flags), flags),
+    before: rule.windowBefore ?? DEFAULT_BEFORE,
+    after: rule.windowAfter ?? DEFAULT_AFTER,
+    digitBefore: rule.windowBefore ?? DEFAULT_DIGIT_BEFORE,
+    digitAfter: rule.windowAfter ?? DEFAULT_DIGIT_AFTER,
+    requires: requireWords === null ? null : literalAlternation(requireWords),
+    requiresShared: requireWords === null || !requireWords.some(isContextSensitiveLower),
+    requiresReach: rule.windowRequires !== undefined || rule.context === undefined
+      ? 0
+      : Math.max(rule.context.before ?? 48, rule.context.after ?? 16),
+    group: rule.group ?? -1,
+    validate: rule.validate ?? null,
+    minEntropy: rule.minEntropy ?? 0,
+    context: rule.context ?? null,
+    exclude: rule.excludeContext ?? null,
+    digits: rule.trigger.digits ?? Infinity,
+  };
+}
+
+/** A regex that finds any of `words` as a plain substring, like `words.some(includes)`. */
+function literalAlternation(words: readonly string[]): RegExp {
+  // No words means no window qualifies, as `[].some(…)` is false.
+  if (words.length === 0) return /(?!)/;
+  return new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"));
+}
+
+/**
+ * Sigma lowercases by context (`Σ` → `σ` or final `ς`) and a surrogate half lowercases only
+ * with its pair, so a slice of the whole text's lowercase can differ from the lowercase of
+ * the slice there; words holding those never use the shared lowercase.
+ */
+function isContextSensitiveLower(word: string): boolean {
+  return /[\u03c2\u03c3\ud800-\udfff]/.test(word);
+}
+
+/**
+ * Refuse a table in which two rows share an id.
+ *
+ * @throws {TypeError} Naming the duplicated id.
+ */
+export function assertUniqueIds(rules: readonly Rule[]): void {
+  const seen = new Set<string>();
+  for (const r of rules) {
+    if (seen.has(r.id)) throw new TypeError(`Rule "${r.id}": duplicate id`);
+    seen.add(r.id);
+  }
+}
