@@ -16,8 +16,6 @@
  */
 export {
   createMcpFilter,
-  type McpAuditInput,
-  type McpAuditSink,
   type McpFilter,
   type McpFilterOptions,
   type McpSender,
