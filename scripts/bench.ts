@@ -3,8 +3,9 @@
  * chat bodies and hostile inputs, protect throughput, then the gateway proxy
  * (`bench_proxy.ts`), the token vault (`bench_vault.ts`), the audit append
  * (`bench_audit.ts`), the MCP wrapper (`bench_mcp.ts`, run as a child process because it is
- * a standalone script), and the audit dashboard on a 1 GiB log (`bench_dashboard.ts`;
- * 64 MiB with `--quick`).
+ * a standalone script), the audit dashboard on a 1 GiB log (`bench_dashboard.ts`;
+ * 64 MiB with `--quick`), and last the table of issue 15's targets with ✓/✗
+ * (`bench_targets.ts`).
  *
  * Flags: `--quick` (smaller corpus, shorter timings), `--seed=N`, `--per-type=N`.
  * Not part of the unit tests. Failure examples go to stderr.
@@ -28,6 +29,8 @@ import { formatProxyBench, runProxyBench } from "./bench_proxy.ts";
 import { formatVaultBench, runVaultBench } from "./bench_vault.ts";
 import { formatAuditBench, runAuditBench } from "./bench_audit.ts";
 import { formatDashboardBench, runDashboardBench } from "./bench_dashboard.ts";
+import { issue15Targets } from "./bench_targets.ts";
+import { formatTargets } from "./bench_targets.ts";
 
 /** Parsed command-line flags. */
 export interface BenchArgs {
@@ -90,10 +93,12 @@ async function main(args: readonly string[]): Promise<number> {
   await print(formatScan(await measureScan(scanner, inputs, budget)));
 
   header("3. Protect throughput: createProtector(DEFAULT_CONFIG).protectJsonText");
-  await print(await measureProtect(inputs, budget));
+  const protectMbps = new Map<string, number>();
+  await print(await measureProtect(inputs, budget, protectMbps));
 
   header("4. Gateway proxy: direct vs pass-through vs enforce (scripts/bench_proxy.ts)");
-  await out.write(formatProxyBench(await runProxyBench({ quick: opts.quick })));
+  const proxyRows = await runProxyBench({ quick: opts.quick });
+  await out.write(formatProxyBench(proxyRows));
 
   header("5. Token vault (scripts/bench_vault.ts)");
   const vaultRows = await runVaultBench({
@@ -116,7 +121,8 @@ async function main(args: readonly string[]): Promise<number> {
     stdout: "piped",
     stderr: "piped",
   }).output();
-  await out.write(new TextDecoder().decode(mcp.stdout));
+  const mcpText = new TextDecoder().decode(mcp.stdout);
+  await out.write(mcpText);
   if (!mcp.success) {
     await err.write(new TextDecoder().decode(mcp.stderr).slice(-2000) + "\n");
     return 1;
@@ -125,6 +131,14 @@ async function main(args: readonly string[]): Promise<number> {
   header("8. Audit dashboard on a large log (scripts/bench_dashboard.ts)");
   const dashboard = await runDashboardBench({ bytes: (opts.quick ? 64 : 1024) * (1 << 20) });
   await out.write(formatDashboardBench(dashboard));
+
+  header("9. Issue 15 targets (every ratio against the bare relay)");
+  const targets = await issue15Targets(opts.quick, budget, {
+    proxyRows,
+    protectMbps: protectMbps.get("chat JSON 32 KB"),
+    mcpAddedMs: Number(/added latency per tools\/call: ([-\d.]+) ms/.exec(mcpText)?.[1] ?? NaN),
+  }, print);
+  await out.write(formatTargets(targets));
   return 0;
 }
 

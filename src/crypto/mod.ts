@@ -11,5 +11,5 @@
  * @module
  */
 export { toBase64, toHex } from "./encoding.ts";
-export { createHmacSha256, type HmacSha256, sha256 } from "./hmac_sha256.ts";
+export { createHmacSha256, type HmacSha256, sha256, sha256Hex } from "./hmac_sha256.ts";
 export { readPkcs12 } from "./pkcs12.ts";
