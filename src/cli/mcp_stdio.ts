@@ -9,6 +9,7 @@ import { createMcpFilter, type McpSender } from "../mcp/mod.ts";
 import { readLines } from "../runtime/lines.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
+import { defaultProfileConfig } from "../policy/mod.ts";
 import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 
@@ -65,7 +66,8 @@ each. Every message is audited without its content.`,
     const from = parseDirection(values.direction);
     const config = await loadConfigFor(values.config, io);
     const mcp = values.scope === undefined ? config.mcp : { ...config.mcp, scope: values.scope };
-    const session = await openSession(config, "cli.mcp-stdio");
+    // No caller to resolve here: the profile anonymous gateway callers get applies.
+    const session = await openSession(defaultProfileConfig(config), "cli.mcp-stdio");
     try {
       const filter = createMcpFilter({
         protector: session.protector,

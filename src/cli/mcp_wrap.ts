@@ -9,6 +9,7 @@ import { createMcpFilter, createStderrFilter, runStdioRelay } from "../mcp/mod.t
 import { type ChildProcess, isNotFound, onSignals, spawnChild } from "../runtime/mod.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
+import { defaultProfileConfig } from "../policy/mod.ts";
 import { openSession } from "../session/mod.ts";
 
 /**
@@ -85,7 +86,8 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
     const mcp = values.scope === undefined ? config.mcp : { ...config.mcp, scope: values.scope };
     const [command, ...commandArgs] = split.command;
     const serverName = values.server ?? command.slice(command.lastIndexOf("/") + 1);
-    const session = await openSession(config, "cli.mcp-wrap");
+    // No caller to resolve here: the profile anonymous gateway callers get applies.
+    const session = await openSession(defaultProfileConfig(config), "cli.mcp-wrap");
     try {
       let child: ChildProcess;
       try {

@@ -94,7 +94,8 @@ export interface GatewayOptions {
    */
   readonly mcp?: {
     readonly path: string;
-    readonly handler: (request: Request) => Promise<Response>;
+    /** Serves one MCP request under the caller's profile (`profile`, as resolved here). */
+    readonly handler: (request: Request, profile: RequestProfile) => Promise<Response>;
   };
 }
 
@@ -146,6 +147,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     protector,
     protectParts,
     modelAllowlist: config.policy.modelAllowlist,
+    requestsPerMinute: config.policy.rate.requestsPerMinute,
   };
   const fetchImpl = options.fetch ?? ((r: Request) => fetch(r));
   // Readiness asks the upstream itself, at most once per few seconds (readiness.ts).
@@ -156,16 +158,21 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Aborted by `close`: request bodies still arriving are cut rather than waited for.
   const closing = new AbortController();
   const bodyDeadline = { timeoutMs: config.limits.requestTimeoutMs, signal: closing.signal };
-  const rateLimit = config.policy.rate.requestsPerMinute;
   const rateLimiter = options.rateLimiter ?? createMemoryRateLimiter();
-  const mcpRoute = options.mcp === undefined ? undefined : createMcpRoute({
-    handler: options.mcp.handler,
+  // MCP callers get a profile exactly as LLM callers do: its rate here, its policy in the handler.
+  const profileOf = (caller: Caller) => options.profiles?.resolve(caller) ?? baseProfile;
+  const mcpHandler = options.mcp?.handler;
+  const mcpRoute = mcpHandler === undefined ? undefined : createMcpRoute({
+    handler: (req, who) => mcpHandler(req, profileOf(callerOf(who as CallerIdentity | null))),
     metrics,
     maxInFlight: proxy.maxInFlight,
     maxBytes,
     deadline: bodyDeadline,
     authenticate: options.authenticate,
-    limitRate: (who) => enforceRate(rateLimiter, rateLimit, callerOf(who as CallerIdentity | null)),
+    limitRate: (who) => {
+      const caller = callerOf(who as CallerIdentity | null);
+      return enforceRate(rateLimiter, profileOf(caller).requestsPerMinute, caller);
+    },
   });
   const replyContext: ReplyContext = { protector, config, metrics, maxBytes };
   let auditBroken = false;
@@ -275,7 +282,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         profile = options.profiles.resolve(caller);
         labels.profile = profile.name;
       }
-      await enforceRate(rateLimiter, rateLimit, caller);
+      await enforceRate(rateLimiter, profile.requestsPerMinute, caller);
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
       text = hasBody ? await readBodyWithin(req, maxBytes, bodyDeadline) : "";
     } catch (e) {
@@ -466,7 +473,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           ? "cancelled"
           : why !== undefined
           ? "error"
-          : responseOutcome(protector.policy.enforcing, findings),
+          : responseOutcome(profile.protector.policy.enforcing, findings),
         findings,
         details: {
           ...labels,
@@ -483,8 +490,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     };
 
     try {
+      // The caller's profile governs its reply as it did its request.
       return await reply(
-        replyContext,
+        profile.protector === protector
+          ? replyContext
+          : { ...replyContext, protector: profile.protector },
         matched,
         upstreamRes,
         url,
