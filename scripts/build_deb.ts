@@ -43,6 +43,8 @@ WorkingDirectory=/var/lib/haechi
 EnvironmentFile=-/etc/default/haechi
 ExecStart=/usr/bin/haechi proxy --config /etc/haechi/haechi.config.json
 Restart=on-failure
+# Each client connection holds three descriptors (the head-timeout front layer).
+LimitNOFILE=65536
 NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=yes

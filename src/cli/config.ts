@@ -5,6 +5,7 @@
  */
 import { HaechiError } from "../errors.ts";
 import {
+  CONFIG_SCHEMA,
   configReference,
   loadConfig,
   renderConfigFile,
@@ -78,7 +79,8 @@ default, HAECHI_* environment variable and a one-line description.`,
     effective: {
       type: "boolean",
       help: `Print the effective configuration as JSON: built-in defaults,
-        then the config file, then HAECHI_* environment variables.`,
+        then the config file, then HAECHI_* environment variables. Secrets
+        (proxy.tls.passphrase, Redis URLs) print as "(set; not shown)".`,
     },
     config: {
       type: "string",
@@ -93,7 +95,7 @@ default, HAECHI_* environment variable and a one-line description.`,
     const parsed = checkConfigArgs(values);
     if (parsed.effective) {
       const config = await loadConfig({ path: parsed.config, env: io.env });
-      await io.stdout.write(renderConfigFile(config));
+      await io.stdout.write(maskSensitive(renderConfigFile(config)));
     } else if (parsed.json) {
       await io.stdout.write(JSON.stringify(configReference(), null, 2) + "\n");
     } else {
@@ -102,3 +104,24 @@ default, HAECHI_* environment variable and a one-line description.`,
     return EXIT.ok;
   },
 });
+
+/** The placeholder printed for a secret (a passphrase, a URL with a password). */
+const MASKED = "(set; not shown)";
+
+/**
+ * Replace every non-empty value of a key marked sensitive (`proxy.tls.passphrase`,
+ * `*.redisUrl`) so `config --effective` never prints a secret into a terminal or a log.
+ */
+function maskSensitive(text: string): string {
+  const obj = JSON.parse(text) as Record<string, unknown>;
+  for (const key of CONFIG_SCHEMA) {
+    if (key.sensitive !== true) continue;
+    const parts = key.path.split(".");
+    let node: unknown = obj;
+    for (const p of parts.slice(0, -1)) node = (node as Record<string, unknown> | undefined)?.[p];
+    const leaf = parts.at(-1)!;
+    const holder = node as Record<string, unknown> | undefined;
+    if (typeof holder?.[leaf] === "string" && holder[leaf] !== "") holder[leaf] = MASKED;
+  }
+  return JSON.stringify(obj, null, 2) + "\n";
+}

@@ -47,6 +47,8 @@ interface Spliced {
 export interface GuardedServer {
   /** The public address bound. */
   readonly addr: Deno.NetAddr;
+  /** The internal server's loopback port (it answers only relayed connections). */
+  readonly innerPort: number;
   /** Stop accepting, let in-flight requests finish, close the rest. */
   shutdown(): Promise<void>;
   /** Resolves when every connection has closed. */
@@ -177,6 +179,7 @@ export function serveGuarded(
 
   return {
     addr: listener.addr as Deno.NetAddr,
+    innerPort,
     finished,
     async shutdown() {
       try {

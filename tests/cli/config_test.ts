@@ -50,6 +50,24 @@ Deno.test("haechi config --effective merges the file and the environment", async
   );
 });
 
+Deno.test("haechi config --effective never prints a secret: the PKCS#12 passphrase and Redis URLs are masked", async () => {
+  await withConfigFile(
+    JSON.stringify({
+      configVersion: 1,
+      proxy: { tls: { pfxFile: "s.pfx", passphrase: "pfx-secret-1" } },
+      tokenVault: { redisUrl: "redis://:redis-secret-2@127.0.0.1:6379" },
+    }),
+    async (p) => {
+      const { code, stdout } = await run(["--effective", "--config", p]);
+      assertEquals(code, 0);
+      assert(!stdout.includes("pfx-secret-1") && !stdout.includes("redis-secret-2"), stdout);
+      const config = JSON.parse(stdout);
+      assertEquals(config.proxy.tls.passphrase, "(set; not shown)");
+      assertEquals(config.proxy.tls.pfxFile.endsWith("s.pfx"), true);
+    },
+  );
+});
+
 Deno.test("haechi config --effective with an invalid file exits 2 naming the key", async () => {
   await withConfigFile('{"configVersion":1,"mode":"enforcing"}', async (p) => {
     const { code, stdout, stderr } = await run(["--effective", "--config", p]);

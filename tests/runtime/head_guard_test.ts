@@ -1,6 +1,7 @@
 // Real sockets on 127.0.0.1: the head timeout of the server adapter (limits.headersTimeoutMs).
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { serveHttp } from "../../src/runtime/serve.ts";
+import { serveGuarded } from "../../src/runtime/head_guard.ts";
 
 const enc = new TextEncoder();
 
@@ -139,4 +140,22 @@ Deno.test("a POST body is read through the front layer byte for byte", async () 
     assertEquals(text.length, big.length);
     assertStringIncludes(text.slice(-10), "end");
   });
+});
+
+Deno.test("the internal server answers only connections relayed by the front layer", async () => {
+  const guarded = serveGuarded(() => Promise.resolve(new Response("ok")), {
+    hostname: "127.0.0.1",
+    port: 0,
+    headersTimeoutMs: 5000,
+    onError: () => new Response("error", { status: 500 }),
+  });
+  try {
+    const relayed = await fetch(`http://127.0.0.1:${guarded.addr.port}/`);
+    assertEquals(await relayed.text(), "ok");
+    const direct = await fetch(`http://127.0.0.1:${guarded.innerPort}/`);
+    assertEquals(direct.status, 403);
+    await direct.body?.cancel();
+  } finally {
+    await guarded.shutdown();
+  }
 });
