@@ -36,6 +36,7 @@ export async function main(args: readonly string[]): Promise<never> {
     stderr: stderrSink(),
     env,
     color: { stdout: tty.stdout && !noColor, stderr: tty.stderr && !noColor },
+    terminal: tty,
   });
   exitProcess(code);
 }

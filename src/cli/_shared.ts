@@ -6,7 +6,8 @@
  */
 import { HaechiError } from "../errors.ts";
 import { type HaechiConfig, loadConfig } from "../config/mod.ts";
-import { openReadStream } from "../runtime/mod.ts";
+import { fileInfo, openReadStream } from "../runtime/mod.ts";
+import type { Progress } from "./_progress.ts";
 import type { CliIO, FlagSpec } from "./command.ts";
 import { checkCryptoProvider, loadPolicyBundle } from "../session/mod.ts";
 
@@ -40,8 +41,9 @@ export async function readInputText(
   source: string | undefined,
   io: CliIO,
   maxBytes: number,
+  progress?: Progress,
 ): Promise<string> {
-  const stream = await openInput(source, io);
+  const stream = await openInput(source, io, progress);
   const parts: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -68,19 +70,27 @@ export async function readInputText(
   }
 }
 
-/** Open `source` (a path, or `-`/undefined for stdin) as a byte stream. */
+/**
+ * Open `source` (a path, or `-`/undefined for stdin) as a byte stream, counted by
+ * `progress` when given.
+ */
 export async function openInput(
   source: string | undefined,
   io: CliIO,
+  progress?: Progress,
 ): Promise<ReadableStream<Uint8Array>> {
-  if (source === undefined || source === "-") return io.stdin();
+  if (source === undefined || source === "-") return progress?.track(io.stdin()) ?? io.stdin();
+  let stream: ReadableStream<Uint8Array>;
   try {
-    return await openReadStream(source);
+    stream = await openReadStream(source);
   } catch {
     throw new HaechiError("input.read_failed", `Cannot read input file ${source}`, {
       path: source,
     });
   }
+  if (progress === undefined) return stream;
+  const info = await fileInfo(source).catch(() => null);
+  return progress.track(stream, info?.size);
 }
 
 /** ANSI styling that is a no-op when colour is off. */

@@ -25,8 +25,8 @@ export interface CliIO {
   readonly env: Readonly<Record<string, string>>;
   /** Whether colour may be used on stdout / stderr. */
   readonly color: { readonly stdout: boolean; readonly stderr: boolean };
-  /** Whether stderr is an interactive terminal (progress lines); absent means no. */
-  readonly stderrIsTerminal?: boolean;
+  /** Which streams are interactive terminals (for progress lines); absent means neither. */
+  readonly terminal?: { readonly stdout: boolean; readonly stderr: boolean };
 }
 
 /** One flag as a command declares it. */

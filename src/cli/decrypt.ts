@@ -5,11 +5,9 @@
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
 import { decodeEnvelope } from "../vault/envelope.ts";
-import { loadKeyFile } from "../vault/keyfile.ts";
-import { openTokenVault } from "../vault/open.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
-import { openAuditSink } from "../session/mod.ts";
+import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 
 /** The `decrypt` command. */
@@ -48,41 +46,42 @@ brackets are special to most shells; the bare text between "[ENC:" and "]" works
     }
     const scope = values.scope ?? "default";
     const config = await loadConfigFor(values.config, io);
-    const material = await loadKeyFile(config.keys.path);
-    const audit = await openAuditSink(config, material.hmacKey, "cli.decrypt");
+    const session = await openSession(config, "cli.decrypt", { keys: "require" });
     const correlationId = crypto.randomUUID();
     const details = { type: parts.type, keyId: parts.keyId };
     try {
       if (config.tokenVault.decryptPolicy !== "allow") {
-        await audit.record({ kind: "decrypt", correlationId, outcome: "denied", details });
+        await session.audit.record({ kind: "decrypt", correlationId, outcome: "denied", details });
         throw new HaechiError(
           "vault.decrypt_denied",
           'Decrypting envelopes is disabled: tokenVault.decryptPolicy is "deny"; ' +
             'set it to "allow" to permit it',
         );
       }
-      const vault = await openTokenVault(config, { material });
       try {
-        const r = await vault.decryptEnvelope(envelope, scope);
-        await audit.record({ kind: "decrypt", correlationId, outcome: "decrypted", details });
+        const r = await session.vault.decryptEnvelope(envelope, scope);
+        await session.audit.record({
+          kind: "decrypt",
+          correlationId,
+          outcome: "decrypted",
+          details,
+        });
         await io.stdout.write(
           values.json ? JSON.stringify({ type: r.type, value: r.value }) + "\n" : r.value + "\n",
         );
         return EXIT.ok;
       } catch (e) {
         const err = toHaechiError(e);
-        await audit.record({
+        await session.audit.record({
           kind: "decrypt",
           correlationId,
           outcome: "error",
           details: { ...details, errorCode: err.code },
         });
         throw err;
-      } finally {
-        await vault.close();
       }
     } finally {
-      await audit.close();
+      await session.close();
     }
   },
 });

@@ -98,7 +98,10 @@ Exit status: 0 ok, 1 bad input, 2 usage or config error, 3 blocked, 4 audit chai
  * ```
  */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  const [name, ...rest] = argv;
+  // `haechi --json <command> ...` is the same as `haechi <command> --json ...`.
+  const [name, ...rest] = argv[0] === "--json" && argv.length > 1
+    ? [argv[1], "--json", ...argv.slice(2)]
+    : argv;
   if (name === undefined || name === "-h" || name === "--help") {
     await io.stdout.write(usage());
     return name === undefined ? EXIT.usage : EXIT.ok;

@@ -8,6 +8,7 @@ import { readLines } from "../runtime/lines.ts";
 import type { AppliedFinding, ProtectOutcome } from "../protect/mod.ts";
 import { type CliIO, type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor, openInput, readInputText } from "./_shared.ts";
+import { createProgress, type Progress } from "./_progress.ts";
 import { openSession, type Session } from "../session/mod.ts";
 import { type FindingTally, summarizeTally, tallyFindings } from "./_summary.ts";
 import { EXIT } from "./exit_codes.ts";
@@ -47,6 +48,11 @@ A one-line summary goes to stderr; nothing on either stream holds a detected val
         their values, as one JSON object on stderr (for the caller only;
         never written to the audit log).`,
     },
+    quiet: {
+      type: "boolean",
+      short: "q",
+      help: "No progress line (shown on stderr only when it is a terminal).",
+    },
     config: CONFIG_FLAG,
     json: {
       type: "boolean",
@@ -69,10 +75,14 @@ A one-line summary goes to stderr; nothing on either stream holds a detected val
     const session = await openSession(config, "cli.protect", { recordIssued: showTokens });
     const scope = values.scope ?? "default";
     const json = values.json === true;
+    const progress = createProgress("protect", io, {
+      quiet: values.quiet,
+      streamsToStdout: format === "jsonl",
+    });
     try {
       const code = format === "jsonl"
-        ? await protectJsonl(session, source, io, { scope, json })
-        : await protectWhole(session, source, format, io, { scope, json });
+        ? await protectJsonl(session, source, io, { scope, json, progress })
+        : await protectWhole(session, source, format, io, { scope, json, progress });
       if (showTokens) {
         await io.stderr.write(
           `haechi: tokens ${JSON.stringify(Object.fromEntries(session.issued))}\n`,
@@ -80,6 +90,7 @@ A one-line summary goes to stderr; nothing on either stream holds a detected val
       }
       return code;
     } finally {
+      await progress.finish();
       await session.close();
     }
   },
@@ -110,6 +121,7 @@ export function resolveFormat(flag: string | undefined, source: string | undefin
 interface WholeOptions {
   readonly scope: string;
   readonly json: boolean;
+  readonly progress: Progress;
 }
 
 async function protectWhole(
@@ -123,7 +135,8 @@ async function protectWhole(
   const correlationId = crypto.randomUUID();
   let outcome: ProtectOutcome<string>;
   try {
-    const text = await readInputText(source, io, config.limits.maxBytes);
+    const text = await readInputText(source, io, config.limits.maxBytes, options.progress);
+    await options.progress.finish();
     outcome = format === "json"
       ? await protector.protectJsonText(text, { scope: options.scope })
       : await protector.protectText(text, { scope: options.scope });
@@ -169,10 +182,10 @@ async function protectJsonl(
   session: Session,
   source: string | undefined,
   io: CliIO,
-  options: { scope: string; json: boolean },
+  options: WholeOptions,
 ): Promise<number> {
   const { protector, config } = session;
-  const stream = await openInput(source, io);
+  const stream = await openInput(source, io, options.progress);
   const totals = { lines: 0, changed: 0, blocked: 0, errors: 0 };
   const tally: FindingTally = new Map();
   let found = 0;
@@ -235,6 +248,7 @@ async function protectJsonl(
     await io.stdout.write(out + "\n");
     if (lineNo - batchStart + 1 >= JSONL_AUDIT_BATCH) await flushBatch(lineNo);
   }
+  await options.progress.finish();
   await flushBatch(lineNo);
   const outcome = totals.blocked > 0
     ? "blocked"

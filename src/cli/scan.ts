@@ -9,6 +9,7 @@ import { type AppliedFinding, createProtector, type Protector } from "../protect
 import { type CliIO, type Command, defineCommand } from "./command.ts";
 import type { TextSink } from "../runtime/mod.ts";
 import { CONFIG_FLAG, loadConfigFor, openInput, palette, readInputText } from "./_shared.ts";
+import { createProgress, type Progress } from "./_progress.ts";
 import { resolveFormat } from "./protect.ts";
 import { EXIT } from "./exit_codes.ts";
 
@@ -50,6 +51,11 @@ would take) without changing the input. Values are never printed.`,
       value: "FORMAT",
       help: "json (default; .jsonl files default to jsonl), jsonl, or text.",
     },
+    quiet: {
+      type: "boolean",
+      short: "q",
+      help: "No progress line (shown on stderr only when it is a terminal).",
+    },
     config: CONFIG_FLAG,
     json: {
       type: "boolean",
@@ -67,13 +73,27 @@ would take) without changing the input. Values are never printed.`,
     const format = resolveFormat(values.format, source);
     const config = await loadConfigFor(values.config, io);
     const protector = createProtector(config);
+    const progress = createProgress("scan", io, {
+      quiet: values.quiet,
+      streamsToStdout: format === "jsonl",
+    });
     if (format === "jsonl") {
-      return await scanJsonl(protector, source, io, {
-        json: values.json === true,
-        maxLineBytes: config.limits.maxBytes,
-      });
+      try {
+        return await scanJsonl(protector, source, io, {
+          json: values.json === true,
+          maxLineBytes: config.limits.maxBytes,
+          progress,
+        });
+      } finally {
+        await progress.finish();
+      }
     }
-    const text = await readInputText(source, io, config.limits.maxBytes);
+    let text: string;
+    try {
+      text = await readInputText(source, io, config.limits.maxBytes, progress);
+    } finally {
+      await progress.finish();
+    }
     const entries = scanOne(protector, text, format).map(toEntry);
     if (values.json) {
       await io.stdout.write(JSON.stringify({ findings: entries, errors: [] }, null, 2) + "\n");
@@ -100,7 +120,7 @@ async function scanJsonl(
   protector: Protector,
   source: string | undefined,
   io: CliIO,
-  options: { json: boolean; maxLineBytes: number },
+  options: { json: boolean; maxLineBytes: number; progress: Progress },
 ): Promise<number> {
   const { json, maxLineBytes } = options;
   const p = palette(io.color.stdout);
@@ -109,7 +129,7 @@ async function scanJsonl(
   let omitted = 0;
   let count = 0;
   if (json) await stdout.write('{\n  "findings": [');
-  const stream = await openInput(source, io);
+  const stream = await openInput(source, io, options.progress);
   for await (const line of readLines(stream, { maxLineBytes })) {
     let error: string | null = null;
     let out = "";

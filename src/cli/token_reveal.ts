@@ -4,12 +4,10 @@
  * @module
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
-import { loadKeyFile } from "../vault/keyfile.ts";
-import { openTokenVault } from "../vault/open.ts";
 import { parseToken } from "../vault/token.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
-import { openAuditSink } from "../session/mod.ts";
+import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { requireRevealAllowed } from "./_reveal_policy.ts";
 
@@ -54,8 +52,7 @@ never the value. Quote the token: brackets are special to most shells.`,
       );
     }
     const config = await loadConfigFor(values.config, io);
-    const material = await loadKeyFile(config.keys.path);
-    const audit = await openAuditSink(config, material.hmacKey, "cli.token-reveal");
+    const session = await openSession(config, "cli.token-reveal", { keys: "require" });
     const correlationId = crypto.randomUUID();
     const devReveal = values["allow-dev-reveal"] === true;
     // The flag is haechi 1.4's per-run override, typed by whoever holds the key file; the
@@ -65,12 +62,20 @@ never the value. Quote the token: brackets are special to most shells.`,
       : { token, type: parsed.type };
     try {
       if (!devReveal) {
-        await requireRevealAllowed(config, audit, { kind: "token.reveal", correlationId, details });
+        await requireRevealAllowed(config, session.audit, {
+          kind: "token.reveal",
+          correlationId,
+          details,
+        });
       }
-      const vault = await openTokenVault(config, { material });
       try {
-        const r = await vault.reveal(token, { scope: values.scope });
-        await audit.record({ kind: "token.reveal", correlationId, outcome: "revealed", details });
+        const r = await session.vault.reveal(token, { scope: values.scope });
+        await session.audit.record({
+          kind: "token.reveal",
+          correlationId,
+          outcome: "revealed",
+          details,
+        });
         if (values.json) {
           await io.stdout.write(
             JSON.stringify({
@@ -88,18 +93,16 @@ never the value. Quote the token: brackets are special to most shells.`,
         return EXIT.ok;
       } catch (e) {
         const err = toHaechiError(e);
-        await audit.record({
+        await session.audit.record({
           kind: "token.reveal",
           correlationId,
           outcome: "error",
           details: { ...details, errorCode: err.code },
         });
         throw err;
-      } finally {
-        await vault.close();
       }
     } finally {
-      await audit.close();
+      await session.close();
     }
   },
 });

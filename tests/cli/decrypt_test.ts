@@ -1,5 +1,8 @@
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import type { Command } from "../../src/cli/command.ts";
 import { decryptCommand } from "../../src/cli/decrypt.ts";
+import { tokenRevealCommand } from "../../src/cli/token_reveal.ts";
+import { encodeEnvelope } from "../../src/vault/envelope.ts";
 import { cliVaultEnv, runCommand } from "../vault/_cli_env.ts";
 import { withIssuedVault } from "../vault/_issue.ts";
 
@@ -71,4 +74,24 @@ Deno.test("decrypt refuses malformed envelopes with exit 1 and bad usage with ex
   assertEquals((await runCommand(decryptCommand, [])).code, 2);
   assertEquals((await runCommand(decryptCommand, ["--key", "x"])).code, 2);
   assertEquals((await runCommand(decryptCommand, ["--help"])).code, 0);
+});
+
+Deno.test("decrypt and token-reveal without a key file exit 2 and never mint one", async () => {
+  const env = await cliVaultEnv({ decryptPolicy: "allow", revealPolicy: "allow" });
+  try {
+    const nonce = new Uint8Array(12);
+    const ciphertext = new Uint8Array(20);
+    const cases: [Command, string][] = [
+      [decryptCommand, encodeEnvelope({ keyId: 1, type: "email", nonce, ciphertext })],
+      [tokenRevealCommand, "[TOKEN:email:abcdefghij234567abcd]"],
+    ];
+    for (const [command, value] of cases) {
+      const r = await runCommand(command, [value, "--config", env.config]);
+      assertEquals(r.code, 2, `${command.name}: ${r.stderr}`);
+      assertStringIncludes(r.stderr, "keys.not_found");
+      assertEquals(await Deno.stat(env.keysPath).then(() => true, () => false), false);
+    }
+  } finally {
+    await env.cleanup();
+  }
 });

@@ -1,6 +1,6 @@
 // A temporary folder with a config whose key file, vault, ledger and audit log live
-// inside it, for the vault CLI command tests; plus a runner that maps thrown errors to
-// exit codes the way `runCli` does.
+// inside it, for the vault CLI command tests; plus a runner that captures a command's
+// exit status and output.
 import type { Command } from "../../src/cli/command.ts";
 import { createTestIO } from "../cli/_io.ts";
 
