@@ -4,7 +4,8 @@
  * (`bench_proxy.ts`), the token vault (`bench_vault.ts`), the audit append
  * (`bench_audit.ts`), the MCP wrapper (`bench_mcp.ts`, run as a child process because it is
  * a standalone script), and the audit dashboard on a 1 GiB log (`bench_dashboard.ts`;
- * 64 MiB with `--quick`).
+ * 64 MiB with `--quick`), and the fleet: nginx in front of 1 and 3 replicas on one Redis
+ * (`bench_fleet.ts`; skipped, saying why, without nginx or redis-server).
  *
  * Flags: `--quick` (smaller corpus, shorter timings), `--seed=N`, `--per-type=N`.
  * Not part of the unit tests. Failure examples go to stderr.
@@ -28,6 +29,7 @@ import { formatProxyBench, runProxyBench } from "./bench_proxy.ts";
 import { formatVaultBench, runVaultBench } from "./bench_vault.ts";
 import { formatAuditBench, runAuditBench } from "./bench_audit.ts";
 import { formatDashboardBench, runDashboardBench } from "./bench_dashboard.ts";
+import { formatFleetBench, runFleetBench } from "./bench_fleet.ts";
 
 /** Parsed command-line flags. */
 export interface BenchArgs {
@@ -125,6 +127,12 @@ async function main(args: readonly string[]): Promise<number> {
   header("8. Audit dashboard on a large log (scripts/bench_dashboard.ts)");
   const dashboard = await runDashboardBench({ bytes: (opts.quick ? 64 : 1024) * (1 << 20) });
   await out.write(formatDashboardBench(dashboard));
+
+  header("9. Fleet: nginx, 1 and 3 replicas, one Redis (scripts/bench_fleet.ts)");
+  const fleet = await runFleetBench({ quick: opts.quick });
+  await out.write(
+    Array.isArray(fleet) ? formatFleetBench(fleet, 16) : `skipped: ${fleet.skip}\n`,
+  );
   return 0;
 }
 

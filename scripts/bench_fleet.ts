@@ -272,7 +272,11 @@ export async function runFleetBench(
         ...["--upstream", upstream],
       ], { cwd: dir });
       procs.push(p);
-      const m = await until(p, /(?:listening on |"url":")http:\/\/127\.0\.0\.1:(\d+)/, "haechi proxy");
+      const m = await until(
+        p,
+        /(?:listening on |"url":")http:\/\/127\.0\.0\.1:(\d+)/,
+        "haechi proxy",
+      );
       return Number(m[1]);
     };
     const setups: { setup: string; replicas: number; guarded: boolean; port: number }[] = [];

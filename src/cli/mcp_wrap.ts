@@ -9,6 +9,7 @@ import { createMcpFilter, createStderrFilter, runStdioRelay } from "../mcp/mod.t
 import { type ChildProcess, isNotFound, onSignals, spawnChild } from "../runtime/mod.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
+import { createMcpRequestLog } from "../mcp/request_log.ts";
 import { defaultProfileConfig } from "../policy/mod.ts";
 import { openSession } from "../session/mod.ts";
 
@@ -103,6 +104,16 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
         );
       }
       const correlationId = crypto.randomUUID();
+      // Lines are queued on one promise chain: decisions arrive from both directions.
+      let logged = Promise.resolve();
+      const log = createMcpRequestLog({
+        write: (l) => {
+          logged = logged.then(() => io.stderr.write(l)).catch(() => {});
+        },
+        format: config.logging.format,
+        correlationId,
+        pair: true,
+      });
       const filter = createMcpFilter({
         protector: session.protector,
         audit: session.audit,
@@ -111,6 +122,7 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
         serverName,
         correlationId,
         trackRequests: true,
+        onDecision: log.onDecision,
       });
       const stderrFilter = mode === "filter"
         ? createStderrFilter({
@@ -135,6 +147,8 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
         });
         return status.code;
       } finally {
+        log.close();
+        await logged;
         stopForwarding();
       }
     } finally {

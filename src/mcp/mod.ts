@@ -18,6 +18,7 @@ export {
   createMcpFilter,
   type McpAuditInput,
   type McpAuditSink,
+  type McpDecision,
   type McpFilter,
   type McpFilterOptions,
   type McpSender,
@@ -42,4 +43,11 @@ export {
   type StderrFilterOptions,
 } from "./stderr_filter.ts";
 export { runStdioRelay, type StdioRelayOptions } from "./stdio_relay.ts";
+export {
+  createMcpRequestLog,
+  formatMcpLog,
+  type McpLogEntry,
+  type McpRequestLog,
+  type McpRequestLogOptions,
+} from "./request_log.ts";
 export { createMcpHttpHandler, type McpHttpHandlerOptions } from "./http_handler.ts";
