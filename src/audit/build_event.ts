@@ -7,6 +7,7 @@
  * @module
  */
 import type { AuditDetails, AuditEvent, AuditFinding, AuditMode } from "./record.ts";
+import type { Outcome } from "./outcome.ts";
 
 /** The part of a finding the audit log may see. Extra fields are ignored. */
 export interface AuditFindingSource {
@@ -31,7 +32,7 @@ export interface BuildAuditEventInput {
   /** See `AuditEvent.source`. */
   readonly source: string;
   /** See `AuditEvent.outcome`. */
-  readonly outcome: string;
+  readonly outcome: Outcome;
   /** Individual findings, in any order. */
   readonly findings?: Iterable<AuditFindingSource>;
   /** Safe facts; checked by the writer's guard. */

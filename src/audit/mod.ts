@@ -74,6 +74,14 @@ export {
   type VerifyAuditResult,
 } from "./verify.ts";
 export {
+  type Outcome,
+  type ProtectionOutcome,
+  protectionOutcome,
+  type ProtectionResult,
+  replyOutcome,
+} from "./outcome.ts";
+export type { AuditInput, AuditSink } from "./sink.ts";
+export {
   type AuditSummary,
   type AuditTally,
   createAuditTally,

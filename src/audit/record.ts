@@ -10,6 +10,7 @@
 import { sha256 } from "../crypto/hmac_sha256.ts";
 import { canonicalJson } from "../signing/canonical_json.ts";
 import { toHex } from "../crypto/encoding.ts";
+import type { Outcome } from "./outcome.ts";
 export { toHex } from "../crypto/encoding.ts";
 
 /** Schema version written into every record and anchor. */
@@ -49,8 +50,8 @@ export interface AuditEvent {
   readonly correlationId: string;
   /** Emitting component, e.g. `cli.protect`, `proxy`. */
   readonly source: string;
-  /** Result, e.g. `clean`, `redacted`, `blocked`, `error`, `dry-run`. */
-  readonly outcome: string;
+  /** What happened. */
+  readonly outcome: Outcome;
   /** Aggregated findings (default none). */
   readonly findings?: readonly AuditFinding[];
   /** Keyed path fingerprints from `createPathFingerprinter` (default none). */

@@ -22,7 +22,7 @@ import {
   verifyPlugin,
 } from "../plugin/mod.ts";
 import { execPath, readFile } from "../runtime/mod.ts";
-import type { AuditInput } from "../session/mod.ts";
+import type { AuditInput, AuditSink } from "../audit/mod.ts";
 import { VERSION } from "../version.ts";
 import {
   createKeyMaterialSource,
@@ -59,16 +59,10 @@ export interface AuthProvider {
   close(): Promise<void>;
 }
 
-/** Where gate events go: an `AuditSink` from src/session/audit_sink.ts fits. */
-export interface AuditRecorder {
-  /** Append one event. */
-  record(input: AuditInput): Promise<void>;
-}
-
 /** Injected dependencies; all optional. */
 export interface AuthGateDeps {
   /** Audit destination; events are dropped without one. */
-  readonly audit?: AuditRecorder;
+  readonly audit?: AuditSink;
   /** Clock for the signature window. */
   readonly now?: () => number;
   /** Running executable, to detect a compiled binary (default `Deno.execPath()`). */

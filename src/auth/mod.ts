@@ -23,7 +23,6 @@ export {
   type ExternalIdentity,
 } from "./external.ts";
 export {
-  type AuditRecorder,
   type AuthDecision,
   type AuthGateDeps,
   type AuthProvider,

@@ -11,7 +11,7 @@
  */
 import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
-import type { AuditInput, AuditSink } from "../session/mod.ts";
+import type { AuditInput, AuditSink } from "../audit/mod.ts";
 
 /**
  * Refuse an operator reveal unless `tokenVault.revealPolicy` is `"allow"`. A refusal is

@@ -6,6 +6,7 @@
 import { HaechiError, toHaechiError } from "../errors.ts";
 import { readLines } from "../runtime/lines.ts";
 import type { AppliedFinding, ProtectOutcome } from "../protect/mod.ts";
+import { type Outcome, protectionOutcome } from "../audit/mod.ts";
 import { type CliIO, type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor, openInput, readInputText } from "./_shared.ts";
 import { createProgress, type Progress } from "./_progress.ts";
@@ -250,13 +251,11 @@ async function protectJsonl(
   }
   await options.progress.finish();
   await flushBatch(lineNo);
-  const outcome = totals.blocked > 0
-    ? "blocked"
-    : found === 0
-    ? "clean"
-    : protector.policy.enforcing
-    ? "redacted"
-    : "dry-run";
+  const outcome = protectionOutcome({
+    blocked: totals.blocked > 0,
+    enforcing: protector.policy.enforcing,
+    found,
+  });
   await session.audit.record({
     kind: "protect.batch",
     correlationId,
@@ -273,10 +272,12 @@ async function protectJsonl(
   return totals.blocked > 0 ? EXIT.blocked : EXIT.ok;
 }
 
-function outcomeName(r: ProtectOutcome<unknown>): string {
-  if (r.blocked) return "blocked";
-  if (r.findings.length === 0) return "clean";
-  return r.mode === "dry-run" ? "dry-run" : "redacted";
+function outcomeName(r: ProtectOutcome<unknown>): Outcome {
+  return protectionOutcome({
+    blocked: r.blocked,
+    enforcing: r.mode !== "dry-run",
+    found: r.findings.length,
+  });
 }
 
 function blockedLine(findings: readonly AppliedFinding[]): string {

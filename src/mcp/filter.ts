@@ -17,13 +17,14 @@
  * @module
  */
 import type { McpConfig } from "../config/types.ts";
-import type { AuditDetails, AuditFindingSource } from "../audit/mod.ts";
+import { type AuditSink, type Outcome, protectionOutcome } from "../audit/mod.ts";
 import {
   type AppliedFinding,
   isRawNumber,
   joinSplitTextParts,
   parseJsonExact,
   type Protector,
+  protectToolReply,
 } from "../protect/mod.ts";
 import { MintedTokens, restorerFor, type TokenRestorer } from "../vault/mod.ts";
 import { toHaechiError } from "../errors.ts";
@@ -56,27 +57,12 @@ export interface McpVerdict {
   readonly reply?: string;
 }
 
-/** One audit event, as `AuditSink.record` in the CLI takes it. */
-export interface McpAuditInput {
-  readonly kind: string;
-  readonly correlationId: string;
-  readonly outcome: string;
-  readonly findings?: Iterable<AuditFindingSource>;
-  readonly details?: AuditDetails;
-}
-
-/** Where the filter records its decisions. */
-export interface McpAuditSink {
-  /** Append one event. */
-  record(input: McpAuditInput): Promise<void>;
-}
-
 /** Options for {@linkcode createMcpFilter}. */
 export interface McpFilterOptions {
   /** The protector (its policy decides every action). */
   readonly protector: Protector;
   /** Audit sink. */
-  readonly audit: McpAuditSink;
+  readonly audit: AuditSink;
   /** The `mcp` config section. */
   readonly mcp: McpConfig;
   /** Token restorer (the vault); needed only when `detokenizeArguments` is set. */
@@ -168,7 +154,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
     typeof s === "string" && SAFE_NAME.test(s) && isClean(s) ? s : undefined;
 
   function record(
-    outcome: string,
+    outcome: Outcome,
     from: McpSender,
     details: Record<string, string | number | boolean | undefined>,
     findings?: readonly AppliedFinding[],
@@ -264,10 +250,12 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
     try {
       // haechi's own [TOKEN:…] markers pass through the scanner untouched, so a token the
       // model copied into a tool call keeps working.
-      // What a client sends travels toward the tool: numbers are scanned there too.
-      const direction = from === "client" ? "request" : "response";
+      // What a client sends travels toward the tool: numbers are scanned there too. What
+      // a server sends is a tool reply a model reads next (see protect/reply.ts).
       if (payload !== undefined) {
-        outcome = await protector.protectJson(payload, { scope, direction, issued: minted });
+        outcome = from === "client"
+          ? await protector.protectJson(payload, { scope, direction: "request", issued: minted })
+          : await protectToolReply(protector, payload, { scope, issued: minted });
       }
     } catch (e) {
       const err = toHaechiError(e);
@@ -300,11 +288,11 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
         ? { ...m, error: value as typeof m.error }
         : { ...m, params: value };
     }
-    const result = findings.length === 0
-      ? "clean"
-      : protector.policy.enforcing
-      ? "redacted"
-      : "dry-run";
+    const result = protectionOutcome({
+      blocked: false,
+      enforcing: protector.policy.enforcing,
+      found: findings.length,
+    });
     await record(result, from, { ...base, part }, findings, "id" in m ? m.id : null);
 
     if (out.type === "request") {

@@ -26,15 +26,16 @@ import { DEFAULT_CONFIG } from "../config/defaults.ts";
 import { parseJsonExact, type Protector } from "../protect/mod.ts";
 import { MintedTokens, type TokenRestorer } from "../vault/mod.ts";
 import { createSseParser, type SseEvent } from "../stream/sse.ts";
-import { createMcpFilter, type McpAuditSink, type McpFilter } from "./filter.ts";
+import type { AuditSink } from "../audit/mod.ts";
+import { createMcpFilter, type McpFilter } from "./filter.ts";
 import { errorLine, JSONRPC_ERRORS } from "./jsonrpc.ts";
 
 /** Options for {@linkcode createMcpHttpHandler}. */
 export interface McpHttpHandlerOptions {
   /** The protector. */
   readonly protector: Protector;
-  /** Audit sink (e.g. the CLI's `AuditSink`). */
-  readonly audit: McpAuditSink;
+  /** Audit sink. */
+  readonly audit: AuditSink;
   /** The upstream MCP endpoint, e.g. `http://127.0.0.1:3001/mcp`. */
   readonly upstream: URL | string;
   /** The `mcp` config section (default: built-in defaults). */

@@ -16,8 +16,6 @@
  */
 export {
   createMcpFilter,
-  type McpAuditInput,
-  type McpAuditSink,
   type McpDecision,
   type McpFilter,
   type McpFilterOptions,

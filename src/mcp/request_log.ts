@@ -65,7 +65,7 @@ export interface McpRequestLog {
   close(): void;
 }
 
-const PASSED = new Set(["clean", "redacted", "dry-run"]);
+const PASSED = new Set(["clean", "redacted", "dry-run", "allowed"]);
 /** Requests awaiting answers kept per direction before the oldest is logged unanswered. */
 const MAX_PENDING = 4096;
 const PLAIN_ID = /^[A-Za-z0-9._:-]{1,64}$/;

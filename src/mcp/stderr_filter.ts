@@ -39,7 +39,7 @@
 import type { Protector } from "../protect/mod.ts";
 import { redactionMarker } from "../protect/mod.ts";
 import type { TextSink } from "../runtime/mod.ts";
-import type { McpAuditSink } from "./filter.ts";
+import type { AuditSink } from "../audit/mod.ts";
 
 /** Options for {@linkcode createStderrFilter}. */
 export interface StderrFilterOptions {
@@ -48,7 +48,7 @@ export interface StderrFilterOptions {
   /** Where scrubbed lines go. */
   readonly sink: TextSink;
   /** Audit sink; one event per written piece that had findings. */
-  readonly audit: McpAuditSink;
+  readonly audit: AuditSink;
   /** Correlation id for audit events. */
   readonly correlationId: string;
   /** Most pieces held before the oldest is forced out (default 64). */

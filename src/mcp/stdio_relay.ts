@@ -13,7 +13,8 @@
  */
 import type { ChildProcess, ChildStatus, TextSink } from "../runtime/mod.ts";
 import { type LineItem, readLines } from "../runtime/lines.ts";
-import type { McpAuditSink, McpFilter, McpSender, RawMessage } from "./filter.ts";
+import type { AuditSink } from "../audit/mod.ts";
+import type { McpFilter, McpSender, RawMessage } from "./filter.ts";
 import type { StderrFilter } from "./stderr_filter.ts";
 
 /** Options for {@linkcode runStdioRelay}. */
@@ -33,7 +34,7 @@ export interface StdioRelayOptions {
   /** Notes about relay trouble (never message content); default: nowhere. */
   readonly diagnostics?: TextSink;
   /** Audit sink for relay events (child exit). */
-  readonly audit?: McpAuditSink;
+  readonly audit?: AuditSink;
   /** Correlation id for relay audit events. */
   readonly correlationId?: string;
   /** Milliseconds the child gets to exit after its stdin closes (default 2000). */

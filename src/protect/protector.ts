@@ -11,7 +11,7 @@ import { createScanner, type Scanner } from "../detect/scanner.ts";
 import { BUILTIN_RULES } from "../detect/rules/mod.ts";
 import { compileCustomRule } from "../detect/custom_rules.ts";
 import { compilePolicy, type Policy } from "../policy/policy.ts";
-import { maskValue, redactionMarker } from "./replacement.ts";
+import { maskValue, redactionMarker, spliceFindings } from "./replacement.ts";
 import type { ReversibleActions } from "./reversible.ts";
 import { collectSites, type Site, type WalkOptions } from "./walk.ts";
 import { pathAllowlistFilter } from "./path_allowlist.ts";
@@ -187,13 +187,7 @@ export function createProtector(config: HaechiConfig, deps: ProtectorDeps = {}):
     if (site.parts !== undefined) {
       return splitReplaced(site.text, site.findings, replacements, site.parts);
     }
-    let out = "";
-    let pos = 0;
-    site.findings.forEach((f, i) => {
-      out += site.text.slice(pos, f.start) + replacements[i];
-      pos = f.end;
-    });
-    return out + site.text.slice(pos);
+    return spliceFindings(site.text, site.findings, replacements);
   }
 
   async function replacementFor(

@@ -51,6 +51,39 @@ export function maskValue(value: string, keep: number): string {
   return out;
 }
 
+/**
+ * `text` with each finding's span replaced by the replacement at the same index. Findings
+ * come sorted and non-overlapping from the scanner; one that starts inside an earlier
+ * replaced span is skipped rather than splicing a half value back in.
+ *
+ * @param text The scanned text.
+ * @param findings Spans, sorted by start.
+ * @param replacements One replacement per finding.
+ * @returns The new text.
+ *
+ * @example
+ * ```ts
+ * import { spliceFindings } from "./replacement.ts";
+ * const out = spliceFindings("mail bob@x.io now", [{ start: 5, end: 13 }], ["[REDACTED:email]"]);
+ * if (out !== "mail [REDACTED:email] now") throw new Error(out);
+ * ```
+ */
+export function spliceFindings(
+  text: string,
+  findings: readonly { readonly start: number; readonly end: number }[],
+  replacements: readonly string[],
+): string {
+  let out = "";
+  let pos = 0;
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i];
+    if (f.start < pos) continue;
+    out += text.slice(pos, f.start) + replacements[i];
+    pos = f.end;
+  }
+  return out + text.slice(pos);
+}
+
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127;
 }

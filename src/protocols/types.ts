@@ -7,6 +7,7 @@
  */
 import { isRawNumber } from "../protect/mod.ts";
 import type { Frame, StreamShape } from "../stream/channel_stream.ts";
+import type { Framing } from "../stream/framing.ts";
 
 export type {
   ChannelKind,
@@ -20,8 +21,7 @@ export type {
 /** Wire protocol names. */
 export type ProtocolName = "openai" | "anthropic" | "gemini" | "ollama";
 
-/** How a streamed reply is framed on the wire. */
-export type Framing = "sse" | "ndjson" | "json-array";
+export type { Framing } from "../stream/framing.ts";
 
 /** A matched route. */
 export interface Route {

@@ -8,13 +8,12 @@
 import type { ChannelKind } from "../stream/channel_stream.ts";
 import { createTextGuard, type TextGuard } from "../stream/text_guard.ts";
 import { StreamingRestorer, type TokenRestorer } from "../vault/mod.ts";
-import { jsonStringRestorer } from "./json_restorer.ts";
-import type { OutputPolicy } from "./output.ts";
+import { jsonStringRestorer, type ReplyProtection } from "../protect/mod.ts";
 
 /** Options for {@linkcode createGuardFactory}. */
 export interface GuardFactoryOptions {
-  /** Response-direction protection. */
-  readonly output: OutputPolicy;
+  /** Protection of the replies this caller reads. */
+  readonly output: ReplyProtection;
   /** Token source for restoring this caller's tokens. */
   readonly restorer?: TokenRestorer;
   /** The caller's scope. */

@@ -15,7 +15,7 @@ import { matchRoute, OPENAI } from "../protocols/mod.ts";
 import type { Protocol, Route } from "../protocols/types.ts";
 import { type AppliedFinding, parseJsonText, type Protector } from "../protect/mod.ts";
 import { checkScope, restorerFor, type TokenRestorer } from "../vault/mod.ts";
-import type { AuditSink } from "../session/mod.ts";
+import { type AuditSink, type Outcome, protectionOutcome, replyOutcome } from "../audit/mod.ts";
 import { readBodyWithin } from "./body.ts";
 import { errorResponse, statusFor } from "./errors.ts";
 import { buildHeaderPolicy, selectRequestHeaders, setHeader } from "./headers.ts";
@@ -25,7 +25,6 @@ import {
   requestParts,
   upstreamTarget,
 } from "./request_target.ts";
-import { requestOutcome, responseOutcome } from "./outcome.ts";
 import type { ReplyClock } from "./upstream_body.ts";
 import { createMetrics, type Decision, decisionFor, type GatewayMetrics } from "./metrics.ts";
 import { reply, type ReplyContext } from "./reply.ts";
@@ -388,7 +387,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     countFindings(trace, findings);
     await record({
       ...auditBase,
-      outcome: requestOutcome(blocked, profile.protector.policy.mode, findings),
+      outcome: protectionOutcome({
+        blocked,
+        enforcing: profile.protector.policy.enforcing,
+        found: findings.length,
+      }),
       findings,
       details,
       callerScope: scope,
@@ -466,14 +469,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       release(status, why instanceof HaechiError ? decisionFor(why.code) : undefined);
       const findings = extra.findings ?? [];
       metrics.findings("response", findings);
+      const outcome: Outcome = why === "cancelled"
+        ? "cancelled"
+        : why !== undefined
+        ? "error"
+        : replyOutcome(profile.protector.policy.enforcing, findings);
       const input = {
         kind: "proxy.response",
         correlationId,
-        outcome: why === "cancelled"
-          ? "cancelled"
-          : why !== undefined
-          ? "error"
-          : responseOutcome(profile.protector.policy.enforcing, findings),
+        outcome,
         findings,
         details: {
           ...labels,

@@ -10,16 +10,21 @@
 import type { HaechiConfig } from "../config/types.ts";
 import { HaechiError } from "../errors.ts";
 import type { Protocol, Route } from "../protocols/types.ts";
-import { type AppliedFinding, parseJsonExact, type Protector } from "../protect/mod.ts";
+import {
+  type AppliedFinding,
+  createReplyProtection,
+  parseJsonExact,
+  type Protector,
+} from "../protect/mod.ts";
 import { createChannelRewriter } from "../stream/channel_stream.ts";
 import { decodeBody } from "../stream/decode_body.ts";
+import { framingContentType, framingOf } from "../stream/framing.ts";
+import { rewriteStream } from "../stream/rewrite_stream.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
 import { createGuardFactory } from "./channels.ts";
 import { errorResponse } from "./errors.ts";
 import { sanitizeResponseHeaderList, setHeader } from "./headers.ts";
 import type { GatewayMetrics } from "./metrics.ts";
-import { createOutputPolicy } from "./output.ts";
-import { rewriteStream } from "./stream.ts";
 import { trackEnd } from "./track_end.ts";
 import { guardUpstreamBody, readReply, type ReplyClock } from "./upstream_body.ts";
 
@@ -101,15 +106,9 @@ export async function reply(
     return new Response(body, { status: res.status, headers });
   }
   const { protocol, route } = matched;
-  const framing = type.includes("text/event-stream")
-    ? "sse"
-    : type.includes("ndjson") || type.includes("jsonl")
-    ? "ndjson"
-    : type.includes("json") && wantsStream && protocol.framing(route, url) === "json-array"
-    ? "json-array"
-    : undefined;
+  const framing = framingOf(type, wantsStream ? protocol.framing(route, url) : undefined);
   const { scope, restorer } = caller;
-  const output = createOutputPolicy(protector, {
+  const output = createReplyProtection(protector, {
     restorer,
     scope,
     maxDepth: config.limits.maxDepth,
@@ -134,7 +133,7 @@ export async function reply(
     const body = rewriteStream({
       body: decodeBody(guarded(res.body), encoding, { maxBytes: Number.MAX_SAFE_INTEGER }),
       framing,
-      protocol,
+      errorFrame: protocol.streamErrorFrame,
       rewriter,
       maxEventBytes: config.proxy.stream.maxEventBytes,
       idleTimeoutMs: config.proxy.upstreamTimeoutMs,
@@ -148,15 +147,7 @@ export async function reply(
         });
       },
     });
-    setHeader(
-      headers,
-      "content-type",
-      framing === "sse"
-        ? "text/event-stream; charset=utf-8"
-        : framing === "ndjson"
-        ? "application/x-ndjson"
-        : "application/json",
-    );
+    setHeader(headers, "content-type", framingContentType(framing));
     setHeader(headers, "cache-control", "no-cache");
     setHeader(headers, "x-accel-buffering", "no");
     return new Response(body, { status: res.status, headers });

@@ -132,7 +132,9 @@ async function respond(
       ? { body: Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>, duplex: "half" }
       : {}),
   } as RequestInit);
-  const response = await handler(request, { remoteAddr: req.socket.remoteAddress ?? "" });
+  // A dual-stack socket reports IPv4 peers as `::ffff:a.b.c.d`; Deno reports `a.b.c.d`.
+  const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "");
+  const response = await handler(request, { remoteAddr: peer });
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of response.headers) {
     if (name === "set-cookie") continue;
@@ -140,7 +142,8 @@ async function respond(
   }
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) out["set-cookie"] = cookies;
-  res.writeHead(response.status, response.statusText, out);
+  if (response.statusText !== "") res.writeHead(response.status, response.statusText, out);
+  else res.writeHead(response.status, out);
   if (response.body === null || method === "HEAD") {
     res.end();
     await response.body?.cancel();

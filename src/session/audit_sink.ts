@@ -6,38 +6,17 @@
  */
 import type { HaechiConfig, Mode } from "../config/mod.ts";
 import {
-  type AuditDetails,
-  type AuditFindingSource,
+  type AuditInput,
+  type AuditSink,
   buildAuditEvent,
   createPathFingerprinter,
   openAuditWriter,
 } from "../audit/mod.ts";
 
-/** One decision to record. */
-export interface AuditInput {
-  /** Event kind, e.g. `protect`. */
-  readonly kind: string;
-  /** Ties events of one request together. */
-  readonly correlationId: string;
-  /** `clean`, `redacted`, `blocked`, `dry-run`, `error`… */
-  readonly outcome: string;
-  /** Findings with their actions and paths (values are never read). */
-  readonly findings?: Iterable<AuditFindingSource>;
-  /** Safe facts only. */
-  readonly details?: AuditDetails;
-  /**
-   * The caller's scope. Only its keyed fingerprint is recorded (`details.callerHash`), so
-   * the log can count per caller without naming anyone.
-   */
-  readonly callerScope?: string;
-}
-
-/** Where commands send audit events. */
-export interface AuditSink {
+/** The log-backed sink a command opens: the audit port plus the run's mode and closing. */
+export interface AuditLogSink extends AuditSink {
   /** Effective mode stamped on every event. */
   readonly mode: Mode;
-  /** Append one event. */
-  record(input: AuditInput): Promise<void>;
   /** Write the closing anchor and close the log. */
   close(): Promise<void>;
 }
@@ -56,7 +35,7 @@ export async function openAuditSink(
   config: HaechiConfig,
   hmacKey: Uint8Array,
   source: string,
-): Promise<AuditSink> {
+): Promise<AuditLogSink> {
   const mode = config.mode;
   if (!config.audit.enabled) {
     return { mode, record: () => Promise.resolve(), close: () => Promise.resolve() };

@@ -12,5 +12,5 @@ export {
   type OpenSessionOptions,
   type Session,
 } from "./session.ts";
-export { type AuditInput, type AuditSink, openAuditSink } from "./audit_sink.ts";
+export { type AuditLogSink, openAuditSink } from "./audit_sink.ts";
 export { loadPolicyBundle } from "./policy_bundle.ts";

@@ -11,7 +11,7 @@ import type { KeyProvider } from "../vault/key_provider.ts";
 import { loadKeyFile } from "../vault/keyfile.ts";
 import { openTokenVault, type TokenVault } from "../vault/mod.ts";
 import { createProtector, type Protector, type ReversibleActions } from "../protect/mod.ts";
-import { type AuditSink, openAuditSink } from "./audit_sink.ts";
+import { type AuditLogSink, openAuditSink } from "./audit_sink.ts";
 
 /** Everything a protecting command needs. */
 export interface Session {
@@ -22,7 +22,7 @@ export interface Session {
   /** The token vault (tokenize, encrypt, restore). */
   readonly vault: TokenVault;
   /** Audit events go here. */
-  readonly audit: AuditSink;
+  readonly audit: AuditLogSink;
   /** Tokens and envelopes issued by this session with their values, when recording was asked for. */
   readonly issued: ReadonlyMap<string, string>;
   /** Flush and close. */
@@ -87,7 +87,7 @@ export async function openSession(
     vault = await openTokenVault(config, { material });
     auditKey = material.hmacKey;
   }
-  let audit: AuditSink;
+  let audit: AuditLogSink;
   try {
     audit = await openAuditSink(config, auditKey, source);
   } catch (e) {

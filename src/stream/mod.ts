@@ -1,7 +1,9 @@
 /**
- * Stream helpers: SSE and NDJSON framing, body decoding, the
- * text guard that protects a channel arriving as deltas, and the channel rewriter that
- * owns how every protocol's stream is held back, flushed and re-serialized.
+ * Streams, all of their framing and the rules applied to them: SSE, NDJSON and JSON-array
+ * framing (which one a reply uses, splitting, re-serializing, closing), body decoding, the
+ * text guard that protects a channel arriving as deltas, the channel rewriter that owns how
+ * every protocol's stream is held back and flushed before its terminator, and the pull-driven
+ * body rewriter that ties them together. A protocol file only maps its fields.
  *
  * @module
  */
@@ -32,3 +34,12 @@ export {
   type StreamRewriter,
   type StreamShape,
 } from "./channel_stream.ts";
+export {
+  createFrameCodec,
+  type FrameCodec,
+  type Framing,
+  framingContentType,
+  framingOf,
+} from "./framing.ts";
+export { createJsonArraySplitter, type JsonArraySplitter } from "./json_array.ts";
+export { rewriteStream, type RewriteStreamOptions } from "./rewrite_stream.ts";

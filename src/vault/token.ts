@@ -10,8 +10,10 @@
  * @module
  */
 
-/** Matches one token; group 1 is the type, group 2 the id. Global: reset `lastIndex`. */
-export const TOKEN_PATTERN = /\[TOKEN:([a-z0-9_]{1,40}):([a-z2-7]{20})\]/g;
+import { TOKEN_PATTERN } from "../protect/reversible.ts";
+
+// The pattern belongs to the reversible-actions contract (protect/ reads tokens in replies).
+export { TOKEN_PATTERN };
 
 /** Longest possible token text: `[TOKEN:` + 40 + `:` + 20 + `]`. */
 export const MAX_TOKEN_LENGTH = 7 + 40 + 1 + 20 + 1;

@@ -23,40 +23,20 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import type { ReversibleActions, ReversibleContext } from "../protect/reversible.ts";
+import type {
+  RestoreCounts,
+  RestoreResult,
+  ReversibleActions,
+  ReversibleContext,
+  TokenRestorer,
+} from "../protect/reversible.ts";
 import { frame, randomTokenId } from "./_codec.ts";
 import { decodeEnvelope, encodeEnvelope } from "./envelope.ts";
 import type { KeyProvider } from "./key_provider.ts";
 import type { TokenMetadata, VaultRecord, VaultStore } from "./store.ts";
 import { formatToken, isTokenType, parseToken, TOKEN_PATTERN } from "./token.ts";
 
-/** How each token found by a restore was handled; counts occurrences. */
-export interface RestoreCounts {
-  /** Replaced by their value. */
-  restored: number;
-  /** Issued to another scope; left as is. */
-  foreignScope: number;
-  /** Never issued (or forged, or of another type); left as is. */
-  unknown: number;
-  /** Past their TTL; left as is. */
-  expired: number;
-  /** Stored but failing authentication (tampered or moved); left as is. */
-  corrupt: number;
-}
-
-/** The result of {@linkcode TokenVault.restoreTokens}. */
-export interface RestoreResult {
-  /** The text with this scope's valid tokens replaced. */
-  readonly text: string;
-  /** What happened to each token occurrence; refusals are for the caller to audit. */
-  readonly counts: RestoreCounts;
-}
-
-/** Anything that can restore tokens: the vault, or a test double. */
-export interface TokenRestorer {
-  /** Replace tokens issued to `scope` in `text`. */
-  restoreTokens(text: string, scope: string): Promise<RestoreResult>;
-}
+export type { RestoreCounts, RestoreResult, TokenRestorer } from "../protect/reversible.ts";
 
 /** A revealed token: its metadata and value. */
 export interface RevealedToken extends TokenMetadata {

@@ -63,7 +63,7 @@ export async function writeReportLog(path: string): Promise<void> {
   const base = { kind: "protect", mode: "enforce", source: "proxy" } as const;
   const email = { type: "email", ruleId: "email-address", action: "redact" };
   const aws = { type: "aws-access-key", ruleId: "aws-access-key-id", action: "block" };
-  const events = [
+  const events: AuditEvent[] = [
     { ...base, correlationId: "a", outcome: "redacted", findings: [{ ...email, count: 2 }] },
     { ...base, correlationId: "b", outcome: "clean" },
     { ...base, correlationId: "c", outcome: "blocked", findings: [{ ...aws, count: 1 }] },

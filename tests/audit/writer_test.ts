@@ -161,7 +161,7 @@ Deno.test("the writer refuses raw paths, extra fields and free text in names", a
       sampleEvent(1, {
         findings: [{ type: "email", ruleId: "r", action: "redact", count: 1, value: "x" }] as never,
       }),
-      sampleEvent(1, { outcome: "redacted alice@example.com because" }),
+      sampleEvent(1, { outcome: "redacted alice@example.com because" as never }),
       sampleEvent(1, { mode: "loud" as never }),
       sampleEvent(1, { findings: [{ type: "email", ruleId: "r", action: "redact", count: 0 }] }),
     ];

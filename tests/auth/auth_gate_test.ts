@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../assert.ts";
 import { resolveConfig } from "../../src/config/mod.ts";
-import type { AuditInput } from "../../src/session/mod.ts";
+import type { AuditInput } from "../../src/audit/mod.ts";
 import { HaechiError } from "../../src/errors.ts";
 import { createAuthGate } from "../../src/auth/auth_gate.ts";
 import { assertSafeAuditEvent } from "../../src/audit/event_guard.ts";

@@ -4,7 +4,7 @@
 // guard reach loopback through the gate's test-only seam.
 import { assert, assertEquals, assertRejects } from "../assert.ts";
 import { resolveConfig } from "../../src/config/mod.ts";
-import type { AuditInput } from "../../src/session/mod.ts";
+import type { AuditInput } from "../../src/audit/mod.ts";
 import { createAuthGate } from "../../src/auth/auth_gate.ts";
 import { createKeyMaterialSource, isPublicAddress } from "../../src/auth/key_material.ts";
 import { assertSafeAuditEvent } from "../../src/audit/event_guard.ts";

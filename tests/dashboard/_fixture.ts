@@ -31,7 +31,7 @@ const f = (type: string, action: string, count: number, ruleId = type) => ({
 function events(): AuditEvent[] {
   const req = (
     n: number,
-    outcome: string,
+    outcome: AuditEvent["outcome"],
     findings: AuditEvent["findings"],
     route: string,
     caller: string,

@@ -2,7 +2,8 @@
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
 import { createProtector } from "../../src/protect/mod.ts";
-import { createMcpHttpHandler, type McpAuditInput } from "../../src/mcp/mod.ts";
+import type { AuditInput } from "../../src/audit/mod.ts";
+import { createMcpHttpHandler } from "../../src/mcp/mod.ts";
 
 const config = {
   ...DEFAULT_CONFIG,
@@ -14,7 +15,7 @@ const config = {
 const protector = createProtector(config);
 
 function setup(upstream: (req: Request) => Response | Promise<Response>) {
-  const events: McpAuditInput[] = [];
+  const events: AuditInput[] = [];
   const seen: string[] = [];
   const handler = createMcpHttpHandler({
     protector,

@@ -4,7 +4,7 @@ import { assertEquals } from "../assert.ts";
 import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
 import { createProtector } from "../../src/protect/mod.ts";
 import { createGateway } from "../../src/proxy/gateway.ts";
-import { escapeJsonStringBody, jsonStringRestorer } from "../../src/proxy/json_restorer.ts";
+import { escapeJsonStringBody, jsonStringRestorer } from "../../src/protect/json_restorer.ts";
 import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import type { RestoreCounts, TokenRestorer } from "../../src/vault/mod.ts";
 import { sseData } from "./_setup.ts";

@@ -4,7 +4,7 @@ import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import { startGateway } from "../../src/proxy/open.ts";
 import { serveHttp } from "../../src/runtime/serve.ts";
-import { createJsonArraySplitter } from "../../src/proxy/json_array.ts";
+import { createJsonArraySplitter } from "../../src/stream/json_array.ts";
 import { EMAIL, testConfig } from "./_setup.ts";
 
 async function withSockets(fn: (url: string, port: number) => Promise<void>): Promise<void> {

@@ -1,9 +1,11 @@
 /**
- * What the policy means for model output (the response direction).
+ * What happens to a reply: the one place that decides it, for the proxy, MCP and the CLI.
  *
- * The request direction is the protector's job. On the way back the same scanner runs
- * again as a second line of defense, but the actions read differently, because the
- * reader is now the caller:
+ * A reply's treatment depends on who reads it next.
+ *
+ * **The caller reads it** (a model's answer on its way back through the proxy):
+ * {@linkcode createReplyProtection}. The same scanner runs again as a second line of
+ * defense, but the actions read differently, because the reader is now the caller:
  *
  * - `allow`, `tokenize` and `encrypt` → **allowed for the caller**. Tokenizing output
  *   would only hand the caller a token that restores to the value it replaced; the
@@ -16,32 +18,61 @@
  * findings are still reported. Scanning happens before tokens are restored, so values
  * the caller sent (and gets back) are not reported again.
  *
+ * **A model reads it** (a tool's result on its way into a model's context, through the MCP
+ * filter, `haechi mcp-wrap` or `haechi mcp-stdio`): {@linkcode protectToolReply}. The value
+ * is leaving toward a model, so the request-direction policy applies in full (tokenize,
+ * encrypt, block), and tokens are not restored.
+ *
  * @module
  */
 import type { Action } from "../config/types.ts";
-import type { AppliedFinding, Protector } from "../protect/mod.ts";
-import {
-  collectSites,
-  isRawNumber,
-  joinSplitTextParts,
-  maskValue,
-  redactionMarker,
-} from "../protect/mod.ts";
 import type { Finding } from "../detect/rule.ts";
-import type { TokenRestorer } from "../vault/mod.ts";
-import { TOKEN_PATTERN } from "../vault/token.ts";
+import type { AppliedFinding, ProtectCallOptions, Protector, ProtectOutcome } from "./protector.ts";
+import { collectSites } from "./walk.ts";
+import { isRawNumber } from "./json_text.ts";
+import { joinSplitTextParts } from "./join_parts.ts";
+import { maskValue, redactionMarker, spliceFindings } from "./replacement.ts";
+import { TOKEN_PATTERN, type TokenRestorer } from "./reversible.ts";
 import { isJsonTextField, jsonStringRestorer } from "./json_restorer.ts";
 
 /**
- * The response-direction action for a configured action.
+ * Protect a tool's reply on its way to a model: the request-direction policy, with the
+ * reply's JSON numbers scanned only under `detect.scanNumbers`.
+ *
+ * @param protector The configured protector.
+ * @param value The reply's payload; changed in place in enforce mode.
+ * @param options Scope and the set that records minted tokens.
+ * @returns What protecting it did.
  *
  * @example
  * ```ts
- * import { outputAction } from "./output.ts";
- * if (outputAction("tokenize") !== "allow" || outputAction("block") !== "redact") throw new Error();
+ * import { protectToolReply } from "./reply.ts";
+ * import { createProtector } from "./protector.ts";
+ * import { DEFAULT_CONFIG } from "../config/defaults.ts";
+ * const p = createProtector({ ...DEFAULT_CONFIG, policy: { ...DEFAULT_CONFIG.policy,
+ *   actions: { email: "redact" } } });
+ * const r = await protectToolReply(p, { text: "bob@acme-corp.com" });
+ * if ((r.output as { text: string }).text !== "[REDACTED:email]") throw new Error();
  * ```
  */
-export function outputAction(action: Action): Action {
+export function protectToolReply(
+  protector: Protector,
+  value: unknown,
+  options: Omit<ProtectCallOptions, "direction"> = {},
+): Promise<ProtectOutcome<unknown>> {
+  return protector.protectJson(value, { ...options, direction: "response" });
+}
+
+/**
+ * The action taken on a reply the caller reads, for a configured action.
+ *
+ * @example
+ * ```ts
+ * import { replyAction } from "./reply.ts";
+ * if (replyAction("tokenize") !== "allow" || replyAction("block") !== "redact") throw new Error();
+ * ```
+ */
+export function replyAction(action: Action): Action {
   switch (action) {
     case "tokenize":
     case "encrypt":
@@ -61,8 +92,8 @@ export interface RestoreTally {
   refused: number;
 }
 
-/** Response-direction protection for one caller. */
-export interface OutputPolicy {
+/** Protection of the replies one caller reads. */
+export interface ReplyProtection {
   /** Protect a piece of text (the text guard's `protect`). */
   protectText(
     text: string,
@@ -79,8 +110,8 @@ export interface OutputPolicy {
   readonly enforcing: boolean;
 }
 
-/** Options for {@linkcode createOutputPolicy}. */
-export interface OutputPolicyOptions {
+/** Options for {@linkcode createReplyProtection}. */
+export interface ReplyProtectionOptions {
   /** Token source; without one, tokens stay as they are. */
   readonly restorer?: TokenRestorer;
   /** The caller's scope. */
@@ -94,27 +125,27 @@ export interface OutputPolicyOptions {
 }
 
 /**
- * Build the response-direction policy for one caller.
+ * Build the protection of the replies one caller reads.
  *
  * @param protector The configured protector (its scanner and policy are reused).
  * @param options Scope, restorer and limits.
- * @returns The policy.
+ * @returns The reply protection.
  *
  * @example
  * ```ts
- * import { createOutputPolicy } from "./output.ts";
- * import { createProtector } from "../protect/mod.ts";
+ * import { createReplyProtection } from "./reply.ts";
+ * import { createProtector } from "./protector.ts";
  * import { DEFAULT_CONFIG } from "../config/defaults.ts";
- * const out = createOutputPolicy(createProtector(DEFAULT_CONFIG), {
+ * const out = createReplyProtection(createProtector(DEFAULT_CONFIG), {
  *   scope: "default", maxDepth: 64, scanKeys: false, maskKeep: 4 });
  * const r = await out.protectText("key ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8");
  * if (r.output.includes("ghp_")) throw new Error(r.output);
  * ```
  */
-export function createOutputPolicy(
+export function createReplyProtection(
   protector: Protector,
-  options: OutputPolicyOptions,
-): OutputPolicy {
+  options: ReplyProtectionOptions,
+): ReplyProtection {
   const { policy, scanner } = protector;
   const enforcing = policy.enforcing;
   const findings: AppliedFinding[] = [];
@@ -133,7 +164,7 @@ export function createOutputPolicy(
       type: f.type,
       ruleId: f.ruleId,
       category: f.category,
-      action: outputAction(policy.actionFor(f.type)),
+      action: replyAction(policy.actionFor(f.type)),
       confidence: f.confidence,
       path,
       start: f.start,
@@ -143,21 +174,16 @@ export function createOutputPolicy(
 
   function apply(text: string, found: readonly Finding[]): string {
     if (!enforcing || found.length === 0) return text;
-    let out = "";
-    let pos = 0;
-    for (const f of found) {
-      if (f.start < pos) continue;
-      const action = outputAction(policy.actionFor(f.type));
+    const replacements = found.map((f) => {
+      const action = replyAction(policy.actionFor(f.type));
       const value = text.slice(f.start, f.end);
-      const replacement = action === "mask"
+      return action === "mask"
         ? maskValue(value, options.maskKeep)
         : action === "redact"
         ? redactionMarker(f.type)
         : value;
-      out += text.slice(pos, f.start) + replacement;
-      pos = f.end;
-    }
-    return out + text.slice(pos);
+    });
+    return spliceFindings(text, found, replacements);
   }
 
   const jsonRestorer = options.restorer === undefined

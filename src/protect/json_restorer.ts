@@ -10,8 +10,12 @@
  *
  * @module
  */
-import type { RestoreCounts, RestoreResult, TokenRestorer } from "../vault/mod.ts";
-import { TOKEN_PATTERN } from "../vault/token.ts";
+import {
+  type RestoreCounts,
+  type RestoreResult,
+  TOKEN_PATTERN,
+  type TokenRestorer,
+} from "./reversible.ts";
 
 /** Fields whose string value is JSON source text (tool-call arguments). */
 const JSON_TEXT_FIELDS = new Set(["arguments", "partial_json"]);

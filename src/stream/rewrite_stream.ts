@@ -11,10 +11,8 @@
  * @module
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
-import type { Frame, Framing, Protocol, StreamRewriter } from "../protocols/types.ts";
-import { createNdjsonParser } from "../stream/ndjson.ts";
-import { createSseParser, serializeSseEvent } from "../stream/sse.ts";
-import { createJsonArraySplitter } from "./json_array.ts";
+import type { Frame, StreamRewriter } from "./channel_stream.ts";
+import { createFrameCodec, type Framing } from "./framing.ts";
 
 /** Options for {@linkcode rewriteStream}. */
 export interface RewriteStreamOptions {
@@ -22,8 +20,8 @@ export interface RewriteStreamOptions {
   readonly body: ReadableStream<Uint8Array>;
   /** Wire framing of the body. */
   readonly framing: Framing;
-  /** The protocol (for its error frame). */
-  readonly protocol: Protocol;
+  /** The protocol's error frame, written last when the stream fails. */
+  readonly errorFrame: (code: string, message: string) => Frame;
   /** The protocol's rewriter for this reply. */
   readonly rewriter: StreamRewriter;
   /** Largest event or line. */
@@ -40,31 +38,6 @@ export interface RewriteStreamOptions {
   readonly onEnd: (error: HaechiError | "cancelled" | undefined) => void | Promise<void>;
 }
 
-interface Parser {
-  push(chunk: string): Frame[];
-  flush(): Frame[];
-}
-
-function parserFor(framing: Framing, maxBytes: number): Parser {
-  if (framing === "ndjson") {
-    const p = createNdjsonParser({ maxLineBytes: maxBytes });
-    const wrap = (lines: string[]) => lines.map((data) => ({ data }));
-    return { push: (c) => wrap(p.push(c)), flush: () => wrap(p.flush()) };
-  }
-  if (framing === "json-array") {
-    const p = createJsonArraySplitter({ maxElementBytes: maxBytes });
-    const wrap = (items: string[]) => items.map((data) => ({ data }));
-    return { push: (c) => wrap(p.push(c)), flush: () => wrap(p.flush()) };
-  }
-  const p = createSseParser({ maxEventBytes: maxBytes });
-  // Comments (keep-alives) and data-less blocks carry nothing to forward.
-  const keep = (events: ReturnType<typeof p.push>) =>
-    events.filter((e) => e.comment === undefined && e.data !== "").map((e) =>
-      e.event === undefined ? { data: e.data } : { event: e.event, data: e.data }
-    );
-  return { push: (c) => keep(p.push(c)), flush: () => keep(p.flush()) };
-}
-
 /**
  * Build the caller's body.
  *
@@ -73,29 +46,21 @@ function parserFor(framing: Framing, maxBytes: number): Parser {
  *
  * @example
  * ```ts ignore
- * const body = rewriteStream({ body: upstream.body!, framing: "sse", protocol: OPENAI,
- *   rewriter, maxEventBytes: 1 << 20, idleTimeoutMs: 30_000, abortUpstream, onEnd });
+ * const body = rewriteStream({ body: upstream.body!, framing: "sse",
+ *   errorFrame: OPENAI.streamErrorFrame, rewriter, maxEventBytes: 1 << 20, idleTimeoutMs: 30_000, abortUpstream, onEnd });
  * ```
  */
 export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uint8Array> {
-  const { protocol, rewriter, framing } = options;
+  const { rewriter } = options;
   const encoder = new TextEncoder();
   const reader = options.body.pipeThrough(new TextDecoderStream("utf-8", { fatal: true }))
     .getReader();
-  const parser = parserFor(framing, options.maxEventBytes);
-  let count = 0;
+  const codec = createFrameCodec(options.framing, options.maxEventBytes);
+  const serialize = codec.serialize;
   let ended = false;
 
-  const serialize = (f: Frame): string => {
-    if (framing === "sse") {
-      return serializeSseEvent(f.event === undefined ? { data: f.data } : f);
-    }
-    if (framing === "ndjson") return f.data + "\n";
-    return (count++ === 0 ? "[" : ",\r\n") + f.data;
-  };
-
   const finish = (controller: ReadableStreamDefaultController<Uint8Array>, tail: string) => {
-    if (framing === "json-array") tail += count === 0 ? "[]" : "]";
+    tail += codec.close();
     if (tail !== "") controller.enqueue(encoder.encode(tail));
     controller.close();
   };
@@ -125,7 +90,7 @@ export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uin
       try {
         for (;;) {
           const { value, done } = await read();
-          const frames = done ? parser.flush() : parser.push(value);
+          const frames = done ? codec.flush() : codec.push(value);
           let out = "";
           for (const f of frames) {
             if (rewriter.finished) break;
@@ -160,7 +125,7 @@ export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uin
           : err.message;
         await end(err);
         try {
-          finish(controller, serialize(protocol.streamErrorFrame(err.code, message)));
+          finish(controller, serialize(options.errorFrame(err.code, message)));
         } catch {
           controller.error(err);
         }
