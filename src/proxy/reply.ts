@@ -18,13 +18,13 @@ import {
 } from "../protect/mod.ts";
 import {
   createChannelRewriter,
+  createGuardFactory,
   decodeBody,
   framingContentType,
   framingOf,
   rewriteStream,
 } from "../stream/mod.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
-import { createGuardFactory } from "./channels.ts";
 import { errorResponse } from "./errors.ts";
 import { sanitizeResponseHeaderList, setHeader } from "./headers.ts";
 import type { GatewayMetrics } from "./metrics.ts";
