@@ -12,6 +12,8 @@
  */
 import { HaechiError } from "../../errors.ts";
 import type { Caller } from "../caller.ts";
+import type { GatewayContext, RequestEnds } from "../context.ts";
+import type { Middleware } from "../router.ts";
 
 /** Counts requests per key; `allow` says whether one more fits in the current minute. */
 export interface RateLimiter {
@@ -139,4 +141,29 @@ export function retryAfterHeader(err: unknown): Record<string, string> | undefin
   return typeof s === "number" && Number.isSafeInteger(s) && s > 0
     ? { "retry-after": String(s) }
     : undefined;
+}
+
+/**
+ * The rate-limit step of an LLM route: runs once the caller is known (after `identify`) and
+ * before its body is read; a refusal answers 429 (or 503 for an unavailable store) with
+ * `Retry-After`.
+ *
+ * @param limiter Where requests are counted.
+ * @param limit `policy.rate.requestsPerMinute` (0: no limit).
+ * @param ends How a refused request ends.
+ * @returns The middleware.
+ */
+export function limitRate(
+  limiter: RateLimiter,
+  limit: number,
+  ends: RequestEnds,
+): Middleware<GatewayContext> {
+  return async (ctx, next) => {
+    try {
+      await enforceRate(limiter, limit, ctx.caller);
+    } catch (e) {
+      return await ends.fail(ctx, e, retryAfterHeader(e));
+    }
+    return next(ctx);
+  };
 }
