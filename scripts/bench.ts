@@ -4,8 +4,9 @@
  * (`bench_proxy.ts`), the token vault (`bench_vault.ts`), the audit append
  * (`bench_audit.ts`), the MCP wrapper (`bench_mcp.ts`, run as a child process because it is
  * a standalone script), the audit dashboard on a 1 GiB log (`bench_dashboard.ts`;
- * 64 MiB with `--quick`), and last the table of issue 15's targets with ✓/✗
- * (`bench_targets.ts`).
+ * 64 MiB with `--quick`), the fleet: nginx in front of 1 and 3 replicas on one Redis
+ * (`bench_fleet.ts`; skipped, saying why, without nginx or redis-server), and last the table
+ * of issue 15's targets with ✓/✗ (`bench_targets.ts`).
  *
  * Flags: `--quick` (smaller corpus, shorter timings), `--seed=N`, `--per-type=N`.
  * Not part of the unit tests. Failure examples go to stderr.
@@ -29,6 +30,7 @@ import { formatProxyBench, runProxyBench } from "./bench_proxy.ts";
 import { formatVaultBench, runVaultBench } from "./bench_vault.ts";
 import { formatAuditBench, runAuditBench } from "./bench_audit.ts";
 import { formatDashboardBench, runDashboardBench } from "./bench_dashboard.ts";
+import { formatFleetBench, runFleetBench } from "./bench_fleet.ts";
 import { issue15Targets } from "./bench_targets.ts";
 import { formatTargets } from "./bench_targets.ts";
 
@@ -132,7 +134,13 @@ async function main(args: readonly string[]): Promise<number> {
   const dashboard = await runDashboardBench({ bytes: (opts.quick ? 64 : 1024) * (1 << 20) });
   await out.write(formatDashboardBench(dashboard));
 
-  header("9. Issue 15 targets (every ratio against the bare relay)");
+  header("9. Fleet: nginx, 1 and 3 replicas, one Redis (scripts/bench_fleet.ts)");
+  const fleet = await runFleetBench({ quick: opts.quick });
+  await out.write(
+    Array.isArray(fleet) ? formatFleetBench(fleet, 16) : `skipped: ${fleet.skip}\n`,
+  );
+
+  header("10. Issue 15 targets (every ratio against the bare relay)");
   const targets = await issue15Targets(opts.quick, budget, {
     proxyRows,
     protectMbps: protectMbps.get("chat JSON 32 KB"),

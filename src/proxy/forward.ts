@@ -208,7 +208,7 @@ export function createForward(options: ForwardOptions): Handler<GatewayContext> 
         ? "cancelled"
         : why !== undefined
         ? "error"
-        : replyOutcome(protector.policy.enforcing, findings);
+        : replyOutcome(profile.protector.policy.enforcing, findings);
       const input = {
         kind: "proxy.response",
         correlationId,
@@ -230,7 +230,10 @@ export function createForward(options: ForwardOptions): Handler<GatewayContext> 
 
     try {
       return await reply(
-        replyContext,
+        // The caller's profile governs its reply as it did its request.
+        profile.protector === protector
+          ? replyContext
+          : { ...replyContext, protector: profile.protector },
         matched,
         upstreamRes,
         url,

@@ -30,7 +30,7 @@ import { createMetrics, decisionFor, type GatewayMetrics } from "./metrics.ts";
 import type { ReplyContext } from "./reply.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
 import { createMcpRoute } from "./mcp_route.ts";
-import { type CallerIdentity, callerOf } from "./caller.ts";
+import { type Caller, type CallerIdentity, callerOf } from "./caller.ts";
 import type { ProfileRouter, RequestProfile } from "./profiles.ts";
 import { operability, type OperabilityState } from "./operability.ts";
 import type { EntryContext, GatewayContext, RequestEnds } from "./context.ts";
@@ -97,7 +97,8 @@ export interface GatewayOptions {
    */
   readonly mcp?: {
     readonly path: string;
-    readonly handler: (request: Request) => Promise<Response>;
+    /** Serves one MCP request under the caller's profile (`profile`, as resolved here). */
+    readonly handler: (request: Request, profile: RequestProfile) => Promise<Response>;
   };
 }
 
@@ -150,6 +151,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     protector,
     protectParts: createPartsProtector(protector),
     modelAllowlist: config.policy.modelAllowlist,
+    requestsPerMinute: config.policy.rate.requestsPerMinute,
   };
   const fetchImpl = options.fetch ?? ((r: Request) => fetch(r));
   // Readiness asks the upstream itself, at most once per few seconds (readiness.ts).
@@ -160,7 +162,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Aborted by `close`: request bodies still arriving are cut rather than waited for.
   const closing = new AbortController();
   const bodyDeadline = { timeoutMs: config.limits.requestTimeoutMs, signal: closing.signal };
-  const rateLimit = config.policy.rate.requestsPerMinute;
   const rateLimiter = options.rateLimiter ?? createMemoryRateLimiter();
   let auditBroken = false;
 
@@ -242,7 +243,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           scopeHeader: proxy.scopeHeader,
           profiles: options.profiles,
         }, ends),
-        limitRate(rateLimiter, rateLimit, ends),
+        limitRate(rateLimiter, ends),
         readBody(maxBytes, bodyDeadline, ends),
         limitInFlight(metrics, proxy.maxInFlight, ends),
       ],
@@ -287,15 +288,21 @@ export function createGateway(options: GatewayOptions): Gateway {
   const routes: Route<EntryContext>[] = [];
   if (options.mcp !== undefined) {
     const mcpPath = options.mcp.path;
+    const mcpHandler = options.mcp.handler;
+    // MCP callers get a profile exactly as LLM callers do: its rate here, its policy in the
+    // handler.
+    const profileOf = (caller: Caller) => options.profiles?.resolve(caller) ?? baseProfile;
     const mcpRoute = createMcpRoute({
-      handler: options.mcp.handler,
+      handler: (req, who) => mcpHandler(req, profileOf(callerOf(who as CallerIdentity | null))),
       metrics,
       maxInFlight: proxy.maxInFlight,
       maxBytes,
       deadline: bodyDeadline,
       authenticate: options.authenticate,
-      limitRate: (who) =>
-        enforceRate(rateLimiter, rateLimit, callerOf(who as CallerIdentity | null)),
+      limitRate: (who) => {
+        const caller = callerOf(who as CallerIdentity | null);
+        return enforceRate(rateLimiter, profileOf(caller).requestsPerMinute, caller);
+      },
     });
     routes.push({
       match: (ctx) => ctx.url.pathname === mcpPath,

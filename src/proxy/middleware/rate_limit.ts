@@ -144,23 +144,22 @@ export function retryAfterHeader(err: unknown): Record<string, string> | undefin
 }
 
 /**
- * The rate-limit step of an LLM route: runs once the caller is known (after `identify`) and
- * before its body is read; a refusal answers 429 (or 503 for an unavailable store) with
- * `Retry-After`.
+ * The rate-limit step of an LLM route: runs once the caller and its profile are known (after
+ * `identify`) and before its body is read; a refusal answers 429 (or 503 for an unavailable
+ * store) with `Retry-After`.
  *
  * @param limiter Where requests are counted.
- * @param limit `policy.rate.requestsPerMinute` (0: no limit).
  * @param ends How a refused request ends.
- * @returns The middleware.
+ * @returns The middleware. The budget is the caller's profile's (its `rate`, else
+ *   `policy.rate.requestsPerMinute`; 0: no limit).
  */
 export function limitRate(
   limiter: RateLimiter,
-  limit: number,
   ends: RequestEnds,
 ): Middleware<GatewayContext> {
   return async (ctx, next) => {
     try {
-      await enforceRate(limiter, limit, ctx.caller);
+      await enforceRate(limiter, ctx.profile.requestsPerMinute, ctx.caller);
     } catch (e) {
       return await ends.fail(ctx, e, retryAfterHeader(e));
     }
