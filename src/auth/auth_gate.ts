@@ -21,7 +21,7 @@ import {
   type SandboxEvent,
   verifyPlugin,
 } from "../plugin/mod.ts";
-import { execPath, readFile } from "../runtime/mod.ts";
+import { execPath, pinnedGet, readFile } from "../runtime/mod.ts";
 import type { AuditInput, AuditSink } from "../audit/mod.ts";
 import { VERSION } from "../version.ts";
 import {
@@ -29,7 +29,6 @@ import {
   isPublicAddress,
   type KeyMaterialSource,
 } from "./key_material.ts";
-import { pinnedGet } from "../runtime/pinned_get.ts";
 
 /** The gate's answer for one request. */
 export interface AuthDecision {

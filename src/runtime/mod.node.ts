@@ -407,3 +407,15 @@ export function onSignals(
 export function execPath(): string {
   return process.execPath;
 }
+// The same re-exports as mod.ts; the build puts each `X.node.ts` twin in place of `X.ts`.
+export { type LineItem, readLines, type ReadLinesOptions } from "./lines.ts";
+export { pinnedGet } from "./pinned_get.ts";
+export { connectRedis, type RedisConnection } from "./redis.ts";
+export { type ServeHandle, serveHttp, waitForShutdownSignal } from "./serve.ts";
+export {
+  LockTimeoutError,
+  openSharedAppend,
+  openSharedAppendSync,
+  type SharedAppendFile,
+  withFileLock,
+} from "./shared_file.ts";

@@ -425,3 +425,13 @@ export function onSignals(
 export function execPath(): string {
   return Deno.execPath();
 }
+export { pinnedGet } from "./pinned_get.ts";
+export { connectRedis, type RedisConnection } from "./redis.ts";
+export { type ServeHandle, serveHttp, waitForShutdownSignal } from "./serve.ts";
+export {
+  LockTimeoutError,
+  openSharedAppend,
+  openSharedAppendSync,
+  type SharedAppendFile,
+  withFileLock,
+} from "./shared_file.ts";
