@@ -26,7 +26,7 @@ import { parseJsonExact, type Protector } from "../protect/mod.ts";
 import { MintedTokens, type TokenRestorer } from "../vault/mod.ts";
 import { createSseParser, type SseEvent } from "../stream/mod.ts";
 import type { AuditSink } from "../audit/mod.ts";
-import { createMcpFilter, type McpFilter } from "./filter.ts";
+import { createMcpFilter, type McpDecision, type McpFilter } from "./filter.ts";
 import { errorLine, JSONRPC_ERRORS } from "./jsonrpc.ts";
 
 /** Options for {@linkcode createMcpHttpHandler}. */
@@ -93,13 +93,13 @@ const MAX_SESSIONS = 1024;
  */
 export function createMcpHttpHandler(
   options: McpHttpHandlerOptions,
-): (req: Request) => Promise<Response> {
+): (req: Request, onDecision?: (decision: McpDecision) => void) => Promise<Response> {
   const upstream = new URL(options.upstream);
   const mcp = options.mcp ?? DEFAULT_CONFIG.mcp;
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONFIG.proxy.upstreamTimeoutMs;
   const serverName = options.serverName ?? upstream.hostname;
-  const newFilter = (minted?: MintedTokens) =>
+  const newFilter = (minted?: MintedTokens, onDecision?: (d: McpDecision) => void) =>
     createMcpFilter({
       protector: options.protector,
       audit: options.audit,
@@ -107,6 +107,7 @@ export function createMcpHttpHandler(
       restorer: options.vault,
       serverName,
       minted,
+      onDecision,
     });
   newFilter(); // Fails now, not on the first request, when the options cannot work.
   // Tokens minted in each MCP session, both ways: a tool call may have restored only what its
@@ -130,7 +131,10 @@ export function createMcpHttpHandler(
   };
   const isClean = (s: string) => options.protector.scanner.scan(s).length === 0;
 
-  return async function handle(req: Request): Promise<Response> {
+  return async function handle(
+    req: Request,
+    onDecision?: (decision: McpDecision) => void,
+  ): Promise<Response> {
     const headers = new Headers();
     for (const name of FORWARD_REQUEST_HEADERS) {
       const v = req.headers.get(name);
@@ -151,7 +155,7 @@ export function createMcpHttpHandler(
       );
     }
     const minted = mintedFor(session);
-    const filter = newFilter(minted);
+    const filter = newFilter(minted, onDecision);
     if (req.method === "POST") {
       const res = await post(req, headers, filter);
       if (session === null) adopt(res, minted);

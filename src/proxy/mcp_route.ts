@@ -9,12 +9,20 @@
  */
 import { HaechiError } from "../errors.ts";
 import type { GatewayContext, RequestEnds } from "./context.ts";
-import { upstreamFailure } from "./middleware/request_log.ts";
+import { countFindings, upstreamFailure } from "./middleware/request_log.ts";
+import type { McpDecision } from "../mcp/mod.ts";
 import type { RequestProfile } from "./profiles.ts";
 import type { Handler } from "./router.ts";
 
-/** Serves one MCP request under the caller's profile (protects JSON-RPC both ways). */
-export type McpHandler = (request: Request, profile: RequestProfile) => Promise<Response>;
+/**
+ * Serves one MCP request under the caller's profile (protects JSON-RPC both ways), telling
+ * `onDecision` what it found in each message, for the request-log line.
+ */
+export type McpHandler = (
+  request: Request,
+  profile: RequestProfile,
+  onDecision?: (decision: McpDecision) => void,
+) => Promise<Response>;
 
 /**
  * The MCP serving step: it runs holding an in-flight slot, which it gives back (and counts
@@ -45,6 +53,7 @@ export function serveMcp(
       res = await handler(
         new Request(req.url, { method, headers, body, signal: req.signal }),
         ctx.profile,
+        (decision) => countFindings(ctx.trace, decision.findings),
       );
     } catch (e) {
       ctx.trace.upstreamFailure = upstreamFailure(e, false);

@@ -12,7 +12,7 @@ import { HaechiError } from "../errors.ts";
 import { readFile, readTextFile, serveHttp } from "../runtime/mod.ts";
 import { readPkcs12 } from "../crypto/mod.ts";
 import { type CryptoProvider, openSession, type Session } from "../session/mod.ts";
-import { createMcpHttpHandler } from "../mcp/mod.ts";
+import { createMcpHttpHandler, type McpDecision } from "../mcp/mod.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
 import {
@@ -163,7 +163,10 @@ export async function openGateway(
       : checkUpstreamUrl(mcpUpstream, { allowHosts: config.proxy.upstreamAllowHosts });
     // One MCP handler per profile, made on first use: a caller's MCP traffic is protected
     // under its own profile, as its LLM traffic is.
-    const mcpHandlers = new Map<string, (req: Request) => Promise<Response>>();
+    const mcpHandlers = new Map<
+      string,
+      (req: Request, onDecision?: (d: McpDecision) => void) => Promise<Response>
+    >();
     const mcpHandlerFor = (profile: RequestProfile) => {
       let h = mcpHandlers.get(profile.name);
       if (h === undefined) {
@@ -184,7 +187,8 @@ export async function openGateway(
     if (mcpTarget !== undefined) mcpHandlerFor(profiles.resolve(callerOf(null)));
     const mcp = mcpTarget === undefined ? undefined : {
       path: config.proxy.mcpPath,
-      handler: (req: Request, profile: RequestProfile) => mcpHandlerFor(profile)(req),
+      handler: (req: Request, profile: RequestProfile, onDecision?: (d: McpDecision) => void) =>
+        mcpHandlerFor(profile)(req, onDecision),
     };
     gateway = createGateway({
       mcp,

@@ -19,7 +19,7 @@ const CALL = JSON.stringify({
   params: { name: "search", arguments: { q: `mail ${EMAIL}` } },
 });
 
-Deno.test("an MCP request over HTTP gets its x-request-id back and makes one request-log line carrying it", async () => {
+Deno.test("an MCP request over HTTP gets its x-request-id back and makes one request-log line carrying it and its finding counts", async () => {
   const seenByServer: string[] = [];
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -76,6 +76,7 @@ Deno.test("an MCP request over HTTP gets its x-request-id back and makes one req
       },
     );
     assertEquals(typeof logged.durationMs, "number");
+    assertEquals(logged.findings, { email: 1 }, "the line counts what the call carried, by type");
   } finally {
     await gw.close();
     await server.shutdown();
