@@ -31,7 +31,11 @@ Deno.test({
     assertEquals(probe.code, 0, new TextDecoder().decode(probe.stderr));
     try {
       // The same steps as the npm package and the Node single executable.
-      await smokeTest(t, { haechi: [`${dir}/haechi`], node: nodeBinary(NODE_VERSIONS["24"]) });
+      await smokeTest(t, {
+        haechi: [`${dir}/haechi`],
+        node: nodeBinary(NODE_VERSIONS["24"]),
+        deno: Deno.execPath(),
+      });
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

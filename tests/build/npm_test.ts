@@ -136,6 +136,8 @@ Deno.test("the npm package packs with no dependencies and runs end to end under 
           haechi: [`${prefix}/node_modules/.bin/haechi`],
           node,
           env: { PATH },
+          // Plugins run under a deno executable the config names, here the one running the test.
+          deno: Deno.execPath(),
         });
       });
     }
