@@ -377,7 +377,9 @@ function processEvent(
 
 /**
  * The deno executable to run plugins with, or null when none is available: the configured
- * path, else the running executable when it is deno itself (not a compiled binary).
+ * path, else the running executable when it is deno itself (not a compiled binary, the
+ * Node single executable or node). `PATH` is not searched: the executable that enforces the
+ * sandbox is named in config, not picked by whichever `PATH` the service starts with.
  *
  * @example
  * ```ts

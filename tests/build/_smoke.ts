@@ -63,7 +63,12 @@ function ok(r: Ran, what: string): Ran {
 }
 
 /** Start `haechi proxy` in `dir` in front of a loopback upstream; resolves once it listens. */
-async function startProxy(target: SmokeTarget, dir: string, upstreamPort: number) {
+async function startProxy(
+  target: SmokeTarget,
+  dir: string,
+  upstreamPort: number,
+  env: Record<string, string> = {},
+) {
   const [cmd, ...pre] = target.haechi;
   const child = new Deno.Command(cmd, {
     args: [...pre, "proxy", "--port", "0", "--upstream", `http://127.0.0.1:${upstreamPort}`],
@@ -71,7 +76,7 @@ async function startProxy(target: SmokeTarget, dir: string, upstreamPort: number
     stdin: "null",
     stdout: "null",
     stderr: "piped",
-    env: baseEnv(target),
+    env: { ...baseEnv(target), ...env },
     clearEnv: true,
   }).spawn();
   const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
@@ -309,7 +314,10 @@ async function pluginProxyStep(target: SmokeTarget, dir: string): Promise<void> 
   await Deno.writeTextFile(configPath, JSON.stringify(config, null, 2));
   const up = createMockUpstream();
   const upstream = await serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
-  const { child, reader, url } = await startProxy(target, dir, upstream.port);
+  // A temp folder of its own, to see the runner the build writes and that it is removed.
+  const tmp = `${dir}/tmp`;
+  await Deno.mkdir(tmp);
+  const { child, reader, url } = await startProxy(target, dir, upstream.port, { TMPDIR: tmp });
   try {
     const ask = (token?: string) =>
       fetch(`${url}/v1/chat/completions`, {
@@ -333,8 +341,15 @@ async function pluginProxyStep(target: SmokeTarget, dir: string): Promise<void> 
     const none = await ask();
     await none.body?.cancel();
     assertEquals(none.status, 401);
+    const [runnerDir] = await Array.fromAsync(Deno.readDir(tmp));
+    assert(runnerDir?.name.startsWith("haechi-runner-"), "the runner was written to a temp file");
+    assertEquals((await Deno.stat(`${tmp}/${runnerDir.name}`)).mode! & 0o777, 0o700);
+    const [file] = await Array.fromAsync(Deno.readDir(`${tmp}/${runnerDir.name}`));
+    assert(/^runner-[0-9a-f]{64}\.ts$/.test(file.name), file.name);
+    assertEquals((await Deno.stat(`${tmp}/${runnerDir.name}/${file.name}`)).mode! & 0o777, 0o600);
     child.kill("SIGTERM");
     assertEquals((await child.status).code, 0, "the proxy stops cleanly on SIGTERM");
+    assertEquals(await Array.fromAsync(Deno.readDir(tmp)), [], "the runner folder is removed");
   } finally {
     await reader.cancel().catch(() => {});
     try {
