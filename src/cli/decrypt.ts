@@ -44,7 +44,7 @@ brackets are special to most shells; the bare text between "[ENC:" and "]" works
     if (parts === null) {
       throw new HaechiError("vault.invalid_envelope", "Not an [ENC:...] envelope of format 1");
     }
-    const scope = values.scope ?? "default";
+    const scope = values.scope;
     const config = await loadConfigFor(values.config, io);
     const session = await openSession(config, "cli.decrypt", { keys: "require" });
     const correlationId = crypto.randomUUID();

@@ -106,7 +106,7 @@ validity window and signer key id.`,
       kind: required(parsed, "kind"),
       version: required(parsed, "plugin-version"),
       coreRange: required(parsed, "core-range"),
-      capabilities: await capabilitiesFrom(parsed.values.capabilities as string | undefined),
+      capabilities: await capabilitiesFrom(parsed.values.capabilities),
       notBefore: optionalMs(parsed, "not-before"),
       notAfter: optionalMs(parsed, "not-after"),
     };
@@ -119,7 +119,7 @@ validity window and signer key id.`,
       throw new HaechiError("input.read_failed", `Cannot read entry file ${entryPath}`);
     }
     const { manifest, text } = await signPlugin(entry, options, key);
-    const out = (parsed.values.out as string | undefined) ?? `${manifest.id}.signed.json`;
+    const out = parsed.values.out ?? `${manifest.id}.signed.json`;
     await writeTextFile(out, text, { mode: 0o644 });
     await io.stdout.write(
       `Signed ${manifest.id} ${manifest.version} (${manifest.kind}) as ${manifest.signerKeyId}\n` +

@@ -71,16 +71,16 @@ Exit status: 0 trusted, 3 refused, 1 unreadable file, 2 usage error.`,
     const [manifestPath] = positionals(parsed, 1, "one signed manifest file");
     const v = parsed.values;
     const entryPath = required(parsed, "entry");
-    const anchorPath = v.anchor as string | undefined;
-    const configPath = v.config as string | undefined;
+    const anchorPath = v.anchor;
+    const configPath = v.config;
     if ((anchorPath === undefined) === (configPath === undefined)) {
       throw new HaechiError("usage.invalid", "Give exactly one of --anchor or --config");
     }
     if (v["anchor-key-id"] !== undefined && anchorPath === undefined) {
       throw new HaechiError("usage.invalid", "--anchor-key-id needs --anchor");
     }
-    const allow = (v["allow-capability"] as string[] | undefined) ?? [];
-    const revoke = (v.revoke as string[] | undefined) ?? [];
+    const allow = v["allow-capability"];
+    const revoke = v.revoke;
     let text: string;
     try {
       text = await readTextFile(manifestPath);
@@ -90,13 +90,13 @@ Exit status: 0 trusted, 3 refused, 1 unreadable file, 2 usage error.`,
     let policy: Omit<PluginTrustPolicy, "now" | "coreVersion">;
     if (anchorPath !== undefined) {
       // As in haechi 1.4, the anchor's key id defaults to the one the envelope names.
-      const keyId = (v["anchor-key-id"] as string | undefined) ?? envelopeSignerKeyId(text);
+      const keyId = v["anchor-key-id"] ?? envelopeSignerKeyId(text);
       const anchor = await loadAnchor(anchorPath, keyId);
       policy = {
         anchors: [anchor],
         allowCapabilities: allow,
-        pin: v.pin as string | undefined,
-        versionFloor: v["version-floor"] as string | undefined,
+        pin: v.pin,
+        versionFloor: v["version-floor"],
         revoked: revoke,
       };
     } else {
@@ -104,10 +104,10 @@ Exit status: 0 trusted, 3 refused, 1 unreadable file, 2 usage error.`,
       policy = {
         anchors: p.trustAnchors,
         allowCapabilities: [...p.allowCapabilities, ...allow],
-        pin: (v.pin as string | undefined) ?? p.pin,
+        pin: v.pin ?? p.pin,
         pinVersion: p.pinVersion,
         pinManifestSha256: p.pinManifestSha256,
-        versionFloor: (v["version-floor"] as string | undefined) ?? p.versionFloor,
+        versionFloor: v["version-floor"] ?? p.versionFloor,
         revoked: [...p.revoked, ...revoke],
       };
     }
@@ -119,7 +119,7 @@ Exit status: 0 trusted, 3 refused, 1 unreadable file, 2 usage error.`,
     }
     const verdict = await verifyPlugin(text, entry, {
       ...policy,
-      coreVersion: (v["core-version"] as string | undefined) ?? VERSION,
+      coreVersion: v["core-version"],
       now: Date.now(),
     });
     const m = verdict.manifest;

@@ -79,18 +79,18 @@ haechi 1.4 policy files work too: "presets" become per-type actions, 1.4 type na
   async run(parsed, io) {
     const [policyPath] = positionals(parsed, 1, "one policy file");
     const v = parsed.values;
-    let keyPath = v.key as string | undefined;
-    let signerKeyId = v["signer-key-id"] as string | undefined;
+    let keyPath = v.key;
+    let signerKeyId = v["signer-key-id"];
     if (keyPath === undefined) {
       // haechi 1.4's form, `policy-sign policy.json`: sign with the local policy signer.
-      const config = await loadConfig({ path: v.config as string | undefined, env: io.env });
+      const config = await loadConfig({ path: v.config, env: io.env });
       keyPath = await ensureLocalPolicySigner(config);
       signerKeyId ??= LOCAL_POLICY_SIGNER_ID;
     }
     const options = {
       signerKeyId: signerKeyId ?? keyIdFromPath(keyPath),
-      bundleId: (v["bundle-id"] as string | undefined) ?? bundleIdFromPath(policyPath),
-      version: (v["bundle-version"] as string | undefined) ?? "1.0.0",
+      bundleId: v["bundle-id"] ?? bundleIdFromPath(policyPath),
+      version: v["bundle-version"],
       notBefore: optionalMs(parsed, "not-before"),
       notAfter: optionalMs(parsed, "not-after"),
     };
@@ -103,7 +103,7 @@ haechi 1.4 policy files work too: "presets" become per-type actions, 1.4 type na
     const { key, warning } = await loadPrivateKey(keyPath);
     if (warning !== undefined) await io.stderr.write(`warning: ${warning}\n`);
     const text = await signPolicyBundle(policy, options, key);
-    const out = (v.out as string | undefined) ?? "policy.bundle.json";
+    const out = v.out;
     await writeTextFile(out, text, { mode: 0o644 });
     await io.stdout.write(
       `Signed policy bundle ${options.bundleId} ${options.version} as ${options.signerKeyId}\n` +

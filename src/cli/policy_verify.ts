@@ -45,14 +45,14 @@ Exit status: 0 trusted, 3 refused, 1 unreadable file, 2 usage error.`,
   async run(parsed, io) {
     const [path] = positionals(parsed, 1, "one bundle file");
     const v = parsed.values;
-    const anchorPath = v.anchor as string | undefined;
-    const configPath = v.config as string | undefined;
+    const anchorPath = v.anchor;
+    const configPath = v.config;
     if (anchorPath !== undefined && configPath !== undefined) {
       throw new HaechiError("usage.invalid", "Give at most one of --anchor or --config");
     }
     let anchors: readonly TrustAnchor[];
     if (anchorPath !== undefined) {
-      anchors = [await loadAnchor(anchorPath, v["anchor-key-id"] as string | undefined)];
+      anchors = [await loadAnchor(anchorPath, v["anchor-key-id"])];
     } else {
       // haechi 1.4's form, `policy-verify policy.bundle.json`: the config's anchors, plus
       // the local policy signer that `policy-sign` without --key uses.

@@ -39,7 +39,7 @@ only when tokenVault.revealPolicy is "allow" (the default is "deny"; exit 3, aud
       throw new HaechiError("usage.invalid", "restore takes at most one input file");
     }
     const config = await loadConfigFor(values.config, io);
-    const scope = values.scope ?? "default";
+    const scope = values.scope;
     const session = await openSession(config, "cli.restore", { keys: "require" });
     try {
       const correlationId = crypto.randomUUID();

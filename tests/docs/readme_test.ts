@@ -1,6 +1,9 @@
 // The README's shell blocks marked `<!-- runnable -->` run as written, in a temporary folder that
-// holds only what a clone has (main.ts, src/, deno.json, examples/), so they cannot rot.
+// holds only what a clone has (main.ts, src/, deno.json, examples/), so they cannot rot; its
+// "point your SDK here" addresses and MCP snippet are checked against the gateway's routes.
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
+import { DEFAULT_CONFIG } from "../../src/config/mod.ts";
+import { matchRoute } from "../../src/protocols/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const MARKER = "<!-- runnable -->";
@@ -65,4 +68,38 @@ Deno.test("the README's runnable blocks run as written and the restore example r
       await Deno.remove(dir, { recursive: true });
     }
   }
+});
+
+/** The path each SDK appends to its base URL for a chat call. */
+const SDK_CALLS: readonly { row: string; protocol: string; path: string }[] = [
+  { row: "OpenAI", protocol: "openai", path: "/chat/completions" },
+  { row: "Anthropic", protocol: "anthropic", path: "/v1/messages" },
+  { row: "Gemini", protocol: "gemini", path: "/v1beta/models/gemini-2.0-flash:generateContent" },
+  { row: "Ollama", protocol: "ollama", path: "/api/chat" },
+];
+
+Deno.test("every base URL in the README's SDK table reaches that protocol's route on the gateway", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  const defaults = DEFAULT_CONFIG.proxy;
+  const gateway = `http://${defaults.host}:${defaults.port}`;
+  for (const call of SDK_CALLS) {
+    const row = readme.split("\n").find((l) => l.startsWith(`| ${call.row}`));
+    assert(row !== undefined, `the SDK table has a ${call.row} row`);
+    const bases = [...row.matchAll(/http:\/\/127\.0\.0\.1:11016[^"\s`)]*/g)].map((m) => m[0]);
+    assert(bases.length > 0, `${call.row} names the gateway's address`);
+    for (const base of bases) {
+      assert(base.startsWith(gateway), `${base} is the default listen address`);
+      const path = new URL(base).pathname.replace(/\/$/, "") + call.path;
+      assertEquals(matchRoute("POST", path)?.protocol.name, call.protocol, `${call.row}: ${path}`);
+    }
+  }
+});
+
+Deno.test("the README's MCP client snippet is JSON and names the gateway's MCP path", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  const block = /```json\n(\{\n {2}"mcpServers"[\s\S]*?)\n```/.exec(readme);
+  assert(block !== null, "the README has an mcpServers snippet");
+  const servers = JSON.parse(block[1]).mcpServers;
+  assertEquals(servers.files.args[0], "mcp-wrap");
+  assertEquals(new URL(servers.tickets.url).pathname, DEFAULT_CONFIG.proxy.mcpPath);
 });
