@@ -70,6 +70,8 @@ export interface AuthGateDeps {
   readonly execPath?: () => string;
   /** Runner file (default `_runner.ts` of `src/plugin/`). */
   readonly runnerPath?: string;
+  /** Where a runner that is not on disk is written (default: the system's temp folder). */
+  readonly runnerTempDir?: string;
   /** Core version the plugin's range is checked against (default `VERSION`). */
   readonly coreVersion?: string;
   /** Restart breaker settings. */
@@ -212,7 +214,7 @@ export async function createAuthGate(
       { reason: "no-deno" },
     );
   }
-  const runner = runnerFor(deps.runnerPath, exec);
+  const runner = runnerFor(deps, exec);
   const facts = pluginFacts(manifest);
   const sandbox = new PluginSandbox({
     denoPath,
@@ -275,13 +277,13 @@ export async function createAuthGate(
  * The runner file for the child: the one beside the sources when haechi runs from them
  * under deno, otherwise the embedded copy written to a private, verified temp file.
  */
-function runnerFor(configured: string | undefined, exec: () => string): RunnerFile {
-  if (configured !== undefined) return runnerOnDisk(configured);
+function runnerFor(deps: AuthGateDeps, exec: () => string): RunnerFile {
+  if (deps.runnerPath !== undefined) return runnerOnDisk(deps.runnerPath);
   const beside = defaultRunnerPath();
   // A `deno compile` binary has file: URLs too, but they point into its virtual file
   // system, which no child can open; it is told apart by its executable not being deno.
   if (beside !== null && resolveDeno("", exec) !== null) return runnerOnDisk(beside);
-  return materialisedRunner();
+  return materialisedRunner(undefined, deps.runnerTempDir);
 }
 
 /** The key document cache for `auth.plugin.keyMaterial`, or null when none is declared. */

@@ -53,6 +53,7 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * Materialise `source` (default: the embedded runner) into a private temp file.
  *
  * @param source Runner text; tests pass their own.
+ * @param parent Folder to create the private folder in (default: the system's temp folder).
  * @returns A {@linkcode RunnerFile} whose `path()` verifies before it answers.
  *
  * @example
@@ -62,7 +63,10 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * await runner.dispose();
  * ```
  */
-export function materialisedRunner(source: string = RUNNER_SOURCE): RunnerFile {
+export function materialisedRunner(
+  source: string = RUNNER_SOURCE,
+  parent?: string,
+): RunnerFile {
   const bytes = new TextEncoder().encode(source);
   let digest: Promise<string> | null = null;
   let dir: Promise<string> | null = null;
@@ -75,7 +79,7 @@ export function materialisedRunner(source: string = RUNNER_SOURCE): RunnerFile {
   };
   const path = async (): Promise<string> => {
     const want = await (digest ??= sha256Hex(bytes));
-    const folder = await (dir ??= makePrivateTempDir("haechi-runner-"));
+    const folder = await (dir ??= makePrivateTempDir("haechi-runner-", parent));
     const info = await fileInfo(folder);
     if (info === null) {
       dir = null;

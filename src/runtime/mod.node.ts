@@ -410,8 +410,8 @@ export function execPath(): string {
 }
 
 /** Create a new folder only the current user can enter (0700) under the temp folder. */
-export async function makePrivateTempDir(prefix: string): Promise<string> {
-  const dir = await fs.mkdtemp(join(tmpdir(), prefix));
+export async function makePrivateTempDir(prefix: string, parent?: string): Promise<string> {
+  const dir = await fs.mkdtemp(join(parent ?? tmpdir(), prefix));
   await fs.chmod(dir, 0o700);
   return dir;
 }

@@ -427,16 +427,16 @@ export function execPath(): string {
 }
 
 /**
- * Create a new folder only the current user can enter (mode 0700) under the system's temp
- * folder, with a random name so no other user can have made it first.
+ * Create a new folder only the current user can enter (mode 0700) under `parent` (default:
+ * the system's temp folder), with a random name so no other user can have made it first.
  *
  * @example
  * ```ts ignore
  * const dir = await makePrivateTempDir("haechi-runner-");
  * ```
  */
-export async function makePrivateTempDir(prefix: string): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix });
+export async function makePrivateTempDir(prefix: string, parent?: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix, ...(parent === undefined ? {} : { dir: parent }) });
   await Deno.chmod(dir, 0o700);
   return dir;
 }

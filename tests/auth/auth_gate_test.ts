@@ -132,14 +132,13 @@ Deno.test("a build with no runner file on disk runs the plugin from the embedded
   const raw = { ...s.raw, plugins: { timeoutMs: 3000, denoPath: Deno.execPath() } };
   // A compiled binary: the running executable is not deno, so the runner beside the
   // sources is not used even though its file: URL looks usable.
+  // A temp folder of its own (not TMPDIR: the environment is shared with parallel tests).
+  const tmp = await Deno.makeTempDir({ prefix: "haechi-gate-tmp-" });
   const gate = await createAuthGate(resolveConfig(raw, { knownTypes: [] }), {
     audit: s.audit,
     execPath: () => "/opt/haechi/haechi",
+    runnerTempDir: tmp,
   });
-  // A temp folder of its own, so runner folders of tests in other processes do not count.
-  const tmp = await Deno.makeTempDir({ prefix: "haechi-gate-tmp-" });
-  const oldTmp = Deno.env.get("TMPDIR");
-  Deno.env.set("TMPDIR", tmp);
   try {
     assertEquals((await gate.authenticate(request(`Bearer ${DEMO_TOKEN}`))).allowed, true);
     assertEquals(await gate.authenticate(request("Bearer wrong-token-123")), {
@@ -152,8 +151,6 @@ Deno.test("a build with no runner file on disk runs the plugin from the embedded
     await gate.close();
     assertEquals(await Array.fromAsync(Deno.readDir(tmp)), [], "close removes it");
   } finally {
-    if (oldTmp === undefined) Deno.env.delete("TMPDIR");
-    else Deno.env.set("TMPDIR", oldTmp);
     await gate.close();
     await Deno.remove(s.dir, { recursive: true });
     await Deno.remove(tmp, { recursive: true });
