@@ -3,8 +3,10 @@
  * chat bodies and hostile inputs, protect throughput, then the gateway proxy
  * (`bench_proxy.ts`), the token vault (`bench_vault.ts`), the audit append
  * (`bench_audit.ts`), the MCP wrapper (`bench_mcp.ts`, run as a child process because it is
- * a standalone script), and the audit dashboard on a 1 GiB log (`bench_dashboard.ts`;
- * 64 MiB with `--quick`).
+ * a standalone script), the audit dashboard on a 1 GiB log (`bench_dashboard.ts`;
+ * 64 MiB with `--quick`), the fleet: nginx in front of 1 and 3 replicas on one Redis
+ * (`bench_fleet.ts`; skipped, saying why, without nginx or redis-server), and last the table
+ * of issue 15's targets with ✓/✗ (`bench_targets.ts`).
  *
  * Flags: `--quick` (smaller corpus, shorter timings), `--seed=N`, `--per-type=N`.
  * Not part of the unit tests. Failure examples go to stderr.
@@ -28,6 +30,9 @@ import { formatProxyBench, runProxyBench } from "./bench_proxy.ts";
 import { formatVaultBench, runVaultBench } from "./bench_vault.ts";
 import { formatAuditBench, runAuditBench } from "./bench_audit.ts";
 import { formatDashboardBench, runDashboardBench } from "./bench_dashboard.ts";
+import { formatFleetBench, runFleetBench } from "./bench_fleet.ts";
+import { issue15Targets } from "./bench_targets.ts";
+import { formatTargets } from "./bench_targets.ts";
 
 /** Parsed command-line flags. */
 export interface BenchArgs {
@@ -90,10 +95,12 @@ async function main(args: readonly string[]): Promise<number> {
   await print(formatScan(await measureScan(scanner, inputs, budget)));
 
   header("3. Protect throughput: createProtector(DEFAULT_CONFIG).protectJsonText");
-  await print(await measureProtect(inputs, budget));
+  const protectMbps = new Map<string, number>();
+  await print(await measureProtect(inputs, budget, protectMbps));
 
   header("4. Gateway proxy: direct vs pass-through vs enforce (scripts/bench_proxy.ts)");
-  await out.write(formatProxyBench(await runProxyBench({ quick: opts.quick })));
+  const proxyRows = await runProxyBench({ quick: opts.quick });
+  await out.write(formatProxyBench(proxyRows));
 
   header("5. Token vault (scripts/bench_vault.ts)");
   const vaultRows = await runVaultBench({
@@ -116,7 +123,8 @@ async function main(args: readonly string[]): Promise<number> {
     stdout: "piped",
     stderr: "piped",
   }).output();
-  await out.write(new TextDecoder().decode(mcp.stdout));
+  const mcpText = new TextDecoder().decode(mcp.stdout);
+  await out.write(mcpText);
   if (!mcp.success) {
     await err.write(new TextDecoder().decode(mcp.stderr).slice(-2000) + "\n");
     return 1;
@@ -125,6 +133,20 @@ async function main(args: readonly string[]): Promise<number> {
   header("8. Audit dashboard on a large log (scripts/bench_dashboard.ts)");
   const dashboard = await runDashboardBench({ bytes: (opts.quick ? 64 : 1024) * (1 << 20) });
   await out.write(formatDashboardBench(dashboard));
+
+  header("9. Fleet: nginx, 1 and 3 replicas, one Redis (scripts/bench_fleet.ts)");
+  const fleet = await runFleetBench({ quick: opts.quick });
+  await out.write(
+    Array.isArray(fleet) ? formatFleetBench(fleet, 16) : `skipped: ${fleet.skip}\n`,
+  );
+
+  header("10. Issue 15 targets (every ratio against the bare relay)");
+  const targets = await issue15Targets(opts.quick, budget, {
+    proxyRows,
+    protectMbps: protectMbps.get("chat JSON 32 KB"),
+    mcpAddedMs: Number(/added latency per tools\/call: ([-\d.]+) ms/.exec(mcpText)?.[1] ?? NaN),
+  }, print);
+  await out.write(formatTargets(targets));
   return 0;
 }
 

@@ -420,11 +420,13 @@ async function buildProtector(
  * PROTECT HOOK. Measure `createProtector(DEFAULT_CONFIG).protectJsonText(text)` on the
  * chat bodies.
  *
+ * @param figures When given, receives MB/s by input name.
  * @returns Lines to print; a single explanatory line when the module is not usable yet.
  */
 export async function measureProtect(
   inputs: ThroughputInputs,
   budgetMs: number,
+  figures?: Map<string, number>,
 ): Promise<string[]> {
   const mod = await importIfPresent("../src/protect/mod.ts");
   if (typeof mod === "string") return [`skipped: ${mod}`];
@@ -455,6 +457,7 @@ export async function measureProtect(
       bytes: utf8Bytes(text),
       seconds: await bestTime(() => protector.protectJsonText(text), budgetMs),
     };
+    figures?.set(name, mbps(t));
     const target = name.includes("32 KB")
       ? `  target ≥ ${PROTECT_TARGET_MBPS} MB/s${
         mbps(t) < PROTECT_TARGET_MBPS ? "  ✗ under target" : "  ✓"

@@ -62,10 +62,9 @@ import {
   type AuditAnchor,
   type AuditEvent,
   type AuditRecord,
-  toHex,
 } from "./record.ts";
 import { canonicalRecordJson } from "./record_json.ts";
-import { sha256 } from "../crypto/hmac_sha256.ts";
+import { sha256Hex } from "../crypto/hmac_sha256.ts";
 
 /** Where and how to write. The shape matches `HaechiConfig.audit`, which can be passed as is. */
 export interface AuditWriterOptions {
@@ -279,7 +278,7 @@ class Writer implements AuditWriter {
     };
     // `hashRecord` without its promise: same bytes (canonical JSON of every field but
     // `hash`), hashed in process. The chain tests verify these records with `hashRecord`.
-    return { ...unsigned, hash: toHex(sha256(encoder.encode(canonicalRecordJson(unsigned)))) };
+    return { ...unsigned, hash: sha256Hex(canonicalRecordJson(unsigned)) };
   }
 
   /**

@@ -9,6 +9,8 @@ import { createMcpFilter, type McpSender } from "../mcp/mod.ts";
 import { readLines } from "../runtime/lines.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
+import { createMcpRequestLog } from "../mcp/request_log.ts";
+import { defaultProfileConfig } from "../policy/mod.ts";
 import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 
@@ -65,7 +67,18 @@ each. Every message is audited without its content.`,
     const from = parseDirection(values.direction);
     const config = await loadConfigFor(values.config, io);
     const mcp = values.scope === undefined ? config.mcp : { ...config.mcp, scope: values.scope };
-    const session = await openSession(config, "cli.mcp-stdio");
+    // No caller to resolve here: the profile anonymous gateway callers get applies.
+    const session = await openSession(defaultProfileConfig(config), "cli.mcp-stdio");
+    // One log line per message on stderr, after any reply line it caused (one direction
+    // only, so nothing to pair).
+    const lines: string[] = [];
+    const correlationId = crypto.randomUUID();
+    const log = createMcpRequestLog({
+      write: (l) => void lines.push(l),
+      format: config.logging.format,
+      correlationId,
+      pair: false,
+    });
     try {
       const filter = createMcpFilter({
         protector: session.protector,
@@ -73,6 +86,8 @@ each. Every message is audited without its content.`,
         mcp,
         restorer: session.vault,
         serverName: values.server ?? "server",
+        correlationId,
+        onDecision: log.onDecision,
       });
       for await (const line of readLines(io.stdin(), { maxLineBytes: mcp.maxLineBytes })) {
         const verdict = await filter.inspect(
@@ -85,6 +100,7 @@ each. Every message is audited without its content.`,
         );
         if (verdict.forward !== undefined) await io.stdout.write(verdict.forward + "\n");
         if (verdict.reply !== undefined) await io.stderr.write(verdict.reply + "\n");
+        if (lines.length > 0) await io.stderr.write(lines.splice(0).join(""));
       }
       return EXIT.ok;
     } finally {

@@ -9,6 +9,8 @@ import { createMcpFilter, createStderrFilter, runStdioRelay } from "../mcp/mod.t
 import { type ChildProcess, isNotFound, onSignals, spawnChild } from "../runtime/mod.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
+import { createMcpRequestLog } from "../mcp/request_log.ts";
+import { defaultProfileConfig } from "../policy/mod.ts";
 import { openSession } from "../session/mod.ts";
 
 /**
@@ -85,7 +87,8 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
     const mcp = values.scope === undefined ? config.mcp : { ...config.mcp, scope: values.scope };
     const [command, ...commandArgs] = split.command;
     const serverName = values.server ?? command.slice(command.lastIndexOf("/") + 1);
-    const session = await openSession(config, "cli.mcp-wrap");
+    // No caller to resolve here: the profile anonymous gateway callers get applies.
+    const session = await openSession(defaultProfileConfig(config), "cli.mcp-wrap");
     try {
       let child: ChildProcess;
       try {
@@ -101,6 +104,16 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
         );
       }
       const correlationId = crypto.randomUUID();
+      // Lines are queued on one promise chain: decisions arrive from both directions.
+      let logged = Promise.resolve();
+      const log = createMcpRequestLog({
+        write: (l) => {
+          logged = logged.then(() => io.stderr.write(l)).catch(() => {});
+        },
+        format: config.logging.format,
+        correlationId,
+        pair: true,
+      });
       const filter = createMcpFilter({
         protector: session.protector,
         audit: session.audit,
@@ -109,6 +122,7 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
         serverName,
         correlationId,
         trackRequests: true,
+        onDecision: log.onDecision,
       });
       const stderrFilter = mode === "filter"
         ? createStderrFilter({
@@ -133,6 +147,8 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
         });
         return status.code;
       } finally {
+        log.close();
+        await logged;
         stopForwarding();
       }
     } finally {

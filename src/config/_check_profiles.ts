@@ -9,10 +9,14 @@ import type { CheckContext, CheckResult, ConfigIssue, Subject } from "./_check.t
 import { describeGot, issue } from "./_check.ts";
 import { quoteList } from "./schema.ts";
 
+const PROFILE_KEYS = ["actions", "modelAllowlist", "rate"];
+/** Same ceiling as `policy.rate.requestsPerMinute`. */
+const MAX_RPM = 10_000_000;
+
 const isObj = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
-/** Check `policy.profiles`: names to `{actions?, modelAllowlist?}`. */
+/** Check `policy.profiles`: names to `{actions?, modelAllowlist?, rate?}`. */
 export function checkCallerProfiles(
   value: unknown,
   subject: Subject,
@@ -32,7 +36,7 @@ export function checkCallerProfiles(
       issues.push(issue(at, `${at.label} must be an object, got ${describeGot(profile)}`));
       continue;
     }
-    const extra = Object.keys(profile).find((k) => k !== "actions" && k !== "modelAllowlist");
+    const extra = Object.keys(profile).find((k) => !PROFILE_KEYS.includes(k));
     if (extra !== undefined) {
       issues.push(issue(at, `${at.label} has unknown key ${JSON.stringify(extra)}`));
       continue;
@@ -65,6 +69,21 @@ export function checkCallerProfiles(
       if (!Array.isArray(list) || list.some((x) => typeof x !== "string" || x === "")) {
         issues.push(issue(m, `${m.label} must be an array of non-empty strings`));
       } else entry.modelAllowlist = [...list];
+    }
+    if (profile.rate !== undefined) {
+      const r = at.child("rate");
+      const rpm = isObj(profile.rate) ? profile.rate.requestsPerMinute : undefined;
+      const extraRate = isObj(profile.rate)
+        ? Object.keys(profile.rate).find((k) => k !== "requestsPerMinute")
+        : undefined;
+      if (extraRate !== undefined) {
+        issues.push(issue(r, `${r.label} has unknown key ${JSON.stringify(extraRate)}`));
+      } else if (!Number.isSafeInteger(rpm) || (rpm as number) < 1 || (rpm as number) > MAX_RPM) {
+        const c = r.child("requestsPerMinute");
+        issues.push(
+          issue(c, `${c.label} must be an integer from 1 to ${MAX_RPM}, got ${describeGot(rpm)}`),
+        );
+      } else entry.rate = { requestsPerMinute: rpm };
     }
     out[name] = entry;
   }

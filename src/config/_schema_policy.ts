@@ -78,7 +78,7 @@ export const POLICY_SPECS: readonly ConfigKeySpec[] = [
     env: null,
     type: { kind: "callerProfiles" },
     description:
-      "Named per-caller overlays {actions?, modelAllowlist?}, strengthen-only; see docs/callers.md.",
+      "Named per-caller overlays {actions?, modelAllowlist?, rate?}, strengthen-only; see docs/callers.md.",
   },
   {
     path: "policy.profileBinding",

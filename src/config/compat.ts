@@ -376,20 +376,12 @@ function mapPolicy(m: Mapper): void {
 
 /**
  * 1.4's per-client profiles: each profile's presets and 1.4 type names become per-type
- * actions, as for the base policy. A per-profile `rate` is not built (one
- * `policy.rate` serves every caller) and fails closed.
+ * actions, as for the base policy. A per-profile `rate` keeps its 1.4 shape and meaning.
  */
 function mapProfiles(m: Mapper, p: Obj): void {
   if (!isObj(p.profiles)) return; // absent, or the validator reports the shape
   for (const [name, profile] of Object.entries(p.profiles)) {
     if (!isObj(profile)) continue;
-    if (m.take(profile, "rate") !== undefined) {
-      m.fail(
-        `policy.profiles.${name}.rate`,
-        `"policy.profiles.${name}.rate" (a per-profile rate) is not built into this haechi; ` +
-          "set policy.rate for every caller",
-      );
-    }
     const presets = m.take(profile, "presets");
     const explicit = isObj(profile.actions)
       ? expandActionMap(profile.actions as Record<string, Action>)

@@ -63,6 +63,8 @@ export interface CallerProfile {
   readonly actions?: Readonly<Record<string, Action>>;
   /** Models this profile may name; absent or empty: the base allowlist. */
   readonly modelAllowlist?: readonly string[];
+  /** This profile's own budget per identity; absent: `policy.rate.requestsPerMinute`. */
+  readonly rate?: { readonly requestsPerMinute: number };
 }
 
 /** `policy.profileBinding`: scope, then label (`key=value`), then `default`. */

@@ -83,6 +83,22 @@ export interface McpFilterOptions {
    * is one session; the HTTP handler passes one set per `Mcp-Session-Id`.
    */
   readonly minted?: MintedTokens;
+  /** Told every decision the filter records (for log lines; see `request_log.ts`). */
+  readonly onDecision?: (decision: McpDecision) => void;
+}
+
+/** One decision about one message, as the audit record has it, plus the JSON-RPC id. */
+export interface McpDecision {
+  /** Who sent the message. */
+  readonly from: McpSender;
+  /** The audit outcome (`clean`, `redacted`, `dry-run`, `blocked`, `denied`, ...). */
+  readonly outcome: string;
+  /** Audit details: `type`, `method`, `tool`, `reason`, ... (never a value). */
+  readonly details: Readonly<Record<string, string | number | boolean>>;
+  /** Findings applied to the message. */
+  readonly findings: readonly { readonly type: string }[];
+  /** The message's JSON-RPC id, when it has one. */
+  readonly id: JsonRpcId | null;
 }
 
 /** The filter. */
@@ -142,9 +158,11 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
     from: McpSender,
     details: Record<string, string | number | boolean | undefined>,
     findings?: readonly AppliedFinding[],
+    id: JsonRpcId | null = null,
   ): Promise<void> {
     const flat: Record<string, string | number | boolean> = { from };
     for (const [k, v] of Object.entries(details)) if (v !== undefined) flat[k] = v;
+    options.onDecision?.({ from, outcome, details: flat, findings: findings ?? [], id });
     return audit.record({ kind: "mcp.message", correlationId, outcome, findings, details: flat });
   }
 
@@ -164,7 +182,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
       ? "error"
       : "invalid";
     const replied = canReply && (id !== null || from === "client");
-    await record(outcome, from, { ...details, reason: err.reason, replied }, findings);
+    await record(outcome, from, { ...details, reason: err.reason, replied }, findings, id);
     if (!replied) return {};
     return { reply: errorLine(id, err.code, err.message, err) };
   }
@@ -193,7 +211,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
       const method = m.id === null ? undefined : pending[other(from)].get(idKey(m.id));
       if (method !== undefined) base.method = method;
       if (track && m.id !== null && method === undefined) {
-        await record("dropped", from, { ...base, reason: "unsolicited" });
+        await record("dropped", from, { ...base, reason: "unsolicited" }, undefined, m.id);
         return {};
       }
     }
@@ -209,7 +227,13 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
           reason: "unsafe-id",
         }, base);
       }
-      await record("dropped", from, { ...base, reason: "unsafe-id" });
+      await record(
+        "dropped",
+        from,
+        { ...base, reason: "unsafe-id" },
+        undefined,
+        "id" in m ? m.id : null,
+      );
       return {};
     }
     if (m.type === "request" && m.method === "tools/call") {
@@ -269,7 +293,7 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
       enforcing: protector.policy.enforcing,
       found: findings.length,
     });
-    await record(result, from, { ...base, part }, findings);
+    await record(result, from, { ...base, part }, findings, "id" in m ? m.id : null);
 
     if (out.type === "request") {
       remember(pending[from], idKey(out.id), out.method);
@@ -309,10 +333,16 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
     if (m.type === "notification") return reject(from, null, false, err, details, findings);
     const id = m.id;
     if (id !== null) pending[other(from)].delete(idKey(id));
-    await record(err.reason === "blocked" ? "blocked" : "error", from, {
-      ...details,
-      reason: err.reason,
-    }, findings);
+    await record(
+      err.reason === "blocked" ? "blocked" : "error",
+      from,
+      {
+        ...details,
+        reason: err.reason,
+      },
+      findings,
+      id,
+    );
     return { forward: errorLine(id, err.code, err.message, err) };
   }
 

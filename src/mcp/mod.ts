@@ -16,6 +16,7 @@
  */
 export {
   createMcpFilter,
+  type McpDecision,
   type McpFilter,
   type McpFilterOptions,
   type McpSender,
@@ -40,4 +41,11 @@ export {
   type StderrFilterOptions,
 } from "./stderr_filter.ts";
 export { runStdioRelay, type StdioRelayOptions } from "./stdio_relay.ts";
+export {
+  createMcpRequestLog,
+  formatMcpLog,
+  type McpLogEntry,
+  type McpRequestLog,
+  type McpRequestLogOptions,
+} from "./request_log.ts";
 export { createMcpHttpHandler, type McpHttpHandlerOptions } from "./http_handler.ts";

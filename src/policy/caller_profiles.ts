@@ -22,6 +22,8 @@ export interface CallerProfileConfig {
   readonly actions?: Readonly<Record<string, Action>>;
   /** Models this profile may call; absent or empty falls back to the base allowlist. */
   readonly modelAllowlist?: readonly string[];
+  /** This profile's own per-identity budget; absent falls back to the base rate. */
+  readonly rate?: { readonly requestsPerMinute: number };
 }
 
 /** Which profile a caller gets. */
@@ -42,6 +44,8 @@ export interface CompiledProfile {
   readonly policy: Policy;
   /** Allowed models; empty allows every model. */
   readonly modelAllowlist: readonly string[];
+  /** Requests per minute per identity under this profile; 0 is no limit. */
+  readonly requestsPerMinute: number;
 }
 
 /** What a request is resolved against. */
@@ -70,6 +74,8 @@ export interface ProfilesInput {
   readonly modelAllowlist?: readonly string[];
   /** Let a profile set a weaker action than the base policy. */
   readonly allowUnsafeOverrides?: boolean;
+  /** Base `policy.rate.requestsPerMinute` (0 or absent: no limit). */
+  readonly requestsPerMinute?: number;
 }
 
 const invalid = (message: string) => new HaechiError("config.invalid", message);
@@ -101,9 +107,15 @@ export function compileProfiles(
 ): ProfileSet {
   const base = compilePolicy(config, rules);
   const baseAllow = [...(input.modelAllowlist ?? [])];
+  const baseRate = input.requestsPerMinute ?? 0;
   const names = Object.keys(input.profiles);
   if (names.length === 0) {
-    const only: CompiledProfile = { name: "base", policy: base, modelAllowlist: baseAllow };
+    const only: CompiledProfile = {
+      name: "base",
+      policy: base,
+      modelAllowlist: baseAllow,
+      requestsPerMinute: baseRate,
+    };
     return { profiles: new Map([["base", only]]), resolve: () => only };
   }
   const binding = input.binding;
@@ -131,7 +143,14 @@ export function compileProfiles(
     const allow = p.modelAllowlist !== undefined && p.modelAllowlist.length > 0
       ? [...p.modelAllowlist]
       : baseAllow;
-    compiled.set(name, { name, policy: compilePolicy(overlaid, rules), modelAllowlist: allow });
+    // A profile's rate replaces the base one, higher or lower: budgets are not a protection
+    // of values, so "only stronger" does not apply (1.4 reads it the same way).
+    compiled.set(name, {
+      name,
+      policy: compilePolicy(overlaid, rules),
+      modelAllowlist: allow,
+      requestsPerMinute: p.rate?.requestsPerMinute ?? baseRate,
+    });
   }
   const pick = (key: string, name: string): CompiledProfile => {
     const found = compiled.get(name);
@@ -185,4 +204,40 @@ export function modelAllowed(
 ): boolean {
   if (profile.modelAllowlist.length === 0) return true;
   return typeof model === "string" && profile.modelAllowlist.includes(model);
+}
+
+/**
+ * The configuration as the `default` profile sees it: its actions laid over the base policy.
+ * For traffic with no caller to resolve (`mcp-wrap`, `mcp-stdio`): it gets the profile that
+ * every unmatched or anonymous gateway caller gets. Without profiles, `config` itself.
+ *
+ * @throws {HaechiError} `config.invalid` for the same binding and weakening errors as
+ * {@linkcode compileProfiles}.
+ *
+ * @example
+ * ```ts
+ * import { defaultProfileConfig } from "./caller_profiles.ts";
+ * import { DEFAULT_CONFIG } from "../config/defaults.ts";
+ * const c = defaultProfileConfig({
+ *   ...DEFAULT_CONFIG,
+ *   policy: {
+ *     ...DEFAULT_CONFIG.policy,
+ *     profiles: { strict: { actions: { email: "block" } } },
+ *     profileBinding: { byScope: {}, byLabel: {}, default: "strict" },
+ *   },
+ * });
+ * if (c.policy.actions.email !== "block") throw new Error("default profile");
+ * ```
+ */
+export function defaultProfileConfig(config: HaechiConfig): HaechiConfig {
+  const policy = config.policy;
+  if (Object.keys(policy.profiles).length === 0) return config;
+  // Compiled only to refuse what the gateway would refuse at start-up.
+  compileProfiles(config, [], {
+    profiles: policy.profiles,
+    binding: policy.profileBinding,
+    allowUnsafeOverrides: policy.allowUnsafeOverrides,
+  });
+  const actions = policy.profiles[policy.profileBinding.default]?.actions ?? {};
+  return { ...config, policy: { ...policy, actions: { ...policy.actions, ...actions } } };
 }

@@ -18,6 +18,7 @@ export {
   type CallerProfileConfig,
   type CompiledProfile,
   compileProfiles,
+  defaultProfileConfig,
   modelAllowed,
   type ProfileBinding,
   type ProfileSet,

@@ -11,8 +11,11 @@ import { type Decision, decisionFor, type GatewayMetrics } from "./metrics.ts";
 
 /** What {@linkcode createMcpRoute} needs. */
 export interface McpRouteOptions {
-  /** The MCP HTTP handler that protects JSON-RPC both ways. */
-  readonly handler: (request: Request) => Promise<Response>;
+  /**
+   * The MCP HTTP handler that protects JSON-RPC both ways; `who` is what `authenticate`
+   * returned (null without it), so the handler can apply that caller's profile.
+   */
+  readonly handler: (request: Request, who: unknown) => Promise<Response>;
   /** The gateway's metrics (its in-flight count is shared with the LLM routes). */
   readonly metrics: GatewayMetrics;
   /** `proxy.maxInFlight`. */
@@ -108,6 +111,7 @@ export function createMcpRoute(options: McpRouteOptions): (req: Request) => Prom
     try {
       const res = await options.handler(
         new Request(req.url, { method: req.method, headers, body, signal: req.signal }),
+        who,
       );
       done(res.status);
       return res;

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { createProfileRouter } from "./profiles.ts";
+import { createProfileRouter, type RequestProfile } from "./profiles.ts";
+import { callerOf } from "./caller.ts";
 import { createProtector } from "../protect/mod.ts";
 import type { HaechiConfig, ProxyTlsConfig } from "../config/types.ts";
 import { HaechiError } from "../errors.ts";
@@ -145,24 +146,46 @@ export async function openGateway(
           : { subject: decision.subject, identity: hasher.identity(`plugin\0${decision.subject}`) };
       };
     }
-    if (
-      options.rateLimiter === undefined && config.policy.rate.requestsPerMinute > 0 &&
-      config.policy.rate.store === "redis"
-    ) {
+    // Opened when any budget is set, the base one or a profile's own.
+    const rated = config.policy.rate.requestsPerMinute > 0 ||
+      Object.values(config.policy.profiles).some((p) => (p.rate?.requestsPerMinute ?? 0) > 0);
+    if (options.rateLimiter === undefined && rated && config.policy.rate.store === "redis") {
       limiter = await openRedisRateLimiter(config.policy.rate.redisUrl);
     }
+    // Every profile's protector is built here, once; requests only pick one.
+    const profiles = createProfileRouter(
+      config,
+      session.protector,
+      (c) => createProtector(c, { reversible: session.vault }),
+    );
     const mcpUpstream = options.mcpUpstream ?? config.proxy.mcpUpstream;
-    const mcp = mcpUpstream === "" ? undefined : {
+    const mcpTarget = mcpUpstream === ""
+      ? undefined
+      : checkUpstreamUrl(mcpUpstream, { allowHosts: config.proxy.upstreamAllowHosts });
+    // One MCP handler per profile, made on first use: a caller's MCP traffic is protected
+    // under its own profile, as its LLM traffic is.
+    const mcpHandlers = new Map<string, (req: Request) => Promise<Response>>();
+    const mcpHandlerFor = (profile: RequestProfile) => {
+      let h = mcpHandlers.get(profile.name);
+      if (h === undefined) {
+        h = createMcpHttpHandler({
+          protector: profile.protector,
+          audit: session.audit,
+          vault: session.vault,
+          mcp: config.mcp,
+          upstream: mcpTarget!,
+          fetch: options.fetch as typeof fetch | undefined,
+          timeoutMs: config.proxy.upstreamTimeoutMs,
+        });
+        mcpHandlers.set(profile.name, h);
+      }
+      return h;
+    };
+    // Built now for anonymous callers, so options that cannot work fail at start-up.
+    if (mcpTarget !== undefined) mcpHandlerFor(profiles.resolve(callerOf(null)));
+    const mcp = mcpTarget === undefined ? undefined : {
       path: config.proxy.mcpPath,
-      handler: createMcpHttpHandler({
-        protector: session.protector,
-        audit: session.audit,
-        vault: session.vault,
-        mcp: config.mcp,
-        upstream: checkUpstreamUrl(mcpUpstream, { allowHosts: config.proxy.upstreamAllowHosts }),
-        fetch: options.fetch as typeof fetch | undefined,
-        timeoutMs: config.proxy.upstreamTimeoutMs,
-      }),
+      handler: (req: Request, profile: RequestProfile) => mcpHandlerFor(profile)(req),
     };
     gateway = createGateway({
       mcp,
@@ -175,12 +198,7 @@ export async function openGateway(
       upstream: options.upstream,
       env: options.env,
       authenticate,
-      // Every profile's protector is built here, once; requests only pick one.
-      profiles: createProfileRouter(
-        config,
-        session.protector,
-        (c) => createProtector(c, { reversible: session.vault }),
-      ),
+      profiles,
       rateLimiter: options.rateLimiter ?? limiter,
       requestLog: options.requestLog,
       async checks() {

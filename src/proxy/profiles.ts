@@ -24,6 +24,8 @@ export interface RequestProfile {
   readonly protectParts: ReturnType<typeof createPartsProtector>;
   /** Allowed models; empty allows all. */
   readonly modelAllowlist: readonly string[];
+  /** Requests per minute per identity (the profile's `rate`, else `policy.rate`); 0: none. */
+  readonly requestsPerMinute: number;
 }
 
 /** Picks a request's profile. */
@@ -56,6 +58,7 @@ export function createProfileRouter(
     binding: Object.keys(policy.profiles).length === 0 ? undefined : policy.profileBinding,
     modelAllowlist: policy.modelAllowlist,
     allowUnsafeOverrides: policy.allowUnsafeOverrides,
+    requestsPerMinute: policy.rate.requestsPerMinute,
   });
   const built = new Map<string, RequestProfile>();
   for (const [name, compiled] of set.profiles) {
@@ -68,6 +71,7 @@ export function createProfileRouter(
       protector,
       protectParts: createPartsProtector(protector),
       modelAllowlist: compiled.modelAllowlist,
+      requestsPerMinute: compiled.requestsPerMinute,
     });
   }
   return {

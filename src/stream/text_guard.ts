@@ -111,6 +111,7 @@ const BEGIN_KEY = /-----BEGIN (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY(?: BLOCK)?----
 const END_KEY = /-----END (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY(?: BLOCK)?-----/;
 /** Longest END line plus slack: what swallow mode keeps to find an END split across deltas. */
 const END_TAIL = 64;
+const BEGIN_MARK = "-----BEGIN";
 const MARKER_WORDS = ["TOKEN", "REDACTED"];
 const MAX_MARKER_PREFIX = 80;
 
@@ -161,6 +162,19 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
     (async (t: string): Promise<readonly GuardSpan[]> => (await protect(t)).findings);
 
   let held = "";
+  // Where held's trailing whitespace-free run starts, its last few characters (a BEGIN line
+  // may arrive split) and whether it may hold a BEGIN line: kept up to date by `hold`.
+  let heldRun = 0;
+  let heldEnd = "";
+  let heldMayOpenKey = false;
+
+  /** Set `held` to `text`, which ends with `added` (all of it, or its newest delta). */
+  function hold(text: string, added: string, runStart: number, mayOpenKey: boolean): void {
+    held = text;
+    heldRun = runStart;
+    heldEnd = tail(added === text ? text : heldEnd + added, BEGIN_MARK.length - 1);
+    heldMayOpenKey = mayOpenKey;
+  }
   // Raw text emitted just before `held`, kept as context for the next protect call.
   let ctx = tail(options.context ?? "", lookbehind);
   // Offset of `held[0]` in the raw channel text.
@@ -225,17 +239,24 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
     return { ...f, start: f.start + by, end: f.end + by };
   }
 
-  /** Where the cut should go in `buffer`, or -1 for an open key block forced out at the cap. */
-  async function chooseCut(buffer: string): Promise<number> {
+  /**
+   * Where the cut should go in `buffer`, or -1 for an open key block forced out at the cap.
+   * `runStart` is where the buffer's trailing whitespace-free run starts and `mayOpenKey`
+   * whether it holds a BEGIN line at all; the caller tracks both as deltas arrive, so a
+   * long run fed a character at a time is not rescanned on every push.
+   */
+  async function chooseCut(buffer: string, runStart: number, mayOpenKey: boolean): Promise<number> {
     const forced = buffer.length > maxHeld;
     let cut = buffer.length - window;
-    const open = openKeyStart(buffer);
+    const open = mayOpenKey ? openKeyStart(buffer) : -1;
     if (open >= 0) {
       if (forced) return -1 - open;
       cut = Math.min(cut, open);
     }
-    if (!forced && holdRun) cut = Math.min(cut, trailingRunStart(buffer));
+    if (!forced && holdRun) cut = Math.min(cut, runStart);
     if (cut <= 0) return 0;
+    // The scan below only moves the cut left, and a cut short of `step` is held anyway.
+    if (!forced && cut < step) return cut;
     const c = ctx;
     const spans = (await scan(c + buffer)).map((s) => ({
       start: s.start - c.length,
@@ -315,13 +336,18 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
         delta = rest;
       }
       const buffer = held + delta;
+      // Only the delta is read here: `buffer` stays a rope while it is held.
+      let runStart = delta.length;
+      while (runStart > 0 && !isSpace(delta.charCodeAt(runStart - 1))) runStart--;
+      runStart = runStart > 0 ? held.length + runStart : heldRun;
+      const mayOpenKey = heldMayOpenKey || (heldEnd + delta).includes(BEGIN_MARK);
       if (buffer.length < window + step) {
-        held = buffer;
+        hold(buffer, delta, runStart, mayOpenKey);
         return { text: "", findings: [] };
       }
-      const cut = await chooseCut(buffer);
+      const cut = await chooseCut(buffer, runStart, mayOpenKey);
       if (cut < 0) {
-        held = "";
+        hold("", "", 0, false);
         swallowing = true;
         const open = -1 - cut;
         const r = await redactOpenKey(buffer, open);
@@ -330,19 +356,20 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
         return await release(r.text, [...r.findings]);
       }
       if (cut === 0 || (cut < step && buffer.length <= maxHeld)) {
-        held = buffer;
+        hold(buffer, delta, runStart, mayOpenKey);
         return { text: "", findings: [] };
       }
       const piece = buffer.slice(0, cut);
       const r = await protectPiece(piece);
-      held = buffer.slice(cut);
+      const rest = buffer.slice(cut);
+      hold(rest, rest, Math.max(0, runStart - cut), mayOpenKey && rest.includes(BEGIN_MARK));
       pos += cut;
       return await release(r.text, r.findings);
     },
 
     async flush(): Promise<TextGuardResult> {
       const buffer = held;
-      held = "";
+      hold("", "", 0, false);
       let r: TextGuardResult = { text: "", findings: [] };
       // A key block still open stays open: text pushed after this flush is dropped until
       // its END line, as it would have been without the flush.
@@ -383,19 +410,12 @@ function blockedError(findings: readonly AppliedFinding[]): HaechiError {
 
 /** Start of the last BEGIN line of a private key that has no END after it, else -1. */
 function openKeyStart(text: string): number {
-  if (!text.includes("-----BEGIN")) return -1;
+  if (!text.includes(BEGIN_MARK)) return -1;
   let last = -1;
   BEGIN_KEY.lastIndex = 0;
   for (let m = BEGIN_KEY.exec(text); m !== null; m = BEGIN_KEY.exec(text)) last = m.index;
   if (last < 0) return -1;
   return END_KEY.test(text.slice(last)) ? -1 : last;
-}
-
-/** Start of the whitespace-free run that ends `text` (`text.length` when it ends in space). */
-function trailingRunStart(text: string): number {
-  let i = text.length;
-  while (i > 0 && !isSpace(text.charCodeAt(i - 1))) i--;
-  return i;
 }
 
 function isSpace(c: number): boolean {

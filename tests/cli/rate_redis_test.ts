@@ -67,3 +67,47 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a profile's own rate is one fleet-wide budget on redis too, with no policy.rate set",
+  ignore: REDIS === null,
+  async fn() {
+    const redis = await startRedis();
+    const env = await tempEnv({
+      policy: {
+        rate: { store: "redis", redisUrl: `redis://127.0.0.1:${redis.port}` },
+        profiles: { strict: { rate: { requestsPerMinute: 3 } } },
+        profileBinding: { default: "strict" },
+      },
+    });
+    const upstream = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+      await req.body?.cancel();
+      return Response.json({
+        choices: [{ index: 0, message: { role: "assistant", content: "ok" } }],
+      });
+    });
+    const up = `http://127.0.0.1:${upstream.addr.port}`;
+    const proxies: Awaited<ReturnType<typeof startProxy>>[] = [];
+    try {
+      for (let i = 0; i < 2; i++) proxies.push(await startProxy(env, up));
+      await roomInWindow(20_000);
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res = await fetch(`${proxies[i % 2].url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+        });
+        statuses.push(res.status);
+        await res.body?.cancel();
+      }
+      // Anonymous callers get the default profile; its 3 per minute hold across both replicas.
+      assertEquals(statuses, [200, 200, 200, 429, 429, 429]);
+    } finally {
+      for (const p of proxies) await p.stop();
+      await upstream.shutdown();
+      await redis.stop();
+      await env.cleanup();
+    }
+  },
+});

@@ -178,10 +178,21 @@ Deno.test("target.forwardHeaders extends our header forward list; per-client pro
   assertEquals(profiled.policy.profiles.strict.actions?.email, "block");
   assertEquals(profiled.policy.profileBinding.default, "strict");
   assertEquals(profiled.policy.modelAllowlist, ["llama3"]);
-  // A per-profile rate is not built: one policy.rate serves every caller.
-  const err = refusal({ policy: { profiles: { a: { rate: { requestsPerMinute: 1 } } } } });
-  assertEquals(err.details.path, "policy.profiles.a.rate");
-  assert(err.message.includes("not built into this haechi"), err.message);
+  // A per-profile rate reads as written, and a bad one names its key.
+  const rated = resolveConfig({
+    policy: {
+      profiles: { a: { rate: { requestsPerMinute: 7 } } },
+      profileBinding: { default: "a" },
+    },
+  });
+  assertEquals(rated.policy.profiles.a.rate, { requestsPerMinute: 7 });
+  const err = refusal({
+    policy: {
+      profiles: { a: { rate: { requestsPerMinute: 0 } } },
+      profileBinding: { default: "a" },
+    },
+  });
+  assert(err.message.includes("policy.profiles.a.rate.requestsPerMinute"), err.message);
   // 1.4's policy.rate is built in and reads as written.
   assertEquals(resolveConfig({ policy: { rate: { requestsPerMinute: 120 } } }).policy.rate, {
     requestsPerMinute: 120,

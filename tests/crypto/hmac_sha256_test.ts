@@ -1,4 +1,5 @@
-import { createHmacSha256, sha256 } from "../../src/crypto/hmac_sha256.ts";
+import { createHmacSha256, sha256, sha256Hex } from "../../src/crypto/hmac_sha256.ts";
+import { toHex } from "../../src/crypto/encoding.ts";
 import { assertEquals } from "../assert.ts";
 
 async function webHmac(key: Uint8Array, msg: Uint8Array): Promise<Uint8Array> {
@@ -45,4 +46,12 @@ Deno.test("one HMAC function can be reused without state leaking between message
   const a = mac("first");
   mac("x".repeat(500));
   assertEquals(mac("first"), a);
+});
+
+Deno.test("SHA-256 hex of text equals the hex of SHA-256 over its UTF-8 bytes", () => {
+  for (const text of ["", "abc", "한국어 텍스트", "x".repeat(1000)]) {
+    const bytes = sha256(new TextEncoder().encode(text));
+    assertEquals(sha256Hex(text), toHex(bytes));
+    assertEquals(sha256(text), bytes);
+  }
 });

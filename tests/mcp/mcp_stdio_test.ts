@@ -34,7 +34,8 @@ Deno.test("mcp-stdio --direction request sends the error for a malformed request
     const t = createTestIO({ stdin: '{"jsonrpc":"2.0","id":3,"method":7}\n' });
     await mcpStdioCommand.run(["--direction", "request", "--config", env.config], t.io);
     assertEquals(t.stdout(), "");
-    assertEquals(JSON.parse(t.stderr()).id, 3);
+    // The reply line first; the request's log line follows it.
+    assertEquals(JSON.parse(t.stderr().split("\n")[0]).id, 3);
   } finally {
     await env.cleanup();
   }

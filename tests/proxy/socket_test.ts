@@ -22,7 +22,8 @@ async function withSockets(fn: (url: string, port: number) => Promise<void>): Pr
   }
 }
 
-async function raw(port: number, text: string, wait = 2000): Promise<string> {
+// The wait bounds a stalled reply only; a loaded CI machine can take seconds to answer.
+async function raw(port: number, text: string, wait = 15_000): Promise<string> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   await conn.write(new TextEncoder().encode(text));
   const buf = new Uint8Array(65536);

@@ -292,3 +292,29 @@ Deno.test("a value split around a flush is left as it is when protection would n
     (await g.push(`${EMAIL.slice(cut)} today`)).text + (await g.flush()).text;
   assertEquals(out, `mail ${EMAIL} today`);
 });
+
+Deno.test("a PEM block fed one character at a time, BEGIN line split everywhere, is redacted", async () => {
+  const { protector } = await setup();
+  const { out, chunks } = await run(protector, split(`key:\n${PEM}\nbye`, 0, 1), { window: 32 });
+  assertEquals(out, "key:\n[REDACTED:private_key]\nbye");
+  chunks.forEach((c) => assert(!c.includes("MIIEow"), "body leaked"));
+});
+
+Deno.test("a long run without spaces fed one character at a time is not rescanned per character", async () => {
+  const { protector } = await setup();
+  let scanned = 0;
+  const g = createTextGuard({
+    protect: (t) => protector.protectText(t),
+    scan: (t) => {
+      scanned += t.length;
+      return protector.scanner.scan(t);
+    },
+  });
+  const text = "hello " + "x".repeat(16 * 1024);
+  let out = "";
+  for (const c of text) out += (await g.push(c)).text;
+  out += (await g.flush()).text;
+  assert(out === text, "the run comes out unchanged");
+  // The run is held whole: nothing can be cut from it, so nothing needs choosing by a scan.
+  assert(scanned < 4 * text.length, `scanned ${scanned} for ${text.length}`);
+});

@@ -12,6 +12,8 @@
  */
 import { HaechiError } from "../../errors.ts";
 import type { Caller } from "../caller.ts";
+import type { GatewayContext, RequestEnds } from "../context.ts";
+import type { Middleware } from "../router.ts";
 
 /** Counts requests per key; `allow` says whether one more fits in the current minute. */
 export interface RateLimiter {
@@ -139,4 +141,28 @@ export function retryAfterHeader(err: unknown): Record<string, string> | undefin
   return typeof s === "number" && Number.isSafeInteger(s) && s > 0
     ? { "retry-after": String(s) }
     : undefined;
+}
+
+/**
+ * The rate-limit step of an LLM route: runs once the caller and its profile are known (after
+ * `identify`) and before its body is read; a refusal answers 429 (or 503 for an unavailable
+ * store) with `Retry-After`.
+ *
+ * @param limiter Where requests are counted.
+ * @param ends How a refused request ends.
+ * @returns The middleware. The budget is the caller's profile's (its `rate`, else
+ *   `policy.rate.requestsPerMinute`; 0: no limit).
+ */
+export function limitRate(
+  limiter: RateLimiter,
+  ends: RequestEnds,
+): Middleware<GatewayContext> {
+  return async (ctx, next) => {
+    try {
+      await enforceRate(limiter, ctx.profile.requestsPerMinute, ctx.caller);
+    } catch (e) {
+      return await ends.fail(ctx, e, retryAfterHeader(e));
+    }
+    return next(ctx);
+  };
 }
