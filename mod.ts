@@ -79,29 +79,33 @@ export {
   loadConfig,
   type LoadConfigOptions,
 } from "./src/config/mod.ts";
-export type { Category, Finding, Rule } from "./src/detect/rule.ts";
-export { createScanner, type Scanner, type ScanOptions } from "./src/detect/scanner.ts";
-export { BUILTIN_RULES } from "./src/detect/rules/mod.ts";
+export {
+  BUILTIN_RULES,
+  type Category,
+  createScanner,
+  type Finding,
+  type Rule,
+  type Scanner,
+  type ScanOptions,
+} from "./src/detect/mod.ts";
 export {
   type AppliedFinding,
   createProtector,
   type Protector,
   type ProtectorDeps,
   type ProtectOutcome,
-} from "./src/protect/protector.ts";
+} from "./src/protect/mod.ts";
 export {
   type CallerIdentity,
   createGateway,
   type Gateway,
   type GatewayOptions,
-} from "./src/proxy/gateway.ts";
-export {
   type OpenedGateway,
   openGateway,
   type OpenGatewayOptions,
   type StartedGateway,
   startGateway,
-} from "./src/proxy/open.ts";
+} from "./src/proxy/mod.ts";
 export type { CryptoProvider } from "./src/session/mod.ts";
 export type { DataKey, KeyProvider, KeyStatusEntry } from "./src/vault/mod.ts";
 export type { ExternalAuthProvider, ExternalIdentity } from "./src/auth/mod.ts";
@@ -109,6 +113,6 @@ export {
   verifyAuditLog,
   type VerifyAuditOptions,
   type VerifyAuditResult,
-} from "./src/audit/verify.ts";
+} from "./src/audit/mod.ts";
 
 if (import.meta.main) await main(commandLineArgs());

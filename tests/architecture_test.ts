@@ -2,8 +2,10 @@
  * The shape of `src/`, checked: which folder may import which, and how long a file may grow.
  *
  * The README promises that dependencies point inward (detect ← policy ← protect ←
- * proxy/mcp/cli). Nothing in the compiler keeps that promise, so this test reads every import
- * in `src/` and fails with the offending file and import when a change breaks it.
+ * proxy/mcp/cli) and that each folder is entered through its `mod.ts`. Nothing in the
+ * compiler keeps that promise, so this test reads every import in `src/` and fails with the
+ * offending file and import when a change breaks it. Inside a folder, files import each other
+ * directly.
  */
 import { assertEquals } from "./assert.ts";
 
@@ -88,12 +90,6 @@ function describe(edges: readonly Edge[]): string {
   return edges.map((e) => `  src/${e.file} imports src/${e.target}`).join("\n");
 }
 
-/**
- * Folder edges that other work in progress removes (issue 14); each entry must shrink away.
- * Empty: the last one (`plugin -> cli`) went when the signing commands' glue moved to cli/.
- */
-const PENDING = new Set<string>([]);
-
 /** Folders that a folder must never import, with the reason. */
 const NEVER: readonly { from: readonly string[]; to: readonly string[]; why: string }[] = [
   {
@@ -144,9 +140,7 @@ const NEVER: readonly { from: readonly string[]; to: readonly string[]; why: str
 Deno.test("no folder of src/ imports a folder it must never reach", () => {
   const broken: string[] = [];
   for (const rule of NEVER) {
-    const bad = tree.edges.filter((e) =>
-      rule.from.includes(e.from) && rule.to.includes(e.to) && !PENDING.has(`${e.from} -> ${e.to}`)
-    );
+    const bad = tree.edges.filter((e) => rule.from.includes(e.from) && rule.to.includes(e.to));
     if (bad.length > 0) broken.push(`${rule.why}:\n${describe(bad)}`);
   }
   assertEquals(broken, [], `\n${broken.join("\n")}`);
@@ -156,7 +150,6 @@ Deno.test("no folder of src/ imports a folder it must never reach", () => {
 function cycles(edges: readonly Edge[]): string[][] {
   const next = new Map<string, Set<string>>();
   for (const e of edges) {
-    if (PENDING.has(`${e.from} -> ${e.to}`)) continue;
     if (!next.has(e.from)) next.set(e.from, new Set());
     if (!next.has(e.to)) next.set(e.to, new Set());
     next.get(e.from)!.add(e.to);
@@ -205,12 +198,6 @@ Deno.test("no file in src/ is longer than 600 lines", () => {
   assertEquals(long, [], `split these by concern:\n${long.join("\n")}`);
 });
 
-Deno.test("every pending edge of the allow-list still exists, so the list only shrinks", () => {
-  const live = new Set(tree.edges.map((e) => `${e.from} -> ${e.to}`));
-  const stale = [...PENDING].filter((edge) => !live.has(edge));
-  assertEquals(stale, [], `remove from PENDING in tests/architecture_test.ts: ${stale.join(", ")}`);
-});
-
 Deno.test("the import reader sees static, type-only, re-export and dynamic imports", () => {
   const text = [
     'import { a } from "./a.ts";',
@@ -231,4 +218,30 @@ Deno.test("the README's layout table names every folder of src/ and no other", a
   const folders: string[] = [];
   for await (const entry of Deno.readDir(SRC)) if (entry.isDirectory) folders.push(entry.name);
   assertEquals(listed, folders.sort(), "update the Layout table in README.md");
+});
+
+Deno.test("every folder of src/ has a mod.ts that opens with a @module doc", async () => {
+  const missing: string[] = [];
+  for await (const entry of Deno.readDir(SRC)) {
+    if (!entry.isDirectory) continue;
+    let text = "";
+    try {
+      text = await Deno.readTextFile(new URL(`${entry.name}/mod.ts`, SRC));
+    } catch {
+      // reported below
+    }
+    if (!text.startsWith("/**") || !text.includes("@module")) {
+      missing.push(`src/${entry.name}/mod.ts`);
+    }
+  }
+  assertEquals(missing.sort(), [], "each folder documents its public API in mod.ts");
+});
+
+Deno.test("imports from outside a folder go through its mod.ts", () => {
+  const bad = tree.edges.filter((e) => e.to !== "(root)" && e.target !== `${e.to}/mod.ts`);
+  assertEquals(
+    bad.map((e) => `src/${e.file} imports src/${e.target}`),
+    [],
+    `import these through the folder's mod.ts (export the name there if needed):\n${describe(bad)}`,
+  );
 });

@@ -8,7 +8,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import type { SharedAppendFile } from "../runtime/shared_file.ts";
+import type { SharedAppendFile } from "../runtime/mod.ts";
 import { checkRecordLineSync } from "./_check_record.ts";
 import { readLastLine } from "./_last_line.ts";
 import { type AuditAnchor, GENESIS_HASH, MAX_RECORD_LINE_BYTES } from "./record.ts";

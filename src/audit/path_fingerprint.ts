@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createHmacSha256 } from "../crypto/hmac_sha256.ts";
+import { createHmacSha256 } from "../crypto/mod.ts";
 import { HaechiError } from "../errors.ts";
 import { toHex } from "./record.ts";
 

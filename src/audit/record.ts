@@ -7,10 +7,10 @@
  *
  * @module
  */
-import { sha256Hex } from "../crypto/hmac_sha256.ts";
-import { canonicalJson } from "../signing/canonical_json.ts";
+import { sha256Hex } from "../crypto/mod.ts";
+import { canonicalJson } from "../signing/mod.ts";
 import type { Outcome } from "./outcome.ts";
-export { toHex } from "../crypto/encoding.ts";
+export { toHex } from "../crypto/mod.ts";
 
 /** Schema version written into every record and anchor. */
 export const AUDIT_SCHEMA_VERSION = 1;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { canonicalJson } from "../signing/canonical_json.ts";
+import { canonicalJson } from "../signing/mod.ts";
 import type { AuditRecord } from "./record.ts";
 
 /**

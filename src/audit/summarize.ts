@@ -8,8 +8,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { isNotFound, openReadStream } from "../runtime/mod.ts";
-import { readLines } from "../runtime/lines.ts";
+import { isNotFound, openReadStream, readLines } from "../runtime/mod.ts";
 import { MAX_RECORD_LINE_BYTES } from "./record.ts";
 
 /** Totals over a log. */

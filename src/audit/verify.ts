@@ -8,9 +8,8 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { isNotFound, openReadStream } from "../runtime/mod.ts";
+import { isNotFound, type LineItem, openReadStream, readLines } from "../runtime/mod.ts";
 import { checkRecordLine } from "./_check_record.ts";
-import { type LineItem, readLines } from "../runtime/lines.ts";
 import { MAX_RECORD_LINE_BYTES } from "./record.ts";
 
 type TextLine = Extract<LineItem, { kind: "text" }>;

@@ -50,11 +50,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import {
-  openSharedAppend,
-  openSharedAppendSync,
-  type SharedAppendFile,
-} from "../runtime/shared_file.ts";
+import { openSharedAppend, openSharedAppendSync, type SharedAppendFile } from "../runtime/mod.ts";
 import { brokenTail, lockOrFail, openOrFail, recoverHead } from "./_log_file.ts";
 import { assertSafeAuditEvent } from "./event_guard.ts";
 import {
@@ -64,7 +60,7 @@ import {
   type AuditRecord,
 } from "./record.ts";
 import { canonicalRecordJson } from "./record_json.ts";
-import { sha256Hex } from "../crypto/hmac_sha256.ts";
+import { sha256Hex } from "../crypto/mod.ts";
 
 /** Where and how to write. The shape matches `HaechiConfig.audit`, which can be passed as is. */
 export interface AuditWriterOptions {

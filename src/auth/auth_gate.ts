@@ -21,7 +21,7 @@ import {
   type SandboxEvent,
   verifyPlugin,
 } from "../plugin/mod.ts";
-import { execPath, fileInfo, readFile } from "../runtime/mod.ts";
+import { execPath, fileInfo, pinnedGet, readFile } from "../runtime/mod.ts";
 import { materialisedRunner, type RunnerFile, runnerOnDisk } from "../plugin/runner_file.ts";
 import type { AuditInput, AuditSink } from "../audit/mod.ts";
 import { VERSION } from "../version.ts";
@@ -30,7 +30,6 @@ import {
   isPublicAddress,
   type KeyMaterialSource,
 } from "./key_material.ts";
-import { pinnedGet } from "../runtime/pinned_get.ts";
 
 /** The gate's answer for one request. */
 export interface AuthDecision {

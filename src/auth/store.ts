@@ -15,11 +15,10 @@
  *
  * @module
  */
-import { createHmacSha256 } from "../crypto/hmac_sha256.ts";
-import { toHex } from "../crypto/encoding.ts";
+import { createHmacSha256, toHex } from "../crypto/mod.ts";
 import { HaechiError } from "../errors.ts";
 import { isNotFound, readTextFile, writeFileAtomic } from "../runtime/mod.ts";
-import { withFileLock } from "../vault/_lock.ts";
+import { withFileLock } from "../vault/mod.ts";
 
 /** Kinds of caller a token may stand for. */
 export const TOKEN_TYPES = ["service", "user"] as const;

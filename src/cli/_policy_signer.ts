@@ -9,8 +9,8 @@
  */
 import { dirname, join } from "node:path";
 import { HaechiError } from "../errors.ts";
-import type { HaechiConfig } from "../config/types.ts";
-import { generateSigningKeyPair } from "../signing/keys.ts";
+import type { HaechiConfig } from "../config/mod.ts";
+import { generateSigningKeyPair } from "../signing/mod.ts";
 import { ensureParentDir, fileInfo, isAlreadyExists, writeTextFile } from "../runtime/mod.ts";
 
 /** Key id of the local policy signer. */

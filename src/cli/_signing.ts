@@ -6,9 +6,12 @@
  */
 import { HaechiError } from "../errors.ts";
 import { fileInfo, readTextFile } from "../runtime/mod.ts";
-import { importPrivateKeyPem, keyIdFor } from "../signing/keys.ts";
-import { parseEd25519Spki } from "../signing/pem.ts";
-import type { TrustAnchor } from "../signing/trust.ts";
+import {
+  importPrivateKeyPem,
+  keyIdFor,
+  parseEd25519Spki,
+  type TrustAnchor,
+} from "../signing/mod.ts";
 
 /** Parsed flags and positionals, as a command body receives them. */
 export interface Parsed {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { editDistance } from "../config/edit_distance.ts";
+import { editDistance } from "../config/mod.ts";
 
 /**
  * The known name closest to `typed`, or `undefined` when none is within typo distance

@@ -14,9 +14,9 @@ import {
   type StoredToken,
   type TokenType,
 } from "../auth/mod.ts";
-import { loadKeyFile } from "../vault/keyfile.ts";
+import { loadKeyFile } from "../vault/mod.ts";
 import { hasKeyedState, openAuditSink } from "../session/mod.ts";
-import type { HaechiConfig } from "../config/types.ts";
+import type { HaechiConfig } from "../config/mod.ts";
 import { type CliIO, type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 import { EXIT } from "./exit_codes.ts";

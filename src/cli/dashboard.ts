@@ -12,8 +12,7 @@ import {
   startDashboard,
 } from "../dashboard/mod.ts";
 import { HaechiError } from "../errors.ts";
-import { pathExists, readTextFile } from "../runtime/mod.ts";
-import { waitForShutdownSignal } from "../runtime/serve.ts";
+import { pathExists, readTextFile, waitForShutdownSignal } from "../runtime/mod.ts";
 import { type CliIO, type Command, defineCommand } from "./command.ts";
 import { parseFlagArgs } from "./_flags.ts";
 import { CONFIG_FLAG } from "./_shared.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
-import { decodeEnvelope } from "../vault/envelope.ts";
+import { decodeEnvelope } from "../vault/mod.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 import { openSession } from "../session/mod.ts";

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_PATH, renderConfigFile } from "../config/mod.ts";
 import { pathExists, writeTextFile } from "../runtime/mod.ts";
-import { createKeyFile } from "../vault/keyfile.ts";
+import { createKeyFile } from "../vault/mod.ts";
 import { type Command, defineCommand } from "./command.ts";
 import {} from "./_shared.ts";
 import { EXIT } from "./exit_codes.ts";

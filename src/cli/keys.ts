@@ -4,8 +4,12 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { loadKeyFile, rotateKeyFile } from "../vault/keyfile.ts";
-import { type KeyStatusEntry, openLocalKeyProvider } from "../vault/key_provider.ts";
+import {
+  type KeyStatusEntry,
+  loadKeyFile,
+  openLocalKeyProvider,
+  rotateKeyFile,
+} from "../vault/mod.ts";
 import { type CliIO, type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 import { openAuditSink } from "../session/mod.ts";

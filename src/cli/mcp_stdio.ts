@@ -5,11 +5,10 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { createMcpFilter, type McpSender } from "../mcp/mod.ts";
-import { readLines } from "../runtime/lines.ts";
+import { createMcpFilter, createMcpRequestLog, type McpSender } from "../mcp/mod.ts";
+import { readLines } from "../runtime/mod.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
-import { createMcpRequestLog } from "../mcp/request_log.ts";
 import { defaultProfileConfig } from "../policy/mod.ts";
 import { openSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";

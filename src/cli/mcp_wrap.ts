@@ -4,12 +4,16 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import type { McpStderrMode } from "../config/types.ts";
-import { createMcpFilter, createStderrFilter, runStdioRelay } from "../mcp/mod.ts";
+import type { McpStderrMode } from "../config/mod.ts";
+import {
+  createMcpFilter,
+  createMcpRequestLog,
+  createStderrFilter,
+  runStdioRelay,
+} from "../mcp/mod.ts";
 import { type ChildProcess, isNotFound, onSignals, spawnChild } from "../runtime/mod.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
-import { createMcpRequestLog } from "../mcp/request_log.ts";
 import { defaultProfileConfig } from "../policy/mod.ts";
 import { openSession } from "../session/mod.ts";
 

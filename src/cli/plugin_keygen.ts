@@ -7,8 +7,7 @@
  */
 import { join } from "node:path";
 import { HaechiError } from "../errors.ts";
-import { generateSigningKeyPair } from "../signing/keys.ts";
-import { KEY_ID_RE } from "../signing/trust.ts";
+import { generateSigningKeyPair, KEY_ID_RE } from "../signing/mod.ts";
 import { isAlreadyExists, writeTextFile } from "../runtime/mod.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { EXIT } from "./exit_codes.ts";

@@ -4,8 +4,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { normalizeCapabilities } from "../plugin/manifest.ts";
-import { signPlugin } from "../plugin/sign.ts";
+import { normalizeCapabilities, signPlugin } from "../plugin/mod.ts";
 import { loadPrivateKey, optionalMs, positionals, required } from "./_signing.ts";
 import { readFile, readTextFile, writeTextFile } from "../runtime/mod.ts";
 import { type Command, defineCommand } from "./command.ts";

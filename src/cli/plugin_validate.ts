@@ -4,9 +4,8 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { readV14PluginEnvelope } from "../plugin/envelope_v14.ts";
-import { parseEnvelope } from "../signing/envelope.ts";
-import { checkManifest } from "../plugin/manifest.ts";
+import { checkManifest, readV14PluginEnvelope } from "../plugin/mod.ts";
+import { parseEnvelope } from "../signing/mod.ts";
 import { positionals } from "./_signing.ts";
 import { readTextFile } from "../runtime/mod.ts";
 import { type Command, defineCommand } from "./command.ts";

@@ -6,7 +6,7 @@
  */
 import { loadConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
-import { type PluginTrustPolicy, verifyPlugin } from "../plugin/verify.ts";
+import { type PluginTrustPolicy, verifyPlugin } from "../plugin/mod.ts";
 import { loadAnchor, positionals, required } from "./_signing.ts";
 import { readFile, readTextFile } from "../runtime/mod.ts";
 import { VERSION } from "../version.ts";

@@ -4,14 +4,17 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { signPolicyBundle } from "../policy/bundle.ts";
+import { signPolicyBundle } from "../policy/mod.ts";
 import { loadPrivateKey, optionalMs, positionals } from "./_signing.ts";
 import { readTextFile, writeTextFile } from "../runtime/mod.ts";
 import { basename } from "node:path";
-import type { Action } from "../config/types.ts";
-import { loadConfig } from "../config/mod.ts";
-import { SPEC_PRESETS, specPresetActions } from "../config/compat_presets.ts";
-import { expandActionMap } from "../config/type_aliases.ts";
+import {
+  type Action,
+  expandActionMap,
+  loadConfig,
+  SPEC_PRESETS,
+  specPresetActions,
+} from "../config/mod.ts";
 import { ensureLocalPolicySigner, LOCAL_POLICY_SIGNER_ID } from "./_policy_signer.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { EXIT } from "./exit_codes.ts";

@@ -5,8 +5,8 @@
  */
 import { loadConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
-import { verifyPolicyBundle } from "../policy/bundle.ts";
-import type { TrustAnchor } from "../signing/trust.ts";
+import { verifyPolicyBundle } from "../policy/mod.ts";
+import type { TrustAnchor } from "../signing/mod.ts";
 import { loadAnchor, positionals } from "./_signing.ts";
 import { fileInfo, readTextFile } from "../runtime/mod.ts";
 import { LOCAL_POLICY_SIGNER_ID, localPolicySignerPaths } from "./_policy_signer.ts";

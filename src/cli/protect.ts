@@ -4,7 +4,7 @@
  * @module
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
-import { readLines } from "../runtime/lines.ts";
+import { readLines } from "../runtime/mod.ts";
 import type { AppliedFinding, ProtectOutcome } from "../protect/mod.ts";
 import { type Outcome, protectionOutcome } from "../audit/mod.ts";
 import { type CliIO, type Command, defineCommand } from "./command.ts";

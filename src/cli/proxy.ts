@@ -3,11 +3,10 @@
  *
  * @module
  */
-import type { ProxyConfig } from "../config/types.ts";
+import type { ProxyConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
-import { formatRequestLog } from "../proxy/middleware/request_log.ts";
-import { startGateway } from "../proxy/open.ts";
-import { waitForShutdownSignal } from "../runtime/serve.ts";
+import { formatRequestLog, startGateway } from "../proxy/mod.ts";
+import { waitForShutdownSignal } from "../runtime/mod.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { parseFlagArgs } from "./_flags.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { type AuditSummary, isIsoDay, summarizeAuditLog } from "../audit/mod.ts";
-import { loadConfig } from "../config/mod.ts";
+import { loadConfig, specTypeOf } from "../config/mod.ts";
 import { HaechiError, toHaechiError } from "../errors.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { EXIT } from "./exit_codes.ts";
@@ -24,8 +24,6 @@ export interface ReportArgs {
   /** `--help`. */
   readonly help: boolean;
 }
-
-import { specTypeOf } from "../config/type_aliases.ts";
 
 /**
  * Parse `report` arguments.

@@ -4,10 +4,9 @@
  * @module
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
-import { readLines } from "../runtime/lines.ts";
+import { readLines, type TextSink } from "../runtime/mod.ts";
 import { type AppliedFinding, createProtector, type Protector } from "../protect/mod.ts";
 import { type CliIO, type Command, defineCommand } from "./command.ts";
-import type { TextSink } from "../runtime/mod.ts";
 import { CONFIG_FLAG, loadConfigFor, openInput, palette, readInputText } from "./_shared.ts";
 import { createProgress, type Progress } from "./_progress.ts";
 import { resolveFormat } from "./protect.ts";

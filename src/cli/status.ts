@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { compatNotes, DEFAULT_CONFIG_PATH } from "../config/mod.ts";
-import { DEFAULT_DIFFERENCES } from "../config/compat_defaults.ts";
+import { compatNotes, DEFAULT_CONFIG_PATH, DEFAULT_DIFFERENCES } from "../config/mod.ts";
 import { verifyAuditLog } from "../audit/mod.ts";
 import { toHaechiError } from "../errors.ts";
 import { fileInfo } from "../runtime/mod.ts";

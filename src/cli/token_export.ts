@@ -4,9 +4,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { loadKeyFile } from "../vault/keyfile.ts";
-import { openTokenVault } from "../vault/open.ts";
-import { formatToken, isTokenType } from "../vault/token.ts";
+import { formatToken, isTokenType, loadKeyFile, openTokenVault } from "../vault/mod.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 import { openAuditSink } from "../session/mod.ts";

@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { BUILTIN_RULES } from "../detect/rules/mod.ts";
-import { normalizeTrustAnchors } from "../signing/trust.ts";
-import { compileCustomRule, type CustomRuleSpec } from "../detect/custom_rules.ts";
+import { BUILTIN_RULES, compileCustomRule, type CustomRuleSpec } from "../detect/mod.ts";
+import { normalizeTrustAnchors } from "../signing/mod.ts";
 import { type ConfigKey, describeType, type FieldType, quoteList } from "./schema.ts";
 import type { AllowlistEntry } from "./types.ts";
 import { checkCallerProfiles, checkProfileBinding } from "./_check_profiles.ts";

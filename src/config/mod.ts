@@ -47,3 +47,6 @@ export {
 export { renderConfigFile } from "./render.ts";
 export { actionStrength, mergeStrengthen, strongerAction } from "./actions.ts";
 export { aliasTargets, expandActionMap, expandTypeList, specTypeOf } from "./type_aliases.ts";
+export { DEFAULT_DIFFERENCES } from "./compat_defaults.ts";
+export { SPEC_PRESETS, specPresetActions } from "./compat_presets.ts";
+export { editDistance } from "./edit_distance.ts";

@@ -15,7 +15,7 @@
  * @module
  */
 import type { Action } from "./types.ts";
-import { BUILTIN_RULES } from "../detect/rules/mod.ts";
+import { BUILTIN_RULES } from "../detect/mod.ts";
 import { strongerAction } from "./actions.ts";
 
 /** Provider-issued API keys and access tokens: what `api_key` covers here. */

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { CustomRuleSpec } from "../detect/custom_rules.ts";
+import type { CustomRuleSpec } from "../detect/mod.ts";
 
 /** What to do with a finding. */
 export type Action = "allow" | "mask" | "tokenize" | "encrypt" | "redact" | "block";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { sha256 } from "../crypto/hmac_sha256.ts";
+import { sha256 } from "../crypto/mod.ts";
 import { HaechiError } from "../errors.ts";
 import type { SessionGuard } from "./options.ts";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ServeHandle, serveHttp } from "../runtime/serve.ts";
+import { type ServeHandle, serveHttp } from "../runtime/mod.ts";
 import { type DashboardOptions, normalizeDashboardOptions } from "./options.ts";
 import { createDashboardHandler } from "./server.ts";
 

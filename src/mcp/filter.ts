@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { McpConfig } from "../config/types.ts";
+import type { McpConfig } from "../config/mod.ts";
 import { type AuditSink, type Outcome, protectionOutcome } from "../audit/mod.ts";
 import {
   type AppliedFinding,

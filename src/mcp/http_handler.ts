@@ -21,11 +21,10 @@
  *
  * @module
  */
-import type { McpConfig } from "../config/types.ts";
-import { DEFAULT_CONFIG } from "../config/defaults.ts";
+import { DEFAULT_CONFIG, type McpConfig } from "../config/mod.ts";
 import { parseJsonExact, type Protector } from "../protect/mod.ts";
 import { MintedTokens, type TokenRestorer } from "../vault/mod.ts";
-import { createSseParser, type SseEvent } from "../stream/sse.ts";
+import { createSseParser, type SseEvent } from "../stream/mod.ts";
 import type { AuditSink } from "../audit/mod.ts";
 import { createMcpFilter, type McpFilter } from "./filter.ts";
 import { errorLine, JSONRPC_ERRORS } from "./jsonrpc.ts";

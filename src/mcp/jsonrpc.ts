@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { isRawNumber } from "../protect/json_text.ts";
+import { isRawNumber } from "../protect/mod.ts";
 
 /** JSON-RPC 2.0 error codes haechi sends (the standard ones plus one for policy blocks). */
 export const JSONRPC_ERRORS = {

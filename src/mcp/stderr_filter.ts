@@ -36,8 +36,7 @@
  *
  * @module
  */
-import type { Protector } from "../protect/mod.ts";
-import { redactionMarker } from "../protect/mod.ts";
+import { type Protector, redactionMarker } from "../protect/mod.ts";
 import type { TextSink } from "../runtime/mod.ts";
 import type { AuditSink } from "../audit/mod.ts";
 

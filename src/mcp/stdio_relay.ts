@@ -11,8 +11,13 @@
  *
  * @module
  */
-import type { ChildProcess, ChildStatus, TextSink } from "../runtime/mod.ts";
-import { type LineItem, readLines } from "../runtime/lines.ts";
+import {
+  type ChildProcess,
+  type ChildStatus,
+  type LineItem,
+  readLines,
+  type TextSink,
+} from "../runtime/mod.ts";
 import type { AuditSink } from "../audit/mod.ts";
 import type { McpFilter, McpSender, RawMessage } from "./filter.ts";
 import type { StderrFilter } from "./stderr_filter.ts";

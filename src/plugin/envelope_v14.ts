@@ -13,7 +13,14 @@
  *
  * @module
  */
-import { ENVELOPE_FORMAT, type EnvelopeProblem, type SignedEnvelope } from "../signing/envelope.ts";
+import {
+  ENVELOPE_FORMAT,
+  type EnvelopeProblem,
+  fromBase64,
+  parseRange,
+  parseVersion,
+  type SignedEnvelope,
+} from "../signing/mod.ts";
 import {
   CAPABILITIES,
   type Capability,
@@ -21,8 +28,6 @@ import {
   PLUGIN_PURPOSE,
   type PluginManifest,
 } from "./manifest.ts";
-import { fromBase64 } from "../signing/pem.ts";
-import { parseRange, parseVersion } from "../signing/semver.ts";
 
 const ENVELOPE_KEYS = ["payload", "signerKeyId", "alg", "signature"];
 const PAYLOAD_KEYS = [

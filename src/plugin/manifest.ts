@@ -20,8 +20,7 @@
  *
  * @module
  */
-import { KEY_ID_RE } from "../signing/trust.ts";
-import { parseRange, parseVersion } from "../signing/semver.ts";
+import { KEY_ID_RE, parseRange, parseVersion } from "../signing/mod.ts";
 
 /** Payload purpose tag for plugin manifests. */
 export const PLUGIN_PURPOSE = "haechi.plugin/v1";

@@ -43,3 +43,4 @@ export {
   type RefusalReason,
   verifyPlugin,
 } from "./verify.ts";
+export { readV14PluginEnvelope } from "./envelope_v14.ts";

@@ -16,9 +16,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { spawnChild } from "../runtime/mod.ts";
-import type { ChildProcess } from "../runtime/mod.ts";
-import { readLines } from "../runtime/lines.ts";
+import { type ChildProcess, readLines, spawnChild } from "../runtime/mod.ts";
 import { CircuitBreaker } from "./breaker.ts";
 
 /**

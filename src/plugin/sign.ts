@@ -4,8 +4,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { signEnvelope } from "../signing/envelope.ts";
-import { sha256Hex } from "../signing/keys.ts";
+import { sha256Hex, signEnvelope } from "../signing/mod.ts";
 import { checkManifest, PLUGIN_PURPOSE, type PluginKind, type PluginManifest } from "./manifest.ts";
 
 /** What the signer states about a plugin. */

@@ -9,13 +9,19 @@
  *
  * @module
  */
-import { parseEnvelope, type SignedEnvelope } from "../signing/envelope.ts";
+import {
+  compareVersions,
+  envelopeSignatureValid,
+  importTrustAnchors,
+  parseEnvelope,
+  parseVersion,
+  satisfies,
+  sha256Hex,
+  type SignedEnvelope,
+  type TrustAnchor,
+} from "../signing/mod.ts";
 import { readV14PluginEnvelope } from "./envelope_v14.ts";
-import { envelopeSignatureValid } from "../signing/envelope.ts";
-import { sha256Hex } from "../signing/keys.ts";
 import { checkManifest, type PluginManifest } from "./manifest.ts";
-import { compareVersions, parseVersion, satisfies } from "../signing/semver.ts";
-import { importTrustAnchors, type TrustAnchor } from "../signing/trust.ts";
 
 /** Every reason a plugin is refused. */
 export const REFUSAL_REASONS = [

@@ -18,14 +18,18 @@
  *
  * @module
  */
-import { type Action, ACTIONS, type HaechiConfig } from "../config/types.ts";
-import type { Rule } from "../detect/rule.ts";
-import { BUILTIN_RULES } from "../detect/rules/mod.ts";
+import { type Action, ACTIONS, type HaechiConfig, strongerAction } from "../config/mod.ts";
+import { BUILTIN_RULES, type Rule } from "../detect/mod.ts";
 import { HaechiError } from "../errors.ts";
-import { envelopeSignatureValid, parseEnvelope, signEnvelope } from "../signing/envelope.ts";
-import { parseVersion } from "../signing/semver.ts";
-import { importTrustAnchors, KEY_ID_RE, type TrustAnchor } from "../signing/trust.ts";
-import { strongerAction } from "../config/actions.ts";
+import {
+  envelopeSignatureValid,
+  importTrustAnchors,
+  KEY_ID_RE,
+  parseEnvelope,
+  parseVersion,
+  signEnvelope,
+  type TrustAnchor,
+} from "../signing/mod.ts";
 import { presetAction } from "./presets.ts";
 
 /** Payload purpose tag for policy bundles. */

@@ -10,10 +10,9 @@
  *
  * @module
  */
-import type { Action, HaechiConfig } from "../config/types.ts";
-import type { Rule } from "../detect/rule.ts";
+import { type Action, actionStrength, type HaechiConfig } from "../config/mod.ts";
+import type { Rule } from "../detect/mod.ts";
 import { HaechiError } from "../errors.ts";
-import { actionStrength } from "../config/actions.ts";
 import { compilePolicy, type Policy } from "./policy.ts";
 
 /** One named profile as configured. */

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { Action, HaechiConfig, Mode } from "../config/types.ts";
-import type { Rule } from "../detect/rule.ts";
+import type { Action, HaechiConfig, Mode } from "../config/mod.ts";
+import type { Rule } from "../detect/mod.ts";
 import { presetAction, type TypeTraits } from "./presets.ts";
 import { applyProfile } from "./profiles.ts";
 

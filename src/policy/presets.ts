@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { Action, PresetName } from "../config/types.ts";
-import type { Category } from "../detect/rule.ts";
+import type { Action, PresetName } from "../config/mod.ts";
+import type { Category } from "../detect/mod.ts";
 
 /** What a preset knows about a type. */
 export interface TypeTraits {

@@ -15,8 +15,12 @@
  *
  * @module
  */
-import type { Action, PrivacyProfileName } from "../config/types.ts";
-import { mergeStrengthen, strongerAction } from "../config/actions.ts";
+import {
+  type Action,
+  mergeStrengthen,
+  type PrivacyProfileName,
+  strongerAction,
+} from "../config/mod.ts";
 import type { TypeTraits } from "./presets.ts";
 
 /** One profile's table. */

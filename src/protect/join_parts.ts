@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { Finding } from "../detect/rule.ts";
+import type { Finding } from "../detect/mod.ts";
 import { isRawNumber } from "./json_text.ts";
 
 /** One part of a joined run. */

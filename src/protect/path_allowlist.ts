@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { AllowlistEntry } from "../config/types.ts";
+import type { AllowlistEntry } from "../config/mod.ts";
 import type { Site } from "./walk.ts";
 
 /** Drops allowed findings from sites; identity when no path entry is configured. */

@@ -4,13 +4,18 @@
  *
  * @module
  */
-import type { Action, HaechiConfig, Mode } from "../config/types.ts";
+import type { Action, HaechiConfig, Mode } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
-import type { Category, Finding, Rule } from "../detect/rule.ts";
-import { createScanner, type Scanner } from "../detect/scanner.ts";
-import { BUILTIN_RULES } from "../detect/rules/mod.ts";
-import { compileCustomRule } from "../detect/custom_rules.ts";
-import { compilePolicy, type Policy } from "../policy/policy.ts";
+import {
+  BUILTIN_RULES,
+  type Category,
+  compileCustomRule,
+  createScanner,
+  type Finding,
+  type Rule,
+  type Scanner,
+} from "../detect/mod.ts";
+import { compilePolicy, type Policy } from "../policy/mod.ts";
 import { maskValue, redactionMarker, spliceFindings } from "./replacement.ts";
 import type { ReversibleActions } from "./reversible.ts";
 import { collectSites, type Site, type WalkOptions } from "./walk.ts";

@@ -25,8 +25,8 @@
  *
  * @module
  */
-import type { Action } from "../config/types.ts";
-import type { Finding } from "../detect/rule.ts";
+import type { Action } from "../config/mod.ts";
+import type { Finding } from "../detect/mod.ts";
 import type { AppliedFinding, ProtectCallOptions, Protector, ProtectOutcome } from "./protector.ts";
 import { collectSites } from "./walk.ts";
 import { isRawNumber } from "./json_text.ts";

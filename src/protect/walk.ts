@@ -8,7 +8,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import type { Finding } from "../detect/rule.ts";
+import type { Finding } from "../detect/mod.ts";
 import { isRawNumber } from "./json_text.ts";
 import { type JoinedPart, joinFindings, textRuns } from "./join_parts.ts";
 

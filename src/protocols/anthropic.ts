@@ -16,7 +16,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { streamIndex } from "../stream/channel_stream.ts";
+import { streamIndex } from "../stream/mod.ts";
 import {
   type ChannelSite,
   type ErrorBody,

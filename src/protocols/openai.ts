@@ -14,7 +14,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { streamIndex } from "../stream/channel_stream.ts";
+import { streamIndex } from "../stream/mod.ts";
 import { responsesShape } from "./openai_responses.ts";
 import {
   type ChannelSite,

@@ -18,7 +18,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { streamIndex } from "../stream/channel_stream.ts";
+import { streamIndex } from "../stream/mod.ts";
 import { isRecord, type StreamShape } from "./types.ts";
 
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed", "error"]);

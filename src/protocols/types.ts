@@ -6,8 +6,7 @@
  * @module
  */
 import { isRawNumber } from "../protect/mod.ts";
-import type { Frame, StreamShape } from "../stream/channel_stream.ts";
-import type { Framing } from "../stream/framing.ts";
+import type { Frame, Framing, StreamShape } from "../stream/mod.ts";
 
 export type {
   ChannelKind,
@@ -16,12 +15,12 @@ export type {
   MappedFrame,
   StreamRewriter,
   StreamShape,
-} from "../stream/channel_stream.ts";
+} from "../stream/mod.ts";
 
 /** Wire protocol names. */
 export type ProtocolName = "openai" | "anthropic" | "gemini" | "ollama";
 
-export type { Framing } from "../stream/framing.ts";
+export type { Framing } from "../stream/mod.ts";
 
 /** A matched route. */
 export interface Route {

@@ -14,7 +14,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { decodeBody } from "../stream/decode_body.ts";
+import { decodeBody } from "../stream/mod.ts";
 
 /**
  * Read and UTF-8-decode `req`'s body.

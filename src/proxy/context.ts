@@ -6,7 +6,7 @@
  * @module
  */
 import type { AuditInput } from "../audit/mod.ts";
-import type { Protocol, Route } from "../protocols/types.ts";
+import type { Protocol, Route } from "../protocols/mod.ts";
 import type { Caller } from "./caller.ts";
 import type { Decision } from "./metrics.ts";
 import type { RequestTrace } from "./middleware/request_log.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ErrorCode, HaechiError } from "../errors.ts";
-import type { Protocol } from "../protocols/types.ts";
+import type { Protocol } from "../protocols/mod.ts";
 
 /**
  * The HTTP status for an error code: 400 bad input, 401 unauthenticated, 403 blocked,

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { HaechiConfig } from "../config/types.ts";
+import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError, toHaechiError } from "../errors.ts";
 import { type AppliedFinding, parseJsonText, type Protector } from "../protect/mod.ts";
 import { restorerFor, type TokenRestorer } from "../vault/mod.ts";

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import type { HaechiConfig } from "../config/types.ts";
+import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError, toHaechiError } from "../errors.ts";
 import { matchRoute, OPENAI } from "../protocols/mod.ts";
 import type { Protector } from "../protect/mod.ts";

@@ -21,7 +21,7 @@
  *
  * @module
  */
-import type { HaechiConfig } from "../config/types.ts";
+import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1), lower case. */

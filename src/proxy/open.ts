@@ -7,12 +7,11 @@
 import { createProfileRouter, type RequestProfile } from "./profiles.ts";
 import { callerOf } from "./caller.ts";
 import { createProtector } from "../protect/mod.ts";
-import type { HaechiConfig, ProxyTlsConfig } from "../config/types.ts";
+import type { HaechiConfig, ProxyTlsConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
-import { readFile, readTextFile } from "../runtime/mod.ts";
-import { readPkcs12 } from "../crypto/pkcs12.ts";
+import { readFile, readTextFile, serveHttp } from "../runtime/mod.ts";
+import { readPkcs12 } from "../crypto/mod.ts";
 import { type CryptoProvider, openSession, type Session } from "../session/mod.ts";
-import { serveHttp } from "../runtime/serve.ts";
 import { createMcpHttpHandler } from "../mcp/mod.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
@@ -24,7 +23,7 @@ import {
   createExternalAuth,
   type ExternalAuthProvider,
 } from "../auth/mod.ts";
-import { loadKeyFile } from "../vault/keyfile.ts";
+import { loadKeyFile } from "../vault/mod.ts";
 import type { RateLimiter } from "./middleware/rate_limit.ts";
 import { openRedisRateLimiter } from "./middleware/rate_redis.ts";
 

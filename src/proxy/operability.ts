@@ -7,9 +7,9 @@
  *
  * @module
  */
-import type { HaechiConfig } from "../config/types.ts";
+import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
-import { OPENAI } from "../protocols/openai.ts";
+import { OPENAI } from "../protocols/mod.ts";
 import { VERSION } from "../version.ts";
 import { errorResponse } from "./errors.ts";
 import type { GatewayMetrics } from "./metrics.ts";

@@ -5,12 +5,12 @@
  *
  * @module
  */
-import type { HaechiConfig } from "../config/types.ts";
-import { BUILTIN_RULES } from "../detect/rules/mod.ts";
+import type { HaechiConfig } from "../config/mod.ts";
+import { BUILTIN_RULES } from "../detect/mod.ts";
 import { HaechiError } from "../errors.ts";
 import { compileProfiles, modelAllowed } from "../policy/mod.ts";
 import type { Protector } from "../protect/mod.ts";
-import type { Protocol, Route } from "../protocols/types.ts";
+import type { Protocol, Route } from "../protocols/mod.ts";
 import type { Caller } from "./caller.ts";
 import { createPartsProtector } from "./request_target.ts";
 

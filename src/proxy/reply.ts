@@ -7,21 +7,24 @@
  *
  * @module
  */
-import type { HaechiConfig } from "../config/types.ts";
+import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
-import type { Protocol, Route } from "../protocols/types.ts";
+import type { Protocol, Route } from "../protocols/mod.ts";
 import {
   type AppliedFinding,
   createReplyProtection,
   parseJsonExact,
   type Protector,
 } from "../protect/mod.ts";
-import { createChannelRewriter } from "../stream/channel_stream.ts";
-import { decodeBody } from "../stream/decode_body.ts";
-import { framingContentType, framingOf } from "../stream/framing.ts";
-import { rewriteStream } from "../stream/rewrite_stream.ts";
+import {
+  createChannelRewriter,
+  createGuardFactory,
+  decodeBody,
+  framingContentType,
+  framingOf,
+  rewriteStream,
+} from "../stream/mod.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
-import { createGuardFactory } from "./channels.ts";
 import { errorResponse } from "./errors.ts";
 import { sanitizeResponseHeaderList, setHeader } from "./headers.ts";
 import type { GatewayMetrics } from "./metrics.ts";

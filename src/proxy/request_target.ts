@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { HaechiConfig } from "../config/types.ts";
+import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
 import type { AppliedFinding, Protector } from "../protect/mod.ts";
 

@@ -420,3 +420,16 @@ export async function makePrivateTempDir(prefix: string, parent?: string): Promi
 export async function removeTree(path: string): Promise<void> {
   await fs.rm(path, { recursive: true, force: true });
 }
+
+// The same re-exports as mod.ts; the build puts each `X.node.ts` twin in place of `X.ts`.
+export { type LineItem, readLines, type ReadLinesOptions } from "./lines.ts";
+export { pinnedGet } from "./pinned_get.ts";
+export { connectRedis, type RedisConnection } from "./redis.ts";
+export { type ServeHandle, serveHttp, waitForShutdownSignal } from "./serve.ts";
+export {
+  LockTimeoutError,
+  openSharedAppend,
+  openSharedAppendSync,
+  type SharedAppendFile,
+  withFileLock,
+} from "./shared_file.ts";

@@ -447,3 +447,14 @@ export async function removeTree(path: string): Promise<void> {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   });
 }
+
+export { pinnedGet } from "./pinned_get.ts";
+export { connectRedis, type RedisConnection } from "./redis.ts";
+export { type ServeHandle, serveHttp, waitForShutdownSignal } from "./serve.ts";
+export {
+  LockTimeoutError,
+  openSharedAppend,
+  openSharedAppendSync,
+  type SharedAppendFile,
+  withFileLock,
+} from "./shared_file.ts";

@@ -7,9 +7,7 @@
 import type { HaechiConfig } from "../config/mod.ts";
 import { HaechiError } from "../errors.ts";
 import { fileInfo } from "../runtime/mod.ts";
-import type { KeyProvider } from "../vault/key_provider.ts";
-import { loadKeyFile } from "../vault/keyfile.ts";
-import { openTokenVault, type TokenVault } from "../vault/mod.ts";
+import { type KeyProvider, loadKeyFile, openTokenVault, type TokenVault } from "../vault/mod.ts";
 import { createProtector, type Protector, type ReversibleActions } from "../protect/mod.ts";
 import { type AuditLogSink, openAuditSink } from "./audit_sink.ts";
 

@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { toBase64 } from "../crypto/encoding.ts";
-export { toBase64, toHex } from "../crypto/encoding.ts";
+import { toBase64 } from "../crypto/mod.ts";
+export { toBase64, toHex } from "../crypto/mod.ts";
 
 const SPKI_PREFIX = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
 /** Length of an Ed25519 SPKI in DER. */

@@ -43,3 +43,4 @@ export {
 } from "./framing.ts";
 export { createJsonArraySplitter, type JsonArraySplitter } from "./json_array.ts";
 export { rewriteStream, type RewriteStreamOptions } from "./rewrite_stream.ts";
+export { createGuardFactory, type GuardFactoryOptions } from "./reply_guards.ts";

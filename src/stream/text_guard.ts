@@ -24,8 +24,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import type { AppliedFinding } from "../protect/mod.ts";
-import { redactionMarker } from "../protect/mod.ts";
+import { type AppliedFinding, redactionMarker } from "../protect/mod.ts";
 
 /** What one step released. */
 export interface TextGuardResult {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { toBase64, toHex } from "../crypto/encoding.ts";
+export { toBase64, toHex } from "../crypto/mod.ts";
 
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -9,7 +9,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { LockTimeoutError, withFileLock as withOsLock } from "../runtime/shared_file.ts";
+import { LockTimeoutError, withFileLock as withOsLock } from "../runtime/mod.ts";
 
 /** Key file updates take milliseconds; waiting this long means something is stuck. */
 const WAIT_MS = 10_000;

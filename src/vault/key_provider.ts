@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { createHmacSha256, type HmacSha256 } from "../crypto/hmac_sha256.ts";
+import { createHmacSha256, type HmacSha256 } from "../crypto/mod.ts";
 import { HaechiError } from "../errors.ts";
 import {
   type DataKeyStatus,

@@ -6,9 +6,9 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { createHmacSha256 } from "../crypto/hmac_sha256.ts";
+import { createHmacSha256 } from "../crypto/mod.ts";
 import { base32 } from "./_codec.ts";
-import type { ReversibleActions, ReversibleContext } from "../protect/reversible.ts";
+import type { ReversibleActions, ReversibleContext } from "../protect/mod.ts";
 
 /** The in-memory vault. */
 export interface MemoryVault extends ReversibleActions {

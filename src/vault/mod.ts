@@ -76,3 +76,4 @@ export {
   TOKEN_PATTERN,
 } from "./token.ts";
 export { createMemoryVault, type MemoryVault } from "./memory.ts";
+export { withFileLock } from "./_lock.ts";

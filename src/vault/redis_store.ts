@@ -14,7 +14,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { connectRedis, type RedisConnection } from "../runtime/redis.ts";
+import { connectRedis, type RedisConnection } from "../runtime/mod.ts";
 import type { TokenMetadata, VaultRecord, VaultStore } from "./store.ts";
 
 const P = "haechi:vault:";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { TOKEN_PATTERN } from "../protect/reversible.ts";
+import { TOKEN_PATTERN } from "../protect/mod.ts";
 
 // The pattern belongs to the reversible-actions contract (protect/ reads tokens in replies).
 export { TOKEN_PATTERN };

@@ -29,14 +29,14 @@ import type {
   ReversibleActions,
   ReversibleContext,
   TokenRestorer,
-} from "../protect/reversible.ts";
+} from "../protect/mod.ts";
 import { frame, randomTokenId } from "./_codec.ts";
 import { decodeEnvelope, encodeEnvelope } from "./envelope.ts";
 import type { KeyProvider } from "./key_provider.ts";
 import type { TokenMetadata, VaultRecord, VaultStore } from "./store.ts";
 import { formatToken, isTokenType, parseToken, TOKEN_PATTERN } from "./token.ts";
 
-export type { RestoreCounts, RestoreResult, TokenRestorer } from "../protect/reversible.ts";
+export type { RestoreCounts, RestoreResult, TokenRestorer } from "../protect/mod.ts";
 
 /** A revealed token: its metadata and value. */
 export interface RevealedToken extends TokenMetadata {

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { connectRedis, type RedisConnection } from "../../runtime/redis.ts";
+import { connectRedis, type RedisConnection } from "../../runtime/mod.ts";
 import { type RateLimiter, WINDOW_MS } from "./rate_limit.ts";
 
 /** The slice of the client used here. */

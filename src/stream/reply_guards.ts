@@ -1,12 +1,12 @@
 /**
  * Guards for a stream's text channels, wired to the response-direction policy and to this
- * caller's token restorer. The rules for when a guard flushes live in
- * `src/stream/channel_stream.ts`; this file only builds the guards.
+ * caller's token restorer. The rules for when a guard flushes live in `channel_stream.ts`;
+ * this file only builds the guards.
  *
  * @module
  */
-import type { ChannelKind } from "../stream/channel_stream.ts";
-import { createTextGuard, type TextGuard } from "../stream/text_guard.ts";
+import type { ChannelKind } from "./channel_stream.ts";
+import { createTextGuard, type TextGuard } from "./text_guard.ts";
 import { StreamingRestorer, type TokenRestorer } from "../vault/mod.ts";
 import { jsonStringRestorer, type ReplyProtection } from "../protect/mod.ts";
 
