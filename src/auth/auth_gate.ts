@@ -16,13 +16,15 @@ import {
   CircuitBreaker,
   type CircuitBreakerOptions,
   defaultRunnerPath,
+  materialisedRunner,
   type PluginManifest,
   PluginSandbox,
+  type RunnerFile,
+  runnerOnDisk,
   type SandboxEvent,
   verifyPlugin,
 } from "../plugin/mod.ts";
 import { execPath, fileInfo, pinnedGet, readFile } from "../runtime/mod.ts";
-import { materialisedRunner, type RunnerFile, runnerOnDisk } from "../plugin/runner_file.ts";
 import type { AuditInput, AuditSink } from "../audit/mod.ts";
 import { VERSION } from "../version.ts";
 import {
