@@ -98,7 +98,7 @@ async function main(args: readonly string[]): Promise<number> {
   const protectMbps = new Map<string, number>();
   await print(await measureProtect(inputs, budget, protectMbps));
 
-  header("4. Gateway proxy: direct vs pass-through vs enforce (scripts/bench_proxy.ts)");
+  header("4. Gateway proxy: direct, bare relay, pass-through, parse-only, enforce");
   const proxyRows = await runProxyBench({ quick: opts.quick });
   await out.write(formatProxyBench(proxyRows));
 

@@ -19,7 +19,7 @@ export const ACCURACY_TARGET = 0.99;
 /** Hostile inputs may cost at most this many times prose per byte. */
 export const HOSTILE_RATIO_TARGET = 2.0;
 /** Protect throughput target on the 32 KB chat body, in MB/s. */
-export const PROTECT_TARGET_MBPS = 100;
+export const PROTECT_TARGET_MBPS = 250;
 
 /** Counts for one finding type. */
 export interface TypeRow {

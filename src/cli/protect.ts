@@ -176,6 +176,46 @@ async function protectWhole(
   return outcome.blocked ? EXIT.blocked : EXIT.ok;
 }
 
+/** Bytes of output lines gathered into one write. */
+const OUTPUT_BATCH_BYTES = 64 * 1024;
+/** Longest an output line waits for others to share its write, ms. */
+const OUTPUT_BATCH_MS = 20;
+
+/**
+ * Gathers output lines into fewer writes: a write per line was the largest single cost of
+ * a big JSONL run. A line never waits longer than {@linkcode OUTPUT_BATCH_MS}, so a slow
+ * producer (`tail -f | haechi protect`) still sees each line promptly.
+ */
+function batchedWriter(io: CliIO): { write(s: string): Promise<void>; flush(): Promise<void> } {
+  let parts: string[] = [];
+  let bytes = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (parts.length > 0) {
+      const text = parts.join("");
+      parts = [];
+      bytes = 0;
+      writing = writing.then(() => io.stdout.write(text));
+      // A failed timed write surfaces at the next awaited write or at the end.
+      writing.catch(() => {});
+    }
+    return writing;
+  };
+  return {
+    write(s: string): Promise<void> {
+      parts.push(s);
+      bytes += s.length;
+      if (bytes >= OUTPUT_BATCH_BYTES) return flush();
+      if (timer === undefined) timer = setTimeout(() => void flush(), OUTPUT_BATCH_MS);
+      return writing;
+    },
+    flush,
+  };
+}
+
 /** Lines per aggregated audit event when scrubbing JSONL; blocked lines get their own event. */
 const JSONL_AUDIT_BATCH = 1000;
 
@@ -206,48 +246,54 @@ async function protectJsonl(
     batch = [];
     batchStart = lastLine + 1;
   };
+  const out = batchedWriter(io);
   let lineNo = 0;
-  for await (const line of readLines(stream, { maxLineBytes: config.limits.maxBytes })) {
-    lineNo++;
-    totals.lines++;
-    let out: string;
-    if (line.kind === "too-long") {
-      totals.errors++;
-      out = errorLine(`line ${lineNo} exceeds the limit of ${config.limits.maxBytes} bytes`);
-    } else if (line.kind === "invalid-utf8") {
-      totals.errors++;
-      out = errorLine(`line ${lineNo} is not valid UTF-8`);
-    } else if (line.text.trim() === "") {
-      out = line.text;
-    } else {
-      try {
-        const r = await protector.protectJsonText(line.text, { scope: options.scope });
-        tallyFindings(r.findings, tally);
-        found += r.findings.length;
-        if (r.blocked) {
-          totals.blocked++;
-          out = blockedLine(r.findings);
-          await session.audit.record({
-            kind: "protect",
-            correlationId,
-            outcome: "blocked",
-            findings: r.findings,
-            details: { format: "jsonl", line: lineNo },
-          });
-        } else {
-          if (r.findings.length > 0 && r.mode === "enforce") totals.changed++;
-          for (const f of r.findings) batch.push(f);
-          out = r.output ?? "";
-        }
-      } catch (e) {
-        const err = toHaechiError(e);
-        if (err.code === "internal" || err.code === "action.unavailable") throw err;
+  try {
+    for await (const line of readLines(stream, { maxLineBytes: config.limits.maxBytes })) {
+      lineNo++;
+      totals.lines++;
+      let text: string;
+      if (line.kind === "too-long") {
         totals.errors++;
-        out = errorLine(`line ${lineNo}: ${err.message}`);
+        text = errorLine(`line ${lineNo} exceeds the limit of ${config.limits.maxBytes} bytes`);
+      } else if (line.kind === "invalid-utf8") {
+        totals.errors++;
+        text = errorLine(`line ${lineNo} is not valid UTF-8`);
+      } else if (line.text.trim() === "") {
+        text = line.text;
+      } else {
+        try {
+          const r = await protector.protectJsonText(line.text, { scope: options.scope });
+          tallyFindings(r.findings, tally);
+          found += r.findings.length;
+          if (r.blocked) {
+            totals.blocked++;
+            text = blockedLine(r.findings);
+            await session.audit.record({
+              kind: "protect",
+              correlationId,
+              outcome: "blocked",
+              findings: r.findings,
+              details: { format: "jsonl", line: lineNo },
+            });
+          } else {
+            if (r.findings.length > 0 && r.mode === "enforce") totals.changed++;
+            for (const f of r.findings) batch.push(f);
+            text = r.output ?? "";
+          }
+        } catch (e) {
+          const err = toHaechiError(e);
+          if (err.code === "internal" || err.code === "action.unavailable") throw err;
+          totals.errors++;
+          text = errorLine(`line ${lineNo}: ${err.message}`);
+        }
       }
+      await out.write(text + "\n");
+      if (lineNo - batchStart + 1 >= JSONL_AUDIT_BATCH) await flushBatch(lineNo);
     }
-    await io.stdout.write(out + "\n");
-    if (lineNo - batchStart + 1 >= JSONL_AUDIT_BATCH) await flushBatch(lineNo);
+  } finally {
+    // Lines already protected go out even when a later one fails the run.
+    await out.flush();
   }
   await options.progress.finish();
   await flushBatch(lineNo);
