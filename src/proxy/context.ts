@@ -1,5 +1,5 @@
 /**
- * The typed per-request context of an LLM route: what every middleware of the gateway reads
+ * The typed per-request context of a gateway route (LLM or MCP): what every middleware of the gateway reads
  * and fills in, in place of positional parameters. One object per request, created when the
  * request enters the LLM chain; steps fill `caller`, `profile` and `text` as they run.
  *
@@ -8,6 +8,7 @@
 import type { AuditInput } from "../audit/mod.ts";
 import type { Protocol, Route } from "../protocols/mod.ts";
 import type { Caller } from "./caller.ts";
+import type { ErrorShape } from "./errors.ts";
 import type { Decision } from "./metrics.ts";
 import type { RequestTrace } from "./middleware/request_log.ts";
 import type { RequestProfile } from "./profiles.ts";
@@ -46,7 +47,7 @@ export interface RequestLabels {
 /** Whether the request holds one of `proxy.maxInFlight` slots. */
 export type SlotState = "none" | "held" | "released";
 
-/** The per-request context of an LLM route. */
+/** The per-request context of a gateway route. */
 export interface GatewayContext extends EntryContext {
   /** `performance.now()` when the request entered the chain. */
   readonly started: number;
@@ -56,6 +57,8 @@ export interface GatewayContext extends EntryContext {
   readonly matched: MatchedRoute | null;
   /** The protocol whose error shape answers this request (OpenAI for unknown routes). */
   readonly protocol: Protocol;
+  /** The shape refusals take: `protocol`, or JSON-RPC on the MCP route. */
+  readonly errorShape: ErrorShape;
   /** Metric and audit labels. */
   readonly labels: RequestLabels;
   /** The request-log line being built. */

@@ -4,7 +4,32 @@
  * @module
  */
 import type { ErrorCode, HaechiError } from "../errors.ts";
-import type { Protocol } from "../protocols/mod.ts";
+import type { ErrorBody, Protocol } from "../protocols/mod.ts";
+
+/**
+ * Whose error shape a refusal takes: a wire protocol, or the MCP endpoint's JSON-RPC shape
+ * ({@linkcode MCP_ERRORS}). A route hands its shape to the shared steps, so every refusal
+ * goes through {@linkcode errorResponse} and the code-to-status map below.
+ */
+export type ErrorShape = Pick<Protocol, "errorBody">;
+
+/**
+ * The MCP endpoint's error shape: a JSON-RPC error with no id (MCP's Streamable HTTP
+ * transport answers HTTP-level refusals so), under the HTTP status the LLM routes use.
+ *
+ * @example
+ * ```ts
+ * import { errorResponse, MCP_ERRORS } from "./errors.ts";
+ * import { HaechiError } from "../errors.ts";
+ * const r = errorResponse(MCP_ERRORS, new HaechiError("proxy.unauthorized", "No"));
+ * if (r.status !== 401 || (await r.json()).error.code !== -32000) throw new Error();
+ * ```
+ */
+export const MCP_ERRORS: ErrorShape = {
+  errorBody(status: number, _code: string, message: string): ErrorBody {
+    return { status, body: { jsonrpc: "2.0", id: null, error: { code: -32000, message } } };
+  },
+};
 
 /**
  * The HTTP status for an error code: 400 bad input, 401 unauthenticated, 403 blocked,
@@ -61,7 +86,7 @@ export function statusFor(code: ErrorCode): number {
 /**
  * A protocol-shaped error response. Internal errors get a generic message.
  *
- * @param protocol Whose error shape to use.
+ * @param protocol Whose error shape to use (a protocol, or {@linkcode MCP_ERRORS}).
  * @param err The error.
  * @param headers Extra headers (e.g. Retry-After).
  * @param status Status override.
@@ -77,7 +102,7 @@ export function statusFor(code: ErrorCode): number {
  * ```
  */
 export function errorResponse(
-  protocol: Protocol,
+  protocol: ErrorShape,
   err: HaechiError,
   headers?: HeadersInit,
   status?: number,

@@ -4,7 +4,8 @@
  *
  * - `/__haechi/*` → operability (health, readiness, metrics);
  * - every other request first meets `requireForwardedHttps` (with `proxy.trustForwardedProto`);
- * - the MCP path → the MCP route (its own auth, rate, body and in-flight steps);
+ * - the MCP path → the MCP route: the same `identify` → `limitRate` → `readBody` →
+ *   `limitInFlight` steps, refusing in JSON-RPC shape, then `serveMcp` (src/proxy/mcp_route.ts);
  * - everything else → the LLM chain, over one typed {@linkcode GatewayContext}:
  *   upstream configured → route known → `identify` → `limitRate` → `readBody` →
  *   `limitInFlight` → `forward` (src/proxy/forward.ts), whose reply half is src/proxy/reply.ts.
@@ -23,25 +24,20 @@ import { matchRoute, OPENAI } from "../protocols/mod.ts";
 import type { Protector } from "../protect/mod.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
 import type { AuditInput, AuditSink } from "../audit/mod.ts";
-import { errorResponse } from "./errors.ts";
+import { errorResponse, MCP_ERRORS } from "./errors.ts";
 import { buildHeaderPolicy } from "./headers.ts";
 import { buildQueryPolicy, createPartsProtector } from "./request_target.ts";
 import { createMetrics, decisionFor, type GatewayMetrics } from "./metrics.ts";
 import type { ReplyContext } from "./reply.ts";
 import { checkUpstreamUrl } from "./upstream_url.ts";
-import { createMcpRoute } from "./mcp_route.ts";
-import { type Caller, type CallerIdentity, callerOf } from "./caller.ts";
+import { serveMcp } from "./mcp_route.ts";
+import { type CallerIdentity, callerOf } from "./caller.ts";
 import type { ProfileRouter, RequestProfile } from "./profiles.ts";
 import { operability, type OperabilityState } from "./operability.ts";
 import type { EntryContext, GatewayContext, RequestEnds } from "./context.ts";
 import { compose, createRouter, type Handler, type Route } from "./router.ts";
 import { createForward } from "./forward.ts";
-import {
-  createMemoryRateLimiter,
-  enforceRate,
-  limitRate,
-  type RateLimiter,
-} from "./middleware/rate_limit.ts";
+import { createMemoryRateLimiter, limitRate, type RateLimiter } from "./middleware/rate_limit.ts";
 import { createUpstreamProbe } from "./middleware/readiness.ts";
 import {
   finishTrace,
@@ -88,12 +84,12 @@ export interface GatewayOptions {
    * in-process limiter. Pass a shared one (Redis) so replicas enforce one budget.
    */
   readonly rateLimiter?: RateLimiter;
-  /** Called once per finished LLM-route request with its log entry (`logging.format`). */
+  /** Called once per finished request (LLM or MCP) with its log entry (`logging.format`). */
   readonly requestLog?: (entry: RequestLogEntry) => void;
   /**
    * An MCP Streamable HTTP endpoint mounted at `path` (the `mcp` target): requests there go
-   * to `handler`, which protects JSON-RPC both ways, under the same in-flight limit and
-   * gateway authentication as the LLM routes.
+   * to `handler`, which protects JSON-RPC both ways, behind the same steps as the LLM routes
+   * (authentication, profile, rate, body limits, in-flight limit, audit of refusals, request log).
    */
   readonly mcp?: {
     readonly path: string;
@@ -184,7 +180,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const err = toHaechiError(e);
       const replyHeaders = new Headers(extra);
       replyHeaders.set("x-haechi-request-id", ctx.correlationId);
-      const res = errorResponse(ctx.protocol, err, replyHeaders);
+      const res = errorResponse(ctx.errorShape, err, replyHeaders);
       await ends.record({
         kind: "proxy.request",
         correlationId: ctx.correlationId,
@@ -276,6 +272,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       correlationId,
       matched,
       protocol: matched?.protocol ?? OPENAI,
+      errorShape: matched?.protocol ?? OPENAI,
       labels: { protocol: matched?.protocol.name ?? "unknown", route },
       trace: startTrace(req.method, route, correlationId),
       caller: UNRESOLVED,
@@ -288,25 +285,41 @@ export function createGateway(options: GatewayOptions): Gateway {
   const routes: Route<EntryContext>[] = [];
   if (options.mcp !== undefined) {
     const mcpPath = options.mcp.path;
-    const mcpHandler = options.mcp.handler;
-    // MCP callers get a profile exactly as LLM callers do: its rate here, its policy in the
-    // handler.
-    const profileOf = (caller: Caller) => options.profiles?.resolve(caller) ?? baseProfile;
-    const mcpRoute = createMcpRoute({
-      handler: (req, who) => mcpHandler(req, profileOf(callerOf(who as CallerIdentity | null))),
-      metrics,
-      maxInFlight: proxy.maxInFlight,
-      maxBytes,
-      deadline: bodyDeadline,
-      authenticate: options.authenticate,
-      limitRate: (who) => {
-        const caller = callerOf(who as CallerIdentity | null);
-        return enforceRate(rateLimiter, profileOf(caller).requestsPerMinute, caller);
-      },
-    });
+    // The LLM routes' own steps, refusing in JSON-RPC shape: the same 401 before the body,
+    // the caller's profile and rate, body limits, in-flight slot, audit and request log.
+    const mcp = compose(
+      [
+        identify({
+          authenticate: options.authenticate,
+          scopeHeader: proxy.scopeHeader,
+          profiles: options.profiles,
+        }, ends),
+        limitRate(rateLimiter, ends),
+        readBody(maxBytes, bodyDeadline, ends),
+        limitInFlight(metrics, proxy.maxInFlight, ends),
+      ],
+      serveMcp(options.mcp.handler, options.authenticate !== undefined, ends),
+    );
     routes.push({
       match: (ctx) => ctx.url.pathname === mcpPath,
-      handle: (ctx) => mcpRoute(ctx.req),
+      handle: ({ req, url }) => {
+        const correlationId = requestIdFrom(req.headers);
+        return mcp({
+          req,
+          url,
+          started: performance.now(),
+          correlationId,
+          matched: null,
+          protocol: OPENAI,
+          errorShape: MCP_ERRORS,
+          labels: { protocol: "mcp", route: "mcp" },
+          trace: startTrace(req.method, "mcp", correlationId),
+          caller: UNRESOLVED,
+          profile: baseProfile,
+          text: "",
+          slot: "none",
+        });
+      },
     });
   }
   const proxied = createRouter(routes, llmEntry);

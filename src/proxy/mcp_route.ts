@@ -1,133 +1,90 @@
 /**
- * The MCP endpoint as a gateway route: the same in-flight limit, gateway authentication and
- * request-body deadline as the LLM routes, in front of the MCP HTTP handler.
+ * The innermost step of the gateway's MCP route. The route runs the same shared steps as the
+ * LLM routes (identify → limitRate → readBody → limitInFlight, src/proxy/middleware/) over
+ * a {@linkcode GatewayContext} whose error shape is JSON-RPC (`MCP_ERRORS`), so its refusals,
+ * their audit records and its request-log line are made where the LLM routes' are; this step
+ * hands the read body to the MCP HTTP handler under the caller's profile.
  *
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { type BodyDeadline, readStreamBytes, readWithin } from "./body.ts";
-import { statusFor } from "./errors.ts";
-import { type Decision, decisionFor, type GatewayMetrics } from "./metrics.ts";
+import type { GatewayContext, RequestEnds } from "./context.ts";
+import { upstreamFailure } from "./middleware/request_log.ts";
+import type { RequestProfile } from "./profiles.ts";
+import type { Handler } from "./router.ts";
 
-/** What {@linkcode createMcpRoute} needs. */
-export interface McpRouteOptions {
-  /**
-   * The MCP HTTP handler that protects JSON-RPC both ways; `who` is what `authenticate`
-   * returned (null without it), so the handler can apply that caller's profile.
-   */
-  readonly handler: (request: Request, who: unknown) => Promise<Response>;
-  /** The gateway's metrics (its in-flight count is shared with the LLM routes). */
-  readonly metrics: GatewayMetrics;
-  /** `proxy.maxInFlight`. */
-  readonly maxInFlight: number;
-  /** Largest request body (`limits.maxBytes`). */
-  readonly maxBytes: number;
-  /** `limits.requestTimeoutMs` and the gateway's shutdown signal. */
-  readonly deadline: BodyDeadline;
-  /** Gateway authentication, when configured. */
-  readonly authenticate?: (request: Request) => Promise<unknown>;
-  /**
-   * Count the request against the caller's rate budget (`who` is what `authenticate`
-   * returned, or null without it); throws a {@linkcode HaechiError} to refuse.
-   */
-  readonly limitRate?: (who: unknown) => Promise<void>;
-}
+/** Serves one MCP request under the caller's profile (protects JSON-RPC both ways). */
+export type McpHandler = (request: Request, profile: RequestProfile) => Promise<Response>;
 
 /**
- * Build the MCP route.
+ * The MCP serving step: it runs holding an in-flight slot, which it gives back (and counts
+ * the request) when the handler answers. A handler that throws becomes `proxy.upstream`
+ * (502), which `limitInFlight` refuses in JSON-RPC shape.
  *
- * The caller is authenticated and its body read (under `limits.requestTimeoutMs`) before an
- * in-flight slot is taken, so a client trickling its body holds none.
- *
- * @param options Handler, metrics, limits and authentication.
- * @returns `(req) => Promise<Response>`.
- *
- * @example
- * ```ts
- * import { createMcpRoute } from "./mcp_route.ts";
- * import { createMetrics } from "./metrics.ts";
- * const route = createMcpRoute({
- *   handler: () => Promise.resolve(new Response("{}")),
- *   metrics: createMetrics("enforce"), maxInFlight: 1, maxBytes: 1024,
- *   deadline: { timeoutMs: 1000 },
- * });
- * const res = await route(new Request("http://gw/mcp", { method: "POST", body: "{}" }));
- * if (res.status !== 200) throw new Error(String(res.status));
- * ```
+ * @param handler The MCP HTTP handler.
+ * @param authenticated Whether gateway authentication is on: the caller's credential is then
+ *   for haechi, never forwarded to the MCP server.
+ * @param ends How the request ends.
+ * @returns The handler.
  */
-export function createMcpRoute(options: McpRouteOptions): (req: Request) => Promise<Response> {
-  const { metrics } = options;
-  return async function mcpRequest(req) {
-    const started = performance.now();
-    const labels = { protocol: "mcp", route: "mcp" };
-    const done = (status: number, decision?: Decision) => {
-      metrics.request({ ...labels, status, decision }, (performance.now() - started) / 1000);
-    };
+export function serveMcp(
+  handler: McpHandler,
+  authenticated: boolean,
+  ends: RequestEnds,
+): Handler<GatewayContext> {
+  return async (ctx) => {
+    const { req } = ctx;
+    const rpc = rpcOf(ctx.text);
+    if (rpc !== undefined) ctx.trace.rpc = rpc;
     const headers = new Headers(req.headers);
-    let who: unknown = null;
-    if (options.authenticate !== undefined) {
-      who = await options.authenticate(req);
-      if (who === null) {
-        done(401, "auth_denied");
-        return mcpError(401, "Missing or invalid gateway credentials");
-      }
-      // The caller's gateway credential is for haechi, never for the MCP server.
-      headers.delete("authorization");
-    }
+    if (authenticated) headers.delete("authorization");
+    const method = req.method;
+    const body = method === "GET" || method === "HEAD" || ctx.text === "" ? undefined : ctx.text;
+    let res: Response;
     try {
-      await options.limitRate?.(who);
+      res = await handler(
+        new Request(req.url, { method, headers, body, signal: req.signal }),
+        ctx.profile,
+      );
     } catch (e) {
-      const err = e instanceof HaechiError ? e : new HaechiError("internal", "Internal error");
-      const status = statusFor(err.code);
-      done(status, decisionFor(err.code));
-      const retry = err.details.retryAfter;
-      return mcpError(
-        status,
-        err.message,
-        typeof retry === "number" ? { "retry-after": `${retry}` } : {},
-      );
+      ctx.trace.upstreamFailure = upstreamFailure(e, false);
+      throw new HaechiError("proxy.upstream", "The MCP upstream could not be reached");
     }
-    let body: Uint8Array<ArrayBuffer> | undefined;
-    if (req.body !== null) {
-      try {
-        body = await readWithin(readStreamBytes(req.body, options.maxBytes), options.deadline);
-      } catch (e) {
-        const err = e instanceof HaechiError
-          ? e
-          : new HaechiError("input.read_failed", "Request body could not be read");
-        const status = statusFor(err.code);
-        done(status, "rejected");
-        return mcpError(status, err.message);
-      }
-    }
-    if (metrics.inFlight >= options.maxInFlight) {
-      metrics.rejected();
-      done(503, "overloaded");
-      return mcpError(503, "The gateway is at proxy.maxInFlight; retry shortly", {
-        "retry-after": "1",
-      });
-    }
-    metrics.inFlight++;
-    try {
-      const res = await options.handler(
-        new Request(req.url, { method: req.method, headers, body, signal: req.signal }),
-        who,
-      );
-      done(res.status);
-      return res;
-    } catch {
-      done(502, "upstream_error");
-      return mcpError(502, "The MCP upstream could not be reached");
-    } finally {
-      metrics.inFlight--;
-    }
+    const out = new Headers(res.headers);
+    out.set("x-haechi-request-id", ctx.correlationId);
+    ends.release(ctx, res.status);
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers: out });
   };
 }
 
-/** A JSON-RPC error body with no id, as MCP's transport uses for HTTP-level refusals. */
-function mcpError(status: number, message: string, headers: HeadersInit = {}): Response {
-  return Response.json(
-    { jsonrpc: "2.0", id: null, error: { code: -32000, message } },
-    { status, headers },
-  );
+// Method and tool names are protocol identifiers; anything else (a value smuggled into a
+// name, a line break) is not logged.
+const NAME = /^[A-Za-z0-9_][A-Za-z0-9_./:-]{0,63}$/;
+
+/**
+ * The JSON-RPC method (and the tool of a `tools/call`) of one MCP message, for the request
+ * log; undefined when the body is not one JSON-RPC request or the names are not plain.
+ *
+ * @example
+ * ```ts
+ * import { rpcOf } from "./mcp_route.ts";
+ * const r = rpcOf('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search"}}');
+ * if (r?.method !== "tools/call" || r.tool !== "search") throw new Error();
+ * ```
+ */
+export function rpcOf(text: string): { method: string; tool?: string } | undefined {
+  if (!text.trimStart().startsWith("{")) return undefined;
+  let msg: unknown;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof msg !== "object" || msg === null) return undefined;
+  const { method, params } = msg as { method?: unknown; params?: unknown };
+  if (typeof method !== "string" || !NAME.test(method)) return undefined;
+  const tool = method === "tools/call" && typeof params === "object" && params !== null
+    ? (params as { name?: unknown }).name
+    : undefined;
+  return typeof tool === "string" && NAME.test(tool) ? { method, tool } : { method };
 }

@@ -23,6 +23,8 @@ export interface RequestTrace {
   upstreamFailure: string | null;
   /** Findings by type, both directions. */
   readonly findings: Map<string, number>;
+  /** On the MCP route: the JSON-RPC method and tool name, when they are plain names. */
+  rpc?: { readonly method: string; readonly tool?: string };
 }
 
 /** One finished request, as logged. */
@@ -47,6 +49,10 @@ export interface RequestLogEntry {
   readonly decision: string | null;
   /** Findings by type. */
   readonly findings: Readonly<Record<string, number>>;
+  /** MCP route only: the JSON-RPC method. */
+  readonly rpcMethod?: string;
+  /** MCP route only: the tool of a `tools/call`. */
+  readonly tool?: string;
 }
 
 // The audit log's correlation id shape: letters, digits and ._:- only, so the id can never
@@ -134,6 +140,8 @@ export function finishTrace(
     upstreamFailure: trace.upstreamFailure,
     decision: decision ?? null,
     findings: Object.fromEntries([...trace.findings].sort(([a], [b]) => a < b ? -1 : 1)),
+    ...(trace.rpc === undefined ? {} : { rpcMethod: trace.rpc.method }),
+    ...(trace.rpc?.tool === undefined ? {} : { tool: trace.rpc.tool }),
   };
 }
 
@@ -155,7 +163,9 @@ export function formatRequestLog(entry: RequestLogEntry, format: "text" | "json"
     : entry.upstreamFailure !== null
     ? `upstream=${entry.upstreamFailure}`
     : "upstream=-";
-  return `${entry.method} ${entry.route} ${entry.status} ${entry.durationMs}ms ${upstream}` +
+  const rpc = (entry.rpcMethod === undefined ? "" : ` rpc=${entry.rpcMethod}`) +
+    (entry.tool === undefined ? "" : ` tool=${entry.tool}`);
+  return `${entry.method} ${entry.route}${rpc} ${entry.status} ${entry.durationMs}ms ${upstream}` +
     `${entry.decision === null ? "" : ` decision=${entry.decision}`}` +
     ` findings=${findings === "" ? "0" : findings} id=${entry.correlationId}\n`;
 }
