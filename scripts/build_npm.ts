@@ -121,13 +121,17 @@ export async function buildNpm(out = "dist/npm"): Promise<NpmBuild> {
   };
   let modules = 0;
   let declarationWarnings = 0;
+  const sources = new Map<string, string>();
   for (const rel of await listSources()) {
     const twin = rel.replace(/\.ts$/, NODE_SUFFIX);
     const from = await Deno.stat(new URL(twin, ROOT)).then(() => twin, () => rel);
-    const source = rewriteSpecifiers(
-      dropMainGuard(await Deno.readTextFile(new URL(from, ROOT))),
-      npm,
-    );
+    sources.set(rel, await Deno.readTextFile(new URL(from, ROOT)));
+  }
+  const excluded = denoOnlyRuntime(sources);
+  for (const [rel, text] of sources) {
+    // The plugin runner reaches a child as the text in runner_source.ts, never as a module.
+    if (excluded.has(rel) || rel === "src/plugin/_runner.ts") continue;
+    const source = rewriteSpecifiers(dropMainGuard(text), npm);
     const js = ts.transpileModule(source, { compilerOptions, fileName: rel }).outputText;
     const dts = ts.transpileDeclaration(source, { compilerOptions, fileName: rel });
     if ((dts.diagnostics?.length ?? 0) > 0) declarationWarnings++;
@@ -165,6 +169,38 @@ export async function buildNpm(out = "dist/npm"): Promise<NpmBuild> {
   };
   await Deno.writeTextFile(new URL("package.json", outUrl), JSON.stringify(pkg, null, 2) + "\n");
   return { out: outUrl.pathname, modules, declarationWarnings, peers };
+}
+
+/**
+ * Runtime files only the Deno build uses: under `src/runtime/`, without a Node twin, and
+ * imported by no module of the Node build (e.g. `head_guard.ts`, which only the Deno
+ * `serve.ts` imports). Left out of the package rather than shipped as dead code.
+ *
+ * @param sources Each module's path and the text the Node build compiles (twins applied).
+ *
+ * @example
+ * ```ts
+ * import { denoOnlyRuntime } from "./build_npm.ts";
+ * const out = denoOnlyRuntime(new Map([
+ *   ["main.ts", 'import "./src/runtime/mod.ts";'],
+ *   ["src/runtime/mod.ts", ""],
+ *   ["src/runtime/guard.ts", ""],
+ * ]));
+ * if ([...out].join() !== "src/runtime/guard.ts") throw new Error([...out].join());
+ * ```
+ */
+export function denoOnlyRuntime(sources: ReadonlyMap<string, string>): Set<string> {
+  const imported = new Set<string>();
+  for (const [rel, text] of sources) {
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.\.?\/[^"']+\.ts)["']/g)) {
+      imported.add(new URL(m[1], `file:///${rel}`).pathname.slice(1));
+    }
+  }
+  const out = new Set<string>();
+  for (const rel of sources.keys()) {
+    if (rel.startsWith("src/runtime/") && !imported.has(rel)) out.add(rel);
+  }
+  return out;
 }
 
 /** The `npm:name@version` specifiers in the sources, to pin peer dependency ranges. */

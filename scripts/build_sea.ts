@@ -6,8 +6,10 @@
  *
  * 1. `buildNpm` (the same JavaScript the npm package ships);
  * 2. `esbuild` (npm, build time only) bundles it into one CommonJS file, as Node 22/24
- *    SEAs require; `import.meta.url` becomes a non-file URL, so the plugin runner and the
- *    dashboard's worker, which need files on disk, report themselves unavailable;
+ *    SEAs require; `import.meta.url` becomes a non-file URL, so the dashboard's worker,
+ *    which needs a file on disk, reports itself unavailable. The plugin runner is bundled
+ *    as the string in `src/plugin/runner_source.ts` and written to a private, hash-checked
+ *    temp file when a plugin starts (under the deno named by `plugins.denoPath`);
  * 3. `node --experimental-sea-config` turns the bundle into a blob, with the Node release
  *    of `scripts/node_runtimes.ts` (the npm `node` package, installed by prefetch);
  * 4. `postject` (npm, build time only) injects the blob into a copy of that `node`.

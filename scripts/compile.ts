@@ -18,8 +18,8 @@ export const TARGETS: readonly { target: string; out: string }[] = [
 
 /**
  * The `deno compile` arguments for one build. Read, write, net, env and run cover the
- * proxy, the vault, the MCP wrapper and plugin children; the sample plugin runner and
- * examples are bundled so `haechi plugin-*` works from the binary.
+ * proxy, the vault, the MCP wrapper and plugin children (write also covers the plugin
+ * runner's temp file).
  *
  * @example
  * ```ts
@@ -43,11 +43,10 @@ export function compileArgs(out: string, target?: string): string[] {
     // following imports, so it is named here.
     "--include",
     "src/dashboard/chain_worker.ts",
-    // The plugin runner is no import either: the sandbox names it by URL. Bundled so the
-    // binary carries its exact source; a plugin child still needs a `deno` and the runner
-    // on disk (docs/install.md, "known gap").
-    "--include",
-    "src/plugin/_runner.ts",
+    // The plugin runner needs no --include: the binary carries its text (runner_source.ts,
+    // an ordinary import) and writes it to a private, hash-checked temp file for the
+    // `deno` child named by plugins.denoPath, since its own files live in a virtual file
+    // system no child can open.
     "--output",
     out,
     "main.ts",

@@ -16,12 +16,15 @@ import {
   CircuitBreaker,
   type CircuitBreakerOptions,
   defaultRunnerPath,
+  materialisedRunner,
   type PluginManifest,
   PluginSandbox,
+  type RunnerFile,
+  runnerOnDisk,
   type SandboxEvent,
   verifyPlugin,
 } from "../plugin/mod.ts";
-import { execPath, pinnedGet, readFile } from "../runtime/mod.ts";
+import { execPath, fileInfo, pinnedGet, readFile } from "../runtime/mod.ts";
 import type { AuditInput, AuditSink } from "../audit/mod.ts";
 import { VERSION } from "../version.ts";
 import {
@@ -68,6 +71,8 @@ export interface AuthGateDeps {
   readonly execPath?: () => string;
   /** Runner file (default `_runner.ts` of `src/plugin/`). */
   readonly runnerPath?: string;
+  /** Where a runner that is not on disk is written (default: the system's temp folder). */
+  readonly runnerTempDir?: string;
   /** Core version the plugin's range is checked against (default `VERSION`). */
   readonly coreVersion?: string;
   /** Restart breaker settings. */
@@ -108,7 +113,7 @@ const SUBJECT_MAX = 256;
  * @param deps Audit recorder, clock and overrides for tests.
  * @returns The provider; for `auth.provider: "none"` one that allows every request.
  * @throws {HaechiError} `plugin.refused` (the trust gate said no; `details.reason` holds
- *   the reason code) or `plugin.unavailable` (no deno executable or runner file).
+ *   the reason code) or `plugin.unavailable` (no deno executable: `plugins.denoPath`).
  *
  * @example
  * ```ts ignore
@@ -195,23 +200,26 @@ export async function createAuthGate(
       reason: "manifest-invalid",
     });
   }
-  const denoPath = resolveDeno(config.plugins.denoPath, deps.execPath ?? execPath);
-  const runnerPath = deps.runnerPath ?? defaultRunnerPath();
-  if (denoPath === null || runnerPath === null) {
+  const exec = deps.execPath ?? execPath;
+  const denoPath = resolveDeno(config.plugins.denoPath, exec);
+  const denoInfo = denoPath === null ? null : await fileInfo(denoPath).catch(() => null);
+  if (denoPath === null || denoInfo === null) {
     await refusedAudit(record, loadId, "no-deno", manifest);
     throw new HaechiError(
       "plugin.unavailable",
       denoPath === null
-        ? "No deno executable is available to run plugins in isolation (this looks like a " +
-          "compiled binary); set plugins.denoPath to a deno binary"
-        : "The plugin runner file is not on disk; set plugins.denoPath and run haechi from source",
+        ? "Plugins run in a separate deno process with no permissions, and this build of " +
+          "haechi is not deno itself (a compiled binary, the Node single executable or the " +
+          "npm package); set plugins.denoPath to a deno executable (Deno 2.x)"
+        : `plugins.denoPath names ${denoPath}, which does not exist; set it to a deno executable`,
       { reason: "no-deno" },
     );
   }
+  const runner = runnerFor(deps, exec);
   const facts = pluginFacts(manifest);
   const sandbox = new PluginSandbox({
     denoPath,
-    runnerPath,
+    runnerPath: runner.path,
     source,
     timeoutMs: config.plugins.timeoutMs,
     startTimeoutMs: deps.startTimeoutMs,
@@ -259,8 +267,24 @@ export async function createAuthGate(
       }
       return decision;
     },
-    close: () => sandbox.close(),
+    async close() {
+      await sandbox.close();
+      await runner.dispose();
+    },
   };
+}
+
+/**
+ * The runner file for the child: the one beside the sources when haechi runs from them
+ * under deno, otherwise the embedded copy written to a private, verified temp file.
+ */
+function runnerFor(deps: AuthGateDeps, exec: () => string): RunnerFile {
+  if (deps.runnerPath !== undefined) return runnerOnDisk(deps.runnerPath);
+  const beside = defaultRunnerPath();
+  // A `deno compile` binary has file: URLs too, but they point into its virtual file
+  // system, which no child can open; it is told apart by its executable not being deno.
+  if (beside !== null && resolveDeno("", exec) !== null) return runnerOnDisk(beside);
+  return materialisedRunner(undefined, deps.runnerTempDir);
 }
 
 /** The key document cache for `auth.plugin.keyMaterial`, or null when none is declared. */
@@ -356,7 +380,9 @@ function processEvent(
 
 /**
  * The deno executable to run plugins with, or null when none is available: the configured
- * path, else the running executable when it is deno itself (not a compiled binary).
+ * path, else the running executable when it is deno itself (not a compiled binary, the
+ * Node single executable or node). `PATH` is not searched: the executable that enforces the
+ * sandbox is named in config, not picked by whichever `PATH` the service starts with.
  *
  * @example
  * ```ts

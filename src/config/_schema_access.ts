@@ -162,7 +162,8 @@ export const ACCESS_SPECS: readonly ConfigKeySpec[] = [
     path: "plugins.denoPath",
     env: null,
     type: { kind: "string" },
-    description: "Deno executable that runs plugins; empty uses the running one if it is deno.",
+    description:
+      "Deno executable that runs plugins; empty uses the running one if it is deno (binaries and npm need it set).",
   },
   {
     path: "plugins.timeoutMs",

@@ -35,6 +35,7 @@ export {
   type SandboxOptions,
   type SandboxResult,
 } from "./sandbox.ts";
+export { materialisedRunner, type RunnerFile, runnerOnDisk } from "./runner_file.ts";
 export { type PluginSignOptions, signPlugin } from "./sign.ts";
 export {
   type PluginTrustPolicy,

@@ -55,8 +55,11 @@ export type SandboxResult =
 export interface SandboxOptions {
   /** Deno executable. */
   readonly denoPath: string;
-  /** Path of the trusted runner file (`_runner.ts`). */
-  readonly runnerPath: string;
+  /**
+   * Path of the trusted runner file (`_runner.ts`), or a function that answers it before
+   * each start (a materialised runner, verified every time: `runner_file.ts`).
+   */
+  readonly runnerPath: string | (() => Promise<string>);
   /** The verified plugin source text. */
   readonly source: string;
   /** Per-call deadline in ms. */
@@ -137,6 +140,8 @@ export class PluginSandbox {
   #live: Live | null = null;
   #nextId = 1;
   #closed = false;
+  #starting: Promise<{ ok: true; live: Live } | { ok: false; failure: SandboxFailure }> | null =
+    null;
 
   /** @param options Executable, runner, source and limits. */
   constructor(options: SandboxOptions) {
@@ -165,8 +170,12 @@ export class PluginSandbox {
     if (this.#closed) return { ok: false, failure: "closed" };
     let live = this.#live;
     if (live === null || live.dead) {
-      if (!this.#breaker.allow()) return { ok: false, failure: "breaker-open" };
-      const started = this.#start();
+      // Concurrent first calls share one start: the runner check before the spawn yields.
+      if (this.#starting === null) {
+        if (!this.#breaker.allow()) return { ok: false, failure: "breaker-open" };
+        this.#starting = this.#start().finally(() => (this.#starting = null));
+      }
+      const started = await this.#starting;
       if (!started.ok) return started;
       live = started.live;
       if (!await live.ready) {
@@ -201,11 +210,13 @@ export class PluginSandbox {
     return this.#deathFailure.get(live) ?? "crashed";
   }
 
-  #start(): { ok: true; live: Live } | { ok: false; failure: SandboxFailure } {
+  async #start(): Promise<{ ok: true; live: Live } | { ok: false; failure: SandboxFailure }> {
     const o = this.#options;
     let child: ChildProcess;
     try {
-      child = spawnChild(o.denoPath, sandboxArgs(o.runnerPath, o.maxHeapMb), {
+      const runner = typeof o.runnerPath === "string" ? o.runnerPath : await o.runnerPath();
+      if (this.#closed) return { ok: false, failure: "closed" };
+      child = spawnChild(o.denoPath, sandboxArgs(runner, o.maxHeapMb), {
         clearEnv: true,
         env: {},
         stdin: "piped",

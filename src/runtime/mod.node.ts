@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import { accessSync, constants as fsConstants, statSync } from "node:fs";
 import * as fs from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
 import process from "node:process";
 import { Readable, Writable } from "node:stream";
@@ -407,6 +408,19 @@ export function onSignals(
 export function execPath(): string {
   return process.execPath;
 }
+
+/** Create a new folder only the current user can enter (0700) under the temp folder. */
+export async function makePrivateTempDir(prefix: string, parent?: string): Promise<string> {
+  const dir = await fs.mkdtemp(join(parent ?? tmpdir(), prefix));
+  await fs.chmod(dir, 0o700);
+  return dir;
+}
+
+/** Remove a folder and everything in it; a missing folder is not an error. */
+export async function removeTree(path: string): Promise<void> {
+  await fs.rm(path, { recursive: true, force: true });
+}
+
 // The same re-exports as mod.ts; the build puts each `X.node.ts` twin in place of `X.ts`.
 export { type LineItem, readLines, type ReadLinesOptions } from "./lines.ts";
 export { pinnedGet } from "./pinned_get.ts";

@@ -425,6 +425,29 @@ export function onSignals(
 export function execPath(): string {
   return Deno.execPath();
 }
+
+/**
+ * Create a new folder only the current user can enter (mode 0700) under `parent` (default:
+ * the system's temp folder), with a random name so no other user can have made it first.
+ *
+ * @example
+ * ```ts ignore
+ * const dir = await makePrivateTempDir("haechi-runner-");
+ * ```
+ */
+export async function makePrivateTempDir(prefix: string, parent?: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix, ...(parent === undefined ? {} : { dir: parent }) });
+  await Deno.chmod(dir, 0o700);
+  return dir;
+}
+
+/** Remove a folder and everything in it; a missing folder is not an error. */
+export async function removeTree(path: string): Promise<void> {
+  await Deno.remove(path, { recursive: true }).catch((e) => {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  });
+}
+
 export { pinnedGet } from "./pinned_get.ts";
 export { connectRedis, type RedisConnection } from "./redis.ts";
 export { type ServeHandle, serveHttp, waitForShutdownSignal } from "./serve.ts";

@@ -127,6 +127,49 @@ Deno.test("without a deno executable the gate fails closed and names plugins.den
   assert(err.message.includes("plugins.denoPath"), err.message);
 });
 
+Deno.test("a build with no runner file on disk runs the plugin from the embedded runner, written to a private temp file", async () => {
+  const s = await setup();
+  const raw = { ...s.raw, plugins: { timeoutMs: 3000, denoPath: Deno.execPath() } };
+  // A compiled binary: the running executable is not deno, so the runner beside the
+  // sources is not used even though its file: URL looks usable.
+  // A temp folder of its own (not TMPDIR: the environment is shared with parallel tests).
+  const tmp = await Deno.makeTempDir({ prefix: "haechi-gate-tmp-" });
+  const gate = await createAuthGate(resolveConfig(raw, { knownTypes: [] }), {
+    audit: s.audit,
+    execPath: () => "/opt/haechi/haechi",
+    runnerTempDir: tmp,
+  });
+  try {
+    assertEquals((await gate.authenticate(request(`Bearer ${DEMO_TOKEN}`))).allowed, true);
+    assertEquals(await gate.authenticate(request("Bearer wrong-token-123")), {
+      allowed: false,
+      reason: "invalid-token",
+    });
+    const dirs = await Array.fromAsync(Deno.readDir(tmp));
+    assertEquals(dirs.length, 1, "one private runner folder");
+    assert(dirs[0].name.startsWith("haechi-runner-"), dirs[0].name);
+    await gate.close();
+    assertEquals(await Array.fromAsync(Deno.readDir(tmp)), [], "close removes it");
+  } finally {
+    await gate.close();
+    await Deno.remove(s.dir, { recursive: true });
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a plugins.denoPath that does not exist stops start-up with plugin.unavailable", async () => {
+  const s = await setup();
+  const raw = { ...s.raw, plugins: { denoPath: `${s.dir}/no-such-deno` } };
+  const err = await assertRejects(
+    () => createAuthGate(resolveConfig(raw, { knownTypes: [] }), { audit: s.audit }),
+    HaechiError,
+  );
+  await Deno.remove(s.dir, { recursive: true });
+  assertEquals((err as HaechiError).code, "plugin.unavailable");
+  assert(err.message.includes("plugins.denoPath"), err.message);
+  assertEquals(s.events.at(-1)?.details?.reason, "no-deno");
+});
+
 Deno.test("auth.provider none lets every request through without a plugin", async () => {
   const gate = await createAuthGate(resolveConfig({ configVersion: 1 }, { knownTypes: [] }));
   assertEquals(gate.kind, "none");

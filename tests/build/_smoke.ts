@@ -22,6 +22,11 @@ export interface SmokeTarget {
   readonly node: string;
   /** Extra environment (PATH and the like). */
   readonly env?: Record<string, string>;
+  /**
+   * A deno executable for `plugins.denoPath`: the build then loads a signed authProvider
+   * plugin and must let a request with the right token through and deny the others.
+   */
+  readonly deno?: string;
 }
 
 interface Ran {
@@ -57,6 +62,37 @@ function ok(r: Ran, what: string): Ran {
   return r;
 }
 
+/** Start `haechi proxy` in `dir` in front of a loopback upstream; resolves once it listens. */
+async function startProxy(
+  target: SmokeTarget,
+  dir: string,
+  upstreamPort: number,
+  env: Record<string, string> = {},
+) {
+  const [cmd, ...pre] = target.haechi;
+  const child = new Deno.Command(cmd, {
+    args: [...pre, "proxy", "--port", "0", "--upstream", `http://127.0.0.1:${upstreamPort}`],
+    cwd: dir,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    env: { ...baseEnv(target), ...env },
+    clearEnv: true,
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  let m: RegExpMatchArray | null = null;
+  while ((m = text.match(/listening on (http:\/\/\S+):/)) === null) {
+    const { value, done } = await reader.read();
+    if (done) {
+      await child.status;
+      throw new Error(`proxy exited before listening: ${text}`);
+    }
+    text += value;
+  }
+  return { child, reader, url: m[1] };
+}
+
 /** Run the whole smoke test as steps of `t`, in a fresh temp folder. */
 export async function smokeTest(t: Deno.TestContext, target: SmokeTarget): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "haechi-smoke-" });
@@ -87,26 +123,9 @@ export async function smokeTest(t: Deno.TestContext, target: SmokeTarget): Promi
     await t.step("proxy: the OpenAI SDK through the gateway to a mock upstream", async () => {
       const up = createMockUpstream();
       const upstream = await serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
-      const [cmd, ...pre] = target.haechi;
-      const child = new Deno.Command(cmd, {
-        args: [...pre, "proxy", "--port", "0", "--upstream", `http://127.0.0.1:${upstream.port}`],
-        cwd: dir,
-        stdin: "null",
-        stdout: "null",
-        stderr: "piped",
-        env: baseEnv(target),
-        clearEnv: true,
-      }).spawn();
-      const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+      const { child, reader, url } = await startProxy(target, dir, upstream.port);
       try {
-        let text = "";
-        let m: RegExpMatchArray | null = null;
-        while ((m = text.match(/listening on (http:\/\/\S+):/)) === null) {
-          const { value, done } = await reader.read();
-          if (done) throw new Error(`proxy exited before listening: ${text}`);
-          text += value;
-        }
-        const client = new OpenAI({ baseURL: `${m[1]}/v1`, apiKey: "sk-test", maxRetries: 0 });
+        const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "sk-test", maxRetries: 0 });
         const res = await client.chat.completions.create({
           model: "mock-model",
           messages: [{ role: "user", content: PROMPT }],
@@ -236,7 +255,111 @@ export async function smokeTest(t: Deno.TestContext, target: SmokeTarget): Promi
       await Deno.writeTextFile(`${dir}/bearer_auth.ts`, "\n// changed", { append: true });
       assert((await verify("team-a.pub")).code !== 0, "a changed plugin still verified");
     });
+
+    await t.step({
+      name: "proxy with the signed authProvider plugin: the right token passes, others get 401",
+      ignore: target.deno === undefined,
+      fn: () => pluginProxyStep(target, dir),
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+const DEMO_TOKEN = "demo-token-please-rotate";
+
+/**
+ * The sample bearer plugin, signed with the key from the step before, loaded by the proxy
+ * with `plugins.denoPath` set: the build has to start the runner it carries.
+ */
+async function pluginProxyStep(target: SmokeTarget, dir: string): Promise<void> {
+  await Deno.copyFile(PLUGIN, `${dir}/bearer_auth.ts`);
+  ok(
+    await run(target, dir, [
+      "plugin-sign",
+      "bearer_auth.ts",
+      "--key",
+      "team-a.key",
+      "--signer-key-id",
+      "team-a",
+      "--plugin-id",
+      "bearer-auth",
+      "--kind",
+      "authProvider",
+      "--plugin-version",
+      "1.0.0",
+      "--core-range",
+      ">=1.0.0 <2.0.0",
+      "--capabilities",
+      '["readsCredentials"]',
+      "--out",
+      "bearer-auth.signed.json",
+    ]),
+    "plugin-sign",
+  );
+  const configPath = `${dir}/haechi.config.json`;
+  const config = JSON.parse(await Deno.readTextFile(configPath));
+  config.auth = {
+    ...config.auth,
+    provider: "plugin",
+    plugin: {
+      ...config.auth?.plugin,
+      manifestPath: `${dir}/bearer-auth.signed.json`,
+      entryPath: `${dir}/bearer_auth.ts`,
+      trustAnchors: { "team-a": await Deno.readTextFile(`${dir}/team-a.pub`) },
+      allowCapabilities: ["readsCredentials"],
+    },
+  };
+  config.plugins = { ...config.plugins, enabled: true, denoPath: target.deno };
+  await Deno.writeTextFile(configPath, JSON.stringify(config, null, 2));
+  const up = createMockUpstream();
+  const upstream = await serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
+  // A temp folder of its own, to see the runner the build writes and that it is removed.
+  const tmp = `${dir}/tmp`;
+  await Deno.mkdir(tmp);
+  const { child, reader, url } = await startProxy(target, dir, upstream.port, { TMPDIR: tmp });
+  try {
+    const ask = (token?: string) =>
+      fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        },
+        body: JSON.stringify({
+          model: "mock-model",
+          messages: [{ role: "user", content: PROMPT }],
+        }),
+      });
+    const allowed = await ask(DEMO_TOKEN);
+    const body = await allowed.text();
+    assertEquals(allowed.status, 200, body);
+    assertUpstreamClean(up);
+    const wrong = await ask("wrong-token-123");
+    await wrong.body?.cancel();
+    assertEquals(wrong.status, 401);
+    const none = await ask();
+    await none.body?.cancel();
+    assertEquals(none.status, 401);
+    const [runnerDir] = await Array.fromAsync(Deno.readDir(tmp));
+    assert(runnerDir?.name.startsWith("haechi-runner-"), "the runner was written to a temp file");
+    assertEquals((await Deno.stat(`${tmp}/${runnerDir.name}`)).mode! & 0o777, 0o700);
+    const [file] = await Array.fromAsync(Deno.readDir(`${tmp}/${runnerDir.name}`));
+    assert(/^runner-[0-9a-f]{64}\.ts$/.test(file.name), file.name);
+    assertEquals((await Deno.stat(`${tmp}/${runnerDir.name}/${file.name}`)).mode! & 0o777, 0o600);
+    child.kill("SIGTERM");
+    assertEquals((await child.status).code, 0, "the proxy stops cleanly on SIGTERM");
+    assertEquals(await Array.fromAsync(Deno.readDir(tmp)), [], "the runner folder is removed");
+  } finally {
+    await reader.cancel().catch(() => {});
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await child.status;
+    await upstream.close();
+  }
+  const audit = ok(await run(target, dir, ["audit-verify"]), "audit-verify after plugin use");
+  assertStringIncludes(audit.stdout, "intact");
 }

@@ -5,6 +5,7 @@
 import { buildNodeTests, buildNpm, NODE_DIFFERENCES } from "../../scripts/build_npm.ts";
 import { isExecutable, NODE_VERSIONS, nodeBinary } from "../../scripts/node_runtimes.ts";
 import { assert, assertEquals } from "../assert.ts";
+import { pathExists } from "../../src/runtime/mod.ts";
 import { smokeTest } from "./_smoke.ts";
 
 const LOCK_HOLDER = new URL("../fixtures/node/lock_holder.mjs", import.meta.url).pathname;
@@ -86,6 +87,12 @@ Deno.test("the npm package packs with no dependencies and runs end to end under 
     // The Node twin is what ships: no Deno global is reached from the runtime layer.
     const runtime = await Deno.readTextFile(`${tmp}/package/src/runtime/mod.js`);
     assert(!/\bDeno\./.test(runtime.replace(/\/\*[\s\S]*?\*\//g, "")));
+    // Deno-only files stay out: the Deno server's head guard, and the plugin runner, which
+    // ships as the text in runner_source.js.
+    for (const f of ["src/runtime/head_guard.js", "src/plugin/_runner.js"]) {
+      assertEquals(await pathExists(`${tmp}/package/${f}`), false, f);
+    }
+    await Deno.stat(`${tmp}/package/src/plugin/runner_source.js`);
 
     await sh("npm", ["pack", "--silent", "--pack-destination", tmp], `${tmp}/package`);
     // The unit tests that need no Deno API, built beside the package's own modules (after
@@ -136,6 +143,8 @@ Deno.test("the npm package packs with no dependencies and runs end to end under 
           haechi: [`${prefix}/node_modules/.bin/haechi`],
           node,
           env: { PATH },
+          // Plugins run under a deno executable the config names, here the one running the test.
+          deno: Deno.execPath(),
         });
       });
     }

@@ -19,6 +19,8 @@ Deno.test("the single executable built from the npm package runs end to end with
       haechi: [built.path],
       node: nodeBinary(SEA_NODE_VERSION),
       env: { PATH: "/nonexistent" },
+      // The signed auth plugin step: plugins.denoPath names this deno by its full path.
+      deno: Deno.execPath(),
     });
     await t.step({
       name: "deno task build:deb --sea packages this binary as /usr/bin/haechi",
