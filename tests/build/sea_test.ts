@@ -24,7 +24,7 @@ Deno.test("the single executable built from the npm package runs end to end with
     });
     await t.step({
       name: "deno task build:deb --sea packages this binary as /usr/bin/haechi",
-      // Installing is tests/packaging/deb_test.ts's job; two apt installs at once collide.
+      // Installing it is tests/packaging/deb_test.ts's job; two apt installs at once collide.
       ignore: !(await hasDpkgDeb()),
       async fn() {
         const deb = await buildDeb({ binary: built.path, outDir: dir });

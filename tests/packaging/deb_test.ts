@@ -1,9 +1,11 @@
 /**
  * `deno task build:deb` builds a .deb that installs and runs: its layout is checked
  * wherever dpkg-deb exists, and as root it is installed with apt, run (`--version`, then
- * a proxy in front of a loopback upstream, as the packaged `haechi` user), and purged.
+ * a proxy in front of a loopback upstream, as the packaged `haechi` user), and purged: first
+ * the Deno launcher package, then the package carrying the single executable.
  */
 import { buildDeb, SERVICE_UNIT } from "../../scripts/build_deb.ts";
+import { buildSea } from "../../scripts/build_sea.ts";
 import { VERSION } from "../../src/version.ts";
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 
@@ -56,24 +58,40 @@ Deno.test("the .deb installs haechi, its systemd unit and the /etc/haechi layout
       await t.step({ name: "skipped: haechi is already installed", ignore: true, fn: () => {} });
       return;
     }
-    const apt = ["-o", "DPkg::Lock::Timeout=120", "-y"];
-    const install = await sh("apt-get", [...apt, "install", deb]);
-    assertEquals(install.code, 0, decode(install.stderr));
-    try {
-      const version = await sh("/usr/bin/haechi", ["--version"]);
-      assertEquals(decode(version.stdout).trim(), `haechi ${VERSION}`);
-      const config = JSON.parse(await Deno.readTextFile("/etc/haechi/haechi.config.json"));
-      assertEquals(config.keys.path, "/var/lib/haechi/.haechi/keys.json");
-      await proxySmoke();
-    } finally {
-      const purge = await sh("apt-get", [...apt, "purge", "haechi"]);
-      assertEquals(purge.code, 0, decode(purge.stderr));
-    }
-    assert((await sh("dpkg", ["-s", "haechi"])).code !== 0, "haechi is gone after purge");
+    await t.step("the Deno launcher package installs, runs a proxy and purges", async () => {
+      await installRunPurge(deb);
+    });
+    // The single executable of scripts/build_sea.ts, packaged by `build:deb --sea`: the one
+    // binary buildable here (see tests/build/sea_test.ts). Installed in this test, never
+    // at the same time as the launcher package.
+    await t.step("the single-executable package installs, runs a proxy and purges", async () => {
+      const built = await buildSea(`${out}/haechi`);
+      const seaOut = `${out}/sea`;
+      await Deno.mkdir(seaOut);
+      await installRunPurge(await buildDeb({ binary: built.path, outDir: seaOut }));
+    });
   } finally {
     await Deno.remove(out, { recursive: true });
   }
 });
+
+/** Install `deb` with apt, check the version, config layout and a proxy, then purge it. */
+async function installRunPurge(deb: string): Promise<void> {
+  const apt = ["-o", "DPkg::Lock::Timeout=120", "-y"];
+  const install = await sh("apt-get", [...apt, "install", deb]);
+  assertEquals(install.code, 0, decode(install.stderr));
+  try {
+    const version = await sh("/usr/bin/haechi", ["--version"]);
+    assertEquals(decode(version.stdout).trim(), `haechi ${VERSION}`);
+    const config = JSON.parse(await Deno.readTextFile("/etc/haechi/haechi.config.json"));
+    assertEquals(config.keys.path, "/var/lib/haechi/.haechi/keys.json");
+    await proxySmoke();
+  } finally {
+    const purge = await sh("apt-get", [...apt, "purge", "haechi"]);
+    assertEquals(purge.code, 0, decode(purge.stderr));
+  }
+  assert((await sh("dpkg", ["-s", "haechi"])).code !== 0, "haechi is gone after purge");
+}
 
 /** The installed proxy, run as the package's user, redacts before the upstream sees it. */
 async function proxySmoke(): Promise<void> {
