@@ -138,6 +138,15 @@ export function serveGuarded(
       } catch { /* gone */ }
       return;
     }
+    // The splice relays whatever the server writes at once: with Nagle's algorithm on, each
+    // small stream frame would wait for the peer's delayed ACK (~40 ms) before it is sent.
+    for (const s of [client, innerConn]) {
+      try {
+        (s as Deno.TcpConn).setNoDelay(true);
+      } catch {
+        // A TLS connection whose socket is already gone.
+      }
+    }
     const c: Spliced = {
       client,
       inner: innerConn,
