@@ -215,29 +215,7 @@ export async function smokeTest(t: Deno.TestContext, target: SmokeTarget): Promi
         await run(target, dir, ["plugin-keygen", "--key-id", "team-a", "--out-dir", "."]),
         "keygen",
       );
-      ok(
-        await run(target, dir, [
-          "plugin-sign",
-          "bearer_auth.ts",
-          "--key",
-          "team-a.key",
-          "--signer-key-id",
-          "team-a",
-          "--plugin-id",
-          "bearer-auth",
-          "--kind",
-          "authProvider",
-          "--plugin-version",
-          "1.0.0",
-          "--core-range",
-          ">=1.0.0 <2.0.0",
-          "--capabilities",
-          '["readsCredentials"]',
-          "--out",
-          "bearer-auth.signed.json",
-        ]),
-        "plugin-sign",
-      );
+      await signSamplePlugin(target, dir);
       const verify = (anchor: string) =>
         run(target, dir, [
           "plugin-verify",
@@ -268,12 +246,8 @@ export async function smokeTest(t: Deno.TestContext, target: SmokeTarget): Promi
 
 const DEMO_TOKEN = "demo-token-please-rotate";
 
-/**
- * The sample bearer plugin, signed with the key from the step before, loaded by the proxy
- * with `plugins.denoPath` set: the build has to start the runner it carries.
- */
-async function pluginProxyStep(target: SmokeTarget, dir: string): Promise<void> {
-  await Deno.copyFile(PLUGIN, `${dir}/bearer_auth.ts`);
+/** Sign `bearer_auth.ts` in `dir` with the `team-a` key into `bearer-auth.signed.json`. */
+async function signSamplePlugin(target: SmokeTarget, dir: string): Promise<void> {
   ok(
     await run(target, dir, [
       "plugin-sign",
@@ -297,6 +271,15 @@ async function pluginProxyStep(target: SmokeTarget, dir: string): Promise<void> 
     ]),
     "plugin-sign",
   );
+}
+
+/**
+ * The sample bearer plugin, signed with the key from the step before, loaded by the proxy
+ * with `plugins.denoPath` set: the build has to start the runner it carries.
+ */
+async function pluginProxyStep(target: SmokeTarget, dir: string): Promise<void> {
+  await Deno.copyFile(PLUGIN, `${dir}/bearer_auth.ts`);
+  await signSamplePlugin(target, dir);
   const configPath = `${dir}/haechi.config.json`;
   const config = JSON.parse(await Deno.readTextFile(configPath));
   config.auth = {
