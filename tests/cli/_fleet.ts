@@ -119,11 +119,18 @@ export async function haechiCli(env: TempEnv, args: string[]) {
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
-/** Start a `haechi proxy` replica on a free port and wait until it listens. */
-export async function startProxy(env: TempEnv, upstream: string) {
+/** A `haechi proxy` child that has printed its listening line. */
+export interface ProxyChild {
+  readonly child: Deno.ChildProcess;
+  readonly url: string;
+  /** Everything the child wrote to stderr so far, and the rest once it exits. */
+  stderr(): Promise<string>;
+}
+
+/** Start `haechi proxy` with `args` and wait for its listening line. */
+export async function spawnProxy(env: TempEnv, args: string[]): Promise<ProxyChild> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-config", MAIN, "proxy", "--config", env.config, "--port", "0"]
-      .concat(["--upstream", upstream]),
+    args: ["run", "-A", "--no-config", MAIN, "proxy", "--config", env.config, ...args],
     cwd: env.dir,
     stdin: "null",
     stdout: "null",
@@ -139,20 +146,26 @@ export async function startProxy(env: TempEnv, upstream: string) {
     text += value;
   }
   const url = /listening on (http:\/\/\S+):/.exec(text)![1];
-  const drained = (async () => {
+  const rest = (async () => {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return text;
       text += value;
     }
   })();
+  return { child, url, stderr: () => rest };
+}
+
+/** Start a `haechi proxy` replica on a free port and wait until it listens. */
+export async function startProxy(env: TempEnv, upstream: string) {
+  const { child, url, stderr } = await spawnProxy(env, ["--port", "0", "--upstream", upstream]);
   return {
     url,
     /** Stop the replica; resolves to everything it wrote to stderr. */
     async stop(): Promise<string> {
       child.kill("SIGTERM");
       await child.status;
-      return await drained;
+      return await stderr();
     },
   };
 }

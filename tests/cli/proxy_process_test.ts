@@ -1,45 +1,10 @@
 // `haechi proxy` as a real child process on 127.0.0.1: shutdown under a stuck request, kill -9
 // under load, a port already taken, clients that trickle their request bodies or heads.
 import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
-import { type TempEnv, tempEnv } from "./_env.ts";
+import { tempEnv } from "./_env.ts";
+import { spawnProxy } from "./_fleet.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-
-interface ProxyChild {
-  readonly child: Deno.ChildProcess;
-  readonly url: string;
-  /** Everything the child wrote to stderr so far, and the rest once it exits. */
-  stderr(): Promise<string>;
-}
-
-/** Start `haechi proxy` and wait for its listening line. */
-async function startProxy(env: TempEnv, args: string[]): Promise<ProxyChild> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--no-config", MAIN, "proxy", "--config", env.config, ...args],
-    cwd: env.dir,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-    clearEnv: true,
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/listening on (http:\/\/\S+):/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`proxy exited before listening: ${text}`);
-    text += value;
-  }
-  const url = /listening on (http:\/\/\S+):/.exec(text)![1];
-  const rest = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return text;
-      text += value;
-    }
-  })();
-  return { child, url, stderr: () => rest };
-}
 
 /** A loopback upstream answering chat completions with a fixed JSON reply. */
 function jsonUpstream(hold?: Promise<void>, arrived?: () => void) {
@@ -85,7 +50,7 @@ Deno.test("SIGTERM with a stuck request exits 0 after limits.shutdownGraceMs, wi
   const reached = new Promise<void>((r) => arrived = r);
   const upstream = jsonUpstream(hold, arrived);
   try {
-    const proxy = await startProxy(env, ["--upstream", `http://127.0.0.1:${upstream.addr.port}`]);
+    const proxy = await spawnProxy(env, ["--upstream", `http://127.0.0.1:${upstream.addr.port}`]);
     const stuck = chat(proxy.url, "stuck");
     // Fail rather than hang if the request never reaches the upstream.
     const first = await Promise.race([reached.then(() => null), stuck]);
@@ -120,7 +85,7 @@ Deno.test("kill -9 under load loses no audit record of a reply already delivered
   const env = await tempEnv();
   const upstream = jsonUpstream();
   try {
-    const proxy = await startProxy(env, ["--upstream", `http://127.0.0.1:${upstream.addr.port}`]);
+    const proxy = await spawnProxy(env, ["--upstream", `http://127.0.0.1:${upstream.addr.port}`]);
     const delivered: string[] = [];
     let killed = false;
     const worker = async () => {
@@ -197,7 +162,7 @@ Deno.test("clients trickling their bodies (LLM and MCP routes) hold no in-flight
   const conns: Deno.TcpConn[] = [];
   try {
     const up = `http://127.0.0.1:${upstream.addr.port}`;
-    const proxy = await startProxy(env, ["--upstream", up, "--mcp-upstream", `${up}/mcp`]);
+    const proxy = await spawnProxy(env, ["--upstream", up, "--mcp-upstream", `${up}/mcp`]);
     const enc = new TextEncoder();
     for (let i = 0; i < 4; i++) {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port: port(proxy.url) });
@@ -249,7 +214,7 @@ Deno.test("half-sent request heads are closed at limits.headersTimeoutMs while c
   const upstream = jsonUpstream();
   const conns: Deno.TcpConn[] = [];
   try {
-    const proxy = await startProxy(env, ["--upstream", `http://127.0.0.1:${upstream.addr.port}`]);
+    const proxy = await spawnProxy(env, ["--upstream", `http://127.0.0.1:${upstream.addr.port}`]);
     const port = Number(new URL(proxy.url).port);
     const enc = new TextEncoder();
     // A slow-loris: many connections, each with a head that never ends.
