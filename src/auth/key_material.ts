@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { octetsOfIpv4, parseIpv4, parseIpv6 } from "../detect/mod.ts";
 
 /** The parsed `auth.plugin.keyMaterial` settings. */
 export interface KeyMaterialConfig {
@@ -180,29 +181,12 @@ function publicV4(a: number[]): boolean {
 }
 
 function parseV4(ip: string): number[] | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (m === null) return null;
-  const a = m.slice(1).map(Number);
-  return a.every((x) => x <= 255) ? a : null;
+  const n = parseIpv4(ip);
+  return n === null ? null : octetsOfIpv4(n);
 }
 
 function parseV6(ip: string): number[] | null {
-  let text = ip.replace(/^\[|\]$/g, "").toLowerCase();
+  const text = ip.replace(/^\[|\]$/g, "");
   if (text.includes("%")) return null; // a zone id: link-local by nature
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted !== null) {
-    const v4 = parseV4(dotted[1]);
-    if (v4 === null) return null;
-    text = text.slice(0, -dotted[1].length) +
-      `${((v4[0] << 8) | v4[1]).toString(16)}:${((v4[2] << 8) | v4[3]).toString(16)}`;
-  }
-  const halves = text.split("::");
-  if (halves.length > 2) return null;
-  const head = halves[0] === "" ? [] : halves[0].split(":");
-  const tail = halves.length === 2 && halves[1] !== "" ? halves[1].split(":") : [];
-  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
-  if (fill < 0) return null;
-  const parts = [...head, ...Array(fill).fill("0"), ...tail];
-  if (parts.length !== 8 || parts.some((p) => !/^[0-9a-f]{1,4}$/.test(p))) return null;
-  return parts.map((p) => parseInt(p, 16));
+  return parseIpv6(text);
 }

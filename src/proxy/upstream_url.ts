@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { octetsOfIpv4, parseIpv4, parseIpv6 } from "../detect/mod.ts";
 import { HaechiError } from "../errors.ts";
 
 /** Host names of cloud metadata services. */
@@ -83,7 +84,7 @@ export function checkUpstreamUrl(raw: string, options: UpstreamCheckOptions = {}
 function refusalReason(host: string): string | null {
   if (METADATA_HOSTS.has(host)) return "a cloud metadata service";
   const v4 = parseIpv4(host);
-  if (v4 !== null) return ipv4Reason(v4);
+  if (v4 !== null) return ipv4Reason(octetsOfIpv4(v4));
   if (host.includes(":")) return ipv6Reason(host);
   return null;
 }
@@ -99,7 +100,7 @@ function ipv4Reason(a: number[]): string | null {
 }
 
 function ipv6Reason(host: string): string | null {
-  const groups = expandIpv6(host);
+  const groups = parseIpv6(host);
   if (groups === null) return null;
   if ((groups[0] & 0xffc0) === 0xfe80) return "a link-local address";
   if (groups.every((g) => g === 0)) return "the unspecified address";
@@ -112,32 +113,4 @@ function ipv6Reason(host: string): string | null {
     return ipv4Reason([groups[6] >> 8, groups[6] & 255, groups[7] >> 8, groups[7] & 255]);
   }
   return null;
-}
-
-function parseIpv4(host: string): number[] | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  if (m === null) return null;
-  const a = m.slice(1).map(Number);
-  return a.every((x) => x <= 255) ? a : null;
-}
-
-/** Eight 16-bit groups of an IPv6 literal as the URL parser prints it, or `null`. */
-function expandIpv6(host: string): number[] | null {
-  let text = host;
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted !== null) {
-    const v4 = parseIpv4(dotted[1]);
-    if (v4 === null) return null;
-    text = text.slice(0, -dotted[1].length) +
-      `${((v4[0] << 8) | v4[1]).toString(16)}:${((v4[2] << 8) | v4[3]).toString(16)}`;
-  }
-  const halves = text.split("::");
-  if (halves.length > 2) return null;
-  const head = halves[0] === "" ? [] : halves[0].split(":");
-  const tail = halves.length === 2 && halves[1] !== "" ? halves[1].split(":") : [];
-  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
-  const parts = [...head, ...Array(Math.max(0, fill)).fill("0"), ...tail];
-  if (parts.length !== 8) return null;
-  const groups = parts.map((p) => parseInt(p, 16));
-  return groups.some((g) => Number.isNaN(g) || g > 0xffff) ? null : groups;
 }

@@ -34,6 +34,22 @@ export function parseIpv4(value: string): number | null {
   return n;
 }
 
+/**
+ * The four octets of an address from {@linkcode parseIpv4}, for range checks by octet.
+ *
+ * @param n The address as an unsigned 32-bit number.
+ * @returns `[a, b, c, d]` of `a.b.c.d`.
+ *
+ * @example
+ * ```ts
+ * import { octetsOfIpv4, parseIpv4 } from "./ip.ts";
+ * if (octetsOfIpv4(parseIpv4("10.1.2.3")!).join(".") !== "10.1.2.3") throw new Error("octets");
+ * ```
+ */
+export function octetsOfIpv4(n: number): number[] {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+}
+
 /** `[network, prefix length]` pairs of IPv4 ranges that are not public unicast. */
 const V4_SPECIAL: readonly (readonly [string, number])[] = [
   ["0.0.0.0", 8], // "this network"
