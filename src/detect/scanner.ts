@@ -278,8 +278,47 @@ class ScanText {
   /** Lowercased blocks of the text by index; null where lowercasing changed the length. */
   #lower: (string | null | undefined)[] = [];
 
+  /** Widened window edges by offset: every rule woken by one trigger widens the same edges. */
+  #starts = new Map<number, number>();
+  #ends = new Map<number, number>();
+  #dottedI: boolean | undefined;
+
   constructor(text: string) {
     this.text = text;
+  }
+
+  /**
+   * Whether the text holds U+0130, the one unit whose lowercase is two units: prefilters
+   * then read the lowercased text, since their cased form no longer lines up with it.
+   */
+  hasDottedCapitalI(): boolean {
+    return this.#dottedI ??= this.text.includes("\u0130");
+  }
+
+  /** `at` moved back over word characters (at most {@linkcode BOUNDARY_SLACK}). */
+  wordStart(at: number): number {
+    let s = this.#starts.get(at);
+    if (s === undefined) {
+      const text = this.text;
+      const floor = Math.max(0, at - BOUNDARY_SLACK);
+      s = at;
+      while (s > floor && isWordish(text.charCodeAt(s - 1))) s--;
+      this.#starts.set(at, s);
+    }
+    return s;
+  }
+
+  /** `at` moved forward over word characters (at most {@linkcode BOUNDARY_SLACK}). */
+  wordEnd(at: number): number {
+    let e = this.#ends.get(at);
+    if (e === undefined) {
+      const text = this.text;
+      const ceil = Math.min(text.length, at + BOUNDARY_SLACK);
+      e = at;
+      while (e < ceil && isWordish(text.charCodeAt(e))) e++;
+      this.#ends.set(at, e);
+    }
+    return e;
   }
 
   /**
@@ -384,17 +423,11 @@ function isWordish(c: number): boolean {
 }
 
 function scanWindows(c: CompiledRule, view: ScanText, windows: number[], out: RawFinding[]): void {
-  const text = view.text;
-  const n = text.length;
   let openStart = -1;
   let openEnd = -1;
   for (let i = 0; i < windows.length; i += 2) {
-    let s = windows[i];
-    let e = windows[i + 1];
-    const floor = Math.max(0, s - BOUNDARY_SLACK);
-    while (s > floor && isWordish(text.charCodeAt(s - 1))) s--;
-    const ceil = Math.min(n, e + BOUNDARY_SLACK);
-    while (e < ceil && isWordish(text.charCodeAt(e))) e++;
+    const s = view.wordStart(windows[i]);
+    const e = view.wordEnd(windows[i + 1]);
     if (openStart >= 0 && s <= openEnd) {
       // Overlapping windows are matched as one, so no value is cut at a window edge.
       if (e > openEnd) openEnd = e;
@@ -412,7 +445,11 @@ function matchWindow(c: CompiledRule, view: ScanText, s: number, e: number, out:
   const text = view.text;
   if (c.requires !== null) {
     const from = Math.max(0, s - c.requiresReach);
-    if (!c.requires.test(view.lowerSlice(from, e + c.requiresReach, c.requiresShared))) return;
+    const to = e + c.requiresReach;
+    const mentioned = c.requiresCased !== null && !view.hasDottedCapitalI()
+      ? c.requiresCased.test(view.text.slice(from, to))
+      : c.requires.test(view.lowerSlice(from, to, c.requiresShared));
+    if (!mentioned) return;
   }
   const slice = text.slice(s, e);
   re.lastIndex = 0;

@@ -1,5 +1,7 @@
 import { createScanner } from "../../src/detect/scanner.ts";
 import type { Rule } from "../../src/detect/rule.ts";
+import { compileRule } from "../../src/detect/compile_rule.ts";
+import { BUILTIN_RULES } from "../../src/detect/rules/mod.ts";
 import { assertEquals } from "../assert.ts";
 
 const none = { positive: [], negative: [] };
@@ -53,4 +55,40 @@ Deno.test("a prefilter word across a 4096-unit block edge of a long text is foun
     assertEquals(found(text), ["536228146"], `padding ${pad}`);
   }
   assertEquals(found("İ " + "x ".repeat(2100) + "Ssn 536228146"), ["536228146"]);
+});
+
+/** The same gate without a sigma word, so its prefilter reads the text without lowercasing it. */
+const KEYED: Rule = { ...GATED, id: "demo-keyed", windowRequires: ["kennung", "tél"] };
+
+const keyed = (text: string) =>
+  createScanner([KEYED]).scan(text).map((f) => text.slice(f.start, f.end));
+
+Deno.test("a prefilter word matches every unit that lowercases to its letters, and no other", () => {
+  // The Kelvin sign lowercases to "k" though a case-insensitive regex does not fold it.
+  assertEquals(keyed("\u212aENNUNG 536228146"), ["536228146"]);
+  assertEquals(keyed("KeNnUnG 536228146"), ["536228146"]);
+  assertEquals(keyed("TÉL 536228146"), ["536228146"]);
+  // The long s uppercases to "S" but lowercases to itself; neither is a prefilter letter here.
+  assertEquals(keyed("TEL 536228146"), []);
+  assertEquals(keyed("kennunq 536228146"), []);
+});
+
+Deno.test("every built-in prefilter read on the text as it is agrees with it read on the lowercase", () => {
+  const samples: string[] = [];
+  for (const r of BUILTIN_RULES) {
+    for (const w of r.windowRequires ?? r.context?.words ?? []) {
+      samples.push(w, w.toUpperCase(), `x ${w[0].toUpperCase()}${w.slice(1)} y`);
+      samples.push(w.replaceAll("k", "\u212a"), w.replaceAll("s", "\u017f"), w.slice(1));
+    }
+  }
+  let checked = 0;
+  BUILTIN_RULES.forEach((rule, i) => {
+    const c = compileRule(rule, i);
+    if (c.requires === null || c.requiresCased === null) return;
+    checked++;
+    for (const s of samples) {
+      assertEquals(c.requiresCased.test(s), c.requires.test(s.toLowerCase()), `${rule.id}: ${s}`);
+    }
+  });
+  assertEquals(checked > 0, true);
 });
