@@ -154,70 +154,80 @@ function literalAlternation(words: readonly string[]): RegExp {
  */
 function casedAlternation(words: readonly string[]): RegExp | null {
   if (words.length === 0) return /(?!)/;
-  const hex = (c: number) => "\\u" + c.toString(16).padStart(4, "0");
   const alternatives: string[] = [];
   for (const w of words) {
     let out = "";
     for (let i = 0; i < w.length; i++) {
       const sources = unitsLoweringTo(w.charCodeAt(i));
       if (sources === null) return null;
-      out += sources.length === 1 ? hex(sources[0]) : `[${sources.map(hex).join("")}]`;
+      out += sources.length === 1 ? hexUnit(sources[0]) : `[${sources.map(hexUnit).join("")}]`;
     }
     alternatives.push(out);
   }
   return new RegExp(alternatives.join("|"), "i");
 }
 
-/** Tables of how units lowercase and how case-insensitive regexes compare them. */
-interface CaseTables {
-  /** Units by the single unit they lowercase to. */
-  readonly loweringTo: Map<number, number[]>;
-  /** Units by the unit a non-Unicode case-insensitive regex compares them as. */
-  readonly sameUnderI: Map<number, number[]>;
-  /** That unit, by unit. */
-  readonly canonical: Uint16Array;
+/**
+ * The units whose lowercase is exactly `c`, when a case-insensitive regex class of them
+ * takes exactly them (so both readings agree); otherwise null, as when no unit lowercases to
+ * `c` at all.
+ *
+ * ASCII, Latin-1 lowercase letters and the caseless scripts that rule words use are answered
+ * from their fixed case pairs (a test checks each against every UTF-16 unit); any other
+ * letter is worked out once by asking about every unit, which costs milliseconds.
+ */
+export function unitsLoweringTo(c: number): number[] | null {
+  const known = knownLowering(c);
+  if (known !== undefined) return known;
+  let found = loweringCache.get(c);
+  if (found === undefined) {
+    found = enumerateLowering(c);
+    loweringCache.set(c, found);
+  }
+  return found;
 }
 
-let caseTables: CaseTables | null = null;
+const loweringCache = new Map<number, number[] | null>();
 
 /**
- * The units whose lowercase is exactly `c` (none when `c` is not a lowercase form), when
- * they are whole classes of a case-insensitive regex; otherwise null.
+ * The Kelvin sign lowercases to `k` and the Angstrom sign to `å`; no other unit outside
+ * ASCII and Latin-1 lowercases into them as one unit.
  */
-function unitsLoweringTo(c: number): number[] | null {
-  const t = caseTables ??= buildCaseTables();
-  const sources = t.loweringTo.get(c) ?? [];
-  for (const u of sources) {
-    for (const v of t.sameUnderI.get(t.canonical[u])!) {
-      if (!sources.includes(v)) return null;
-    }
-  }
-  return sources.length === 0 ? null : sources;
+const KELVIN = 0x212a;
+const ANGSTROM = 0x212b;
+
+function knownLowering(c: number): number[] | null | undefined {
+  if (c >= 0x61 && c <= 0x7a) return c === 0x6b ? [0x4b, 0x6b, KELVIN] : [c - 0x20, c];
+  if (c >= 0x41 && c <= 0x5a) return null;
+  if (c < 0x80) return [c];
+  // Latin-1 lowercase letters but ÿ (its capital is outside Latin-1); × and ÷ are not letters.
+  if (c === 0xe5) return [0xc5, 0xe5, ANGSTROM];
+  if (c >= 0xe0 && c <= 0xfe && c !== 0xf7) return [c - 0x20, c];
+  if (
+    (c >= 0x0900 && c <= 0x097f) || (c >= 0x3041 && c <= 0x30ff) ||
+    (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7a3)
+  ) return [c];
+  return undefined;
 }
 
-function buildCaseTables(): CaseTables {
-  const loweringTo = new Map<number, number[]>();
-  const sameUnderI = new Map<number, number[]>();
-  const canonical = new Uint16Array(0x10000);
-  const add = (m: Map<number, number[]>, k: number, u: number) => {
-    const list = m.get(k);
-    if (list === undefined) m.set(k, [u]);
-    else list.push(u);
-  };
+function enumerateLowering(c: number): number[] | null {
+  const sources: number[] = [];
+  let every = "";
   for (let u = 0; u < 0x10000; u++) {
     const ch = String.fromCharCode(u);
+    every += ch;
     const lower = ch.toLowerCase();
-    if (lower.length === 1) add(loweringTo, lower.charCodeAt(0), u);
-    // ECMAScript's Canonicalize for a regex with the i flag and without u.
-    const upper = ch.toUpperCase();
-    let canon = u;
-    if (upper.length === 1 && !(u >= 128 && upper.charCodeAt(0) < 128)) {
-      canon = upper.charCodeAt(0);
-    }
-    canonical[u] = canon;
-    add(sameUnderI, canon, u);
+    if (lower.length === 1 && lower.charCodeAt(0) === c) sources.push(u);
   }
-  return { loweringTo, sameUnderI, canonical };
+  if (sources.length === 0) return null;
+  const cls = new RegExp(`[${sources.map(hexUnit).join("")}]`, "gi");
+  let k = 0;
+  for (const m of every.matchAll(cls)) if (m.index !== sources[k++]) return null;
+  return k === sources.length ? sources : null;
+}
+
+function hexUnit(c: number): string {
+  return "\\u" + c.toString(16).padStart(4, "0");
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createScanner } from "../../src/detect/scanner.ts";
 import type { Rule } from "../../src/detect/rule.ts";
-import { compileRule } from "../../src/detect/compile_rule.ts";
+import { compileRule, unitsLoweringTo } from "../../src/detect/compile_rule.ts";
 import { BUILTIN_RULES } from "../../src/detect/rules/mod.ts";
 import { assertEquals } from "../assert.ts";
 
@@ -91,4 +91,52 @@ Deno.test("every built-in prefilter read on the text as it is agrees with it rea
     }
   });
   assertEquals(checked > 0, true);
+});
+
+Deno.test("the fixed case pairs of prefilter letters are exactly the units that lowercase to them", () => {
+  const lowerOf = new Int32Array(0x10000);
+  const canonical = new Int32Array(0x10000);
+  const byCanonical = new Map<number, number[]>();
+  for (let u = 0; u < 0x10000; u++) {
+    const ch = String.fromCharCode(u);
+    const lower = ch.toLowerCase();
+    lowerOf[u] = lower.length === 1 ? lower.charCodeAt(0) : -1;
+    // ECMAScript's Canonicalize for a case-insensitive regex without the u flag.
+    const upper = ch.toUpperCase();
+    const canon = upper.length === 1 && !(u >= 128 && upper.charCodeAt(0) < 128)
+      ? upper.charCodeAt(0)
+      : u;
+    canonical[u] = canon;
+    const list = byCanonical.get(canon);
+    if (list === undefined) byCanonical.set(canon, [u]);
+    else list.push(u);
+  }
+  const sourcesOf = new Map<number, number[]>();
+  for (let u = 0; u < 0x10000; u++) {
+    if (lowerOf[u] < 0) continue;
+    const list = sourcesOf.get(lowerOf[u]);
+    if (list === undefined) sourcesOf.set(lowerOf[u], [u]);
+    else list.push(u);
+  }
+  const letters: number[] = [];
+  for (let c = 0; c < 0x100; c++) letters.push(c);
+  for (const [from, to] of [[0x900, 0x97f], [0x3041, 0x30ff], [0x4e00, 0x9fff], [0xac00, 0xd7a3]]) {
+    for (let c = from; c <= to; c++) letters.push(c);
+  }
+  for (const c of letters) {
+    const got = unitsLoweringTo(c);
+    const sources = sourcesOf.get(c) ?? [];
+    const closed = sources.every((s) =>
+      byCanonical.get(canonical[s])!.every((v) => sources.includes(v))
+    );
+    const want = sources.length > 0 && closed ? sources : null;
+    assertEquals(got, want, `U+${c.toString(16)}`);
+  }
+  // The regex engine agrees on the letters where the pairs are not plain upper and lower case.
+  const every = Array.from({ length: 0x10000 }, (_, u) => String.fromCharCode(u)).join("");
+  for (const c of [0x6b, 0x69, 0x73, 0xe9, 0xac00]) {
+    const cls = new RegExp(`[${String.fromCharCode(...unitsLoweringTo(c)!)}]`, "gi");
+    const taken = [...every.matchAll(cls)].map((m) => m.index);
+    assertEquals(taken, unitsLoweringTo(c), `U+${c.toString(16)}`);
+  }
 });
