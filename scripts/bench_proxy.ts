@@ -561,7 +561,15 @@ async function child(args: readonly string[]): Promise<void> {
   } else {
     const setup = arg("setup") as ProxySetup;
     const dir = await Deno.makeTempDir({ prefix: "haechi-bench-proxy-" });
-    const gw = await startGateway(setupConfig(setup, dir), { port: 0, upstream: arg("upstream") });
+    const config = setupConfig(setup, dir);
+    // `--headers-timeout=0` measures what the head guard's splice costs (it is on by default).
+    const headMs = arg("headers-timeout");
+    const gw = await startGateway(
+      headMs === undefined
+        ? config
+        : { ...config, limits: { ...config.limits, headersTimeoutMs: Number(headMs) } },
+      { port: 0, upstream: arg("upstream") },
+    );
     port = gw.port;
     close = async () => {
       await gw.close();

@@ -11,6 +11,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
+import { createReadWatch } from "../stream/mod.ts";
 import { readResponseText } from "./body.ts";
 
 /** Options for {@linkcode guardUpstreamBody}. */
@@ -47,43 +48,50 @@ export function guardUpstreamBody(
   guard: UpstreamBodyGuard,
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
+  let total = false;
+  // One timer for the whole body, not one per read: a stream arrives in hundreds of reads.
+  const watch = createReadWatch(() => {
+    reader.cancel().catch(() => {});
+    guard.onTimeout();
+  });
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const left = guard.deadline - performance.now();
-      const total = left <= guard.idleMs;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<"timeout">((resolve) => {
-        timer = setTimeout(() => resolve("timeout"), Math.max(0, Math.min(left, guard.idleMs)));
-      });
-      let r: ReadableStreamReadResult<Uint8Array> | "timeout";
+      const now = performance.now();
+      total = guard.deadline - now <= guard.idleMs;
+      watch.begin(Math.min(guard.deadline, now + guard.idleMs));
+      let r: ReadableStreamReadResult<Uint8Array>;
       try {
-        r = await Promise.race([reader.read(), timeout]);
+        r = await reader.read();
       } catch (e) {
+        watch.stop();
+        if (watch.late) throw timeoutError(guard, total);
         if (e instanceof HaechiError) throw e;
         throw new HaechiError(
           "proxy.upstream",
           "The upstream connection broke before its reply was complete",
         );
-      } finally {
-        clearTimeout(timer);
       }
-      if (r === "timeout") {
-        reader.cancel().catch(() => {});
-        guard.onTimeout();
-        throw new HaechiError(
-          "proxy.timeout",
-          total
-            ? `The upstream reply did not complete within ${guard.totalKey}`
-            : `The upstream stopped sending for ${guard.idleMs} ms (proxy.upstreamTimeoutMs)`,
-        );
-      }
-      if (r.done) controller.close();
-      else controller.enqueue(r.value);
+      watch.end();
+      if (watch.late) throw timeoutError(guard, total);
+      if (r.done) {
+        watch.stop();
+        controller.close();
+      } else controller.enqueue(r.value);
     },
     cancel(reason) {
+      watch.stop();
       return reader.cancel(reason);
     },
   });
+}
+
+function timeoutError(guard: UpstreamBodyGuard, total: boolean): HaechiError {
+  return new HaechiError(
+    "proxy.timeout",
+    total
+      ? `The upstream reply did not complete within ${guard.totalKey}`
+      : `The upstream stopped sending for ${guard.idleMs} ms (proxy.upstreamTimeoutMs)`,
+  );
 }
 
 /** The upstream request's clock, from send to the end of a reply read whole. */

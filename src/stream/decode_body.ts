@@ -58,6 +58,8 @@ export function decodeBody(
       );
     }
   }
+  // Nothing to decode and no bound to keep: a pass-through layer would only cost per chunk.
+  if (codings.length === 0 && max >= Number.MAX_SAFE_INTEGER) return body;
   let stream = body;
   for (let i = codings.length - 1; i >= 0; i--) stream = layer(stream, codings[i]);
   return capped(stream, max, codings.length > 0);

@@ -44,3 +44,4 @@ export {
 export { createJsonArraySplitter, type JsonArraySplitter } from "./json_array.ts";
 export { rewriteStream, type RewriteStreamOptions } from "./rewrite_stream.ts";
 export { createGuardFactory, type GuardFactoryOptions } from "./reply_guards.ts";
+export { createReadWatch, type ReadWatch } from "./read_watch.ts";

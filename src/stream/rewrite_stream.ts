@@ -13,6 +13,7 @@
 import { HaechiError, toHaechiError } from "../errors.ts";
 import type { Frame, StreamRewriter } from "./channel_stream.ts";
 import { createFrameCodec, type Framing } from "./framing.ts";
+import { createReadWatch } from "./read_watch.ts";
 
 /** Options for {@linkcode rewriteStream}. */
 export interface RewriteStreamOptions {
@@ -53,11 +54,13 @@ export interface RewriteStreamOptions {
 export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uint8Array> {
   const { rewriter } = options;
   const encoder = new TextEncoder();
-  const reader = options.body.pipeThrough(new TextDecoderStream("utf-8", { fatal: true }))
-    .getReader();
+  // A decoder driven by hand rather than a TextDecoderStream: one stream layer less per chunk.
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const reader = options.body.getReader();
   const codec = createFrameCodec(options.framing, options.maxEventBytes);
   const serialize = codec.serialize;
   let ended = false;
+  const watch = createReadWatch(() => reader.cancel().catch(() => {}));
 
   const finish = (controller: ReadableStreamDefaultController<Uint8Array>, tail: string) => {
     tail += codec.close();
@@ -66,30 +69,35 @@ export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uin
   };
 
   const end = async (why: HaechiError | "cancelled" | undefined): Promise<void> => {
+    watch.stop();
     if (ended) return;
     ended = true;
     await options.onEnd(why);
   };
 
-  async function read(): Promise<ReadableStreamReadResult<string>> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new HaechiError("proxy.timeout", "Upstream stopped sending within the timeout"));
-      }, options.idleTimeoutMs);
-    });
+  /** The next decoded text, or `null` at the end of the body. */
+  async function read(): Promise<string | null> {
+    watch.begin(performance.now() + options.idleTimeoutMs);
+    let r: ReadableStreamReadResult<Uint8Array>;
     try {
-      return await Promise.race([reader.read(), timeout]);
+      r = await reader.read();
     } finally {
-      clearTimeout(timer);
+      watch.end();
     }
+    if (watch.late) {
+      throw new HaechiError("proxy.timeout", "Upstream stopped sending within the timeout");
+    }
+    return r.done ? null : decoder.decode(r.value, { stream: true });
   }
 
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         for (;;) {
-          const { value, done } = await read();
+          const value = await read();
+          const done = value === null;
+          // The decoder's final call throws on a sequence cut short at the end.
+          if (done) decoder.decode();
           const frames = done ? codec.flush() : codec.push(value);
           let out = "";
           for (const f of frames) {

@@ -40,6 +40,43 @@ Deno.test("appends made without awaiting keep call order and the chain verifies"
   }
 });
 
+Deno.test("appends made in one turn get the anchors they would get one by one", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const path = `${dir}/audit.jsonl`;
+    const anchorPath = `${dir}/a.jsonl`;
+    const writer = await openAuditWriter({ path, anchorPath, anchorEvery: 2 });
+    const records = await Promise.all([1, 2, 3, 4, 5].map((n) => writer.append(sampleEvent(n))));
+    assertEquals(writer.head, { seq: 5, hash: records[4].hash });
+    const anchors = (await readLogLines(anchorPath)).map((l) => JSON.parse(l));
+    assertEquals(anchors.map((a) => [a.seq, a.hash]), [
+      [2, records[1].hash],
+      [4, records[3].hash],
+    ]);
+    await writer.close();
+    const result = await verifyAuditLog({ path, anchorPath });
+    assert(result.ok);
+    assertEquals(result.anchorsChecked, 3);
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("close writes the appends made before it, even those not yet awaited", async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const path = `${dir}/audit.jsonl`;
+    const writer = await openAuditWriter({ path });
+    const pending = [writer.append(sampleEvent(1)), writer.append(sampleEvent(2))];
+    await writer.close();
+    assertEquals((await Promise.all(pending)).map((r) => r.seq), [1, 2]);
+    assertEquals((await readLogLines(path)).length, 2);
+    assert((await verifyAuditLog({ path })).ok);
+  } finally {
+    await cleanup();
+  }
+});
+
 Deno.test("with sync on, appends still chain in call order and verify", async () => {
   const { dir, cleanup } = await tempDir();
   try {
@@ -66,6 +103,9 @@ Deno.test({
     assertEquals((first as HaechiError).code, "audit.io");
     const second = await assertRejects(() => writer.append(sampleEvent(2)), HaechiError);
     assertEquals((second as HaechiError).code, "audit.io");
+    // Appends written together fail together.
+    const together = await Promise.allSettled([3, 4].map((n) => writer.append(sampleEvent(n))));
+    assertEquals(together.map((r) => r.status), ["rejected", "rejected"]);
     assertEquals(writer.head.seq, 0);
     await writer.close();
   },

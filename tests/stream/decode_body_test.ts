@@ -86,3 +86,9 @@ Deno.test("corrupt gzip surfaces as stream.invalid", async () => {
   );
   assertEquals((e as HaechiError).code, "stream.invalid");
 });
+
+Deno.test("an identity body with no size bound is passed on as the same stream", () => {
+  const body = bytes(new TextEncoder().encode(TEXT));
+  assertEquals(decodeBody(body, null, { maxBytes: Number.MAX_SAFE_INTEGER }) === body, true);
+  assertEquals(decodeBody(body, "identity", { maxBytes: 10 }) === body, false);
+});
