@@ -108,11 +108,19 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
         );
       }
       const correlationId = crypto.randomUUID();
-      // Lines are queued on one promise chain: decisions arrive from both directions.
+      // A decision's log line waits until the relay has handed the message on, so writing
+      // it never delays the message; lines then go out on one promise chain, in order.
       let logged = Promise.resolve();
+      let unlogged = "";
+      const flushLog = () => {
+        if (unlogged === "") return;
+        const text = unlogged;
+        unlogged = "";
+        logged = logged.then(() => io.stderr.write(text)).catch(() => {});
+      };
       const log = createMcpRequestLog({
         write: (l) => {
-          logged = logged.then(() => io.stderr.write(l)).catch(() => {});
+          unlogged += l;
         },
         format: config.logging.format,
         correlationId,
@@ -148,10 +156,12 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
           diagnostics: io.stderr,
           audit: session.audit,
           correlationId,
+          afterMessage: flushLog,
         });
         return status.code;
       } finally {
         log.close();
+        flushLog();
         await logged;
         stopForwarding();
       }

@@ -112,6 +112,9 @@ export interface McpFilter {
 /** Pending requests kept per direction before the oldest is forgotten. */
 const MAX_PENDING = 4096;
 
+/** Method and tool names whose scan verdict is kept; past this the set starts over. */
+const MAX_NAME_VERDICTS = 1024;
+
 // Method, tool and server names recorded in audit details must look like identifiers.
 const SAFE_NAME = /^[A-Za-z0-9_$][A-Za-z0-9_$.:\/-]{0,127}$/;
 
@@ -150,8 +153,19 @@ export function createMcpFilter(options: McpFilterOptions): McpFilter {
   const other = (s: McpSender): McpSender => s === "client" ? "server" : "client";
   const idKey = (id: JsonRpcId) => `${typeof id}:${id}`;
   const isClean = (s: string) => protector.scanner.scan(s).length === 0;
-  const safeName = (s: unknown): string | undefined =>
-    typeof s === "string" && SAFE_NAME.test(s) && isClean(s) ? s : undefined;
+  // The same few method and tool names come on every call: each one's verdict is kept
+  // (the scanner is fixed for the filter's life, so the verdict cannot change).
+  const nameVerdicts = new Map<string, boolean>();
+  const safeName = (s: unknown): string | undefined => {
+    if (typeof s !== "string" || !SAFE_NAME.test(s)) return undefined;
+    let clean = nameVerdicts.get(s);
+    if (clean === undefined) {
+      clean = isClean(s);
+      if (nameVerdicts.size >= MAX_NAME_VERDICTS) nameVerdicts.clear();
+      nameVerdicts.set(s, clean);
+    }
+    return clean ? s : undefined;
+  };
 
   function record(
     outcome: Outcome,

@@ -44,6 +44,12 @@ export interface StdioRelayOptions {
   readonly correlationId?: string;
   /** Milliseconds the child gets to exit after its stdin closes (default 2000). */
   readonly shutdownGraceMs?: number;
+  /**
+   * Called once a message's verdict has been handed to the writers (or the message was
+   * dropped): the moment to write anything the decision produced (a request log line)
+   * without putting it ahead of the message itself.
+   */
+  readonly afterMessage?: () => void;
 }
 
 const encoder = new TextEncoder();
@@ -87,7 +93,18 @@ export async function runStdioRelay(options: StdioRelayOptions): Promise<ChildSt
     return toChild;
   };
   let clientOutOpen = true;
+  const clientOutSync = options.clientOut.writeSync?.bind(options.clientOut);
   const sendClient = (line: string) => {
+    if (clientOutSync !== undefined) {
+      // Every line to the client goes this way, so order is that of the calls.
+      if (!clientOutOpen) return toClient;
+      try {
+        clientOutSync(line + "\n");
+      } catch {
+        clientOutOpen = false;
+      }
+      return toClient;
+    }
     toClient = toClient.then(async () => {
       if (!clientOutOpen) return;
       try {
@@ -110,13 +127,17 @@ export async function runStdioRelay(options: StdioRelayOptions): Promise<ChildSt
       try {
         verdict = await filter.inspect(from, toRaw(line));
       } catch {
+        options.afterMessage?.();
         // The filter fails closed on content; reaching here means the audit log or the
         // vault failed. Nothing unchecked goes on: the line is dropped and noted.
         await note(`a message from the ${from} was dropped: it could not be checked`);
         continue;
       }
-      if (verdict.forward !== undefined) await send[to](verdict.forward);
-      if (verdict.reply !== undefined) await send[from](verdict.reply);
+      const forwarded = verdict.forward === undefined ? undefined : send[to](verdict.forward);
+      const replied = verdict.reply === undefined ? undefined : send[from](verdict.reply);
+      options.afterMessage?.();
+      await forwarded;
+      await replied;
     }
   }
 

@@ -36,8 +36,8 @@ export interface ForwardOptions {
   readonly headerPolicy: RequestHeaderPolicy;
   /** Which query parameters are forwarded. */
   readonly queryPolicy: QueryPolicy;
-  /** Upstream fetch. */
-  readonly fetch: (request: Request) => Promise<Response>;
+  /** Sends the upstream request (`fetch(url, init)`, or an injected fetch). */
+  readonly send: (url: string, init: RequestInit) => Promise<Response>;
   /** The gateway's metrics. */
   readonly metrics: GatewayMetrics;
   /** In-flight upstream requests, aborted by the gateway's `close`. */
@@ -59,7 +59,10 @@ export interface ForwardOptions {
 export function createForward(options: ForwardOptions): Handler<GatewayContext> {
   const { config, protector, restorer, upstream, headerPolicy, queryPolicy, metrics } = options;
   const { controllers, closing, replyContext, ends } = options;
-  const fetchImpl = options.fetch;
+  const send = options.send;
+  // Upstream URLs of caller paths sent unchanged (no query, nothing rewritten or encoded):
+  // the same few paths recur, and building one costs three URL parses.
+  const targets = new Map<string, string>();
   const proxy = config.proxy;
   const maxBytes = config.limits.maxBytes;
   const basePath = upstream.pathname.replace(/\/+$/, "");
@@ -140,7 +143,16 @@ export function createForward(options: ForwardOptions): Handler<GatewayContext> 
       );
     }
 
-    const target = upstreamTarget(upstream, basePath, parts);
+    const plain = parts.query.length === 0 && parts.credential === undefined &&
+      parts.segments.every((s, i) => s === parts.rawSegments[i]);
+    let target = plain ? targets.get(url.pathname) : undefined;
+    if (target === undefined) {
+      target = upstreamTarget(upstream, basePath, parts).href;
+      if (plain) {
+        if (targets.size >= TARGETS_KEPT) targets.clear();
+        targets.set(url.pathname, target);
+      }
+    }
     const headers = [...parts.headers, ...selected.fixed];
     if (matched !== null && outBody !== undefined) {
       setHeader(headers, "content-type", "application/json");
@@ -165,15 +177,13 @@ export function createForward(options: ForwardOptions): Handler<GatewayContext> 
     };
     let upstreamRes: Response;
     try {
-      upstreamRes = await fetchImpl(
-        new Request(target, {
-          method: req.method,
-          headers,
-          body: outBody,
-          signal: ctrl.signal,
-          redirect: "manual",
-        }),
-      );
+      upstreamRes = await send(target, {
+        method: req.method,
+        headers,
+        body: outBody,
+        signal: ctrl.signal,
+        redirect: "manual",
+      });
     } catch (e) {
       cleanup();
       metrics.upstreamError(timedOut ? "timeout" : "connect");
@@ -253,6 +263,9 @@ export function createForward(options: ForwardOptions): Handler<GatewayContext> 
     }
   };
 }
+
+/** Upstream URLs remembered for unchanged caller paths before the memory starts over. */
+const TARGETS_KEPT = 256;
 
 async function protectUnknown(
   protector: Protector,

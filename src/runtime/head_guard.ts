@@ -39,6 +39,8 @@ interface Spliced {
   readonly inner: Deno.Conn;
   readonly remoteAddr: string;
   active: number;
+  /** `performance.now()` when the connection last had no request in progress. */
+  idleSince: number;
   timer: ReturnType<typeof setTimeout> | undefined;
   closed: boolean;
 }
@@ -99,20 +101,30 @@ export function serveGuarded(
   const innerPort = inner.addr.port;
   const relays = new Set<Promise<void>>();
 
-  const arm = (c: Spliced) => {
-    if (c.timer !== undefined) clearTimeout(c.timer);
-    const timer = setTimeout(() => close(c), options.headersTimeoutMs);
+  // A connection's timer is not moved per request: set when it goes idle with no timer
+  // pending, it checks when it fires whether the connection has been idle the whole limit,
+  // and otherwise waits out the rest. Clearing and setting a timer on every request of a
+  // keep-alive connection cost more than the rest of this bookkeeping.
+  const arm = (c: Spliced, ms: number) => {
+    const timer = setTimeout(() => expire(c), ms);
     Deno.unrefTimer(timer);
     c.timer = timer;
   };
+  const expire = (c: Spliced) => {
+    c.timer = undefined;
+    if (c.closed || c.active > 0) return;
+    const left = c.idleSince + options.headersTimeoutMs - performance.now();
+    if (left <= 0) close(c);
+    else arm(c, left);
+  };
   const begin = (c: Spliced) => {
     c.active++;
-    if (c.timer !== undefined) clearTimeout(c.timer);
-    c.timer = undefined;
   };
   const end = (c: Spliced) => {
     c.active--;
-    if (c.active === 0 && !c.closed) arm(c);
+    if (c.active !== 0 || c.closed) return;
+    c.idleSince = performance.now();
+    if (c.timer === undefined) arm(c, options.headersTimeoutMs);
   };
   const close = (c: Spliced) => {
     if (c.closed) return;
@@ -152,11 +164,12 @@ export function serveGuarded(
       inner: innerConn,
       remoteAddr: (client.remoteAddr as Deno.NetAddr).hostname ?? "",
       active: 0,
+      idleSince: performance.now(),
       timer: undefined,
       closed: false,
     };
     byInnerPort.set((innerConn.localAddr as Deno.NetAddr).port, c);
-    arm(c);
+    arm(c, options.headersTimeoutMs);
     // Client to server may end first (a half-close); the connection ends with the
     // server's side, or with an error on either.
     const up = copy(client, innerConn).then(

@@ -17,6 +17,11 @@ import { Readable, Writable } from "node:stream";
 export interface TextSink {
   /** Write `text` completely. */
   write(text: string): Promise<void>;
+  /**
+   * Write `text` completely before returning (see `mod.ts`). Not offered here: Node already
+   * writes stdout pipes and files synchronously on Linux, inside `write`.
+   */
+  writeSync?(text: string): void;
 }
 
 const encoder = new TextEncoder();

@@ -13,6 +13,12 @@ export { type LineItem, readLines, type ReadLinesOptions } from "./lines.ts";
 export interface TextSink {
   /** Write `text` completely. */
   write(text: string): Promise<void>;
+  /**
+   * Write `text` completely before returning, blocking while the reader is full. Offered by
+   * standard output, where it skips the thread-pool round trip of an async write; callers
+   * that need it check for it and fall back to `write`.
+   */
+  writeSync?(text: string): void;
 }
 
 const encoder = new TextEncoder();
@@ -143,9 +149,22 @@ function sinkFor(stream: { write(p: Uint8Array): Promise<number> }): TextSink {
   };
 }
 
-/** Standard output as a text sink. */
+/**
+ * Standard output as a text sink, with `writeSync`: an async write to stdout goes through
+ * Deno's blocking thread pool (tens of µs to hand over and a thread wake before the bytes
+ * reach the pipe), where a blocking `write(2)` takes a few µs. Node writes stdout pipes and
+ * files synchronously on Linux too.
+ */
 export function stdoutSink(): TextSink {
-  return sinkFor(Deno.stdout);
+  const sink = sinkFor(Deno.stdout);
+  return {
+    write: sink.write,
+    writeSync(text: string) {
+      const bytes = encoder.encode(text);
+      let written = 0;
+      while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+    },
+  };
 }
 
 /** Standard error as a text sink. */

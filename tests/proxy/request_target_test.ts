@@ -181,3 +181,36 @@ Deno.test("the caller's key parameter is forwarded unscanned only with proxy.for
     }
   }
 });
+
+Deno.test("a caller path sent again reaches the same upstream URL, and its rewritten or queried variants their own", async () => {
+  const r = await rig();
+  try {
+    const calls = [
+      ["/v1/chat/completions", chat("hi")],
+      ["/v1/chat/completions", chat("hi")],
+      ["/v1/chat/completions?api-version=2024", chat("hi")],
+      ["/v1/chat/completions", chat("hi")],
+      [`/v1beta/models/${GITHUB}:generateContent`, GEMINI_BODY],
+      [`/v1beta/models/${GITHUB}:generateContent`, GEMINI_BODY],
+      ["/v1beta/models/g%65mini:generateContent", GEMINI_BODY],
+      ["/v1beta/models/g%65mini:generateContent", GEMINI_BODY],
+    ] as const;
+    for (const [path, body] of calls) {
+      const res = await r.call(path, body);
+      assertEquals(res.status, 200);
+      await res.body?.cancel();
+    }
+    assertEquals(r.up.requests.map((q) => q.path + q.search), [
+      "/v1/chat/completions",
+      "/v1/chat/completions",
+      "/v1/chat/completions?api-version=2024",
+      "/v1/chat/completions",
+      "/v1beta/models/%5BREDACTED:github_token%5D:generateContent",
+      "/v1beta/models/%5BREDACTED:github_token%5D:generateContent",
+      "/v1beta/models/g%65mini:generateContent",
+      "/v1beta/models/g%65mini:generateContent",
+    ]);
+  } finally {
+    await r.close();
+  }
+});

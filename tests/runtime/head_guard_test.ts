@@ -115,6 +115,19 @@ Deno.test("a keep-alive connection serves requests back to back, then is closed 
   });
 });
 
+Deno.test("an idle limit counts from the end of the last request, not from an earlier idle spell", async () => {
+  await withServer(() => ok(), async (port) => {
+    const c = await Deno.connect({ hostname: "127.0.0.1", port });
+    assertEquals(await exchange(c, "/a"), "HTTP/1.1 200 OK");
+    await new Promise((r) => setTimeout(r, 300));
+    // Idle 300 ms of 400: still open, and the first spell's deadline must not cut it.
+    assertEquals(await exchange(c, "/b"), "HTTP/1.1 200 OK");
+    assertEquals(await closedWithin(c, 250), "open");
+    assertEquals(await closedWithin(c, 10_000), "closed");
+    c.close();
+  });
+});
+
 Deno.test("a request in progress longer than the head limit is not cut: a slow reply body arrives whole", async () => {
   await withServer(() => {
     let i = 0;
