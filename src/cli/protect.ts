@@ -184,9 +184,14 @@ const OUTPUT_BATCH_MS = 20;
 /**
  * Gathers output lines into fewer writes: a write per line was the largest single cost of
  * a big JSONL run. A line never waits longer than {@linkcode OUTPUT_BATCH_MS}, so a slow
- * producer (`tail -f | haechi protect`) still sees each line promptly.
+ * producer (`tail -f | haechi protect`) still sees each line promptly. `commit` starts
+ * before each write and a failed commit drops the write: the vault keeps new tokens in
+ * one transaction per batch, and a token must be stored before it is printed.
  */
-function batchedWriter(io: CliIO): { write(s: string): Promise<void>; flush(): Promise<void> } {
+function batchedWriter(
+  io: CliIO,
+  commit: () => Promise<void>,
+): { write(s: string): Promise<void>; flush(): Promise<void> } {
   let parts: string[] = [];
   let bytes = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -198,7 +203,8 @@ function batchedWriter(io: CliIO): { write(s: string): Promise<void>; flush(): P
       const text = parts.join("");
       parts = [];
       bytes = 0;
-      writing = writing.then(() => io.stdout.write(text));
+      // Started now, so it covers every token in `text`; later ones may join it harmlessly.
+      writing = Promise.all([writing, commit()]).then(() => io.stdout.write(text));
       // A failed timed write surfaces at the next awaited write or at the end.
       writing.catch(() => {});
     }
@@ -246,7 +252,8 @@ async function protectJsonl(
     batch = [];
     batchStart = lastLine + 1;
   };
-  const out = batchedWriter(io);
+  session.vault.deferCommits();
+  const out = batchedWriter(io, () => session.vault.commit());
   let lineNo = 0;
   try {
     for await (const line of readLines(stream, { maxLineBytes: config.limits.maxBytes })) {

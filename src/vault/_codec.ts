@@ -46,7 +46,36 @@ export function base32(bytes: Uint8Array): string {
  * ```
  */
 export function randomTokenId(): string {
-  return base32(crypto.getRandomValues(new Uint8Array(13))).slice(0, 20);
+  const bytes = randomBytes(20);
+  let out = "";
+  // 256 is a multiple of 32, so the low 5 bits of a uniform byte are uniform.
+  for (let i = 0; i < 20; i++) out += BASE32[bytes[i] & 31];
+  return out;
+}
+
+const POOL_BYTES = 4096;
+let pool: Uint8Array = new Uint8Array(0);
+let poolAt = 0;
+
+/**
+ * `n` (at most 65536) fresh bytes from the system CSPRNG, for nonces and token ids (both
+ * public). A `getRandomValues` call per token cost as much as its base32 encoding, so
+ * bytes are drawn 4 KB at a time and each is handed out once: never reused.
+ *
+ * @example
+ * ```ts
+ * import { randomBytes } from "./_codec.ts";
+ * if (randomBytes(12).length !== 12) throw new Error("length");
+ * ```
+ */
+export function randomBytes(n: number): Uint8Array {
+  if (poolAt + n > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(Math.max(POOL_BYTES, n)));
+    poolAt = 0;
+  }
+  const out = pool.slice(poolAt, poolAt + n);
+  poolAt += n;
+  return out;
 }
 
 /**

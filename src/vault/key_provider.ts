@@ -4,7 +4,10 @@
  *
  * The interface speaks WebCrypto `CryptoKey`s, so an external KMS plugs in by unwrapping
  * data keys into non-extractable `CryptoKey`s (envelope encryption) and counting nonces
- * however it likes; the vault never sees raw key bytes.
+ * however it likes. A provider that holds key bytes in this process anyway (the local key
+ * file) may also hand them to the vault through `keyBytes`, so it seals and opens with
+ * synchronous AES-GCM instead of waiting an event-loop turn per WebCrypto call; a KMS
+ * provider leaves `keyBytes` out and its keys never leave their `CryptoKey`s.
  *
  * @module
  */
@@ -48,6 +51,11 @@ export interface KeyProvider {
   /** The key with `id`, active or retired, or undefined when unknown. */
   keyById(id: number): Promise<CryptoKey | undefined>;
   /**
+   * Raw bytes of the key with `id`, or undefined when unknown. Optional: only for providers
+   * that already hold the bytes in this process; the vault then skips WebCrypto.
+   */
+  keyBytes?(id: number): Promise<Uint8Array | undefined>;
+  /**
    * Account for `count` nonces about to be used with key `keyId`, before using them.
    *
    * @throws {HaechiError} `keys.nonce_budget_exhausted` past the key's budget.
@@ -71,12 +79,29 @@ export interface LocalKeyProviderOptions {
   readonly material?: KeyMaterial;
   /** Ledger path; defaults to {@linkcode noncesPathFor}(path). */
   readonly ledgerPath?: string;
-  /** Nonces reserved per ledger write (default 1024). */
+  /**
+   * Nonces reserved by the first ledger write of each key (default 1024); each later
+   * write of the same process reserves twice the last, up to `maxBlockSize`.
+   */
   readonly blockSize?: number;
+  /**
+   * Largest block (default {@linkcode MAX_NONCE_BLOCK}, or `blockSize` when that is
+   * given: tests pin fixed blocks).
+   */
+  readonly maxBlockSize?: number;
 }
 
-/** Default nonces reserved per ledger write: at most this many are lost to a crash. */
+/** Default nonces reserved by a key's first ledger write in a process. */
 export const DEFAULT_NONCE_BLOCK = 1024;
+/**
+ * Largest block a ledger write reserves, and so the most nonces a crash can waste: a
+ * process that keeps encrypting (a bulk `protect`) doubles its block from
+ * {@linkcode DEFAULT_NONCE_BLOCK} up to this, so its synced ledger writes stay rare; one
+ * that encrypts now and then keeps small blocks. 65536 is 1/65536 of the default budget.
+ */
+export const MAX_NONCE_BLOCK = 65536;
+/** Longest an encrypting process goes without re-reading the key file, ms. */
+const RELOAD_MS = 1000;
 
 /**
  * Open the provider for the local key file. The file must exist (`haechi init` writes
@@ -110,8 +135,11 @@ class LocalKeyProvider implements KeyProvider {
   #hmac: HmacSha256;
   #imported = new Map<number, Promise<CryptoKey>>();
   #blocks = new Map<number, number>();
+  #nextBlock = new Map<number, number>();
   #budget: number;
   #blockSize: number;
+  #maxBlockSize: number;
+  #loadedAt = 0;
 
   constructor(
     options: LocalKeyProviderOptions,
@@ -125,13 +153,22 @@ class LocalKeyProvider implements KeyProvider {
     this.#hmac = hmac;
     this.#budget = options.nonceBudget;
     this.#blockSize = Math.max(1, options.blockSize ?? DEFAULT_NONCE_BLOCK);
+    this.#maxBlockSize = Math.max(
+      this.#blockSize,
+      options.maxBlockSize ?? (options.blockSize === undefined ? MAX_NONCE_BLOCK : 1),
+    );
+    this.#loadedAt = Date.now();
   }
 
   async activeKey(): Promise<DataKey> {
     let active = this.#activeEntry();
-    // Re-read the file only when a new block is due: cheap, and it is how a long-running
-    // process notices `haechi keys rotate` run elsewhere.
-    if (active === undefined || (this.#blocks.get(active.id) ?? 0) === 0) {
+    // Re-read the file when a new block is due, and at least every RELOAD_MS while
+    // encrypting (blocks grow large in a bulk run): how a long-running process notices
+    // `haechi keys rotate` run elsewhere.
+    if (
+      active === undefined || (this.#blocks.get(active.id) ?? 0) === 0 ||
+      Date.now() - this.#loadedAt >= RELOAD_MS
+    ) {
       await this.#reload();
       active = this.#activeEntry();
     }
@@ -149,6 +186,11 @@ class LocalKeyProvider implements KeyProvider {
     return await this.#import(id);
   }
 
+  async keyBytes(id: number): Promise<Uint8Array | undefined> {
+    if (!this.#material.dataKeys.some((k) => k.id === id)) await this.#reload();
+    return this.#material.dataKeys.find((k) => k.id === id)?.key.slice();
+  }
+
   reserveNonces(keyId: number, count: number): Promise<void> {
     const left = this.#blocks.get(keyId) ?? 0;
     if (left >= count) {
@@ -157,12 +199,9 @@ class LocalKeyProvider implements KeyProvider {
     }
     try {
       const need = count - left;
-      const granted = this.#ledger.reserve(
-        keyId,
-        need,
-        Math.max(need, this.#blockSize),
-        this.#budget,
-      );
+      const block = this.#nextBlock.get(keyId) ?? this.#blockSize;
+      const granted = this.#ledger.reserve(keyId, need, Math.max(need, block), this.#budget);
+      this.#nextBlock.set(keyId, Math.min(block * 2, this.#maxBlockSize));
       this.#blocks.set(keyId, left + granted - count);
       return Promise.resolve();
     } catch (e) {
@@ -206,6 +245,7 @@ class LocalKeyProvider implements KeyProvider {
       );
     }
     this.#material = next;
+    this.#loadedAt = Date.now();
   }
 
   #import(id: number): Promise<CryptoKey> {

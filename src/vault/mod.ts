@@ -41,6 +41,7 @@ export {
   type KeyProvider,
   type KeyStatusEntry,
   type LocalKeyProviderOptions,
+  MAX_NONCE_BLOCK,
   openLocalKeyProvider,
 } from "./key_provider.ts";
 export {

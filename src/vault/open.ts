@@ -91,9 +91,11 @@ export async function openTokenVault(
 
 /** `keys` with a `close` that leaves them open: their owner closes them. */
 function borrowed(keys: KeyProvider): KeyProvider {
+  const keyBytes = keys.keyBytes;
   return {
     activeKey: () => keys.activeKey(),
     keyById: (id) => keys.keyById(id),
+    ...(keyBytes === undefined ? {} : { keyBytes: (id: number) => keyBytes.call(keys, id) }),
     reserveNonces: (id, count) => keys.reserveNonces(id, count),
     fingerprint: (data) => keys.fingerprint(data),
     status: () => keys.status(),

@@ -45,8 +45,18 @@ export interface VaultStore {
   findById(id: string): Awaitable<VaultRecord | undefined>;
   /** The record with `fingerprint`, or undefined. */
   findByFingerprint(fingerprint: Uint8Array): Awaitable<VaultRecord | undefined>;
-  /** Insert `record`; false when its id or fingerprint is taken. Durable on return. */
+  /**
+   * Insert `record`; false when its id or fingerprint is taken. Durable on return, or
+   * at the next `commit` after `deferCommits`.
+   */
   insert(record: VaultRecord): Awaitable<boolean>;
+  /**
+   * Optional: from now on keep writes in one open transaction until `commit` (or `close`).
+   * Stores without transactions leave it out and stay durable on return.
+   */
+  deferCommits?(): void;
+  /** Optional: commit the open transaction, if any; later writes open a new one. */
+  commit?(): Awaitable<void>;
   /** Delete the record with `id`; false when there was none. */
   deleteById(id: string): Awaitable<boolean>;
   /** Delete up to `limit` records that expired at or before `now`; returns how many. */

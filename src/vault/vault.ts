@@ -30,7 +30,9 @@ import type {
   ReversibleContext,
   TokenRestorer,
 } from "../protect/mod.ts";
-import { frame, randomTokenId } from "./_codec.ts";
+import { type AesGcmKey, aesGcmKey } from "./_aes_gcm.ts";
+import { frame, randomBytes, randomTokenId } from "./_codec.ts";
+import { RecentMap } from "./_recent.ts";
 import { decodeEnvelope, encodeEnvelope } from "./envelope.ts";
 import type { KeyProvider } from "./key_provider.ts";
 import type { TokenMetadata, VaultRecord, VaultStore } from "./store.ts";
@@ -52,6 +54,16 @@ export interface TokenVault extends ReversibleActions, TokenRestorer {
   describe(token: string): Promise<TokenMetadata | undefined>;
   /** Open an `[ENC:…]` envelope produced for `scope`. */
   decryptEnvelope(envelope: string, scope: string): Promise<{ type: string; value: string }>;
+  /**
+   * Hold new tokens in one open write transaction until {@linkcode commit} (or `close`)
+   * instead of committing each on its own, for a caller that writes its output in batches
+   * and commits before writing each one. Only for a vault with that one caller: a token
+   * handed out before the commit is not durable yet. A no-op for stores without
+   * transactions, whose writes stay durable on return.
+   */
+  deferCommits(): void;
+  /** Make every token issued so far durable; the next new token opens a new transaction. */
+  commit(): Promise<void>;
   /** Delete one token; false when it did not exist. */
   purge(token: string): Promise<boolean>;
   /** Delete every expired token; returns how many. */
@@ -133,9 +145,11 @@ class Vault implements TokenVault {
   #now: () => number;
   #purgeEvery: number;
   #sincePurge = 0;
-  #hits = new Map<string, string>();
-  #opened = new Map<string, string>();
+  #hits: RecentMap<string, string>;
+  #opened: RecentMap<string, string>;
   #hitCacheSize: number;
+  // Synchronous AES-GCM keys by id; null when the provider keeps its key bytes to itself.
+  #syncKeys = new Map<number, AesGcmKey | null>();
 
   constructor(o: TokenVaultOptions) {
     this.keys = o.keys;
@@ -146,6 +160,8 @@ class Vault implements TokenVault {
     this.#now = o.now ?? Date.now;
     this.#purgeEvery = o.purgeEvery ?? DEFAULT_PURGE_EVERY;
     this.#hitCacheSize = o.hitCacheSize ?? DEFAULT_HIT_CACHE_SIZE;
+    this.#hits = new RecentMap(this.#hitCacheSize);
+    this.#opened = new RecentMap(this.#hitCacheSize);
   }
 
   async tokenize(value: string, ctx: ReversibleContext): Promise<string> {
@@ -212,26 +228,19 @@ class Vault implements TokenVault {
   async #fromHitCache(key: string, type: string, scope: string): Promise<string | undefined> {
     const id = this.#hits.get(key);
     if (id === undefined) return undefined;
-    this.#hits.delete(key);
     const record = await this.#store.findById(id);
     if (
       record === undefined || record.type !== type || record.scope !== scope ||
       isExpired(record, this.#now())
     ) {
+      this.#hits.delete(key);
       return undefined;
     }
-    this.#hits.set(key, id);
     return formatToken(type, id);
   }
 
   #remember(key: string, id: string, type: string, value: string): string {
-    if (this.#hitCacheSize > 0) {
-      this.#hits.delete(key);
-      this.#hits.set(key, id);
-      if (this.#hits.size > this.#hitCacheSize) {
-        this.#hits.delete(this.#hits.keys().next().value as string);
-      }
-    }
+    if (this.#hitCacheSize > 0) this.#hits.set(key, id);
     this.#rememberValue(id, value);
     return formatToken(type, id);
   }
@@ -241,12 +250,7 @@ class Vault implements TokenVault {
   // this process saw in plaintext anyway, and every restore still checks the store first,
   // so a purged, expired or foreign-scope token is never restored from it.
   #rememberValue(id: string, value: string): void {
-    if (this.#hitCacheSize === 0) return;
-    this.#opened.delete(id);
-    this.#opened.set(id, value);
-    if (this.#opened.size > this.#hitCacheSize) {
-      this.#opened.delete(this.#opened.keys().next().value as string);
-    }
+    if (this.#hitCacheSize > 0) this.#opened.set(id, value);
   }
 
   async encrypt(value: string, ctx: ReversibleContext): Promise<string> {
@@ -341,6 +345,14 @@ class Vault implements TokenVault {
     return { type: parts.type, value };
   }
 
+  deferCommits(): void {
+    this.#store.deferCommits?.();
+  }
+
+  async commit(): Promise<void> {
+    await this.#store.commit?.();
+  }
+
   async purge(token: string): Promise<boolean> {
     const parsed = parseToken(token);
     if (parsed === null) throw invalidToken();
@@ -433,15 +445,31 @@ class Vault implements TokenVault {
   ): Promise<{ keyId: number; nonce: Uint8Array; ciphertext: Uint8Array }> {
     const { id, key } = await this.keys.activeKey();
     await this.keys.reserveNonces(id, 1);
-    const nonce = crypto.getRandomValues(new Uint8Array(12));
-    const ciphertext = new Uint8Array(
+    const nonce = randomBytes(12);
+    const plain = encoder.encode(plaintext);
+    const sync = this.#syncKeys.get(id) ?? await this.#loadSyncKey(id);
+    const ciphertext = sync !== null ? sync.seal(nonce, aad, plain) : new Uint8Array(
       await crypto.subtle.encrypt(
-        { name: "AES-GCM", iv: nonce, additionalData: aad as BufferSource },
+        { name: "AES-GCM", iv: nonce as BufferSource, additionalData: aad as BufferSource },
         key,
-        encoder.encode(plaintext),
+        plain,
       ),
     );
     return { keyId: id, nonce, ciphertext };
+  }
+
+  // Cached per key id: the bytes of a key id never change, rotation adds a new id.
+  async #loadSyncKey(id: number): Promise<AesGcmKey | null> {
+    if (this.keys.keyBytes === undefined) {
+      this.#syncKeys.set(id, null);
+      return null;
+    }
+    const bytes = await this.keys.keyBytes(id);
+    // Unknown here may be known after another process rotates: do not remember it.
+    if (bytes === undefined) return null;
+    const key = bytes.length === 32 ? aesGcmKey(bytes) : null;
+    this.#syncKeys.set(id, key);
+    return key;
   }
 
   async #open(
@@ -450,6 +478,16 @@ class Vault implements TokenVault {
     ciphertext: Uint8Array,
     aad: Uint8Array,
   ): Promise<string | null> {
+    const sync = this.#syncKeys.get(keyId) ?? await this.#loadSyncKey(keyId);
+    if (sync !== null) {
+      const plain = sync.open(nonce, aad, ciphertext);
+      if (plain === null) return null;
+      try {
+        return decoder.decode(plain);
+      } catch {
+        return null;
+      }
+    }
     const key = await this.keys.keyById(keyId);
     if (key === undefined) return null;
     try {
