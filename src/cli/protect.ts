@@ -177,16 +177,21 @@ async function protectWhole(
 }
 
 /** Bytes of output lines gathered into one write. */
-const OUTPUT_BATCH_BYTES = 64 * 1024;
-/** Longest an output line waits for others to share its write, ms. */
-const OUTPUT_BATCH_MS = 20;
+const OUTPUT_BATCH_BYTES = 1024 * 1024;
+/** Output goes out once the input has been quiet this long, ms. */
+const OUTPUT_QUIET_MS = 20;
+/** Longest an output line waits while input keeps arriving, ms. */
+const OUTPUT_MAX_WAIT_MS = 200;
 
 /**
  * Gathers output lines into fewer writes: a write per line was the largest single cost of
- * a big JSONL run. A line never waits longer than {@linkcode OUTPUT_BATCH_MS}, so a slow
- * producer (`tail -f | haechi protect`) still sees each line promptly. `commit` starts
- * before each write and a failed commit drops the write: the vault keeps new tokens in
- * one transaction per batch, and a token must be stored before it is printed.
+ * a big JSONL run, and each write is also a vault commit. `commit` starts before each
+ * write and a failed commit drops the write: the vault keeps new tokens in one transaction
+ * per batch, and a token must be stored before it is printed. Commits cost per page they
+ * touch and new tokens land on random pages, so batches are large while input streams in;
+ * a line still goes out {@linkcode OUTPUT_QUIET_MS} after the input pauses, so a slow
+ * producer (`tail -f | haechi protect`) sees each line promptly, and never later than
+ * {@linkcode OUTPUT_MAX_WAIT_MS}.
  */
 function batchedWriter(
   io: CliIO,
@@ -195,6 +200,8 @@ function batchedWriter(
   let parts: string[] = [];
   let bytes = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let firstAt = 0;
+  let lastAt = 0;
   let writing: Promise<void> = Promise.resolve();
   const flush = (): Promise<void> => {
     if (timer !== undefined) clearTimeout(timer);
@@ -210,12 +217,22 @@ function batchedWriter(
     }
     return writing;
   };
+  const onTimer = () => {
+    const now = performance.now();
+    const wait = Math.min(OUTPUT_QUIET_MS - (now - lastAt), OUTPUT_MAX_WAIT_MS - (now - firstAt));
+    if (wait <= 0) void flush();
+    else timer = setTimeout(onTimer, wait);
+  };
   return {
     write(s: string): Promise<void> {
       parts.push(s);
       bytes += s.length;
       if (bytes >= OUTPUT_BATCH_BYTES) return flush();
-      if (timer === undefined) timer = setTimeout(() => void flush(), OUTPUT_BATCH_MS);
+      lastAt = performance.now();
+      if (timer === undefined) {
+        firstAt = lastAt;
+        timer = setTimeout(onTimer, OUTPUT_QUIET_MS);
+      }
       return writing;
     },
     flush,

@@ -4,6 +4,10 @@
  * @module
  */
 
+// One counting table for every call: allocating a fresh one per candidate value cost more
+// than counting. Entries are reset as they are read, so the table is all zeros between calls.
+const asciiCounts = new Int32Array(128);
+
 /**
  * Bits of entropy per character of `value`.
  *
@@ -18,24 +22,37 @@
  * ```
  */
 export function shannonEntropy(value: string): number {
-  if (value.length === 0) return 0;
+  const n = value.length;
+  if (n === 0) return 0;
   // Secrets are almost always ASCII: count in a small table, falling back to a map.
-  const ascii = new Uint32Array(128);
   let other: Map<number, number> | null = null;
-  for (let i = 0; i < value.length; i++) {
+  let lo = 128;
+  let hi = -1;
+  for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
-    if (c < 128) ascii[c]++;
-    else {
+    if (c < 128) {
+      asciiCounts[c]++;
+      if (c < lo) lo = c;
+      if (c > hi) hi = c;
+    } else {
       other ??= new Map();
       other.set(c, (other.get(c) ?? 0) + 1);
     }
   }
   let bits = 0;
-  const add = (count: number) => {
-    const p = count / value.length;
-    bits -= p * Math.log2(p);
-  };
-  for (let c = 0; c < 128; c++) if (ascii[c] !== 0) add(ascii[c]);
-  if (other !== null) { for (const count of other.values()) add(count); }
+  for (let c = lo; c <= hi; c++) {
+    const count = asciiCounts[c];
+    if (count !== 0) {
+      asciiCounts[c] = 0;
+      const p = count / n;
+      bits -= p * Math.log2(p);
+    }
+  }
+  if (other !== null) {
+    for (const count of other.values()) {
+      const p = count / n;
+      bits -= p * Math.log2(p);
+    }
+  }
   return bits;
 }

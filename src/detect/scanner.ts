@@ -28,6 +28,7 @@ import {
 import { shannonEntropy } from "./entropy.ts";
 import { findEncodedCandidates } from "./decode.ts";
 import { assertUniqueIds, type CompiledRule, compileRule } from "./compile_rule.ts";
+import { ScanText } from "./scan_text.ts";
 
 /** Limits for decode-and-rescan. */
 export interface DecodeOptions {
@@ -68,9 +69,6 @@ interface RawFinding {
   end: number;
   encoding?: Finding["encoding"];
 }
-
-/** How far a window may widen to reach a word boundary. */
-const BOUNDARY_SLACK = 128;
 
 /**
  * Compile `rules` into a scanner. Validation of the rule table happens here, once.
@@ -272,55 +270,6 @@ function sortWindows(w: number[]): number[] {
   return w;
 }
 
-/** The text one scan pass reads, with its lowercase form made on first use. */
-class ScanText {
-  readonly text: string;
-  /** Lowercased blocks of the text by index; null where lowercasing changed the length. */
-  #lower: (string | null | undefined)[] = [];
-
-  constructor(text: string) {
-    this.text = text;
-  }
-
-  /**
-   * `text.slice(from, to).toLowerCase()`, cut from lowercase copies of the text's blocks so
-   * window prefilters do not each lowercase their own overlapping slice, while a long text
-   * with few windows lowercases only the blocks they touch. A block's copy is used only when
-   * lowercasing kept its length: only `İ` (U+0130) grows, and with it present offsets no
-   * longer line up. Sigma and surrogate halves can still differ at a slice or block edge,
-   * which is why callers pass `shared = false` for words that contain them.
-   */
-  lowerSlice(from: number, to: number, shared: boolean): string {
-    const end = Math.min(to, this.text.length);
-    if (!shared || end <= from) return this.text.slice(from, to).toLowerCase();
-    const first = from >> LOWER_BLOCK_BITS;
-    const last = (end - 1) >> LOWER_BLOCK_BITS;
-    let out = "";
-    for (let b = first; b <= last; b++) {
-      const block = this.#block(b);
-      if (block === null) return this.text.slice(from, to).toLowerCase();
-      const base = b << LOWER_BLOCK_BITS;
-      out += block.slice(Math.max(from, base) - base, Math.min(end, base + block.length) - base);
-    }
-    return out;
-  }
-
-  #block(b: number): string | null {
-    let block = this.#lower[b];
-    if (block === undefined) {
-      const start = b << LOWER_BLOCK_BITS;
-      const raw = this.text.slice(start, start + (1 << LOWER_BLOCK_BITS));
-      const lower = raw.toLowerCase();
-      block = lower.length === raw.length ? lower : null;
-      this.#lower[b] = block;
-    }
-    return block;
-  }
-}
-
-/** Prefilters lowercase the text in blocks of 2^12 units, on first use. */
-const LOWER_BLOCK_BITS = 12;
-
 /** What one scan pass found, in the offsets of the folded text it read. */
 interface Pass {
   readonly folded: NormalizedText;
@@ -376,25 +325,12 @@ function runRules(engine: Engine, original: string, fold: boolean): Pass {
   return { folded, found };
 }
 
-function isWordish(c: number): boolean {
-  // letters, digits and the punctuation that sits inside tokens, URLs and assignments
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ||
-    c === 45 || c === 43 || c === 47 || c === 61 || c === 46 || c === 58 || c === 64 ||
-    c === 37 || c === 126 || c > 127;
-}
-
 function scanWindows(c: CompiledRule, view: ScanText, windows: number[], out: RawFinding[]): void {
-  const text = view.text;
-  const n = text.length;
   let openStart = -1;
   let openEnd = -1;
   for (let i = 0; i < windows.length; i += 2) {
-    let s = windows[i];
-    let e = windows[i + 1];
-    const floor = Math.max(0, s - BOUNDARY_SLACK);
-    while (s > floor && isWordish(text.charCodeAt(s - 1))) s--;
-    const ceil = Math.min(n, e + BOUNDARY_SLACK);
-    while (e < ceil && isWordish(text.charCodeAt(e))) e++;
+    const s = view.wordStart(windows[i]);
+    const e = view.wordEnd(windows[i + 1]);
     if (openStart >= 0 && s <= openEnd) {
       // Overlapping windows are matched as one, so no value is cut at a window edge.
       if (e > openEnd) openEnd = e;
@@ -412,7 +348,11 @@ function matchWindow(c: CompiledRule, view: ScanText, s: number, e: number, out:
   const text = view.text;
   if (c.requires !== null) {
     const from = Math.max(0, s - c.requiresReach);
-    if (!c.requires.test(view.lowerSlice(from, e + c.requiresReach, c.requiresShared))) return;
+    const to = e + c.requiresReach;
+    const mentioned = c.requiresCased !== null && !view.hasDottedCapitalI()
+      ? c.requiresCased.test(view.text.slice(from, to))
+      : c.requires.test(view.lowerSlice(from, to, c.requiresShared));
+    if (!mentioned) return;
   }
   const slice = text.slice(s, e);
   re.lastIndex = 0;

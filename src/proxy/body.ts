@@ -202,7 +202,35 @@ export async function readStreamBytes(
   stream: ReadableStream<Uint8Array>,
   maxBytes: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const reader = stream.getReader();
+  // A byte stream (a socket's body) is read into one buffer of ours: its default reader
+  // allocates a fresh 64 KiB buffer per read, which for a small reply cost more CPU (in
+  // allocation and collection) than the rest of reading it.
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    byob = stream.getReader({ mode: "byob" });
+  } catch {
+    // Not a byte stream (a decoded or generated body): read chunk by chunk.
+  }
+  try {
+    return byob === undefined
+      ? await readChunks(stream.getReader(), maxBytes)
+      : await readInto(byob, maxBytes);
+  } catch (e) {
+    if (e instanceof HaechiError) {
+      throw e.code === "payload.too_large"
+        ? tooLarge(maxBytes)
+        : e.code === "stream.invalid"
+        ? new HaechiError("input.read_failed", "Request body could not be decoded")
+        : e;
+    }
+    throw new HaechiError("input.read_failed", "Request body could not be read");
+  }
+}
+
+async function readChunks(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
   const parts: Uint8Array[] = [];
   let size = 0;
   let ended = false;
@@ -220,15 +248,6 @@ export async function readStreamBytes(
       }
       parts.push(value);
     }
-  } catch (e) {
-    if (e instanceof HaechiError) {
-      throw e.code === "payload.too_large"
-        ? tooLarge(maxBytes)
-        : e.code === "stream.invalid"
-        ? new HaechiError("input.read_failed", "Request body could not be decoded")
-        : e;
-    }
-    throw new HaechiError("input.read_failed", "Request body could not be read");
   } finally {
     // A stream read to its end needs no release, and releasing builds an error object (its
     // `closed` promise is rejected with a TypeError): a few µs per body.
@@ -242,6 +261,47 @@ export async function readStreamBytes(
   }
   return all;
 }
+
+/**
+ * Read a byte stream into a buffer that doubles as it fills, up to `maxBytes + 1` bytes:
+ * one byte past the limit is enough to know the body is too large.
+ */
+async function readInto(
+  reader: ReadableStreamBYOBReader,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const cap = maxBytes + 1;
+  let buf = new Uint8Array(Math.min(FIRST_READ_BYTES, cap));
+  let size = 0;
+  let ended = false;
+  try {
+    for (;;) {
+      if (size === buf.length) {
+        if (size >= cap) {
+          await reader.cancel().catch(() => {});
+          throw tooLarge(maxBytes);
+        }
+        const bigger = new Uint8Array(Math.min(buf.length * 2, cap));
+        bigger.set(buf);
+        buf = bigger;
+      }
+      // The read takes over the buffer and hands it back in `value`.
+      const { value, done } = await reader.read(buf.subarray(size));
+      if (value !== undefined) buf = new Uint8Array(value.buffer as ArrayBuffer);
+      if (done) {
+        ended = true;
+        break;
+      }
+      size += value!.byteLength;
+    }
+  } finally {
+    if (!ended) reader.releaseLock();
+  }
+  return buf.subarray(0, size);
+}
+
+/** The first buffer of a byte-stream read: most bodies fit, a larger one doubles it. */
+const FIRST_READ_BYTES = 16 * 1024;
 
 /** Read a body whose framing bounds it (a declared length within the limit) in one piece. */
 async function readWhole(source: Body, maxBytes: number): Promise<string> {

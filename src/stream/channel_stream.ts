@@ -246,24 +246,32 @@ export function createChannelRewriter(
 
   /** Serialize a mapped frame whose sites hold `""`; `texts` go into them after protection. */
   async function render(m: MappedFrame, texts: readonly string[]): Promise<Frame> {
-    const event = m.event === undefined ? undefined : String(await protect(m.event, "$.event"));
+    // Awaited only when protection is asynchronous: a clean frame (the common case) is
+    // rendered without a promise per string.
+    let event: string | undefined;
+    if (m.event !== undefined) {
+      const e = protect(m.event, "$.event");
+      event = String(e instanceof Promise ? await e : e);
+    }
     if (m.raw !== undefined) return event === undefined ? { data: m.raw } : { event, data: m.raw };
-    const value = await protect(m.value, "$");
+    let value = protect(m.value, "$");
+    if (value instanceof Promise) value = await value;
     const sites = m.sites ?? [];
-    for (let i = 0; i < sites.length; i++) await place(sites[i], texts[i]);
+    for (let i = 0; i < sites.length; i++) {
+      const holder = sites[i].holder as Record<string | number, unknown>;
+      const key = sites[i].key;
+      if (key in holder || typeof key !== "string") holder[key] = texts[i];
+      else await place(sites[i], texts[i]);
+    }
     shape.finalize?.(value);
     const data = JSON.stringify(value);
     return event === undefined ? { data } : { event, data };
   }
 
-  /** Put released text on its site; a key the protection renamed is renamed the same way. */
+  /** Put released text on a site whose key the protection renamed: rename it the same way. */
   async function place(site: ChannelSite, text: string): Promise<void> {
     const holder = site.holder as Record<string | number, unknown>;
-    let key = site.key;
-    if (!(key in holder) && typeof key === "string") {
-      key = String(await options.protectValue(key, site.path));
-    }
-    holder[key] = text;
+    holder[String(await options.protectValue(site.key, site.path))] = text;
   }
 
   /** Release the held text of every channel under one of `prefixes`, in creation order. */
@@ -313,7 +321,8 @@ export function createChannelRewriter(
       const texts: string[] = [];
       for (let i = 0; i < sites.length; i++) {
         const ch = channelFor(sites[i]);
-        const r = await ch.guard.push(raws[i]);
+        let r = ch.guard.push(raws[i]);
+        if (r instanceof Promise) r = await r;
         note(r.findings, ch.path);
         texts.push(r.text);
       }

@@ -225,6 +225,8 @@ export function serializeSseEvent(e: SseEvent): string {
     }
     out += `retry: ${e.retry}\n`;
   }
+  // A JSON payload (every frame the gateway writes) has no line break: one data line.
+  if (!e.data.includes("\n") && !e.data.includes("\r")) return `${out}data: ${e.data}\n\n`;
   for (const l of e.data.split(/\r\n|\r|\n/)) out += `data: ${l}\n`;
   return out + "\n";
 }

@@ -20,6 +20,8 @@
  *
  * Cost stays linear in the stream: every step scans at most `lookbehind + held + delta`
  * characters, both bounded, and emitted text is never scanned again beyond the look-behind.
+ * A delta that cannot release anything (the held text is within the window, or all one
+ * word in progress) costs O(its own length): it is appended, and nothing is scanned.
  *
  * @module
  */
@@ -39,8 +41,13 @@ export interface TextGuardResult {
 
 /** A guard over one channel. */
 export interface TextGuard {
-  /** Add a delta; returns the protected text that is safe to emit now (may be ""). */
-  push(delta: string): Promise<TextGuardResult>;
+  /**
+   * Add a delta; returns the protected text that is safe to emit now (may be ""). When the
+   * delta cannot release anything the result comes back at once, not as a promise, so a
+   * stream of tiny deltas does not pay for a promise each: await only a promise. Calls must
+   * not overlap: settle a returned promise before the next `push` or `flush`.
+   */
+  push(delta: string): TextGuardResult | Promise<TextGuardResult>;
   /**
    * Release everything still held, protected. Call BEFORE forwarding the frame that ends the
    * channel. The guard stays usable: text pushed later continues the same channel, so a
@@ -113,6 +120,8 @@ const END_TAIL = 64;
 const BEGIN_MARK = "-----BEGIN";
 const MARKER_WORDS = ["TOKEN", "REDACTED"];
 const MAX_MARKER_PREFIX = 80;
+/** What a step that releases nothing returns; frozen, since every such step shares it. */
+const NOTHING: TextGuardResult = Object.freeze({ text: "", findings: Object.freeze([]) });
 
 /**
  * Create a guard for one channel.
@@ -142,7 +151,7 @@ const MAX_MARKER_PREFIX = 80;
  * });
  * let out = "";
  * for (const d of ["my pass is hun", "ter2 ok", " and more text here"]) {
- *   out += (await guard.push(d)).text;
+ *   out += (await guard.push(d)).text; // awaiting a plain result is fine too
  * }
  * out += (await guard.flush()).text;
  * if (out !== "my pass is [REDACTED:password] ok and more text here") throw new Error(out);
@@ -160,20 +169,12 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
   const scan = options.scan ??
     (async (t: string): Promise<readonly GuardSpan[]> => (await protect(t)).findings);
 
+  // Text pushed and not yet released; appended to as a rope, read whole only by a step that
+  // may release (the scan flattens it once).
   let held = "";
-  // Where held's trailing whitespace-free run starts, its last few characters (a BEGIN line
-  // may arrive split) and whether it may hold a BEGIN line: kept up to date by `hold`.
+  // Where held's trailing whitespace-free run starts; kept up to date as deltas arrive, so a
+  // long run fed a character at a time is never rescanned to find it.
   let heldRun = 0;
-  let heldEnd = "";
-  let heldMayOpenKey = false;
-
-  /** Set `held` to `text`, which ends with `added` (all of it, or its newest delta). */
-  function hold(text: string, added: string, runStart: number, mayOpenKey: boolean): void {
-    held = text;
-    heldRun = runStart;
-    heldEnd = tail(added === text ? text : heldEnd + added, BEGIN_MARK.length - 1);
-    heldMayOpenKey = mayOpenKey;
-  }
   // Raw text emitted just before `held`, kept as context for the next protect call.
   let ctx = tail(options.context ?? "", lookbehind);
   // Offset of `held[0]` in the raw channel text.
@@ -240,14 +241,12 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
 
   /**
    * Where the cut should go in `buffer`, or -1 for an open key block forced out at the cap.
-   * `runStart` is where the buffer's trailing whitespace-free run starts and `mayOpenKey`
-   * whether it holds a BEGIN line at all; the caller tracks both as deltas arrive, so a
-   * long run fed a character at a time is not rescanned on every push.
+   * `runStart` is where the buffer's trailing whitespace-free run starts (tracked by `push`).
    */
-  async function chooseCut(buffer: string, runStart: number, mayOpenKey: boolean): Promise<number> {
+  async function chooseCut(buffer: string, runStart: number): Promise<number> {
     const forced = buffer.length > maxHeld;
     let cut = buffer.length - window;
-    const open = mayOpenKey ? openKeyStart(buffer) : -1;
+    const open = openKeyStart(buffer);
     if (open >= 0) {
       if (forced) return -1 - open;
       cut = Math.min(cut, open);
@@ -327,48 +326,70 @@ export function createTextGuard(options: TextGuardOptions): TextGuard {
     return text.slice(after);
   }
 
+  /** A step that may release text: the held buffer is read whole here. */
+  async function advance(buffer: string, runStart: number): Promise<TextGuardResult> {
+    const cut = await chooseCut(buffer, runStart);
+    if (cut < 0) {
+      hold("", 0);
+      swallowing = true;
+      const open = -1 - cut;
+      const r = await redactOpenKey(buffer, open);
+      // The END line may have begun in this buffer already.
+      swallowTail = tail(buffer, END_TAIL);
+      return await release(r.text, [...r.findings]);
+    }
+    if (cut === 0 || (cut < step && buffer.length <= maxHeld)) {
+      hold(buffer, runStart);
+      return NOTHING;
+    }
+    const piece = buffer.slice(0, cut);
+    const r = await protectPiece(piece);
+    hold(buffer.slice(cut), Math.max(0, runStart - cut));
+    pos += cut;
+    return await release(r.text, r.findings);
+  }
+
+  function hold(text: string, runStart: number): void {
+    held = text;
+    heldRun = runStart;
+  }
+
   return {
-    async push(delta: string): Promise<TextGuardResult> {
+    push(delta: string): TextGuardResult | Promise<TextGuardResult> {
       if (swallowing) {
         const rest = swallow(delta);
-        if (rest === null) return { text: "", findings: [] };
+        if (rest === null) return NOTHING;
         delta = rest;
       }
+      const before = held.length;
       const buffer = held + delta;
+      const length = buffer.length;
       // Only the delta is read here: `buffer` stays a rope while it is held.
       let runStart = delta.length;
       while (runStart > 0 && !isSpace(delta.charCodeAt(runStart - 1))) runStart--;
-      runStart = runStart > 0 ? held.length + runStart : heldRun;
-      const mayOpenKey = heldMayOpenKey || (heldEnd + delta).includes(BEGIN_MARK);
-      if (buffer.length < window + step) {
-        hold(buffer, delta, runStart, mayOpenKey);
-        return { text: "", findings: [] };
+      runStart = runStart > 0 ? before + runStart : heldRun;
+      // The cut is at most `length - window`, and at most `runStart` while the run is held;
+      // the scan, an open key block and a marker prefix only move it left. A cut short of
+      // `step` releases nothing, so below the cap such a delta is only appended.
+      if (length < window + step) {
+        held = buffer;
+        heldRun = runStart;
+        return NOTHING;
       }
-      const cut = await chooseCut(buffer, runStart, mayOpenKey);
-      if (cut < 0) {
-        hold("", "", 0, false);
-        swallowing = true;
-        const open = -1 - cut;
-        const r = await redactOpenKey(buffer, open);
-        // The END line may have begun in this buffer already.
-        swallowTail = tail(buffer, END_TAIL);
-        return await release(r.text, [...r.findings]);
+      if (length <= maxHeld) {
+        const most = holdRun && runStart < length - window ? runStart : length - window;
+        if (most < step) {
+          held = buffer;
+          heldRun = runStart;
+          return NOTHING;
+        }
       }
-      if (cut === 0 || (cut < step && buffer.length <= maxHeld)) {
-        hold(buffer, delta, runStart, mayOpenKey);
-        return { text: "", findings: [] };
-      }
-      const piece = buffer.slice(0, cut);
-      const r = await protectPiece(piece);
-      const rest = buffer.slice(cut);
-      hold(rest, rest, Math.max(0, runStart - cut), mayOpenKey && rest.includes(BEGIN_MARK));
-      pos += cut;
-      return await release(r.text, r.findings);
+      return advance(buffer, runStart);
     },
 
     async flush(): Promise<TextGuardResult> {
       const buffer = held;
-      hold("", "", 0, false);
+      hold("", 0);
       let r: TextGuardResult = { text: "", findings: [] };
       // A key block still open stays open: text pushed after this flush is dropped until
       // its END line, as it would have been without the flush.

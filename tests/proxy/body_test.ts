@@ -1,6 +1,6 @@
 // Body reading under the size limit: the one-piece path (declared length) and the counted
 // stream path must refuse and decode alike.
-import { readBodyText, readResponseText } from "../../src/proxy/body.ts";
+import { readBodyText, readResponseText, readStreamBytes } from "../../src/proxy/body.ts";
 import { HaechiError } from "../../src/errors.ts";
 import { assertEquals, assertRejects } from "../assert.ts";
 
@@ -55,4 +55,47 @@ Deno.test("a gzip upstream reply is decoded under the limit", async () => {
   const small = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
   const over = new Response(small, { headers: { "content-encoding": "gzip" } });
   assertEquals(await code(readResponseText(over, 50)), "payload.too_large");
+});
+
+Deno.test("a byte stream and a chunk stream read alike: past the first buffer, at the limit and one byte over", async () => {
+  const data = new Uint8Array(40_000).map((_, i) => i % 251);
+  const pieces = [data.subarray(0, 7), data.subarray(7, 20_000), data.subarray(20_000)];
+  const bytes = () =>
+    new ReadableStream({
+      type: "bytes",
+      start(c) {
+        for (const p of pieces) c.enqueue(p.slice());
+        c.close();
+      },
+    });
+  const chunks = () =>
+    new ReadableStream<Uint8Array>({
+      start(c) {
+        for (const p of pieces) c.enqueue(p.slice());
+        c.close();
+      },
+    });
+  for (const make of [bytes, chunks]) {
+    assertEquals(await readStreamBytes(make(), data.length), data);
+    assertEquals(await readStreamBytes(make(), 1_000_000), data);
+    assertEquals(await code(readStreamBytes(make(), data.length - 1)), "payload.too_large");
+    assertEquals(await code(readStreamBytes(make(), 0)), "payload.too_large");
+  }
+  const empty = new ReadableStream({ type: "bytes", start: (c) => c.close() });
+  assertEquals((await readStreamBytes(empty, 10)).length, 0);
+});
+
+Deno.test("a chunked reply from a socket is read whole and bounded", async () => {
+  const text = "w".repeat(70_000);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response(new Blob([text]).stream()),
+  );
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    assertEquals(await readResponseText(await fetch(url), 70_000), text);
+    assertEquals(await code(readResponseText(await fetch(url), 69_999)), "payload.too_large");
+  } finally {
+    await server.shutdown();
+  }
 });

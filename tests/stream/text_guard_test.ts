@@ -4,7 +4,11 @@ import { DEFAULT_CONFIG } from "../../src/config/mod.ts";
 import { createProtector, type Protector } from "../../src/protect/mod.ts";
 import { createMemoryVault, type MemoryVault } from "../../src/vault/memory.ts";
 import { StreamingRestorer } from "../../src/vault/restore_stream.ts";
-import { createTextGuard, type TextGuardOptions } from "../../src/stream/text_guard.ts";
+import {
+  createTextGuard,
+  type TextGuardOptions,
+  type TextGuardResult,
+} from "../../src/stream/text_guard.ts";
 
 const EMAIL = "minsu.kim@corp.example.com";
 const GITHUB = "ghp_R7fK2mQ9xLp4Tz8Wv3Nc6Bj1Hs5Dy0Ag2Ue7";
@@ -317,4 +321,80 @@ Deno.test("a long run without spaces fed one character at a time is not rescanne
   assert(out === text, "the run comes out unchanged");
   // The run is held whole: nothing can be cut from it, so nothing needs choosing by a scan.
   assert(scanned < 4 * text.length, `scanned ${scanned} for ${text.length}`);
+});
+
+/** A seeded split of `text` into pieces of 1 to `max` characters, mostly short. */
+function randomSplit(text: string, seed: number, max: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length;) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    const a = seed / 2 ** 32;
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    const n = 1 + Math.floor(a * (seed / 2 ** 32) * max);
+    out.push(text.slice(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
+Deno.test("any split of a text into deltas gives the one-delta output and findings", async () => {
+  const { protector } = await setup();
+  const key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow" + "IBAAKCAQEA".repeat(30) +
+    "\n-----END RSA PRIVATE KEY-----";
+  const texts = [
+    SENTENCE,
+    "word " + "x".repeat(3000) + " then " + SENTENCE,
+    SENTENCE.repeat(4),
+    `password=${GITHUB} and ${"prose ".repeat(80)}${EMAIL}`,
+    `intro ${key} after the key ${EMAIL}`,
+  ];
+  const configs: Partial<TextGuardOptions>[] = [
+    { window: 256, step: 32 },
+    { window: 48, step: 1 },
+    { window: 32, step: 8, maxHeld: 400 },
+    { window: 64, step: 32, lookbehind: 64 },
+  ];
+  const run = async (deltas: readonly string[], extra: Partial<TextGuardOptions>) => {
+    const g = guardFor(protector, extra);
+    let out = "";
+    const found: string[] = [];
+    const take = (r: TextGuardResult) => {
+      out += r.text;
+      for (const f of r.findings) found.push(`${f.type}@${f.start}-${f.end}`);
+    };
+    for (const d of deltas) {
+      const r = g.push(d);
+      take(r instanceof Promise ? await r : r);
+    }
+    take(await g.flush());
+    return { out, found };
+  };
+  let seed = 7;
+  for (const extra of configs) {
+    for (const text of texts) {
+      const whole = await run([text], extra);
+      assert(whole.found.length > 0);
+      for (const max of [1, 2, 5, 17, 64, 300]) {
+        const got = await run(randomSplit(text, seed++, max), extra);
+        assertEquals(got, whole, `${JSON.stringify(extra)}, pieces up to ${max}`);
+      }
+    }
+  }
+});
+
+Deno.test("a delta that cannot release anything is taken at once, without a promise", async () => {
+  const { protector } = await setup();
+  const g = guardFor(protector, { window: 16, step: 8 });
+  // A word shorter than `step`, then one word in progress longer than the window: the cut
+  // could only go inside the first word, so nothing can go yet.
+  for (const d of [..."short", " ", ..."x".repeat(40)]) {
+    const r = g.push(d);
+    assert(!(r instanceof Promise));
+    assertEquals(r.text, "");
+  }
+  const tail = " done and more words after it";
+  const out = (await g.push(tail)).text;
+  assertEquals(out, ("short " + "x".repeat(40) + tail).slice(0, out.length));
+  assert(out.length > 0);
+  assertEquals(out + (await g.flush()).text, "short " + "x".repeat(40) + tail);
 });

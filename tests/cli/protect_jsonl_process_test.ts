@@ -80,3 +80,35 @@ Deno.test("kill -9 during protect --format jsonl: every printed token restores f
     await e.cleanup();
   }
 });
+
+Deno.test("protect --format jsonl prints each line of a slow producer before the next arrives", async () => {
+  const e = await tempEnv();
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN, "protect", "-", "--format", "jsonl", "--config", e.config],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    const enc = new TextEncoder();
+    let buffered = "";
+    for (let i = 0; i < 3; i++) {
+      await writer.write(enc.encode(JSON.stringify({ m: `mail u${i}@corp.example.com` }) + "\n"));
+      while (!buffered.includes("\n")) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error("protect ended early");
+        buffered += value;
+      }
+      const [line, ...rest] = buffered.split("\n");
+      buffered = rest.join("\n");
+      assertEquals(JSON.parse(line).m.match(TOKEN)?.length, 1, `line ${i} came out protected`);
+    }
+    await writer.close();
+    await reader.cancel().catch(() => {});
+    assertEquals((await child.status).code, 0);
+  } finally {
+    await e.cleanup();
+  }
+});
