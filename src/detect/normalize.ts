@@ -143,13 +143,37 @@ function foldCodePoint(cp: number, ch: string): string {
 }
 
 /**
+ * Single BMP units by what they fold to, filled on first sight: the folded unit plus one
+ * when folding gives exactly one unit (itself included), -1 when it gives none or several
+ * (those come from the bounded cache). A table read is cheaper than a map lookup per
+ * character, which counts when a whole page is full-width.
+ */
+let unitFolds: Int32Array | null = null;
+
+function foldUnit(c: number): number {
+  const table = unitFolds ??= new Int32Array(0x10000);
+  let v = table[c];
+  if (v === 0) {
+    const folded = foldCodePoint(c, String.fromCharCode(c));
+    v = folded.length === 1 ? folded.charCodeAt(0) + 1 : -1;
+    table[c] = v;
+  }
+  return v;
+}
+
+/** Folded units waiting to become one string, so a page of them is not joined unit by unit. */
+const runUnits = new Uint16Array(4096);
+/** Unchanged gaps up to this long are copied into the run rather than sliced. */
+const SHORT_GAP = 32;
+
+/**
  * Copy unchanged stretches whole and fold only the code points that change, recording one
  * map segment per stretch or folded code point: cost stays a few nanoseconds per character
  * even when one full-width colon sends a megabyte of text here.
  */
 function foldSlowly(input: string): NormalizedText {
   const n = input.length;
-  const parts: string[] = [];
+  const pieces: string[] = [];
   const foldedStarts: number[] = [];
   const originalStarts: number[] = [];
   const originalEnds: number[] = [];
@@ -157,21 +181,28 @@ function foldSlowly(input: string): NormalizedText {
   let out = 0;
   // The open segment keeps offsets one for one: unchanged characters, and characters that
   // fold to exactly one unit (full-width ASCII, most compatibility forms), so a page of
-  // full-width text is one segment rather than one per character.
+  // full-width text is one segment rather than one per character. Its text is pieces of
+  // the input from `copyFrom` and runs of folded units collected in `runUnits`.
   let segStart = 0;
   let copyFrom = 0;
-  let pending = "";
+  let run = 0;
+  const flushRun = () => {
+    if (run > 0) {
+      pieces.push(
+        String.fromCharCode.apply(null, runUnits.subarray(0, run) as unknown as number[]),
+      );
+      run = 0;
+    }
+  };
   const closeSegment = (to: number) => {
-    if (to > copyFrom) pending += input.slice(copyFrom, to);
+    if (to > copyFrom) pieces.push(input.slice(copyFrom, to));
     if (to > segStart) {
-      parts.push(pending);
       foldedStarts.push(out);
       originalStarts.push(segStart);
       originalEnds.push(to);
       identity.push(1);
       out += to - segStart;
     }
-    pending = "";
   };
   let changed = false;
   let i = 0;
@@ -181,24 +212,50 @@ function foldSlowly(input: string): NormalizedText {
       i++;
       continue;
     }
-    const cp = input.codePointAt(i)!;
-    const width = cp > 0xffff ? 2 : 1;
-    const ch = width === 2 ? input.slice(i, i + 2) : input[i];
-    const folded = foldCodePoint(cp, ch);
-    if (folded === ch) {
-      i += width;
-      continue;
+    let width = 1;
+    let folded: string;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const low = input.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) width = 2;
     }
-    changed = true;
-    if (width === 1 && folded.length === 1) {
-      pending += input.slice(copyFrom, i) + folded;
-      i += 1;
-      copyFrom = i;
-      continue;
+    if (width === 1) {
+      const v = foldUnit(c);
+      if (v === c + 1) {
+        i++;
+        continue;
+      }
+      changed = true;
+      if (v > 0) {
+        if (i > copyFrom) {
+          // A short unchanged gap (a space between full-width words) joins the run.
+          if (i - copyFrom <= SHORT_GAP) {
+            if (run + (i - copyFrom) >= runUnits.length) flushRun();
+            for (let k = copyFrom; k < i; k++) runUnits[run++] = input.charCodeAt(k);
+          } else {
+            flushRun();
+            pieces.push(input.slice(copyFrom, i));
+          }
+        }
+        if (run === runUnits.length) flushRun();
+        runUnits[run++] = v - 1;
+        i++;
+        copyFrom = i;
+        continue;
+      }
+      folded = foldCodePoint(c, input[i]);
+    } else {
+      const ch = input.slice(i, i + 2);
+      folded = foldCodePoint(input.codePointAt(i)!, ch);
+      if (folded === ch) {
+        i += 2;
+        continue;
+      }
+      changed = true;
     }
+    flushRun();
     closeSegment(i);
     if (folded.length > 0) {
-      parts.push(folded);
+      pieces.push(folded);
       foldedStarts.push(out);
       originalStarts.push(i);
       originalEnds.push(i + width);
@@ -210,9 +267,10 @@ function foldSlowly(input: string): NormalizedText {
     copyFrom = i;
   }
   if (!changed) return { text: input, map: null };
+  flushRun();
   closeSegment(n);
   return {
-    text: parts.join(""),
+    text: pieces.join(""),
     map: {
       foldedStarts: Int32Array.from(foldedStarts),
       originalStarts: Int32Array.from(originalStarts),

@@ -17,12 +17,14 @@ export class ScanText {
   /**
    * One bit per unit, set for word characters, filled in blocks of 2^10 units on first use.
    * A widening walks a few units and turns to these bits only when it has not met a
-   * boundary yet: in a long run of word characters (base64, a repeated token) every rule a
-   * trigger wakes widens its window by the full slack on both sides, and reading 32 units
-   * per step keeps that from costing a step per unit.
+   * boundary yet, and only once the text has shown many such long walks: in a long run of
+   * word characters (base64, a repeated token) every rule a trigger wakes widens its window
+   * by the full slack on both sides, and reading 32 units per step keeps that from costing
+   * a step per unit, while a chat message with a few long tokens is cheaper walked.
    */
   #wordBits: Int32Array | null = null;
   #wordBlocks: Uint8Array | null = null;
+  #longWalks = 0;
   #dottedI: boolean | undefined;
 
   constructor(text: string) {
@@ -45,6 +47,10 @@ export class ScanText {
     let s = at;
     while (s > near && isWordish(text.charCodeAt(s - 1))) s--;
     if (s > near || s === floor) return s;
+    if (++this.#longWalks <= LONG_WALKS_BEFORE_BITS) {
+      while (s > floor && isWordish(text.charCodeAt(s - 1))) s--;
+      return s;
+    }
     // Find the last non-word unit before `s`, 32 units at a time; the run starts after it.
     let p = s - 1;
     while (p >= floor) {
@@ -64,6 +70,10 @@ export class ScanText {
     let e = at;
     while (e < near && isWordish(text.charCodeAt(e))) e++;
     if (e < near || e === ceil) return e;
+    if (++this.#longWalks <= LONG_WALKS_BEFORE_BITS) {
+      while (e < ceil && isWordish(text.charCodeAt(e))) e++;
+      return e;
+    }
     // Find the first non-word unit from `e`, 32 units at a time (units past the end count).
     while (e < ceil) {
       const others = ~this.#wordBitsAt(e) >>> (e & 31);
@@ -128,6 +138,8 @@ export class ScanText {
 
 /** Units a widening walks one by one before it reads word-character bits. */
 const SHORT_WALK = 24;
+/** Long walks a text takes unit by unit before its word-character bits are used. */
+const LONG_WALKS_BEFORE_BITS = 64;
 /** Word-character bits are filled in blocks of 2^10 units. */
 const WORD_BLOCK_BITS = 10;
 

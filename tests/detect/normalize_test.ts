@@ -55,3 +55,55 @@ Deno.test("spans map back exactly across folded, dropped and copied stretches", 
   assertEquals(span(12, 14), "😀");
   assertEquals(span(15, 18), "한글ｘ");
 });
+
+/** Fold each code point on its own: invisible controls vanish, the rest go through NFKC. */
+function foldEach(text: string): { text: string; origin: [number, number][] } {
+  let out = "";
+  const origin: [number, number][] = [];
+  for (let i = 0; i < text.length;) {
+    const cp = text.codePointAt(i)!;
+    const width = cp > 0xffff ? 2 : 1;
+    const ch = text.slice(i, i + width);
+    const folded = /^\p{Default_Ignorable_Code_Point}$/u.test(ch) ? "" : ch.normalize("NFKC");
+    out += folded;
+    for (let k = 0; k < folded.length; k++) origin.push([i, i + width]);
+    i += width;
+  }
+  return { text: out, origin };
+}
+
+Deno.test("folding matches folding each code point on its own, text and offsets", () => {
+  const pieces = [
+    "ｔｏｋｅｎ＝ＡＢＣ１２３",
+    " ",
+    "ascii words here",
+    "x".repeat(40),
+    "ﬁ",
+    "\u200b",
+    "😀",
+    "\ud800",
+    "\udc00",
+    "한글",
+    "㎏",
+    "ｘ".repeat(5000),
+    "é",
+  ];
+  let x = 7;
+  for (let round = 0; round < 20; round++) {
+    let text = "";
+    while (text.length < 12_000) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      text += pieces[(x >>> 8) % pieces.length];
+    }
+    const want = foldEach(text);
+    const n = normalizeForScan(text);
+    assertEquals(n.text, want.text, `round ${round}`);
+    for (let k = 0; k < n.text.length; k++) {
+      const [s, e] = toOriginalSpan(n, k, k + 1);
+      const [ws, we] = want.origin[k];
+      // A unit folded one for one maps to itself; one of several maps to its code point.
+      const ok = (s === ws && e === we) || (e - s === 1 && s >= ws && e <= we);
+      assertEquals(ok, true, `round ${round}, folded offset ${k}: got ${s}-${e}, from ${ws}-${we}`);
+    }
+  }
+});

@@ -93,6 +93,9 @@ export const NETWORK_RULES: readonly Rule[] = [
     // Letters-only groups ("2a01:d6:cb:…") end a digit cluster, so a full address may
     // offer no more than its first two groups' digits to the trigger.
     trigger: { keywords: ["::"], digits: 3 },
+    // Every match holds a colon, so a window without one is skipped (a run of base64 or
+    // digits wakes the digit trigger all along).
+    windowRequires: [":"],
     validate: ipv6Valid,
     confidence: 0.9,
     hardBlock: false,
