@@ -26,6 +26,7 @@
 import { HaechiError } from "../errors.ts";
 import { type AppliedFinding, isRawNumber, parseJsonExact } from "../protect/mod.ts";
 import type { TextGuard } from "./text_guard.ts";
+import { buildTemplate, type FrameTemplate, matchTemplate } from "./frame_template.ts";
 
 /** One upstream frame: SSE event name (if any) and payload. */
 export interface Frame {
@@ -103,6 +104,14 @@ export interface StreamShape {
   carrier(channel: string): MappedFrame;
   /** Called on each outgoing payload in order, after protection (e.g. to renumber). */
   finalize?(value: unknown): void;
+  /**
+   * True when mapping a frame depends on nothing but its text and leaves no state that
+   * the same text would not set again, and a site's string never decides the mapping
+   * beyond being a string. A frame that repeats the previous frame's text with another
+   * string in its one site is then rendered from that frame's template, unparsed (see
+   * `frame_template.ts`). Not allowed with `finalize`.
+   */
+  readonly repeatable?: boolean;
 }
 
 /** Rewrites one stream frame by frame. */
@@ -139,6 +148,8 @@ export interface ChannelRewriterOptions {
 const CLEAN_MEMO_MAX = 4096;
 /** Nesting past which a frame takes the full `protectValue` path (and its depth limit). */
 const FAST_DEPTH_MAX = 32;
+/** Templates that may fail to build per stream before no more are tried. */
+const TEMPLATE_FAILURES_MAX = 8;
 
 interface Channel {
   readonly guard: TextGuard;
@@ -209,6 +220,16 @@ export function createChannelRewriter(
 
   const isClean = options.isClean;
   const clean = new Set<string>();
+  // Only a frame right after the one it was built from (or after frames it matched) may use
+  // the template: any other frame may have changed the shape's state.
+  const templates = shape.repeatable === true && shape.finalize === undefined &&
+    isClean !== undefined;
+  let template:
+    | { t: FrameTemplate; event: string | undefined; out: string | undefined; ch: Channel }
+    | undefined;
+  let templateFailures = 0;
+  // Whether the last `render` found every string clean (nothing renamed, nothing protected).
+  let renderedClean = false;
 
   function knownClean(text: string): boolean {
     if (clean.has(text)) return true;
@@ -249,20 +270,31 @@ export function createChannelRewriter(
     // Awaited only when protection is asynchronous: a clean frame (the common case) is
     // rendered without a promise per string.
     let event: string | undefined;
+    renderedClean = false;
+    let clean = isClean !== undefined;
     if (m.event !== undefined) {
-      const e = protect(m.event, "$.event");
-      event = String(e instanceof Promise ? await e : e);
+      if (clean && knownClean(m.event)) event = m.event;
+      else {
+        clean = false;
+        const e = protect(m.event, "$.event");
+        event = String(e instanceof Promise ? await e : e);
+      }
     }
     if (m.raw !== undefined) return event === undefined ? { data: m.raw } : { event, data: m.raw };
-    let value = protect(m.value, "$");
+    clean &&= allClean(m.value, 0);
+    let value = clean ? m.value : protect(m.value, "$");
     if (value instanceof Promise) value = await value;
     const sites = m.sites ?? [];
     for (let i = 0; i < sites.length; i++) {
       const holder = sites[i].holder as Record<string | number, unknown>;
       const key = sites[i].key;
       if (key in holder || typeof key !== "string") holder[key] = texts[i];
-      else await place(sites[i], texts[i]);
+      else {
+        clean = false;
+        await place(sites[i], texts[i]);
+      }
     }
+    renderedClean = clean;
     shape.finalize?.(value);
     const data = JSON.stringify(value);
     return event === undefined ? { data } : { event, data };
@@ -272,6 +304,20 @@ export function createChannelRewriter(
   async function place(site: ChannelSite, text: string): Promise<void> {
     const holder = site.holder as Record<string | number, unknown>;
     holder[String(await options.protectValue(site.key, site.path))] = text;
+  }
+
+  /** A frame that matched the template: its delta through the channel's guard, then rendered. */
+  async function fromTemplate(
+    t: FrameTemplate,
+    event: string | undefined,
+    ch: Channel,
+    raw: string,
+  ): Promise<Frame> {
+    let r = ch.guard.push(raw);
+    if (r instanceof Promise) r = await r;
+    note(r.findings, ch.path);
+    const data = t.outPrefix + JSON.stringify(r.text) + t.outSuffix;
+    return event === undefined ? { data } : { event, data };
   }
 
   /** Release the held text of every channel under one of `prefixes`, in creation order. */
@@ -305,6 +351,13 @@ export function createChannelRewriter(
     },
     async frame(f) {
       if (finished) return [];
+      if (template !== undefined) {
+        const raw = f.event === template.event ? matchTemplate(template.t, f.data) : undefined;
+        if (raw !== undefined) {
+          return [await fromTemplate(template.t, template.out, template.ch, raw)];
+        }
+        template = undefined;
+      }
       const m = shape.map(f, parseJson(f.data));
       if (m === null) return [];
       const sites = m.sites ?? [];
@@ -341,6 +394,15 @@ export function createChannelRewriter(
       }
       const out = [...before, await render(m, texts)];
       if (m.terminal === true) finished = true;
+      if (
+        templates && renderedClean && sites.length === 1 && closes.length === 0 &&
+        m.terminal !== true && templateFailures < TEMPLATE_FAILURES_MAX
+      ) {
+        const site = sites[0];
+        const t = buildTemplate(f.data, raws[0], m.value, site.holder, site.key);
+        if (t === undefined) templateFailures++;
+        else template = { t, event: f.event, out: out[out.length - 1].event, ch: channelFor(site) };
+      }
       return out;
     },
     async end() {
