@@ -9,6 +9,7 @@ import {
   createMcpFilter,
   createMcpRequestLog,
   createStderrFilter,
+  type McpDecision,
   runStdioRelay,
 } from "../mcp/mod.ts";
 import { type ChildProcess, isNotFound, onSignals, spawnChild } from "../runtime/mod.ts";
@@ -108,16 +109,11 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
         );
       }
       const correlationId = crypto.randomUUID();
-      // A decision's log line waits until the relay has handed the message on, so writing
-      // it never delays the message; lines then go out on one promise chain, in order.
+      // Decisions wait until the relay has handed their message on, so logging them never
+      // delays the message; their lines then go out on one promise chain, in order.
       let logged = Promise.resolve();
       let unlogged = "";
-      const flushLog = () => {
-        if (unlogged === "") return;
-        const text = unlogged;
-        unlogged = "";
-        logged = logged.then(() => io.stderr.write(text)).catch(() => {});
-      };
+      const decisions: McpDecision[] = [];
       const log = createMcpRequestLog({
         write: (l) => {
           unlogged += l;
@@ -126,6 +122,13 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
         correlationId,
         pair: true,
       });
+      const flushLog = () => {
+        for (const d of decisions.splice(0)) log.onDecision(d);
+        if (unlogged === "") return;
+        const text = unlogged;
+        unlogged = "";
+        logged = logged.then(() => io.stderr.write(text)).catch(() => {});
+      };
       const filter = createMcpFilter({
         protector: session.protector,
         audit: session.audit,
@@ -134,7 +137,7 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
         serverName,
         correlationId,
         trackRequests: true,
-        onDecision: log.onDecision,
+        onDecision: (d) => void decisions.push(d),
       });
       const stderrFilter = mode === "filter"
         ? createStderrFilter({
@@ -160,6 +163,7 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
         });
         return status.code;
       } finally {
+        flushLog();
         log.close();
         flushLog();
         await logged;

@@ -70,6 +70,13 @@ const PASSED = new Set(["clean", "redacted", "dry-run", "allowed"]);
 const MAX_PENDING = 4096;
 const PLAIN_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+// A safe integer's digits always pass PLAIN_ID (at most 17 characters, no exponent).
+function plainId(id: JsonRpcId | null): string {
+  if (id === null) return "-";
+  const text = String(id);
+  return Number.isSafeInteger(id) || PLAIN_ID.test(text) ? text : "-";
+}
+
 interface Pending {
   readonly started: number;
   readonly method: string;
@@ -114,13 +121,15 @@ export function createMcpRequestLog(options: McpRequestLogOptions): McpRequestLo
     const entry: McpLogEntry = {
       event: "mcp_request",
       correlationId: options.correlationId,
-      rpcId: id !== null && PLAIN_ID.test(String(id)) ? String(id) : "-",
+      rpcId: plainId(id),
       from,
       method: p.method,
       tool: p.tool,
       status,
       durationMs: Math.round((now() - p.started) * 10) / 10,
-      findings: Object.fromEntries([...p.findings].sort(([a], [b]) => a < b ? -1 : 1)),
+      findings: p.findings.size === 0
+        ? {}
+        : Object.fromEntries([...p.findings].sort(([a], [b]) => a < b ? -1 : 1)),
     };
     options.write(formatMcpLog(entry, options.format));
   };

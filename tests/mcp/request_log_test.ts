@@ -116,3 +116,20 @@ Deno.test("mcp-wrap logs each answered request as one JSON line on stderr, witho
     await env.cleanup();
   }
 });
+
+Deno.test("integer ids are written as their digits, word ids as they are, anything else as -", () => {
+  const { lines, log, d } = jsonLog(false);
+  const ids = [0, -3, 9007199254740991, "call-7.b:2", "x".repeat(65), "a b", "", "ü"];
+  for (const id of ids) log.onDecision(d("client", id, "clean", { type: "request", method: "m" }));
+  assertEquals(lines.map((l) => l.rpcId), [
+    "0",
+    "-3",
+    "9007199254740991",
+    "call-7.b:2",
+    "-",
+    "-",
+    "-",
+    "-",
+  ]);
+  assertEquals(lines.map((l) => l.findings), ids.map(() => ({})));
+});
