@@ -25,7 +25,7 @@
  */
 import { HaechiError } from "../errors.ts";
 import { type AppliedFinding, isRawNumber, parseJsonExact } from "../protect/mod.ts";
-import type { TextGuard } from "./text_guard.ts";
+import type { TextGuard, TextGuardResult } from "./text_guard.ts";
 import { buildTemplate, type FrameTemplate, matchTemplate } from "./frame_template.ts";
 
 /** One upstream frame: SSE event name (if any) and payload. */
@@ -116,8 +116,11 @@ export interface StreamShape {
 
 /** Rewrites one stream frame by frame. */
 export interface StreamRewriter {
-  /** Rewrite one frame; resolves to the frames to forward (possibly none). */
-  frame(frame: Frame): Promise<Frame[]>;
+  /**
+   * Rewrite one frame: the frames to forward (possibly none), or a promise of them. A frame
+   * that needs no asynchronous step comes back at once: await only a promise.
+   */
+  frame(frame: Frame): Frame[] | Promise<Frame[]>;
   /** The upstream body ended: flush what is held; resolves to the last frames. */
   end(): Promise<Frame[]>;
   /** True once the protocol's terminator was forwarded: nothing may follow. */
@@ -307,17 +310,19 @@ export function createChannelRewriter(
   }
 
   /** A frame that matched the template: its delta through the channel's guard, then rendered. */
-  async function fromTemplate(
+  function fromTemplate(
     t: FrameTemplate,
     event: string | undefined,
     ch: Channel,
     raw: string,
-  ): Promise<Frame> {
-    let r = ch.guard.push(raw);
-    if (r instanceof Promise) r = await r;
-    note(r.findings, ch.path);
-    const data = t.outPrefix + JSON.stringify(r.text) + t.outSuffix;
-    return event === undefined ? { data } : { event, data };
+  ): Frame[] | Promise<Frame[]> {
+    const r = ch.guard.push(raw);
+    const done = (r: TextGuardResult): Frame[] => {
+      note(r.findings, ch.path);
+      const data = t.outPrefix + JSON.stringify(r.text) + t.outSuffix;
+      return [event === undefined ? { data } : { event, data }];
+    };
+    return r instanceof Promise ? r.then(done) : done(r);
   }
 
   /** Release the held text of every channel under one of `prefixes`, in creation order. */
@@ -349,61 +354,14 @@ export function createChannelRewriter(
     get finished() {
       return finished;
     },
-    async frame(f) {
+    frame(f) {
       if (finished) return [];
       if (template !== undefined) {
         const raw = f.event === template.event ? matchTemplate(template.t, f.data) : undefined;
-        if (raw !== undefined) {
-          return [await fromTemplate(template.t, template.out, template.ch, raw)];
-        }
+        if (raw !== undefined) return fromTemplate(template.t, template.out, template.ch, raw);
         template = undefined;
       }
-      const m = shape.map(f, parseJson(f.data));
-      if (m === null) return [];
-      const sites = m.sites ?? [];
-      const raws: string[] = [];
-      for (const s of sites) {
-        const holder = s.holder as Record<string | number, unknown>;
-        const v = holder[s.key];
-        if (typeof v !== "string") {
-          throw new HaechiError("internal", "A channel site must hold a string");
-        }
-        raws.push(v);
-        holder[s.key] = ""; // not scanned whole: the guard sees it in context
-      }
-      const texts: string[] = [];
-      for (let i = 0; i < sites.length; i++) {
-        const ch = channelFor(sites[i]);
-        let r = ch.guard.push(raws[i]);
-        if (r instanceof Promise) r = await r;
-        note(r.findings, ch.path);
-        texts.push(r.text);
-      }
-      const closes = m.terminal === true ? [""] : m.closes ?? [];
-      let before: Frame[] = [];
-      if (closes.length > 0) {
-        const held = await flushUnder(closes);
-        // A channel with a delta in this frame keeps its text there, after that delta.
-        for (let i = sites.length - 1; i >= 0; i--) {
-          const text = held.get(sites[i].channel);
-          if (text === undefined) continue;
-          texts[i] += text;
-          held.delete(sites[i].channel);
-        }
-        before = await carriers(held);
-      }
-      const out = [...before, await render(m, texts)];
-      if (m.terminal === true) finished = true;
-      if (
-        templates && renderedClean && sites.length === 1 && closes.length === 0 &&
-        m.terminal !== true && templateFailures < TEMPLATE_FAILURES_MAX
-      ) {
-        const site = sites[0];
-        const t = buildTemplate(f.data, raws[0], m.value, site.holder, site.key);
-        if (t === undefined) templateFailures++;
-        else template = { t, event: f.event, out: out[out.length - 1].event, ch: channelFor(site) };
-      }
-      return out;
+      return fullFrame(f);
     },
     async end() {
       if (finished) return [];
@@ -411,6 +369,56 @@ export function createChannelRewriter(
       return await carriers(await flushUnder([""]));
     },
   };
+
+  /** A frame the template does not cover: parsed, mapped, guarded and rendered. */
+  async function fullFrame(f: Frame): Promise<Frame[]> {
+    const m = shape.map(f, parseJson(f.data));
+    if (m === null) return [];
+    const sites = m.sites ?? [];
+    const raws: string[] = [];
+    for (const s of sites) {
+      const holder = s.holder as Record<string | number, unknown>;
+      const v = holder[s.key];
+      if (typeof v !== "string") {
+        throw new HaechiError("internal", "A channel site must hold a string");
+      }
+      raws.push(v);
+      holder[s.key] = ""; // not scanned whole: the guard sees it in context
+    }
+    const texts: string[] = [];
+    for (let i = 0; i < sites.length; i++) {
+      const ch = channelFor(sites[i]);
+      let r = ch.guard.push(raws[i]);
+      if (r instanceof Promise) r = await r;
+      note(r.findings, ch.path);
+      texts.push(r.text);
+    }
+    const closes = m.terminal === true ? [""] : m.closes ?? [];
+    let before: Frame[] = [];
+    if (closes.length > 0) {
+      const held = await flushUnder(closes);
+      // A channel with a delta in this frame keeps its text there, after that delta.
+      for (let i = sites.length - 1; i >= 0; i--) {
+        const text = held.get(sites[i].channel);
+        if (text === undefined) continue;
+        texts[i] += text;
+        held.delete(sites[i].channel);
+      }
+      before = await carriers(held);
+    }
+    const out = [...before, await render(m, texts)];
+    if (m.terminal === true) finished = true;
+    if (
+      templates && renderedClean && sites.length === 1 && closes.length === 0 &&
+      m.terminal !== true && templateFailures < TEMPLATE_FAILURES_MAX
+    ) {
+      const site = sites[0];
+      const t = buildTemplate(f.data, raws[0], m.value, site.holder, site.key);
+      if (t === undefined) templateFailures++;
+      else template = { t, event: f.event, out: out[out.length - 1].event, ch: channelFor(site) };
+    }
+    return out;
+  }
 }
 
 function parseJson(data: string): unknown {
