@@ -48,7 +48,7 @@ export interface SseParserOptions {
 const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 const CR = 13;
 const LF = 10;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * Create an SSE parser.
