@@ -15,7 +15,7 @@ export class ScanText {
   #lower: (string | null | undefined)[] = [];
 
   /**
-   * One bit per unit, set for word characters, filled in blocks of 2^10 units on first use.
+   * One bit per unit, set for word characters, filled 32 units at a time on first use.
    * A widening walks a few units and turns to these bits only when it has not met a
    * boundary yet, and only once the text has shown many such long walks: in a long run of
    * word characters (base64, a repeated token) every rule a trigger wakes widens its window
@@ -23,7 +23,7 @@ export class ScanText {
    * a step per unit, while a chat message with a few long tokens is cheaper walked.
    */
   #wordBits: Int32Array | null = null;
-  #wordBlocks: Uint8Array | null = null;
+  #wordFilled: Uint8Array | null = null;
   #longWalks = 0;
   #dottedI: boolean | undefined;
 
@@ -85,19 +85,20 @@ export class ScanText {
 
   /** The word-character bits of the 32 units around `at` (bit `i` is unit `at & ~31 | i`). */
   #wordBitsAt(at: number): number {
-    const blocks = this.#wordBlocks ??= new Uint8Array((this.text.length >> WORD_BLOCK_BITS) + 1);
-    const bits = this.#wordBits ??= new Int32Array((this.text.length >> 5) + 1);
-    const block = at >> WORD_BLOCK_BITS;
-    if (blocks[block] === 0) {
-      blocks[block] = 1;
+    const n = (this.text.length >> 5) + 1;
+    const filled = this.#wordFilled ??= new Uint8Array(n);
+    const bits = this.#wordBits ??= new Int32Array(n);
+    const w = at >> 5;
+    if (filled[w] === 0) {
+      filled[w] = 1;
       const text = this.text;
-      const from = block << WORD_BLOCK_BITS;
-      const to = Math.min(text.length, from + (1 << WORD_BLOCK_BITS));
-      for (let i = from; i < to; i++) {
-        if (isWordish(text.charCodeAt(i))) bits[i >> 5] |= 1 << (i & 31);
-      }
+      const from = w << 5;
+      const to = Math.min(text.length, from + 32);
+      let word = 0;
+      for (let i = from; i < to; i++) if (isWordish(text.charCodeAt(i))) word |= 1 << (i & 31);
+      bits[w] = word;
     }
-    return bits[at >> 5];
+    return bits[w];
   }
 
   /**
@@ -140,8 +141,6 @@ export class ScanText {
 const SHORT_WALK = 24;
 /** Long walks a text takes unit by unit before its word-character bits are used. */
 const LONG_WALKS_BEFORE_BITS = 64;
-/** Word-character bits are filled in blocks of 2^10 units. */
-const WORD_BLOCK_BITS = 10;
 
 /** Prefilters lowercase the text in blocks of 2^12 units, on first use. */
 const LOWER_BLOCK_BITS = 12;

@@ -29,23 +29,69 @@ interface JsonExact {
 const J = JSON as unknown as JsonExact;
 
 /**
- * Each run that could be a number lexeme: a digit or minus sign right after the start, `[`,
- * `:` or `,` (and optional whitespace), the only places a JSON number can begin. Runs
- * inside strings match too (they only cost the slower parse); a number anywhere else is
- * never skipped, so the check is exact for numbers.
+ * Where a number lexeme may begin: a digit or minus sign right after `[`, `:` or `,` (and
+ * optional whitespace), the only places a JSON number can begin besides the start of the
+ * text. Runs inside strings match too; they are told apart below.
  */
-const NUMBER_RUN = /(?:^|[[:,])[ \t\n\r]*(-?[0-9][0-9.eE+\-]*)/g;
+const NUMBER_START = /[[:,][ \t\n\r]*-?[0-9]/g;
+const FIRST_NUMBER = /^[ \t\n\r]*-?[0-9]/;
+/** The lexeme from its first character: a number token is followed by a delimiter. */
+const LEXEME = /-?[0-9][0-9.eE+\-]*/y;
+/** RFC 8259's number grammar. */
+const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+const PLAIN_INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
 
-/** Whether some number in `text` would not read back as its lexeme after `JSON.parse`. */
-function mayNotRoundTrip(text: string): boolean {
-  NUMBER_RUN.lastIndex = 0;
-  for (let m = NUMBER_RUN.exec(text); m !== null; m = NUMBER_RUN.exec(text)) {
-    const lexeme = m[1];
-    // Short plain integers are the common case and always round-trip.
-    if (lexeme.length < 16 && /^-?(?:0|[1-9][0-9]*)$/.test(lexeme) && lexeme !== "-0") continue;
-    if (String(Number(lexeme)) !== lexeme) return true;
+/**
+ * Whether some number in `text` would not read back as its lexeme after `JSON.parse`.
+ *
+ * Every number token is looked at. A run that is not a number token can only be text inside
+ * a string, and is passed over when that shows: it breaks the number grammar ("040 2939",
+ * "010-1234-5678") or is followed by something other than a delimiter ("08:49:51"). Phone
+ * numbers and times after a colon are common in chat text, and each such run used to send
+ * the whole body to the slower parse.
+ */
+export function mayNotRoundTrip(text: string): boolean {
+  let from = 0;
+  const first = FIRST_NUMBER.exec(text);
+  if (first !== null) {
+    const end = lexemeEnd(text, first[0].length);
+    if (changesOnReparse(text, end, first[0].length)) return true;
+    from = end;
+  }
+  NUMBER_START.lastIndex = from;
+  for (let m = NUMBER_START.exec(text); m !== null; m = NUMBER_START.exec(text)) {
+    const afterDigit = m.index + m[0].length;
+    const end = lexemeEnd(text, afterDigit);
+    if (changesOnReparse(text, end, afterDigit)) return true;
+    NUMBER_START.lastIndex = end;
   }
   return false;
+}
+
+/** Start of the lexeme whose first digit ends at `afterDigit`: the digit, or its minus sign. */
+function lexemeStart(text: string, afterDigit: number): number {
+  return afterDigit >= 2 && text.charCodeAt(afterDigit - 2) === 45
+    ? afterDigit - 2
+    : afterDigit - 1;
+}
+
+function lexemeEnd(text: string, afterDigit: number): number {
+  LEXEME.lastIndex = lexemeStart(text, afterDigit);
+  return LEXEME.lastIndex + LEXEME.exec(text)![0].length;
+}
+
+function changesOnReparse(text: string, end: number, afterDigit: number): boolean {
+  const lexeme = text.slice(lexemeStart(text, afterDigit), end);
+  // Short plain integers are the common case and always round-trip.
+  if (lexeme.length < 16 && PLAIN_INTEGER.test(lexeme) && lexeme !== "-0") return false;
+  if (!JSON_NUMBER.test(lexeme) || !endsToken(text.charCodeAt(end))) return false;
+  return String(Number(lexeme)) !== lexeme;
+}
+
+/** Whether a number token may end before `c`: whitespace, `,`, `]`, `}`, or the text's end. */
+function endsToken(c: number): boolean {
+  return Number.isNaN(c) || c === 32 || c === 9 || c === 10 || c === 13 || c === 44 ||
+    c === 93 || c === 125;
 }
 
 /**

@@ -1,6 +1,7 @@
 // JSON text in and out of the protector: re-serialized from the scanned value, numbers
 // scanned on the way out and kept digit for digit when they are not rewritten.
 import { createProtector, parseJsonExact, parseJsonText } from "../../src/protect/mod.ts";
+import { mayNotRoundTrip } from "../../src/protect/json_text.ts";
 import { DEFAULT_CONFIG } from "../../src/config/mod.ts";
 import { TEST_RULES } from "../fixtures/rules.ts";
 import { assert, assertEquals } from "../assert.ts";
@@ -62,4 +63,28 @@ Deno.test("every number position keeps its lexeme, whatever whitespace precedes 
     ['{"t":"[TOKEN:email:n3e9x]","n":12}', '{"t":"[TOKEN:email:n3e9x]","n":12}'],
   ];
   for (const [text, want] of cases) assertEquals(JSON.stringify(parseJsonExact(text)), want);
+});
+
+Deno.test("digit runs inside strings do not send the text to the exact parse; number tokens do", () => {
+  for (
+    const t of [
+      '{"m":"휴대폰 번호: 040 2939896, 시간 08:49:51Z, tel: 010-1234-5678"}',
+      '{"m":"ratio :1.50x and :-0a and , 12345678901234567891x"}',
+      '{"n":[1,2.5,-3],"m":"x"}',
+    ]
+  ) assertEquals(mayNotRoundTrip(t), false, t);
+  for (
+    const t of [
+      '{"a":1e400}',
+      "1.50",
+      " -0",
+      '{"m":"tel: 040","n":[0.70]}',
+      "[1, 9007199254740993 ]",
+    ]
+  ) assertEquals(mayNotRoundTrip(t), true, t);
+});
+
+Deno.test("numbers keep their lexeme next to strings that look like numbers", () => {
+  const input = '{"m":"번호: 040 2939, 1.50","a":1.50,"b":[-0 , 1e400],"c":"08:49:51"}';
+  assertEquals(JSON.stringify(parseJsonExact(input)), input.replace(" , ", ","));
 });
