@@ -5,7 +5,7 @@ import {
   createProtector,
   createReplyProtection,
 } from "../../src/protect/mod.ts";
-import { OPENAI } from "../../src/protocols/mod.ts";
+import { ANTHROPIC, OPENAI } from "../../src/protocols/mod.ts";
 import type { Route, StreamShape } from "../../src/protocols/mod.ts";
 import { createChannelRewriter, createGuardFactory, rewriteStream } from "../../src/stream/mod.ts";
 import { buildTemplate, matchTemplate } from "../../src/stream/frame_template.ts";
@@ -83,6 +83,7 @@ const route = { name: "chat.completions" } as Route;
 async function run(
   chunks: readonly Uint8Array[],
   shape: StreamShape,
+  errorFrame = OPENAI.streamErrorFrame,
 ): Promise<{ text: string; findings: string[] }> {
   const protector = createProtector(DEFAULT_CONFIG);
   const output = createReplyProtection(protector, {
@@ -110,7 +111,7 @@ async function run(
   const out = rewriteStream({
     body,
     framing: "sse",
-    errorFrame: OPENAI.streamErrorFrame,
+    errorFrame,
     rewriter,
     maxEventBytes: 1 << 20,
     idleTimeoutMs: 30_000,
@@ -138,6 +139,47 @@ Deno.test("a stream rendered from frame templates is byte-identical to one parse
     assertEquals(fast.text, slow.text, `seed ${seed}`);
     assertEquals(fast.findings, slow.findings, `seed ${seed}`);
     // Secrets are replaced in replies (an email is not: it is the caller's own data).
+    for (const secret of [CARD, KEY]) assert(!fast.text.includes(secret), secret);
+  }
+});
+
+/** An Anthropic Messages stream of `text` in random deltas over two text blocks. */
+function messagesText(text: string, next: () => number): string {
+  const ev = (v: Record<string, unknown>) => `event: ${v.type}\ndata: ${JSON.stringify(v)}\n\n`;
+  const out = [
+    ev({ type: "message_start", message: { id: "msg_1", role: "assistant", content: [] } }),
+  ];
+  const half = text.length >> 1;
+  for (const [index, part] of [[0, text.slice(0, half)], [1, text.slice(half)]] as const) {
+    out.push(ev({ type: "content_block_start", index, content_block: { type: "text", text: "" } }));
+    for (let i = 0; i < part.length;) {
+      let size = 1 + Math.floor(next() * 12);
+      if (i + size < part.length && /[\uD800-\uDBFF]/.test(part[i + size - 1])) size++;
+      const delta = { type: "text_delta", text: part.slice(i, i + size) };
+      out.push(ev({ type: "content_block_delta", index, delta }));
+      i += size;
+    }
+    out.push(ev({ type: "content_block_stop", index }));
+  }
+  out.push(ev({ type: "message_delta", delta: { stop_reason: "end_turn" } }));
+  out.push(ev({ type: "message_stop" }));
+  return out.join("");
+}
+
+Deno.test("an Anthropic stream rendered from templates is byte-identical to one parsed frame by frame", async () => {
+  const off = (): StreamShape => {
+    const shape = ANTHROPIC.streamShape(route);
+    return { map: shape.map, carrier: shape.carrier };
+  };
+  for (let seed = 1; seed <= 8; seed++) {
+    const next = rng(seed);
+    const bytes = new TextEncoder().encode(messagesText(TEXT, next));
+    const chunks = split(bytes, next);
+    const err = ANTHROPIC.streamErrorFrame;
+    const fast = await run(chunks, ANTHROPIC.streamShape(route), err);
+    const slow = await run(chunks, off(), err);
+    assertEquals(fast.text, slow.text, `seed ${seed}`);
+    assertEquals(fast.findings, slow.findings, `seed ${seed}`);
     for (const secret of [CARD, KEY]) assert(!fast.text.includes(secret), secret);
   }
 });
