@@ -105,11 +105,10 @@ export interface StreamShape {
   /** Called on each outgoing payload in order, after protection (e.g. to renumber). */
   finalize?(value: unknown): void;
   /**
-   * True when mapping a frame depends on nothing but its text and leaves no state that
-   * the same text would not set again, and a site's string never decides the mapping
-   * beyond being a string. A frame that repeats the previous frame's text with another
-   * string in its one site is then rendered from that frame's template, unparsed (see
-   * `frame_template.ts`). Not allowed with `finalize`.
+   * True when a frame that repeats the previous frame's text with only another string in
+   * its one site maps exactly as the previous one did (same sites, closes and state after
+   * it), with that string in the site. The owner then renders such a frame from the
+   * previous one's template, unparsed (see `frame_template.ts`). Not used with `finalize`.
    */
   readonly repeatable?: boolean;
 }
@@ -151,8 +150,12 @@ export interface ChannelRewriterOptions {
 const CLEAN_MEMO_MAX = 4096;
 /** Nesting past which a frame takes the full `protectValue` path (and its depth limit). */
 const FAST_DEPTH_MAX = 32;
-/** Templates that may fail to build per stream before no more are tried. */
-const TEMPLATE_FAILURES_MAX = 8;
+/**
+ * Templates per stream that may fail to build, or be replaced before any frame matched
+ * them (frames that differ in more than the delta: timestamps, counters), before no more
+ * are built: a stream the template never fits pays for at most this many builds.
+ */
+const TEMPLATE_WASTE_MAX = 8;
 
 interface Channel {
   readonly guard: TextGuard;
@@ -228,9 +231,15 @@ export function createChannelRewriter(
   const templates = shape.repeatable === true && shape.finalize === undefined &&
     isClean !== undefined;
   let template:
-    | { t: FrameTemplate; event: string | undefined; out: string | undefined; ch: Channel }
+    | {
+      t: FrameTemplate;
+      event: string | undefined;
+      out: string | undefined;
+      ch: Channel;
+      used: boolean;
+    }
     | undefined;
-  let templateFailures = 0;
+  let templateWaste = 0;
   // Whether the last `render` found every string clean (nothing renamed, nothing protected).
   let renderedClean = false;
 
@@ -358,7 +367,11 @@ export function createChannelRewriter(
       if (finished) return [];
       if (template !== undefined) {
         const raw = f.event === template.event ? matchTemplate(template.t, f.data) : undefined;
-        if (raw !== undefined) return fromTemplate(template.t, template.out, template.ch, raw);
+        if (raw !== undefined) {
+          template.used = true;
+          return fromTemplate(template.t, template.out, template.ch, raw);
+        }
+        if (!template.used) templateWaste++;
         template = undefined;
       }
       return fullFrame(f);
@@ -410,12 +423,13 @@ export function createChannelRewriter(
     if (m.terminal === true) finished = true;
     if (
       templates && renderedClean && sites.length === 1 && closes.length === 0 &&
-      m.terminal !== true && templateFailures < TEMPLATE_FAILURES_MAX
+      m.terminal !== true && templateWaste < TEMPLATE_WASTE_MAX
     ) {
       const site = sites[0];
       const t = buildTemplate(f.data, raws[0], m.value, site.holder, site.key);
-      if (t === undefined) templateFailures++;
-      else template = { t, event: f.event, out: out[out.length - 1].event, ch: channelFor(site) };
+      const event = out[out.length - 1].event;
+      if (t === undefined) templateWaste++;
+      else template = { t, event: f.event, out: event, ch: channelFor(site), used: false };
     }
     return out;
   }

@@ -5,7 +5,7 @@ import {
   createProtector,
   createReplyProtection,
 } from "../../src/protect/mod.ts";
-import { ANTHROPIC, OPENAI } from "../../src/protocols/mod.ts";
+import { ANTHROPIC, GEMINI, OPENAI } from "../../src/protocols/mod.ts";
 import type { Route, StreamShape } from "../../src/protocols/mod.ts";
 import { createChannelRewriter, createGuardFactory, rewriteStream } from "../../src/stream/mod.ts";
 import { buildTemplate, matchTemplate } from "../../src/stream/frame_template.ts";
@@ -181,6 +181,57 @@ Deno.test("an Anthropic stream rendered from templates is byte-identical to one 
     assertEquals(fast.text, slow.text, `seed ${seed}`);
     assertEquals(fast.findings, slow.findings, `seed ${seed}`);
     for (const secret of [CARD, KEY]) assert(!fast.text.includes(secret), secret);
+  }
+});
+
+Deno.test("frames that differ beyond the delta (a counter) are parsed each time, same bytes", async () => {
+  const frames: string[] = [];
+  for (let n = 0; n < 40; n++) {
+    frames.push(chunk({ content: TEXT.slice(n * 5, n * 5 + 5) }, { created: n }));
+  }
+  frames.push("[DONE]");
+  const bytes = new TextEncoder().encode(frames.map((f) => `data: ${f}\n\n`).join(""));
+  const fast = await run([bytes], OPENAI.streamShape(route));
+  const slow = await run([bytes], unrepeatable());
+  assertEquals(fast.text, slow.text);
+});
+
+Deno.test("a Gemini stream rendered from templates is byte-identical to one parsed frame by frame", async () => {
+  const off = (): StreamShape => {
+    const shape = GEMINI.streamShape(route);
+    return { map: shape.map, carrier: shape.carrier };
+  };
+  for (let seed = 1; seed <= 6; seed++) {
+    const next = rng(seed);
+    const out: string[] = [];
+    for (let i = 0; i < TEXT.length;) {
+      let size = 1 + Math.floor(next() * 12);
+      if (i + size < TEXT.length && /[\uD800-\uDBFF]/.test(TEXT[i + size - 1])) size++;
+      const part = { text: TEXT.slice(i, i + size) };
+      i += size;
+      const last = i >= TEXT.length;
+      out.push(JSON.stringify({
+        candidates: [{
+          content: { role: "model", parts: [part] },
+          index: 0,
+          ...(last ? { finishReason: "STOP" } : {}),
+        }],
+        modelVersion: "g",
+        ...(last ? { usageMetadata: { totalTokenCount: 3 } } : {}),
+      }));
+    }
+    // A chunk for the finished candidate after its end: dropped either way.
+    out.push(
+      JSON.stringify({ candidates: [{ content: { parts: [{ text: "late" }] }, index: 0 }] }),
+    );
+    const bytes = new TextEncoder().encode(out.map((f) => `data: ${f}\r\n\r\n`).join(""));
+    const chunks = split(bytes, next);
+    const err = GEMINI.streamErrorFrame;
+    const fast = await run(chunks, GEMINI.streamShape(route), err);
+    const slow = await run(chunks, off(), err);
+    assertEquals(fast.text, slow.text, `seed ${seed}`);
+    assertEquals(fast.findings, slow.findings, `seed ${seed}`);
+    assert(!fast.text.includes("late"));
   }
 });
 
