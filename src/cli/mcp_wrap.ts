@@ -12,7 +12,13 @@ import {
   type McpDecision,
   runStdioRelay,
 } from "../mcp/mod.ts";
-import { type ChildProcess, isNotFound, onSignals, spawnChild } from "../runtime/mod.ts";
+import {
+  type ChildProcess,
+  isNotFound,
+  onSignals,
+  spawnChild,
+  type TextSink,
+} from "../runtime/mod.ts";
 import { type Command, defineCommand } from "./command.ts";
 import { CONFIG_FLAG, loadConfigFor } from "./_shared.ts";
 import { defaultProfileConfig } from "../policy/mod.ts";
@@ -109,26 +115,7 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
         );
       }
       const correlationId = crypto.randomUUID();
-      // Decisions wait until the relay has handed their message on, so logging them never
-      // delays the message; their lines then go out on one promise chain, in order.
-      let logged = Promise.resolve();
-      let unlogged = "";
-      const decisions: McpDecision[] = [];
-      const log = createMcpRequestLog({
-        write: (l) => {
-          unlogged += l;
-        },
-        format: config.logging.format,
-        correlationId,
-        pair: true,
-      });
-      const flushLog = () => {
-        for (const d of decisions.splice(0)) log.onDecision(d);
-        if (unlogged === "") return;
-        const text = unlogged;
-        unlogged = "";
-        logged = logged.then(() => io.stderr.write(text)).catch(() => {});
-      };
+      const log = deferredRequestLog(io.stderr, config.logging.format, correlationId);
       const filter = createMcpFilter({
         protector: session.protector,
         audit: session.audit,
@@ -137,7 +124,7 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
         serverName,
         correlationId,
         trackRequests: true,
-        onDecision: (d) => void decisions.push(d),
+        onDecision: log.onDecision,
       });
       const stderrFilter = mode === "filter"
         ? createStderrFilter({
@@ -159,14 +146,11 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
           diagnostics: io.stderr,
           audit: session.audit,
           correlationId,
-          afterMessage: flushLog,
+          afterMessage: log.flush,
         });
         return status.code;
       } finally {
-        flushLog();
-        log.close();
-        flushLog();
-        await logged;
+        await log.close();
         stopForwarding();
       }
     } finally {
@@ -174,3 +158,46 @@ Exit status: the child's (128 + signal number when a signal ended it); 2 usage.`
     }
   },
 });
+
+/**
+ * The request log of one wrapped connection. Decisions wait until the relay has handed
+ * their message on (`flush`), so logging never delays a message; each keeps the time it
+ * was made, so durations read as if logged at once. Lines go out on one promise chain.
+ */
+function deferredRequestLog(sink: TextSink, format: "text" | "json", correlationId: string) {
+  const decisions: { decision: McpDecision; at: number }[] = [];
+  let decidedAt = 0;
+  let unlogged = "";
+  let logged = Promise.resolve();
+  const log = createMcpRequestLog({
+    write: (l) => {
+      unlogged += l;
+    },
+    format,
+    correlationId,
+    pair: true,
+    now: () => decidedAt,
+  });
+  const flush = () => {
+    for (const { decision, at } of decisions.splice(0)) {
+      decidedAt = at;
+      log.onDecision(decision);
+    }
+    if (unlogged === "") return;
+    const text = unlogged;
+    unlogged = "";
+    logged = logged.then(() => sink.write(text)).catch(() => {});
+  };
+  return {
+    onDecision: (decision: McpDecision) => void decisions.push({ decision, at: performance.now() }),
+    flush,
+    /** Log what is queued, then the requests never answered, and wait for the writes. */
+    close(): Promise<void> {
+      flush();
+      decidedAt = performance.now();
+      log.close();
+      flush();
+      return logged;
+    },
+  };
+}

@@ -43,13 +43,16 @@ export class ScanText {
   wordStart(at: number): number {
     const text = this.text;
     const floor = Math.max(0, at - BOUNDARY_SLACK);
-    const near = Math.max(floor, at - SHORT_WALK);
     let s = at;
-    while (s > near && isWordish(text.charCodeAt(s - 1))) s--;
-    if (s > near || s === floor) return s;
-    if (++this.#longWalks <= LONG_WALKS_BEFORE_BITS) {
-      while (s > floor && isWordish(text.charCodeAt(s - 1))) s--;
-      return s;
+    // Once the bits are in use, they find the edge from the start.
+    if (this.#longWalks <= LONG_WALKS_BEFORE_BITS) {
+      const near = Math.max(floor, at - SHORT_WALK);
+      while (s > near && isWordish(text.charCodeAt(s - 1))) s--;
+      if (s > near || s === floor) return s;
+      if (++this.#longWalks <= LONG_WALKS_BEFORE_BITS) {
+        while (s > floor && isWordish(text.charCodeAt(s - 1))) s--;
+        return s;
+      }
     }
     // Find the last non-word unit before `s`, 32 units at a time; the run starts after it.
     let p = s - 1;
@@ -66,13 +69,15 @@ export class ScanText {
   wordEnd(at: number): number {
     const text = this.text;
     const ceil = Math.min(text.length, at + BOUNDARY_SLACK);
-    const near = Math.min(ceil, at + SHORT_WALK);
     let e = at;
-    while (e < near && isWordish(text.charCodeAt(e))) e++;
-    if (e < near || e === ceil) return e;
-    if (++this.#longWalks <= LONG_WALKS_BEFORE_BITS) {
-      while (e < ceil && isWordish(text.charCodeAt(e))) e++;
-      return e;
+    if (this.#longWalks <= LONG_WALKS_BEFORE_BITS) {
+      const near = Math.min(ceil, at + SHORT_WALK);
+      while (e < near && isWordish(text.charCodeAt(e))) e++;
+      if (e < near || e === ceil) return e;
+      if (++this.#longWalks <= LONG_WALKS_BEFORE_BITS) {
+        while (e < ceil && isWordish(text.charCodeAt(e))) e++;
+        return e;
+      }
     }
     // Find the first non-word unit from `e`, 32 units at a time (units past the end count).
     while (e < ceil) {
