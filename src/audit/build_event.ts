@@ -67,9 +67,55 @@ export async function buildAuditEvent(
   input: BuildAuditEventInput,
   fingerprint: (path: string) => Promise<string>,
 ): Promise<AuditEvent> {
+  const { findings, rawPaths } = aggregate(input.findings);
+  const paths = [...new Set(await Promise.all([...rawPaths].map(fingerprint)))].sort();
+  return eventOf(input, findings, paths);
+}
+
+/**
+ * {@linkcode buildAuditEvent} with a plain fingerprint function (`createPathFingerprinterSync`):
+ * the same event, built without waiting.
+ *
+ * @param input Event fields plus raw findings.
+ * @param fingerprint Path fingerprinter from `createPathFingerprinterSync`.
+ * @returns The event.
+ *
+ * @example
+ * ```ts
+ * import { buildAuditEventSync } from "./build_event.ts";
+ * import { createPathFingerprinterSync } from "./path_fingerprint.ts";
+ * const fp = createPathFingerprinterSync(new Uint8Array(32).fill(1));
+ * const event = buildAuditEventSync({
+ *   kind: "protect", mode: "enforce", correlationId: "r1", source: "cli.protect",
+ *   outcome: "redacted",
+ *   findings: [{ type: "email", ruleId: "email-address", action: "redact", path: "$.a" }],
+ * }, fp);
+ * if (event.findings?.[0].count !== 1 || event.paths?.length !== 1) throw new Error("bad");
+ * ```
+ */
+export function buildAuditEventSync(
+  input: BuildAuditEventInput,
+  fingerprint: (path: string) => string,
+): AuditEvent {
+  const { findings, rawPaths } = aggregate(input.findings);
+  let paths: string[];
+  if (rawPaths.size === 0) paths = [];
+  else if (rawPaths.size === 1) paths = [fingerprint(rawPaths.values().next().value as string)];
+  else {
+    const prints = new Set<string>();
+    for (const p of rawPaths) prints.add(fingerprint(p));
+    paths = [...prints].sort();
+  }
+  return eventOf(input, findings, paths);
+}
+
+/** Findings counted by type, rule and action (sorted), and the distinct raw paths. */
+function aggregate(
+  list: Iterable<AuditFindingSource> | undefined,
+): { findings: AuditFinding[]; rawPaths: Set<string> } {
   const counts = new Map<string, AuditFinding>();
   const rawPaths = new Set<string>();
-  for (const f of input.findings ?? []) {
+  for (const f of list ?? []) {
     const key = JSON.stringify([f.type, f.ruleId, f.action]);
     const seen = counts.get(key);
     counts.set(key, {
@@ -83,7 +129,14 @@ export async function buildAuditEvent(
   const findings = [...counts.values()].sort((a, b) =>
     compare(a.type, b.type) || compare(a.ruleId, b.ruleId) || compare(a.action, b.action)
   );
-  const paths = [...new Set(await Promise.all([...rawPaths].map(fingerprint)))].sort();
+  return { findings, rawPaths };
+}
+
+function eventOf(
+  input: BuildAuditEventInput,
+  findings: AuditFinding[],
+  paths: string[],
+): AuditEvent {
   const event: AuditEvent = {
     kind: input.kind,
     mode: input.mode,

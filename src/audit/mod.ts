@@ -51,6 +51,7 @@ export {
 } from "./event_guard.ts";
 export {
   createPathFingerprinter,
+  createPathFingerprinterSync,
   PATH_FINGERPRINT_HEX_LENGTH,
   PATH_FINGERPRINT_MIN_KEY_BYTES,
 } from "./path_fingerprint.ts";
@@ -58,6 +59,7 @@ export {
   type AuditFindingSource,
   buildAuditEvent,
   type BuildAuditEventInput,
+  buildAuditEventSync,
 } from "./build_event.ts";
 export {
   type AuditHead,

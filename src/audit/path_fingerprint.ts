@@ -40,6 +40,29 @@ const encoder = new TextEncoder();
  * ```
  */
 export function createPathFingerprinter(key: Uint8Array): (path: string) => Promise<string> {
+  const fingerprint = createPathFingerprinterSync(key);
+  return (path: string) => Promise.resolve(fingerprint(path));
+}
+
+/**
+ * {@linkcode createPathFingerprinter} as a plain function: the same fingerprints, without a
+ * promise per path, for the audit sink, which fingerprints on every audited request.
+ *
+ * @param key Raw key bytes, at least {@linkcode PATH_FINGERPRINT_MIN_KEY_BYTES}; copied.
+ * @returns A function from a path to its fingerprint.
+ * @throws {HaechiError} `keys.invalid` when the key is too short.
+ *
+ * @example
+ * ```ts
+ * import { createPathFingerprinter, createPathFingerprinterSync } from "./path_fingerprint.ts";
+ * const key = new Uint8Array(32).fill(7);
+ * const path = "$.messages[0].content";
+ * if (createPathFingerprinterSync(key)(path) !== await createPathFingerprinter(key)(path)) {
+ *   throw new Error("both forms agree");
+ * }
+ * ```
+ */
+export function createPathFingerprinterSync(key: Uint8Array): (path: string) => string {
   if (!(key instanceof Uint8Array) || key.length < PATH_FINGERPRINT_MIN_KEY_BYTES) {
     throw new HaechiError(
       "keys.invalid",
@@ -48,6 +71,5 @@ export function createPathFingerprinter(key: Uint8Array): (path: string) => Prom
   }
   // The key schedule is computed once; each path then costs two SHA-256 compressions.
   const mac = createHmacSha256(key.slice());
-  return (path: string) =>
-    Promise.resolve(toHex(mac(encoder.encode(path))).slice(0, PATH_FINGERPRINT_HEX_LENGTH));
+  return (path: string) => toHex(mac(encoder.encode(path))).slice(0, PATH_FINGERPRINT_HEX_LENGTH);
 }

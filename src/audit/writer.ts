@@ -62,8 +62,7 @@ import {
   type AuditEvent,
   type AuditRecord,
 } from "./record.ts";
-import { canonicalRecordJson } from "./record_json.ts";
-import { sha256Hex } from "../crypto/mod.ts";
+import { encodeEvent, type EventText, sealEvent } from "./record_text.ts";
 
 /** Where and how to write. The shape matches `HaechiConfig.audit`, which can be passed as is. */
 export interface AuditWriterOptions {
@@ -178,7 +177,7 @@ class Writer implements AuditWriter {
   #queue: Promise<unknown> = Promise.resolve();
   /** Appends accepted since the last write (`sync: false`), written together. */
   #batch: {
-    event: AuditEvent;
+    text: EventText;
     resolve: (record: AuditRecord) => void;
     reject: (e: unknown) => void;
   }[] = [];
@@ -230,15 +229,15 @@ class Writer implements AuditWriter {
       return Promise.reject(e);
     }
     // Copy only the checked fields now, so a caller mutating its object later (or an
-    // extra field) cannot change what gets written.
-    const copy = snapshot(event);
+    // extra field) cannot change what gets written; its values are encoded once, here.
+    const text = encodeEvent(snapshot(event));
     if (!this.#sync) {
       return new Promise((resolve, reject) => {
-        this.#batch.push({ event: copy, resolve, reject });
+        this.#batch.push({ text, resolve, reject });
         if (this.#batch.length === 1) setImmediate(() => this.#flush());
       });
     }
-    const result = this.#queue.then(() => this.#write(copy));
+    const result = this.#queue.then(() => this.#write(text));
     this.#queue = result.catch(() => {});
     return result;
   }
@@ -264,27 +263,6 @@ class Writer implements AuditWriter {
       }
     });
     return this.#closing;
-  }
-
-  /** The record for `event`, chained to `prev`. */
-  #seal(event: AuditEvent, prev: AuditHead): AuditRecord {
-    const unsigned = {
-      schemaVersion: AUDIT_SCHEMA_VERSION,
-      seq: prev.seq + 1,
-      ts: this.#now().toISOString(),
-      prevHash: prev.hash,
-      kind: event.kind,
-      mode: event.mode,
-      correlationId: event.correlationId,
-      source: event.source,
-      outcome: event.outcome,
-      findings: event.findings ?? [],
-      paths: event.paths ?? [],
-      ...(event.details === undefined ? {} : { details: event.details }),
-    };
-    // `hashRecord` without its promise: same bytes (canonical JSON of every field but
-    // `hash`), hashed in process. The chain tests verify these records with `hashRecord`.
-    return { ...unsigned, hash: sha256Hex(canonicalRecordJson(unsigned)) };
   }
 
   /**
@@ -363,7 +341,7 @@ class Writer implements AuditWriter {
     this.#batch = [];
     let records: AuditRecord[];
     try {
-      records = this.#writeNow(batch.map((b) => b.event));
+      records = this.#writeNow(batch.map((b) => b.text));
     } catch (e) {
       for (const b of batch) b.reject(e);
       return;
@@ -375,7 +353,7 @@ class Writer implements AuditWriter {
    * Append `events` in order with blocking calls: one lock, one head check and, between
    * anchors, one write for all of them.
    */
-  #writeNow(events: readonly AuditEvent[]): AuditRecord[] {
+  #writeNow(texts: readonly EventText[]): AuditRecord[] {
     if (this.#failure !== null) throw this.#failure;
     lockOrFail(this.#log, () => this.#log.lockSync(), (e) => this.#stop(e));
     try {
@@ -383,10 +361,12 @@ class Writer implements AuditWriter {
       const records: AuditRecord[] = [];
       let lines = "";
       let head = this.#head;
-      for (const event of events) {
-        const record = this.#seal(event, head);
+      // One write, one time of writing.
+      const ts = this.#now().toISOString();
+      for (const text of texts) {
+        const { record, line } = sealEvent(text, head, ts);
         records.push(record);
-        lines += JSON.stringify(record) + "\n";
+        lines += line + "\n";
         head = { seq: record.seq, hash: record.hash };
         // An anchor names the record it follows, so the lines up to it are written first.
         if (this.#anchorEvery > 0 && record.seq % this.#anchorEvery === 0) {
@@ -412,13 +392,13 @@ class Writer implements AuditWriter {
   }
 
   /** Append `event` and fsync, on the promise chain (`sync: true`). */
-  async #write(event: AuditEvent): Promise<AuditRecord> {
+  async #write(text: EventText): Promise<AuditRecord> {
     if (this.#failure !== null) throw this.#failure;
     await lockOrFail(this.#log, () => this.#log.lock(), (e) => this.#stop(e));
     try {
       this.#catchUp();
-      const record = this.#seal(event, this.#head);
-      const bytes = encoder.encode(JSON.stringify(record) + "\n");
+      const { record, line } = sealEvent(text, this.#head, this.#now().toISOString());
+      const bytes = encoder.encode(line + "\n");
       await this.#appendTo(this.#log, bytes);
       this.#size += bytes.length;
       this.#head = { seq: record.seq, hash: record.hash };

@@ -8,11 +8,10 @@ import type { HaechiConfig, Mode } from "../config/mod.ts";
 import {
   type AuditInput,
   type AuditSink,
-  buildAuditEvent,
-  createPathFingerprinter,
+  buildAuditEventSync,
+  createPathFingerprinterSync,
   openAuditWriter,
 } from "../audit/mod.ts";
-
 /** The log-backed sink a command opens: the audit port plus the run's mode and closing. */
 export interface AuditLogSink extends AuditSink {
   /** Effective mode stamped on every event. */
@@ -45,41 +44,40 @@ export async function openAuditSink(
     anchorPath: config.audit.anchorPath === "" ? undefined : config.audit.anchorPath,
     anchorEvery: config.audit.anchorEvery,
   });
-  const fingerprint = cachedFingerprints(createPathFingerprinter(hmacKey));
-  // Records a caller did not await (a reply already sent) must still land before close.
-  const pending = new Set<Promise<void>>();
+  const fingerprint = cachedFingerprints(createPathFingerprinterSync(hmacKey));
+  const ignore = () => {};
   return {
     mode,
+    // Built and handed to the writer in this call: the writer then holds the append, and its
+    // `close` writes every append it holds, so no record outlives the sink unwritten.
     record(input: AuditInput) {
-      const done = withCallerHash(input, fingerprint)
-        .then((event) => buildAuditEvent({ ...event, mode, source }, fingerprint))
-        .then((event) => writer.append(event))
-        .then(() => {});
-      pending.add(done);
-      const settled = () => pending.delete(done);
-      done.then(settled, settled);
-      return done;
+      let appended;
+      try {
+        const details = input.callerScope === undefined ? input.details : {
+          ...input.details,
+          callerHash: fingerprint(CALLER_PREFIX + input.callerScope),
+        };
+        appended = writer.append(buildAuditEventSync({
+          kind: input.kind,
+          mode,
+          correlationId: input.correlationId,
+          source,
+          outcome: input.outcome,
+          findings: input.findings,
+          details,
+        }, fingerprint));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return appended.then(ignore);
     },
-    async close() {
-      await Promise.allSettled(pending);
-      await writer.close();
-    },
+    close: () => writer.close(),
   };
 }
 
 // The same HMAC key as paths, over a prefix no JSON path starts with: a caller's
 // fingerprint never equals a path's.
 const CALLER_PREFIX = "caller\u0000";
-
-async function withCallerHash(
-  input: AuditInput,
-  fingerprint: (path: string) => Promise<string>,
-): Promise<Omit<AuditInput, "callerScope">> {
-  const { callerScope, ...rest } = input;
-  if (callerScope === undefined) return rest;
-  const callerHash = await fingerprint(CALLER_PREFIX + callerScope);
-  return { ...rest, details: { ...rest.details, callerHash } };
-}
 
 /** Most paths whose fingerprints are kept; a gateway sees the same few paths over and over. */
 const FINGERPRINT_CACHE_SIZE = 512;
@@ -91,14 +89,12 @@ const FINGERPRINT_CACHE_MAX_PATH = 256;
  * one is an HMAC (~7 µs) on every audited request otherwise. Paths stay in memory only,
  * bounded in count and length; the log still sees fingerprints alone.
  */
-function cachedFingerprints(
-  fingerprint: (path: string) => Promise<string>,
-): (path: string) => Promise<string> {
+function cachedFingerprints(fingerprint: (path: string) => string): (path: string) => string {
   const cache = new Map<string, string>();
-  return async (path) => {
+  return (path) => {
     const hit = cache.get(path);
     if (hit !== undefined) return hit;
-    const value = await fingerprint(path);
+    const value = fingerprint(path);
     if (path.length <= FINGERPRINT_CACHE_MAX_PATH) {
       if (cache.size >= FINGERPRINT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
       cache.set(path, value);

@@ -73,7 +73,9 @@ export function randomBytes(n: number): Uint8Array {
     pool = crypto.getRandomValues(new Uint8Array(Math.max(POOL_BYTES, n)));
     poolAt = 0;
   }
-  const out = pool.slice(poolAt, poolAt + n);
+  // A view, not a copy: each pool is filled once and replaced, never refilled, so views
+  // handed out never overlap or change.
+  const out = pool.subarray(poolAt, poolAt + n);
   poolAt += n;
   return out;
 }

@@ -18,12 +18,19 @@
  *   fingerprint; purging goes through an index on the expiry time. No query scans the
  *   table except `list` (export) and `count`.
  * - Statements are prepared once, when the store opens.
+ * - Records read by id are kept in memory (ciphertext and metadata only, never a value), and
+ *   a kept record is handed out only while `PRAGMA data_version` says no other connection,
+ *   in this process or another, has committed since it was read: any commit elsewhere (a
+ *   purge, a new token) drops them all. This store's own deletes drop what they delete. So
+ *   `findById` answers exactly as the database would at the time of the call, for a third
+ *   of a row read (every restored token and every repeated value is looked up by id).
  *
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { HaechiError } from "../errors.ts";
 import { corruptError, openDatabase } from "./_sqlite.ts";
+import { RecentMap } from "./_recent.ts";
 import type { TokenMetadata, VaultRecord, VaultStore } from "./store.ts";
 
 /** Schema version kept in `PRAGMA user_version`. */
@@ -52,6 +59,9 @@ CREATE UNIQUE INDEX IF NOT EXISTS tokens_by_fingerprint
 CREATE INDEX IF NOT EXISTS tokens_by_expiry
   ON tokens (expires_at) WHERE expires_at IS NOT NULL;
 `;
+
+/** Records kept by id between commits of other connections. */
+const KEPT_RECORDS = 10_000;
 
 const COLUMNS = "id, type, scope, created_at, expires_at, fingerprint, key_id, nonce, ciphertext";
 
@@ -144,8 +154,12 @@ class SqliteStore implements SqliteVaultStore {
   #count: StatementSync;
   #listAll: StatementSync;
   #listType: StatementSync;
+  #version: StatementSync;
   #deferring = false;
   #inTransaction = false;
+  /** Records read by id, valid while the data version stays `#keptAt`. */
+  #kept = new RecentMap<string, VaultRecord>(KEPT_RECORDS);
+  #keptAt = -1;
 
   constructor(db: DatabaseSync, path: string) {
     this.#db = db;
@@ -164,11 +178,25 @@ class SqliteStore implements SqliteVaultStore {
     const meta = "id, type, scope, created_at, expires_at";
     this.#listAll = db.prepare(`SELECT ${meta} FROM tokens`);
     this.#listType = db.prepare(`SELECT ${meta} FROM tokens WHERE type = ?`);
+    this.#version = db.prepare("PRAGMA data_version");
   }
 
   findById(id: string): VaultRecord | undefined {
-    const row = this.#guard(() => this.#byId.get(id) as Row | undefined);
-    return row === undefined ? undefined : toRecord(row);
+    return this.#guard(() => {
+      const version = (this.#version.get() as { data_version: number }).data_version;
+      if (version !== this.#keptAt) {
+        this.#forget();
+        this.#keptAt = version;
+      } else {
+        const kept = this.#kept.get(id);
+        if (kept !== undefined) return kept;
+      }
+      const row = this.#byId.get(id) as Row | undefined;
+      if (row === undefined) return undefined;
+      const record = toRecord(row);
+      this.#kept.set(id, record);
+      return record;
+    });
   }
 
   findByFingerprint(fingerprint: Uint8Array): VaultRecord | undefined {
@@ -198,6 +226,7 @@ class SqliteStore implements SqliteVaultStore {
         this.#db.exec("COMMIT");
       } catch (e) {
         // Nothing of the batch is stored: its tokens must not be handed out.
+        this.#forget();
         try {
           this.#db.exec("ROLLBACK");
         } catch {
@@ -217,6 +246,7 @@ class SqliteStore implements SqliteVaultStore {
         for (const r of records) if (this.#insertOne(r)) n++;
         this.#db.exec("COMMIT");
       } catch (e) {
+        this.#forget();
         this.#db.exec("ROLLBACK");
         throw e;
       }
@@ -225,11 +255,15 @@ class SqliteStore implements SqliteVaultStore {
   }
 
   deleteById(id: string): boolean {
+    this.#kept.delete(id);
     return this.#guard(() => Number(this.#delete.run(id).changes) > 0);
   }
 
   purgeExpired(now: number, limit: number): number {
-    return this.#guard(() => Number(this.#purge.run(now, limit).changes));
+    const n = this.#guard(() => Number(this.#purge.run(now, limit).changes));
+    // This connection's own commits leave the data version as it was.
+    if (n > 0) this.#forget();
+    return n;
   }
 
   *list(filter: { readonly type?: string } = {}): Iterable<TokenMetadata> {
@@ -259,6 +293,11 @@ class SqliteStore implements SqliteVaultStore {
     } finally {
       this.#db.close();
     }
+  }
+
+  /** Drop every kept record. */
+  #forget(): void {
+    if (this.#kept.size > 0) this.#kept = new RecentMap(KEPT_RECORDS);
   }
 
   #insertOne(r: VaultRecord): boolean {

@@ -530,7 +530,12 @@ function invalidToken(): HaechiError {
   );
 }
 
+// The last context that passed: a bulk run checks the same type and scope for every value.
+let checkedType = "";
+let checkedScope = "";
+
 function checkContext(ctx: ReversibleContext): void {
+  if (ctx.type === checkedType && ctx.scope === checkedScope) return;
   if (!isTokenType(ctx.type)) {
     throw new HaechiError(
       "vault.invalid_type",
@@ -539,6 +544,8 @@ function checkContext(ctx: ReversibleContext): void {
     );
   }
   checkScope(ctx.scope);
+  checkedType = ctx.type;
+  checkedScope = ctx.scope;
 }
 
 /**

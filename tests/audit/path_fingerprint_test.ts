@@ -1,4 +1,8 @@
-import { createPathFingerprinter, PATH_FINGERPRINT_HEX_LENGTH } from "../../src/audit/mod.ts";
+import {
+  createPathFingerprinter,
+  createPathFingerprinterSync,
+  PATH_FINGERPRINT_HEX_LENGTH,
+} from "../../src/audit/mod.ts";
 import { HaechiError } from "../../src/errors.ts";
 import { assertEquals, assertMatch, assertNotEquals, assertThrows } from "../assert.ts";
 
@@ -36,5 +40,15 @@ Deno.test("changing the caller's key array later does not change fingerprints", 
 
 Deno.test("a key shorter than 16 bytes is refused", () => {
   const err = assertThrows(() => createPathFingerprinter(new Uint8Array(8)), HaechiError);
+  assertEquals((err as HaechiError).code, "keys.invalid");
+});
+
+Deno.test("the plain fingerprinter gives the promised one's fingerprints", async () => {
+  const sync = createPathFingerprinterSync(KEY);
+  const async = createPathFingerprinter(KEY);
+  for (const path of ["$", "$.messages[0].content", '$.users["alice@example.com"]', "$.é"]) {
+    assertEquals(sync(path), await async(path));
+  }
+  const err = assertThrows(() => createPathFingerprinterSync(new Uint8Array(8)), HaechiError);
   assertEquals((err as HaechiError).code, "keys.invalid");
 });

@@ -1,5 +1,6 @@
 import {
   FOLD_STABLE_RANGES,
+  mayFold,
   normalizeForScan,
   toOriginalSpan,
 } from "../../src/detect/normalize.ts";
@@ -106,4 +107,13 @@ Deno.test("folding matches folding each code point on its own, text and offsets"
       assertEquals(ok, true, `round ${round}, folded offset ${k}: got ${s}-${e}, from ${ws}-${we}`);
     }
   }
+});
+
+Deno.test("mayFold is true exactly for units outside ASCII and the fold-stable ranges", () => {
+  const wrong: string[] = [];
+  for (let c = 0; c < 0x10000; c++) {
+    const stable = c < 0x80 || FOLD_STABLE_RANGES.some(([a, b]) => c >= a && c <= b);
+    if (mayFold(c) === stable) wrong.push(c.toString(16));
+  }
+  assertEquals(wrong, []);
 });
