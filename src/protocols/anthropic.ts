@@ -152,6 +152,8 @@ function messagesShape(): StreamShape {
   }
 
   return {
+    // Mapping reads only the event's payload and keeps no state.
+    repeatable: true,
     map(_f, obj) {
       if (!isRecord(obj) || typeof obj.type !== "string") {
         throw new HaechiError("stream.invalid", "Upstream sent a Messages event without a type");

@@ -135,6 +135,8 @@ function generateShape(): StreamShape {
   const ended = new Set<number>();
 
   return {
+    // Only a chunk with a `finishReason` (which closes a channel) changes `ended`.
+    repeatable: true,
     map(_f, obj) {
       if (!isRecord(obj)) {
         throw new HaechiError(

@@ -202,6 +202,9 @@ function chatShape(): StreamShape {
   }
 
   return {
+    // Mapping reads only the frame; its one state, the carrier template, is set from fields
+    // that are never sites, so a frame repeated with another delta sets it the same way.
+    repeatable: true,
     map(f, value) {
       if (f.data.trim() === "[DONE]") return { raw: "[DONE]", terminal: true };
       if (!isRecord(value)) {

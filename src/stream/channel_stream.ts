@@ -25,7 +25,8 @@
  */
 import { HaechiError } from "../errors.ts";
 import { type AppliedFinding, isRawNumber, parseJsonExact } from "../protect/mod.ts";
-import type { TextGuard } from "./text_guard.ts";
+import type { TextGuard, TextGuardResult } from "./text_guard.ts";
+import { buildTemplate, type FrameTemplate, matchTemplate } from "./frame_template.ts";
 
 /** One upstream frame: SSE event name (if any) and payload. */
 export interface Frame {
@@ -103,12 +104,22 @@ export interface StreamShape {
   carrier(channel: string): MappedFrame;
   /** Called on each outgoing payload in order, after protection (e.g. to renumber). */
   finalize?(value: unknown): void;
+  /**
+   * True when a frame that repeats the previous frame's text with only another string in
+   * its one site maps exactly as the previous one did (same sites, closes and state after
+   * it), with that string in the site. The owner then renders such a frame from the
+   * previous one's template, unparsed (see `frame_template.ts`). Not used with `finalize`.
+   */
+  readonly repeatable?: boolean;
 }
 
 /** Rewrites one stream frame by frame. */
 export interface StreamRewriter {
-  /** Rewrite one frame; resolves to the frames to forward (possibly none). */
-  frame(frame: Frame): Promise<Frame[]>;
+  /**
+   * Rewrite one frame: the frames to forward (possibly none), or a promise of them. A frame
+   * that needs no asynchronous step comes back at once: await only a promise.
+   */
+  frame(frame: Frame): Frame[] | Promise<Frame[]>;
   /** The upstream body ended: flush what is held; resolves to the last frames. */
   end(): Promise<Frame[]>;
   /** True once the protocol's terminator was forwarded: nothing may follow. */
@@ -139,6 +150,12 @@ export interface ChannelRewriterOptions {
 const CLEAN_MEMO_MAX = 4096;
 /** Nesting past which a frame takes the full `protectValue` path (and its depth limit). */
 const FAST_DEPTH_MAX = 32;
+/**
+ * Templates per stream that may fail to build, or be replaced before any frame matched
+ * them (frames that differ in more than the delta: timestamps, counters), before no more
+ * are built: a stream the template never fits pays for at most this many builds.
+ */
+const TEMPLATE_WASTE_MAX = 8;
 
 interface Channel {
   readonly guard: TextGuard;
@@ -209,6 +226,22 @@ export function createChannelRewriter(
 
   const isClean = options.isClean;
   const clean = new Set<string>();
+  // Only a frame right after the one it was built from (or after frames it matched) may use
+  // the template: any other frame may have changed the shape's state.
+  const templates = shape.repeatable === true && shape.finalize === undefined &&
+    isClean !== undefined;
+  let template:
+    | {
+      t: FrameTemplate;
+      event: string | undefined;
+      out: string | undefined;
+      ch: Channel;
+      used: boolean;
+    }
+    | undefined;
+  let templateWaste = 0;
+  // Whether the last `render` found every string clean (nothing renamed, nothing protected).
+  let renderedClean = false;
 
   function knownClean(text: string): boolean {
     if (clean.has(text)) return true;
@@ -249,20 +282,31 @@ export function createChannelRewriter(
     // Awaited only when protection is asynchronous: a clean frame (the common case) is
     // rendered without a promise per string.
     let event: string | undefined;
+    renderedClean = false;
+    let clean = isClean !== undefined;
     if (m.event !== undefined) {
-      const e = protect(m.event, "$.event");
-      event = String(e instanceof Promise ? await e : e);
+      if (clean && knownClean(m.event)) event = m.event;
+      else {
+        clean = false;
+        const e = protect(m.event, "$.event");
+        event = String(e instanceof Promise ? await e : e);
+      }
     }
     if (m.raw !== undefined) return event === undefined ? { data: m.raw } : { event, data: m.raw };
-    let value = protect(m.value, "$");
+    clean &&= allClean(m.value, 0);
+    let value = clean ? m.value : protect(m.value, "$");
     if (value instanceof Promise) value = await value;
     const sites = m.sites ?? [];
     for (let i = 0; i < sites.length; i++) {
       const holder = sites[i].holder as Record<string | number, unknown>;
       const key = sites[i].key;
       if (key in holder || typeof key !== "string") holder[key] = texts[i];
-      else await place(sites[i], texts[i]);
+      else {
+        clean = false;
+        await place(sites[i], texts[i]);
+      }
     }
+    renderedClean = clean;
     shape.finalize?.(value);
     const data = JSON.stringify(value);
     return event === undefined ? { data } : { event, data };
@@ -272,6 +316,22 @@ export function createChannelRewriter(
   async function place(site: ChannelSite, text: string): Promise<void> {
     const holder = site.holder as Record<string | number, unknown>;
     holder[String(await options.protectValue(site.key, site.path))] = text;
+  }
+
+  /** A frame that matched the template: its delta through the channel's guard, then rendered. */
+  function fromTemplate(
+    t: FrameTemplate,
+    event: string | undefined,
+    ch: Channel,
+    raw: string,
+  ): Frame[] | Promise<Frame[]> {
+    const r = ch.guard.push(raw);
+    const done = (r: TextGuardResult): Frame[] => {
+      note(r.findings, ch.path);
+      const data = t.outPrefix + JSON.stringify(r.text) + t.outSuffix;
+      return [event === undefined ? { data } : { event, data }];
+    };
+    return r instanceof Promise ? r.then(done) : done(r);
   }
 
   /** Release the held text of every channel under one of `prefixes`, in creation order. */
@@ -303,45 +363,18 @@ export function createChannelRewriter(
     get finished() {
       return finished;
     },
-    async frame(f) {
+    frame(f) {
       if (finished) return [];
-      const m = shape.map(f, parseJson(f.data));
-      if (m === null) return [];
-      const sites = m.sites ?? [];
-      const raws: string[] = [];
-      for (const s of sites) {
-        const holder = s.holder as Record<string | number, unknown>;
-        const v = holder[s.key];
-        if (typeof v !== "string") {
-          throw new HaechiError("internal", "A channel site must hold a string");
+      if (template !== undefined) {
+        const raw = f.event === template.event ? matchTemplate(template.t, f.data) : undefined;
+        if (raw !== undefined) {
+          template.used = true;
+          return fromTemplate(template.t, template.out, template.ch, raw);
         }
-        raws.push(v);
-        holder[s.key] = ""; // not scanned whole: the guard sees it in context
+        if (!template.used) templateWaste++;
+        template = undefined;
       }
-      const texts: string[] = [];
-      for (let i = 0; i < sites.length; i++) {
-        const ch = channelFor(sites[i]);
-        let r = ch.guard.push(raws[i]);
-        if (r instanceof Promise) r = await r;
-        note(r.findings, ch.path);
-        texts.push(r.text);
-      }
-      const closes = m.terminal === true ? [""] : m.closes ?? [];
-      let before: Frame[] = [];
-      if (closes.length > 0) {
-        const held = await flushUnder(closes);
-        // A channel with a delta in this frame keeps its text there, after that delta.
-        for (let i = sites.length - 1; i >= 0; i--) {
-          const text = held.get(sites[i].channel);
-          if (text === undefined) continue;
-          texts[i] += text;
-          held.delete(sites[i].channel);
-        }
-        before = await carriers(held);
-      }
-      const out = [...before, await render(m, texts)];
-      if (m.terminal === true) finished = true;
-      return out;
+      return fullFrame(f);
     },
     async end() {
       if (finished) return [];
@@ -349,6 +382,57 @@ export function createChannelRewriter(
       return await carriers(await flushUnder([""]));
     },
   };
+
+  /** A frame the template does not cover: parsed, mapped, guarded and rendered. */
+  async function fullFrame(f: Frame): Promise<Frame[]> {
+    const m = shape.map(f, parseJson(f.data));
+    if (m === null) return [];
+    const sites = m.sites ?? [];
+    const raws: string[] = [];
+    for (const s of sites) {
+      const holder = s.holder as Record<string | number, unknown>;
+      const v = holder[s.key];
+      if (typeof v !== "string") {
+        throw new HaechiError("internal", "A channel site must hold a string");
+      }
+      raws.push(v);
+      holder[s.key] = ""; // not scanned whole: the guard sees it in context
+    }
+    const texts: string[] = [];
+    for (let i = 0; i < sites.length; i++) {
+      const ch = channelFor(sites[i]);
+      let r = ch.guard.push(raws[i]);
+      if (r instanceof Promise) r = await r;
+      note(r.findings, ch.path);
+      texts.push(r.text);
+    }
+    const closes = m.terminal === true ? [""] : m.closes ?? [];
+    let before: Frame[] = [];
+    if (closes.length > 0) {
+      const held = await flushUnder(closes);
+      // A channel with a delta in this frame keeps its text there, after that delta.
+      for (let i = sites.length - 1; i >= 0; i--) {
+        const text = held.get(sites[i].channel);
+        if (text === undefined) continue;
+        texts[i] += text;
+        held.delete(sites[i].channel);
+      }
+      before = await carriers(held);
+    }
+    const out = [...before, await render(m, texts)];
+    if (m.terminal === true) finished = true;
+    if (
+      templates && renderedClean && sites.length === 1 && closes.length === 0 &&
+      m.terminal !== true && templateWaste < TEMPLATE_WASTE_MAX
+    ) {
+      const site = sites[0];
+      const t = buildTemplate(f.data, raws[0], m.value, site.holder, site.key);
+      const event = out[out.length - 1].event;
+      if (t === undefined) templateWaste++;
+      else template = { t, event: f.event, out: event, ch: channelFor(site), used: false };
+    }
+    return out;
+  }
 }
 
 function parseJson(data: string): unknown {

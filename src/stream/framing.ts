@@ -112,14 +112,22 @@ export function createFrameCodec(framing: Framing, maxBytes: number): FrameCodec
   }
   const p = createSseParser({ maxEventBytes: maxBytes });
   // Comments (keep-alives) and data-less blocks carry nothing to forward.
-  const keep = (events: ReturnType<typeof p.push>) =>
-    events.filter((e) => e.comment === undefined && e.data !== "").map((e) =>
-      e.event === undefined ? { data: e.data } : { event: e.event, data: e.data }
-    );
+  const keep = (events: ReturnType<typeof p.push>): Frame[] => {
+    const out: Frame[] = [];
+    for (const e of events) {
+      if (e.comment !== undefined || e.data === "") continue;
+      out.push(e.event === undefined ? { data: e.data } : { event: e.event, data: e.data });
+    }
+    return out;
+  };
   return {
     push: (c) => keep(p.push(c)),
     flush: () => keep(p.flush()),
-    serialize: (f) => serializeSseEvent(f.event === undefined ? { data: f.data } : f),
+    serialize: (f) =>
+      // A payload on one line (every JSON frame) is one data line: written here directly.
+      f.event === undefined && !f.data.includes("\n") && !f.data.includes("\r")
+        ? "data: " + f.data + "\n\n"
+        : serializeSseEvent(f.event === undefined ? { data: f.data } : f),
     close: () => "",
   };
 }

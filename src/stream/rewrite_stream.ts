@@ -120,7 +120,8 @@ export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uin
           let out = "";
           for (const f of frames) {
             if (rewriter.finished) break;
-            for (const o of await rewriter.frame(f)) out += serialize(o);
+            const r = rewriter.frame(f);
+            for (const o of r instanceof Promise ? await r : r) out += serialize(o);
           }
           if (done && !rewriter.finished) {
             for (const o of await rewriter.end()) out += serialize(o);

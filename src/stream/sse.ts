@@ -48,6 +48,7 @@ export interface SseParserOptions {
 const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 const CR = 13;
 const LF = 10;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * Create an SSE parser.
@@ -158,12 +159,23 @@ export function createSseParser(options: SseParserOptions = {}): SseParser {
         skipLf = false;
       }
       let from = i;
+      // Found natively rather than a character at a time: `\n` alone ends the lines of a
+      // chunk without `\r`, and an ASCII chunk's pieces take as many bytes as characters.
+      const lfOnly = !chunk.includes("\r");
+      const ascii = !NON_ASCII.test(chunk);
       for (; i < chunk.length; i++) {
+        if (lfOnly) {
+          i = chunk.indexOf("\n", i);
+          if (i < 0) {
+            i = chunk.length;
+            break;
+          }
+        }
         const c = chunk.charCodeAt(i);
         if (c !== CR && c !== LF) continue;
         const piece = chunk.slice(from, i);
         const text = partial === "" ? piece : partial + piece;
-        const bytes = partialBytes + utf8Length(piece);
+        const bytes = partialBytes + (ascii ? piece.length : utf8Length(piece));
         partial = "";
         partialBytes = 0;
         if (blockBytes + bytes > max) tooLarge();
@@ -176,7 +188,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParser {
       }
       if (from < chunk.length) {
         const rest = chunk.slice(from);
-        partialBytes += utf8Length(rest);
+        partialBytes += ascii ? rest.length : utf8Length(rest);
         // Bound the unterminated line too, so a stream without newlines cannot grow memory.
         if (blockBytes + partialBytes > max) tooLarge();
         partial += rest;

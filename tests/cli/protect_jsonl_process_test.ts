@@ -6,6 +6,16 @@ import { tempEnv } from "./_env.ts";
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const TOKEN = /\[TOKEN:email:[a-z2-7]{20}\]/g;
 
+/** `haechi protect - --format jsonl` as a child reading stdin and writing stdout. */
+function spawnProtectJsonl(config: string): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "protect", "-", "--format", "jsonl", "--config", config],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+}
+
 Deno.test("kill -9 during protect --format jsonl: every printed token restores from the vault", async () => {
   const e = await tempEnv();
   const dbPath = `${e.dir}/vault.db`;
@@ -19,12 +29,7 @@ Deno.test("kill -9 during protect --format jsonl: every printed token restores f
     }),
   );
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, "protect", "-", "--format", "jsonl", "--config", e.config],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
+    const child = spawnProtectJsonl(e.config);
     const writer = child.stdin.getWriter();
     const enc = new TextEncoder();
     // Feed new emails until the test has read enough output, so the kill lands mid-batch.
@@ -84,12 +89,7 @@ Deno.test("kill -9 during protect --format jsonl: every printed token restores f
 Deno.test("protect --format jsonl prints each line of a slow producer before the next arrives", async () => {
   const e = await tempEnv();
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, "protect", "-", "--format", "jsonl", "--config", e.config],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
+    const child = spawnProtectJsonl(e.config);
     const writer = child.stdin.getWriter();
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     const enc = new TextEncoder();

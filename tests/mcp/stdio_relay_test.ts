@@ -4,42 +4,19 @@ import { assert, assertEquals } from "../assert.ts";
 import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
 import { createProtector } from "../../src/protect/mod.ts";
 import { createMcpFilter, runStdioRelay } from "../../src/mcp/mod.ts";
-import type { ChildProcess, ChildStatus, TextSink } from "../../src/runtime/mod.ts";
+import type { ChildProcess, TextSink } from "../../src/runtime/mod.ts";
+import { lineChild } from "./_line_child.ts";
 
 const enc = new TextEncoder();
 
 /** A stand-in server: answers every request line with `answer(line)`, in order. */
-function echoChild(answer: (request: Record<string, unknown>) => unknown[]) {
-  let out!: ReadableStreamDefaultController<Uint8Array>;
-  let resolve!: (s: ChildStatus) => void;
-  const status = new Promise<ChildStatus>((r) => resolve = r);
-  let open = true;
-  const end = () => {
-    if (!open) return;
-    open = false;
-    out.close();
-    resolve({ code: 0, signal: null });
-  };
-  const stdout = new ReadableStream<Uint8Array>({ start: (c) => void (out = c) });
-  let buffer = "";
-  const dec = new TextDecoder();
-  const stdin = new WritableStream<Uint8Array>({
-    write(chunk) {
-      buffer += dec.decode(chunk, { stream: true });
-      for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        for (const m of answer(JSON.parse(line))) {
-          sent.lines++;
-          out.enqueue(enc.encode(JSON.stringify(m) + "\n"));
-        }
-      }
-    },
-    close: end,
-    abort: end,
+function echoChild(answer: (request: Record<string, unknown>) => unknown[]): ChildProcess {
+  return lineChild((line, send) => {
+    for (const m of answer(JSON.parse(line))) {
+      sent.lines++;
+      send(JSON.stringify(m));
+    }
   });
-  const child: ChildProcess = { pid: 0, stdin, stdout, stderr: null, status, kill: end };
-  return child;
 }
 
 /** Lines the stand-in server wrote in the last run. */

@@ -102,6 +102,36 @@ Deno.test("the event bound counts UTF-8 bytes, not UTF-16 units", () => {
   ]);
 });
 
+Deno.test("the event bound trips at the same byte for every split, ASCII or not, CR or LF", () => {
+  // One event of mixed ASCII and multi-byte lines: its size in UTF-8 bytes, as the bound
+  // counts it (each line and its end).
+  const lines = ["data: abc", "data: 한국어 ✓ 😀", "event: e", "data: " + "x".repeat(20)];
+  const size = lines.reduce((n, l) => n + new TextEncoder().encode(l).length + 1, 0);
+  for (const end of ["\n", "\r\n", "\r"]) {
+    const text = lines.join(end) + end + end;
+    for (const max of [size - 1, size]) {
+      for (let seed = 1; seed <= 30; seed++) {
+        let s = seed;
+        const chunks: string[] = [];
+        for (let i = 0; i < text.length;) {
+          s = (s * 1103515245 + 12345) % 2147483648;
+          let n = 1 + (s % 9);
+          // Decoded chunks hold whole code points: never cut a surrogate pair.
+          if (/[\uD800-\uDBFF]/.test(text[i + n - 1] ?? "")) n++;
+          chunks.push(text.slice(i, i + n));
+          i += n;
+        }
+        const whole = () => parseAll([text], max);
+        const split = () => parseAll(chunks, max);
+        if (max < size) {
+          assertThrows(whole, HaechiError);
+          assertThrows(split, HaechiError);
+        } else assertEquals(split(), whole());
+      }
+    }
+  }
+});
+
 Deno.test("many small events stay cheap (linear in the stream)", () => {
   const s = 'data: {"x":1}\n\n'.repeat(20_000);
   const p = createSseParser();

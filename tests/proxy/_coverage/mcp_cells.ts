@@ -19,7 +19,8 @@ import {
   writeJson,
 } from "./plant.ts";
 import { reassemble } from "./reassemble.ts";
-import type { ChildProcess, ChildStatus } from "../../../src/runtime/mod.ts";
+import type { ChildProcess } from "../../../src/runtime/mod.ts";
+import { lineChild } from "../../mcp/_line_child.ts";
 import { runStdioRelay } from "../../../src/mcp/mod.ts";
 import type { McpFilter } from "../../../src/mcp/mod.ts";
 
@@ -268,34 +269,10 @@ export function mcpHttpCells(ex: McpExchange): McpCell[] {
 /** A stand-in MCP server process: answers the first line it reads with `reply`. */
 function fakeChild(reply: string): { child: ChildProcess; received: string[] } {
   const received: string[] = [];
-  const enc = new TextEncoder();
-  let out!: ReadableStreamDefaultController<Uint8Array>;
-  let resolve!: (s: ChildStatus) => void;
-  const status = new Promise<ChildStatus>((r) => resolve = r);
-  let open = true;
-  const end = () => {
-    if (!open) return;
-    open = false;
-    out.close();
-    resolve({ code: 0, signal: null } as ChildStatus);
-  };
-  const stdout = new ReadableStream<Uint8Array>({ start: (c) => void (out = c) });
-  let buffer = "";
-  const dec = new TextDecoder();
-  const stdin = new WritableStream<Uint8Array>({
-    write(chunk) {
-      buffer += dec.decode(chunk, { stream: true });
-      let nl;
-      while ((nl = buffer.indexOf("\n")) >= 0) {
-        received.push(buffer.slice(0, nl));
-        buffer = buffer.slice(nl + 1);
-        if (received.length === 1 && open) out.enqueue(enc.encode(reply + "\n"));
-      }
-    },
-    close: end,
-    abort: end,
+  const child = lineChild((line, send) => {
+    received.push(line);
+    if (received.length === 1) send(reply);
   });
-  const child: ChildProcess = { pid: 0, stdin, stdout, stderr: null, status, kill: end };
   return { child, received };
 }
 
