@@ -309,3 +309,26 @@ Deno.test("hostile inputs for the chat and localized password rows stay fast", (
     assert(ms < 2_000, `took ${ms.toFixed(0)} ms on ${JSON.stringify(text.slice(0, 20))}`);
   }
 });
+
+Deno.test("the assignment prefilter of the generic secret rows changes no finding", () => {
+  // The rows as they were before the prefilter; windows that hold no `:` or `=` are skipped.
+  const ids = new Set(["generic-secret-quoted", "generic-secret-unquoted"]);
+  const gated = SECRET_RULES.filter((r) => ids.has(r.id));
+  assertEquals(gated.length, 2);
+  const ungated = gated.map((r) => ({ ...r, windowRequires: undefined }));
+  const key = fake("", 24, alnum, 21);
+  const texts = [
+    ...gated.flatMap((r) => [...r.examples.positive, ...r.examples.negative]),
+    `the token ${key} expired, please refresh`,
+    `my password is ${key} and the api key "${key}"`,
+    `token\u3000＝\u3000${key}`,
+    `{"token"=>"${key}"} and secret := '${key}'`,
+    `api_key ${key}\n` + "x ".repeat(300) + `password: ${key}`,
+    `Password ${key} ` + "word ".repeat(80) + `token=${key}`,
+  ];
+  for (const text of texts) {
+    const before = spans(text, createScanner(ungated).scan(text));
+    assertEquals(spans(text, createScanner(gated).scan(text)), before, text);
+  }
+  assert(texts.some((t) => createScanner(gated).scan(t).length > 0));
+});

@@ -171,6 +171,9 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     ),
     group: 2,
     trigger: { keywords: NAME_KEYWORDS },
+    // Every match holds an assignment operator, and prose names a token or a password far
+    // more often than it assigns one.
+    windowRequires: [":", "="],
     validate: (v) => isSecretValue(v, true),
     minEntropy: 3,
     confidence: 0.8,
@@ -211,6 +214,8 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
     ),
     group: 1,
     trigger: { keywords: NAME_KEYWORDS },
+    // As for the quoted row: no assignment operator in the window, no match.
+    windowRequires: [":", "="],
     validate: (v) => isSecretValue(v, false),
     minEntropy: 3,
     confidence: 0.75,
