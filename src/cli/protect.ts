@@ -13,6 +13,7 @@ import { createProgress, type Progress } from "./_progress.ts";
 import { openSession, type Session } from "../session/mod.ts";
 import { type FindingTally, summarizeTally, tallyFindings } from "./_summary.ts";
 import { EXIT } from "./exit_codes.ts";
+import { batchedWriter } from "./_protect_output.ts";
 
 /** Input formats. */
 export type ProtectFormat = "json" | "jsonl" | "text";
@@ -176,69 +177,6 @@ async function protectWhole(
   return outcome.blocked ? EXIT.blocked : EXIT.ok;
 }
 
-/** Bytes of output lines gathered into one write. */
-const OUTPUT_BATCH_BYTES = 1024 * 1024;
-/** Output goes out once the input has been quiet this long, ms. */
-const OUTPUT_QUIET_MS = 20;
-/** Longest an output line waits while input keeps arriving, ms. */
-const OUTPUT_MAX_WAIT_MS = 200;
-
-/**
- * Gathers output lines into fewer writes: a write per line was the largest single cost of
- * a big JSONL run, and each write is also a vault commit. `commit` starts before each
- * write and a failed commit drops the write: the vault keeps new tokens in one transaction
- * per batch, and a token must be stored before it is printed. Commits cost per page they
- * touch and new tokens land on random pages, so batches are large while input streams in;
- * a line still goes out {@linkcode OUTPUT_QUIET_MS} after the input pauses, so a slow
- * producer (`tail -f | haechi protect`) sees each line promptly, and never later than
- * {@linkcode OUTPUT_MAX_WAIT_MS}.
- */
-function batchedWriter(
-  io: CliIO,
-  commit: () => Promise<void>,
-): { write(s: string): Promise<void>; flush(): Promise<void> } {
-  let parts: string[] = [];
-  let bytes = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let firstAt = 0;
-  let lastAt = 0;
-  let writing: Promise<void> = Promise.resolve();
-  const flush = (): Promise<void> => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    if (parts.length > 0) {
-      const text = parts.join("");
-      parts = [];
-      bytes = 0;
-      // Started now, so it covers every token in `text`; later ones may join it harmlessly.
-      writing = Promise.all([writing, commit()]).then(() => io.stdout.write(text));
-      // A failed timed write surfaces at the next awaited write or at the end.
-      writing.catch(() => {});
-    }
-    return writing;
-  };
-  const onTimer = () => {
-    const now = performance.now();
-    const wait = Math.min(OUTPUT_QUIET_MS - (now - lastAt), OUTPUT_MAX_WAIT_MS - (now - firstAt));
-    if (wait <= 0) void flush();
-    else timer = setTimeout(onTimer, wait);
-  };
-  return {
-    write(s: string): Promise<void> {
-      parts.push(s);
-      bytes += s.length;
-      if (bytes >= OUTPUT_BATCH_BYTES) return flush();
-      lastAt = performance.now();
-      if (timer === undefined) {
-        firstAt = lastAt;
-        timer = setTimeout(onTimer, OUTPUT_QUIET_MS);
-      }
-      return writing;
-    },
-    flush,
-  };
-}
-
 /** Lines per aggregated audit event when scrubbing JSONL; blocked lines get their own event. */
 const JSONL_AUDIT_BATCH = 1000;
 
@@ -312,7 +250,7 @@ async function protectJsonl(
           text = errorLine(`line ${lineNo}: ${err.message}`);
         }
       }
-      await out.write(text + "\n");
+      await out.line(text);
       if (lineNo - batchStart + 1 >= JSONL_AUDIT_BATCH) await flushBatch(lineNo);
     }
   } finally {

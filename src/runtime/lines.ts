@@ -75,6 +75,7 @@ export async function* readLines(
   let skipped = -1;
   let number = 0;
   let done = false;
+  let ahead: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
 
   const finish = (last: Uint8Array, terminated: boolean): LineItem => {
     number++;
@@ -98,9 +99,13 @@ export async function* readLines(
   };
 
   try {
+    // The next read is in flight while this chunk's lines are processed, so the file or
+    // pipe is read while the consumer works instead of between its lines.
+    ahead = reader.read();
     while (true) {
-      const next = await reader.read();
+      const next = await ahead;
       if (next.done) break;
+      ahead = reader.read();
       const chunk = next.value;
       let start = 0;
       for (let lf = chunk.indexOf(LF); lf !== -1; lf = chunk.indexOf(LF, start)) {
@@ -126,7 +131,11 @@ export async function* readLines(
     done = true;
     if (pendingBytes > 0 || skipped >= 0) yield finish(new Uint8Array(0), false);
   } finally {
-    if (!done) await reader.cancel().catch(() => {});
+    if (!done) {
+      // A read still in flight when the consumer stops must not surface as unhandled.
+      ahead?.catch(() => {});
+      await reader.cancel().catch(() => {});
+    }
     reader.releaseLock();
   }
 }

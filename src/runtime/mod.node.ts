@@ -22,6 +22,8 @@ export interface TextSink {
    * writes stdout pipes and files synchronously on Linux, inside `write`.
    */
   writeSync?(text: string): void;
+  /** `writeSync` for bytes already encoded as UTF-8 (see `mod.ts`); not offered here either. */
+  writeBytesSync?(bytes: Uint8Array): void;
 }
 
 const encoder = new TextEncoder();

@@ -19,6 +19,11 @@ export interface TextSink {
    * that need it check for it and fall back to `write`.
    */
   writeSync?(text: string): void;
+  /**
+   * {@linkcode TextSink.writeSync} for text already encoded as UTF-8, so a caller that
+   * gathers many strings encodes each once into its own buffer instead of joining them.
+   */
+  writeBytesSync?(bytes: Uint8Array): void;
 }
 
 const encoder = new TextEncoder();
@@ -54,10 +59,43 @@ export async function writeTextFile(
   if (options.mode !== undefined) await Deno.chmod(path, options.mode);
 }
 
-/** Open a file as a byte stream. */
+/** Bytes asked for per read of {@linkcode openReadStream}. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Open a file as a byte stream; the file closes at its end, on cancel or on a read error.
+ * Reads are 1 MiB rather than `FsFile.readable`'s 64 KiB: each read is an async op whose
+ * hand-over costs more than the copy, and big JSONL logs are read end to end.
+ */
 export async function openReadStream(path: string): Promise<ReadableStream<Uint8Array>> {
   const file = await Deno.open(path, { read: true });
-  return file.readable;
+  let closed = false;
+  const close = () => {
+    if (!closed) {
+      closed = true;
+      file.close();
+    }
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const buf = new Uint8Array(READ_CHUNK_BYTES);
+      let n: number | null;
+      try {
+        n = await file.read(buf);
+      } catch (e) {
+        close();
+        throw e;
+      }
+      if (n === null) {
+        close();
+        controller.close();
+      } else if (n > 0) {
+        // A short read (a pipe, the file's tail) is copied so it does not pin the 1 MiB.
+        controller.enqueue(n === buf.length ? buf : buf.slice(0, n));
+      }
+    },
+    cancel: close,
+  }, { highWaterMark: 0 });
 }
 
 /** Read a whole file as bytes. */
@@ -157,13 +195,14 @@ function sinkFor(stream: { write(p: Uint8Array): Promise<number> }): TextSink {
  */
 export function stdoutSink(): TextSink {
   const sink = sinkFor(Deno.stdout);
+  const writeBytesSync = (bytes: Uint8Array) => {
+    let written = 0;
+    while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
+  };
   return {
     write: sink.write,
-    writeSync(text: string) {
-      const bytes = encoder.encode(text);
-      let written = 0;
-      while (written < bytes.length) written += Deno.stdout.writeSync(bytes.subarray(written));
-    },
+    writeSync: (text: string) => writeBytesSync(encoder.encode(text)),
+    writeBytesSync,
   };
 }
 

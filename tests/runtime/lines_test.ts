@@ -119,3 +119,39 @@ Deno.test("20,000 lines in 7-byte chunks all arrive in order", async () => {
   for await (const _ of readLines(ReadableStream.from(chunks))) n++;
   assertEquals(n, 20_000);
 });
+
+Deno.test("a read error after the consumer stopped early is not left unhandled", async () => {
+  let pulls = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(c) {
+      pulls++;
+      if (pulls === 1) c.enqueue(new TextEncoder().encode("a\nb\n"));
+      else c.error(new Error("disk gone"));
+    },
+  });
+  for await (const l of readLines(stream)) {
+    assertEquals(l.number, 1);
+    break;
+  }
+  // Let a rejected read-ahead surface if it were unhandled (the test would fail).
+  await new Promise((r) => setTimeout(r, 10));
+});
+
+Deno.test("a read error while lines are read ends the iteration with that error", async () => {
+  let pulls = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(c) {
+      pulls++;
+      if (pulls === 1) c.enqueue(new TextEncoder().encode("a\nb"));
+      else c.error(new Error("disk gone"));
+    },
+  });
+  const seen: string[] = [];
+  let error = "";
+  try {
+    for await (const l of readLines(stream)) if (l.kind === "text") seen.push(l.text);
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  assertEquals([seen, error], [["a"], "disk gone"]);
+});
