@@ -47,10 +47,10 @@ export class ScanText {
     // Once the bits are in use, they find the edge from the start.
     if (this.#longWalks <= LONG_WALKS_BEFORE_BITS) {
       const near = Math.max(floor, at - SHORT_WALK);
-      while (s > near && isWordish(text.charCodeAt(s - 1))) s--;
+      while (s > near && isWordishFast(text.charCodeAt(s - 1))) s--;
       if (s > near || s === floor) return s;
       if (++this.#longWalks <= LONG_WALKS_BEFORE_BITS) {
-        while (s > floor && isWordish(text.charCodeAt(s - 1))) s--;
+        while (s > floor && isWordishFast(text.charCodeAt(s - 1))) s--;
         return s;
       }
     }
@@ -72,10 +72,10 @@ export class ScanText {
     let e = at;
     if (this.#longWalks <= LONG_WALKS_BEFORE_BITS) {
       const near = Math.min(ceil, at + SHORT_WALK);
-      while (e < near && isWordish(text.charCodeAt(e))) e++;
+      while (e < near && isWordishFast(text.charCodeAt(e))) e++;
       if (e < near || e === ceil) return e;
       if (++this.#longWalks <= LONG_WALKS_BEFORE_BITS) {
-        while (e < ceil && isWordish(text.charCodeAt(e))) e++;
+        while (e < ceil && isWordishFast(text.charCodeAt(e))) e++;
         return e;
       }
     }
@@ -158,6 +158,11 @@ const LOWER_BLOCK_BITS = 12;
 /** {@linkcode isWordish} for each ASCII unit, 1 for word characters. */
 const WORDISH_ASCII = new Uint8Array(128);
 for (let c = 0; c < 128; c++) WORDISH_ASCII[c] = isWordish(c) ? 1 : 0;
+
+/** {@linkcode isWordish} read from the table; the widening walks call it per unit. */
+function isWordishFast(c: number): boolean {
+  return c > 127 || WORDISH_ASCII[c] === 1;
+}
 
 /**
  * Whether `c` is a word character for window widening: letters, digits, everything outside
