@@ -100,7 +100,12 @@ export class ScanText {
       const from = w << 5;
       const to = Math.min(text.length, from + 32);
       let word = 0;
-      for (let i = from; i < to; i++) if (isWordish(text.charCodeAt(i))) word |= 1 << (i & 31);
+      // A table read per unit: in a long run of word characters every unit of the text is
+      // filled, and the comparisons of isWordish cost more than the lookup.
+      for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
+        if (c > 127 || WORDISH_ASCII[c] === 1) word |= 1 << (i & 31);
+      }
       bits[w] = word;
     }
     return bits[w];
@@ -149,6 +154,10 @@ const LONG_WALKS_BEFORE_BITS = 64;
 
 /** Prefilters lowercase the text in blocks of 2^12 units, on first use. */
 const LOWER_BLOCK_BITS = 12;
+
+/** {@linkcode isWordish} for each ASCII unit, 1 for word characters. */
+const WORDISH_ASCII = new Uint8Array(128);
+for (let c = 0; c < 128; c++) WORDISH_ASCII[c] = isWordish(c) ? 1 : 0;
 
 /**
  * Whether `c` is a word character for window widening: letters, digits, everything outside

@@ -55,3 +55,14 @@ Deno.test("a text of word characters only widens by the slack and stops at its e
   assertEquals(view.wordEnd(text.length - 40), text.length);
   assertEquals(view.wordEnd(text.length), text.length);
 });
+
+Deno.test("widened edges agree with a unit-by-unit walk for every ASCII and Latin-1 unit", () => {
+  // Runs longer than a short walk, so the word-character bits come into use early.
+  let text = "";
+  for (let c = 0; c < 0x180; c++) text += "w".repeat(40 + (c % 50)) + String.fromCharCode(c);
+  const view = new ScanText(text);
+  for (let at = 0; at <= text.length; at++) {
+    assertEquals(view.wordStart(at), walkStart(text, at), `start ${at}`);
+    assertEquals(view.wordEnd(at), walkEnd(text, at), `end ${at}`);
+  }
+});

@@ -140,3 +140,32 @@ Deno.test("the fixed case pairs of prefilter letters are exactly the units that 
     assertEquals(taken, unitsLoweringTo(c), `U+${c.toString(16)}`);
   }
 });
+
+Deno.test("a prefilter built as a prefix tree of its words answers as words.some(includes)", () => {
+  const wordLists: string[][] = [
+    ["tel", "telephone", "telefono", "tél", "teléfono", "tel:", "tel ", "cell", "call"],
+    ["a.b", "a*b", "(x)", "[y]", "$z^", "a|b", "\\q", "/p/", "?"],
+    ["비밀번호", "비번", "패스워드", "ssn", "ss", "s"],
+  ];
+  for (const r of BUILTIN_RULES) {
+    const words = r.windowRequires ?? r.context?.words;
+    if (words !== undefined) wordLists.push([...words]);
+  }
+  for (const words of wordLists) {
+    const c = compileRule({ ...GATED, windowRequires: words }, 0);
+    const samples = [
+      "",
+      "nothing to see",
+      ...words.flatMap((w) => [w, w.slice(0, -1), w.slice(1), `x${w}y`, `${w.slice(0, -1)} ${w}`]),
+      words.join(""),
+      words.map((w) => w.slice(0, -1)).join(" "),
+    ];
+    for (const s of samples) {
+      const expected = words.some((w) => s.includes(w));
+      assertEquals(c.requires!.test(s), expected, `${words.join(",")}: ${JSON.stringify(s)}`);
+      if (c.requiresCased !== null) {
+        assertEquals(c.requiresCased.test(s), expected, `${words.join(",")}: ${JSON.stringify(s)}`);
+      }
+    }
+  }
+});
