@@ -63,13 +63,20 @@ export function batchedWriter(io: CliIO, commit: () => Promise<void>): LineWrite
   let firstAt = 0;
   let lastAt = 0;
   let writing: Promise<void> = Promise.resolve();
+  // A written batch's buffer, kept for the next batch instead of allocating a new one.
+  let spare: typeof buf | undefined;
   const take = (): () => void | Promise<void> => {
     if (writeBytes !== undefined) {
-      const bytes = buf.subarray(0, size);
-      // The taken bytes are written later, so the next batch gets a buffer of its own.
-      buf = new Uint8Array(BUFFER_BYTES);
+      const full = buf;
+      const bytes = full.subarray(0, size);
+      // The taken bytes are written later, so the next batch gets another buffer.
+      buf = spare ?? new Uint8Array(BUFFER_BYTES);
+      spare = undefined;
       size = 0;
-      return () => writeBytes(bytes);
+      return () => {
+        writeBytes(bytes);
+        if (full.length === BUFFER_BYTES) spare = full;
+      };
     }
     const text = parts.join("");
     parts = [];

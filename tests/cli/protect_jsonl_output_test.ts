@@ -83,3 +83,22 @@ Deno.test("protect --format jsonl gives the same bytes and exit code whether lin
     await e.cleanup();
   }
 });
+
+Deno.test("protect --format jsonl output over several batches and with a line longer than the batch buffer is the same on both output paths", async () => {
+  const e = await tempEnv();
+  try {
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      lines.push(JSON.stringify({ i, text: `행 ${i} ${EMAIL} ${"가나다 abc ".repeat(400)}` }));
+    }
+    lines.splice(150, 0, JSON.stringify({ big: "é😀".repeat(900_000) }));
+    const input = lines.join("\n") + "\n";
+    const textPath = await runJsonl(e.config, input, false, false);
+    const bytesPath = await runJsonl(e.config, input, false, true);
+    assertEquals(bytesPath.code, textPath.code);
+    assert(bytesPath.out === textPath.out, "outputs differ");
+    assertEquals(textPath.out.split("\n").length, 302);
+  } finally {
+    await e.cleanup();
+  }
+});
