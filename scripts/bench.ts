@@ -22,6 +22,7 @@ import {
   formatAccuracy,
   formatExamples,
   formatScan,
+  hostileRatios,
   measureProtect,
   measureScan,
   throughputInputs,
@@ -92,7 +93,8 @@ async function main(args: readonly string[]): Promise<number> {
 
   header("2. Scan throughput (best of several runs after warm-up)");
   const inputs = throughputInputs(opts.seed, opts.quick ? 256 * 1024 : 1 << 20);
-  await print(formatScan(await measureScan(scanner, inputs, budget)));
+  const scanFigures = await measureScan(scanner, inputs, budget);
+  await print(formatScan(scanFigures));
 
   header("3. Protect throughput: createProtector(DEFAULT_CONFIG).protectJsonText");
   const protectMbps = new Map<string, number>();
@@ -144,6 +146,7 @@ async function main(args: readonly string[]): Promise<number> {
   const targets = await issue15Targets(opts.quick, budget, {
     proxyRows,
     protectMbps: protectMbps.get("chat JSON 32 KB"),
+    hostileRatios: hostileRatios(scanFigures),
     mcpAddedMs: Number(/added latency per tools\/call: ([-\d.]+) ms/.exec(mcpText)?.[1] ?? NaN),
   }, print);
   await out.write(formatTargets(targets));

@@ -128,6 +128,8 @@ export async function measureJsonl(
 export interface HostileGrowth {
   /** Family name. */
   readonly name: string;
+  /** The same family's 1 MB input in section 2 (`hostileInputs`). */
+  readonly section2Name: string;
   /** ns per byte at 1 MB ÷ ns per byte of prose with PII. */
   readonly ratio: number;
   /** Time at 1 MB ÷ time at 100 KB (10 for linear). */
@@ -141,9 +143,9 @@ export async function measureHostileGrowth(budgetMs: number): Promise<HostileGro
   const nsPerByte = async (text: string) =>
     (await bestTime(() => scanner.scan(text), budgetMs)) * 1e9 / utf8Bytes(text);
   const base = await nsPerByte(prose);
-  const families: [string, (bytes: number) => string][] = [
-    ['"@a."', (b) => "@a.".repeat(Math.floor(b / 3))],
-    ["random base64", (b) => {
+  const families: [string, string, (bytes: number) => string][] = [
+    ['"@a."', '"@a." x 1MB', (b) => "@a.".repeat(Math.floor(b / 3))],
+    ["random base64", "random base64 1MB", (b) => {
       const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
       let s = "";
       let x = 12345;
@@ -153,15 +155,24 @@ export async function measureHostileGrowth(budgetMs: number): Promise<HostileGro
       }
       return s;
     }],
-    ["full-width text", (b) => "ｔｏｋｅｎ＝ＡＢＣ１２３ ".repeat(Math.floor(b / 37))],
+    [
+      "full-width text",
+      "full-width text 1MB",
+      (b) => "ｔｏｋｅｎ＝ＡＢＣ１２３ ".repeat(Math.floor(b / 37)),
+    ],
   ];
   const out: HostileGrowth[] = [];
-  for (const [name, make] of families) {
+  for (const [name, section2Name, make] of families) {
     const small = make(100 * 1024);
     const big = make(1 << 20);
     const tSmall = await bestTime(() => scanner.scan(small), budgetMs);
     const tBig = await bestTime(() => scanner.scan(big), budgetMs);
-    out.push({ name, ratio: (tBig * 1e9 / utf8Bytes(big)) / base, growth: tBig / tSmall });
+    out.push({
+      name,
+      section2Name,
+      ratio: (tBig * 1e9 / utf8Bytes(big)) / base,
+      growth: tBig / tSmall,
+    });
   }
   return out;
 }
@@ -202,6 +213,11 @@ export interface EarlierFigures {
   readonly proxyRows: readonly ProxyBenchRow[];
   /** Section 3's `protectJsonText` MB/s on the 32 KB chat body. */
   readonly protectMbps: number | undefined;
+  /**
+   * Section 2's hostile per-byte ratios by input name; the hostile rows use these when
+   * given, so the two sections never disagree about the same figure.
+   */
+  readonly hostileRatios?: ReadonlyMap<string, number>;
   /** Section 7's added ms per MCP `tools/call`. */
   readonly mcpAddedMs: number;
 }
@@ -257,24 +273,34 @@ export async function issue15Targets(
   });
   const hostile = await measureHostileGrowth(budgetMs);
   await print([
-    "hostile families (per-byte cost ÷ prose with PII; time growth 100 KB → 1 MB, 10 is linear):",
-    ...hostile.map((h) =>
-      `  ${h.name.padEnd(18)} ×${h.ratio.toFixed(2)}   growth ×${h.growth.toFixed(1)}`
-    ),
+    "hostile families (per-byte cost ÷ prose with PII, here and in section 2; " +
+    "time growth 100 KB → 1 MB, 10 is linear):",
+    ...hostile.map((h) => {
+      const s2 = earlier.hostileRatios?.get(h.section2Name);
+      return `  ${h.name.padEnd(18)} ×${h.ratio.toFixed(2)}` +
+        (s2 === undefined ? "" : ` (section 2: ×${s2.toFixed(2)})`) +
+        `   growth ×${h.growth.toFixed(1)}`;
+    }),
   ]);
   for (const h of hostile) {
+    // The issue judges this row by section 2's figure; without it (this file run alone) the
+    // ratio measured here stands in.
+    const s2 = earlier.hostileRatios?.get(h.section2Name);
+    const ratio = s2 ?? h.ratio;
     rows.push({
       what: `hostile ${h.name}, per-byte cost ÷ prose (growth 100 KB→1 MB)`,
-      now: `×${h.ratio.toFixed(2)} (growth ×${h.growth.toFixed(1)})`,
+      now: `×${ratio.toFixed(2)}${s2 === undefined ? "" : " (section 2)"} (growth ×${
+        h.growth.toFixed(1)
+      })`,
       target: "≤ ×2, linear",
-      ok: h.ratio <= 2 && h.growth <= 15,
+      ok: ratio <= 2 && h.growth <= 15,
     });
   }
   const g = await measureTextGuard();
   rows.push({
     what: "text guard, word + 16k run, 1-char deltas ÷ one delta",
     now: `${(g.charDeltas * 1000).toFixed(1)} ms vs ${(g.oneDelta * 1000).toFixed(2)} ms = ×${
-      (g.charDeltas / g.oneDelta).toFixed(0)
+      (g.charDeltas / g.oneDelta).toFixed(1)
     }`,
     target: "≤ ×2",
     ok: g.charDeltas <= 2 * g.oneDelta,
