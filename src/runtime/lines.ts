@@ -101,11 +101,11 @@ export async function* readLines(
   try {
     // The next read is in flight while this chunk's lines are processed, so the file or
     // pipe is read while the consumer works instead of between its lines.
-    ahead = reader.read();
+    ahead = readAhead(reader);
     while (true) {
       const next = await ahead;
       if (next.done) break;
-      ahead = reader.read();
+      ahead = readAhead(reader);
       const chunk = next.value;
       let start = 0;
       for (let lf = chunk.indexOf(LF); lf !== -1; lf = chunk.indexOf(LF, start)) {
@@ -132,8 +132,6 @@ export async function* readLines(
     if (pendingBytes > 0 || skipped >= 0) yield finish(new Uint8Array(0), false);
   } finally {
     if (!done) {
-      // A read still in flight when the consumer stops must not surface as unhandled.
-      ahead?.catch(() => {});
       await reader.cancel().catch(() => {});
     }
     reader.releaseLock();
@@ -149,4 +147,17 @@ function join(parts: Uint8Array[], total: number, last: Uint8Array): Uint8Array 
   }
   out.set(last, at);
   return out;
+}
+
+/**
+ * Start the next read. It fails while the consumer is still busy with earlier lines, before
+ * anything awaits it: marked handled here so that failure is not an unhandled rejection (which
+ * ends the process) but the error the loop throws when it reaches this read.
+ */
+function readAhead(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  const p = reader.read();
+  p.catch(() => {});
+  return p;
 }

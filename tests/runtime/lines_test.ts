@@ -155,3 +155,27 @@ Deno.test("a read error while lines are read ends the iteration with that error"
   }
   assertEquals([seen, error], [["a"], "disk gone"]);
 });
+
+Deno.test("a read failing while the consumer is still busy with a line ends the iteration with that error", async () => {
+  let pulls = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(c) {
+      pulls++;
+      if (pulls === 1) return c.enqueue(new TextEncoder().encode("a\nb\n"));
+      // Fails after the read-ahead started and before the consumer awaits it.
+      await new Promise((r) => setTimeout(r, 1));
+      throw new Error("disk gone");
+    },
+  }, { highWaterMark: 0 });
+  const seen: string[] = [];
+  let error = "";
+  try {
+    for await (const l of readLines(stream)) {
+      await new Promise((r) => setTimeout(r, 20));
+      if (l.kind === "text") seen.push(l.text);
+    }
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  assertEquals([seen, error], [["a", "b"], "disk gone"]);
+});
