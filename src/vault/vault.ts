@@ -531,8 +531,9 @@ function invalidToken(): HaechiError {
 }
 
 // The last context that passed: a bulk run checks the same type and scope for every value.
-let checkedType = "";
-let checkedScope = "";
+// Undefined until one passes: an empty pair must never match before any check ran.
+let checkedType: string | undefined;
+let checkedScope: string | undefined;
 
 function checkContext(ctx: ReversibleContext): void {
   if (ctx.type === checkedType && ctx.scope === checkedScope) return;
