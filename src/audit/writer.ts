@@ -339,26 +339,36 @@ class Writer implements AuditWriter {
     const batch = this.#batch;
     if (batch.length === 0) return;
     this.#batch = [];
-    let records: AuditRecord[];
+    const records: AuditRecord[] = [];
+    // As appended one by one: an append whose record (and the anchor after it, if one was
+    // due) was written before a write failed resolves; only the rest fail.
+    let done = 0;
     try {
-      records = this.#writeNow(batch.map((b) => b.text));
+      this.#writeNow(batch.map((b) => b.text), records, (n) => done = n);
     } catch (e) {
-      for (const b of batch) b.reject(e);
+      for (let i = 0; i < batch.length; i++) {
+        if (i < done) batch[i].resolve(records[i]);
+        else batch[i].reject(e);
+      }
       return;
     }
     for (let i = 0; i < batch.length; i++) batch[i].resolve(records[i]);
   }
 
   /**
-   * Append `events` in order with blocking calls: one lock, one head check and, between
-   * anchors, one write for all of them.
+   * Append `texts` in order with blocking calls: one lock, one head check and, between
+   * anchors, one write for all of them. Sealed records are pushed to `records`; `written`
+   * is told how many of them are completely written each time that number grows.
    */
-  #writeNow(texts: readonly EventText[]): AuditRecord[] {
+  #writeNow(
+    texts: readonly EventText[],
+    records: AuditRecord[],
+    written: (n: number) => void,
+  ): void {
     if (this.#failure !== null) throw this.#failure;
     lockOrFail(this.#log, () => this.#log.lockSync(), (e) => this.#stop(e));
     try {
       this.#catchUp();
-      const records: AuditRecord[] = [];
       let lines = "";
       let head = this.#head;
       // One write, one time of writing.
@@ -372,11 +382,14 @@ class Writer implements AuditWriter {
         if (this.#anchorEvery > 0 && record.seq % this.#anchorEvery === 0) {
           this.#commitNow(lines, head);
           lines = "";
+          // The anchor belongs to this record's append, as when appends were written alone.
+          written(records.length - 1);
           this.#writeAnchorNow();
+          written(records.length);
         }
       }
       if (lines !== "") this.#commitNow(lines, head);
-      return records;
+      written(records.length);
     } finally {
       this.#unlock();
     }

@@ -108,3 +108,32 @@ Deno.test({
     await writer.close();
   },
 });
+
+Deno.test({
+  name:
+    "in appends written together, those written before a failed write resolve and the rest fail",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const path = `${dir}/audit.jsonl`;
+      // The anchor after record 2 fails (ENOSPC) once records 1 and 2 are in the log.
+      const writer = await openAuditWriter({ path, anchorPath: "/dev/full", anchorEvery: 2 });
+      const settled = await Promise.allSettled(
+        [1, 2, 3, 4].map((n) => writer.append(sampleEvent(n))),
+      );
+      assertEquals(settled.map((r) => r.status), ["fulfilled", "rejected", "rejected", "rejected"]);
+      const first = settled[0] as PromiseFulfilledResult<{ seq: number }>;
+      assertEquals(first.value.seq, 1);
+      for (const r of settled.slice(1)) {
+        assertEquals(((r as PromiseRejectedResult).reason as HaechiError).code, "audit.io");
+      }
+      assertEquals((await readLogLines(path)).length, 2);
+      const later = await assertRejects(() => writer.append(sampleEvent(5)), HaechiError);
+      assertEquals((later as HaechiError).code, "audit.io");
+      await writer.close();
+    } finally {
+      await cleanup();
+    }
+  },
+});
