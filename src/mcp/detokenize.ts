@@ -5,7 +5,7 @@
  * @module
  */
 import type { RestoreCounts, TokenRestorer } from "../vault/mod.ts";
-import { isRawNumber } from "../protect/mod.ts";
+import { addRestoreCounts, emptyRestoreCounts, isRawNumber } from "../protect/mod.ts";
 
 /** What {@linkcode restoreArguments} did. */
 export interface RestoredArguments {
@@ -42,20 +42,14 @@ export async function restoreArguments(
   restorer: TokenRestorer,
   scope: string,
 ): Promise<RestoredArguments> {
-  const counts: RestoreCounts = {
-    restored: 0,
-    foreignScope: 0,
-    unknown: 0,
-    expired: 0,
-    corrupt: 0,
-  };
+  const counts = emptyRestoreCounts();
   let touched = false;
   async function walk(v: unknown, depth: number): Promise<unknown> {
     if (typeof v === "string") {
       if (!v.includes("[TOKEN:")) return v;
       touched = true;
       const r = await restorer.restoreTokens(v, scope);
-      for (const k of Object.keys(counts) as (keyof RestoreCounts)[]) counts[k] += r.counts[k];
+      addRestoreCounts(counts, r.counts);
       return r.text;
     }
     if (depth >= MAX_DEPTH || typeof v !== "object" || v === null || isRawNumber(v)) return v;

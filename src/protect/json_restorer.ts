@@ -11,7 +11,8 @@
  * @module
  */
 import {
-  type RestoreCounts,
+  addRestoreCounts,
+  emptyRestoreCounts,
   type RestoreResult,
   TOKEN_PATTERN,
   type TokenRestorer,
@@ -77,19 +78,13 @@ export function escapeJsonStringBody(value: string): string {
 export function jsonStringRestorer(inner: TokenRestorer): TokenRestorer {
   return {
     async restoreTokens(text: string, scope: string): Promise<RestoreResult> {
-      const counts: RestoreCounts = {
-        restored: 0,
-        foreignScope: 0,
-        unknown: 0,
-        expired: 0,
-        corrupt: 0,
-      };
+      const counts = emptyRestoreCounts();
       if (!text.includes("[TOKEN:")) return { text, counts };
       let out = "";
       let pos = 0;
       for (const m of text.matchAll(TOKEN_PATTERN)) {
         const r = await inner.restoreTokens(m[0], scope);
-        for (const k of Object.keys(counts) as (keyof RestoreCounts)[]) counts[k] += r.counts[k];
+        addRestoreCounts(counts, r.counts);
         out += text.slice(pos, m.index) + (r.text === m[0] ? m[0] : escapeJsonStringBody(r.text));
         pos = m.index + m[0].length;
       }

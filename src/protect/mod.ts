@@ -27,6 +27,8 @@ export {
 export { escapeJsonStringBody, isJsonTextField, jsonStringRestorer } from "./json_restorer.ts";
 export { spliceFindings } from "./replacement.ts";
 export {
+  addRestoreCounts,
+  emptyRestoreCounts,
   type RestoreCounts,
   type RestoreResult,
   type ReversibleActions,

@@ -39,6 +39,20 @@ export interface RestoreCounts {
   corrupt: number;
 }
 
+/** Counts with every kind at zero, to add restores into. */
+export function emptyRestoreCounts(): RestoreCounts {
+  return { restored: 0, foreignScope: 0, unknown: 0, expired: 0, corrupt: 0 };
+}
+
+/** Add every kind of `from` into `into`. */
+export function addRestoreCounts(into: RestoreCounts, from: RestoreCounts): void {
+  into.restored += from.restored;
+  into.foreignScope += from.foreignScope;
+  into.unknown += from.unknown;
+  into.expired += from.expired;
+  into.corrupt += from.corrupt;
+}
+
 /** The result of {@linkcode TokenRestorer.restoreTokens}. */
 export interface RestoreResult {
   /** The text with this scope's valid tokens replaced. */

@@ -12,7 +12,8 @@
  * @module
  */
 import { TOKEN_PATTERN } from "./token.ts";
-import type { RestoreCounts, RestoreResult, TokenRestorer } from "./vault.ts";
+import { addRestoreCounts, emptyRestoreCounts } from "../protect/mod.ts";
+import type { RestoreResult, TokenRestorer } from "./vault.ts";
 
 /** What one caller may have restored. */
 export interface RestoreGrant {
@@ -50,13 +51,7 @@ export function restorerFor(inner: TokenRestorer, grant: RestoreGrant): TokenRes
   if (grant.wholeScope) return inner;
   return {
     async restoreTokens(text: string, scope: string): Promise<RestoreResult> {
-      const counts: RestoreCounts = {
-        restored: 0,
-        foreignScope: 0,
-        unknown: 0,
-        expired: 0,
-        corrupt: 0,
-      };
+      const counts = emptyRestoreCounts();
       if (!text.includes("[TOKEN:")) return { text, counts };
       const found = [...text.matchAll(TOKEN_PATTERN)];
       // The usual reply only echoes the caller's own tokens: one vault pass does them all
@@ -72,7 +67,7 @@ export function restorerFor(inner: TokenRestorer, grant: RestoreGrant): TokenRes
           continue;
         }
         const r = await inner.restoreTokens(m[0], scope);
-        for (const k of Object.keys(counts) as (keyof RestoreCounts)[]) counts[k] += r.counts[k];
+        addRestoreCounts(counts, r.counts);
         out += text.slice(last, m.index) + r.text;
         last = m.index + m[0].length;
       }

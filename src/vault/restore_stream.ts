@@ -12,6 +12,7 @@
  * @module
  */
 import { isTokenPrefix, MAX_TOKEN_LENGTH } from "./token.ts";
+import { addRestoreCounts, emptyRestoreCounts } from "../protect/mod.ts";
 import type { RestoreCounts, TokenRestorer } from "./vault.ts";
 
 /** Restores tokens across chunk boundaries; push chunks in order, then flush once. */
@@ -20,13 +21,7 @@ export class StreamingRestorer {
   #scope: string;
   #carry = "";
   /** Running totals over everything pushed so far. */
-  readonly counts: RestoreCounts = {
-    restored: 0,
-    foreignScope: 0,
-    unknown: 0,
-    expired: 0,
-    corrupt: 0,
-  };
+  readonly counts: RestoreCounts = emptyRestoreCounts();
 
   /**
    * @param source The vault (anything with `restoreTokens`).
@@ -71,7 +66,7 @@ export class StreamingRestorer {
 
   async #restore(text: string): Promise<string> {
     const r = await this.#source.restoreTokens(text, this.#scope);
-    for (const k of Object.keys(r.counts) as (keyof RestoreCounts)[]) this.counts[k] += r.counts[k];
+    addRestoreCounts(this.counts, r.counts);
     return r.text;
   }
 }

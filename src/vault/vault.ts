@@ -23,12 +23,12 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import type {
-  RestoreCounts,
-  RestoreResult,
-  ReversibleActions,
-  ReversibleContext,
-  TokenRestorer,
+import {
+  emptyRestoreCounts,
+  type RestoreResult,
+  type ReversibleActions,
+  type ReversibleContext,
+  type TokenRestorer,
 } from "../protect/mod.ts";
 import { type AesGcmKey, aesGcmKey } from "./_aes_gcm.ts";
 import { frame, randomBytes, randomTokenId } from "./_codec.ts";
@@ -260,13 +260,7 @@ class Vault implements TokenVault {
   }
 
   async restoreTokens(text: string, scope: string): Promise<RestoreResult> {
-    const counts: RestoreCounts = {
-      restored: 0,
-      foreignScope: 0,
-      unknown: 0,
-      expired: 0,
-      corrupt: 0,
-    };
+    const counts = emptyRestoreCounts();
     if (!text.includes("[TOKEN:")) return { text, counts };
     const matches = [...text.matchAll(TOKEN_PATTERN)];
     const pending = new Map<string, Promise<Resolution>>();
