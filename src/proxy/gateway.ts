@@ -35,7 +35,7 @@ import { type CallerIdentity, callerOf } from "./caller.ts";
 import type { ProfileRouter, RequestProfile } from "./profiles.ts";
 import { operability, type OperabilityState } from "./operability.ts";
 import type { EntryContext, GatewayContext, RequestEnds } from "./context.ts";
-import { compose, createRouter, type Handler, type Route } from "./router.ts";
+import { compose, createRouter, type Handler, type Middleware, type Route } from "./router.ts";
 import { createForward } from "./forward.ts";
 import { createMemoryRateLimiter, limitRate, type RateLimiter } from "./middleware/rate_limit.ts";
 import { createUpstreamProbe } from "./middleware/readiness.ts";
@@ -211,6 +211,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
 
+  // Steps every route runs for its caller, in this order. The caller is identified and its
+  // body read before a slot is taken, so a client that trickles its body (bounded by
+  // limits.requestTimeoutMs) holds no in-flight slot. They keep no state of their own, so the
+  // LLM and MCP chains share them.
+  const callerSteps: Middleware<GatewayContext>[] = [
+    identify({
+      authenticate: options.authenticate,
+      scopeHeader: proxy.scopeHeader,
+      profiles: options.profiles,
+    }, ends),
+    limitRate(rateLimiter, ends),
+    readBody(maxBytes, bodyDeadline, ends),
+    limitInFlight(metrics, proxy.maxInFlight, ends),
+  ];
+
   const llm: Handler<GatewayContext> = upstream === null
     ? (ctx) =>
       ends.fail(
@@ -232,16 +247,7 @@ export function createGateway(options: GatewayOptions): Gateway {
               }; set proxy.allowUnknownRoutes to forward it`,
             ),
           ),
-        // The caller is identified and its body read before a slot is taken, so a client that
-        // trickles its body (bounded by limits.requestTimeoutMs) holds no in-flight slot.
-        identify({
-          authenticate: options.authenticate,
-          scopeHeader: proxy.scopeHeader,
-          profiles: options.profiles,
-        }, ends),
-        limitRate(rateLimiter, ends),
-        readBody(maxBytes, bodyDeadline, ends),
-        limitInFlight(metrics, proxy.maxInFlight, ends),
+        ...callerSteps,
       ],
       createForward({
         config,
@@ -293,14 +299,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // the caller's profile and rate, body limits, in-flight slot, audit and request log.
     const mcp = compose(
       [
-        identify({
-          authenticate: options.authenticate,
-          scopeHeader: proxy.scopeHeader,
-          profiles: options.profiles,
-        }, ends),
-        limitRate(rateLimiter, ends),
-        readBody(maxBytes, bodyDeadline, ends),
-        limitInFlight(metrics, proxy.maxInFlight, ends),
+        ...callerSteps,
       ],
       serveMcp(options.mcp.handler, options.authenticate !== undefined, ends),
     );
