@@ -8,6 +8,7 @@ import { assert, assertEquals, assertStringIncludes } from "../assert.ts";
 import { createMockUpstream } from "../../scripts/mock_upstream.ts";
 import { serveHttp } from "../../src/runtime/serve.ts";
 import { assertRestored, assertUpstreamClean, PROMPT } from "../proxy/_sdk.ts";
+import { bearerSignArgs } from "../fixtures/plugins/bearer_sign_args.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const ECHO_SERVER = `${ROOT}tests/fixtures/mcp/echo_server.mjs`;
@@ -249,26 +250,7 @@ const DEMO_TOKEN = "demo-token-please-rotate";
 /** Sign `bearer_auth.ts` in `dir` with the `team-a` key into `bearer-auth.signed.json`. */
 async function signSamplePlugin(target: SmokeTarget, dir: string): Promise<void> {
   ok(
-    await run(target, dir, [
-      "plugin-sign",
-      "bearer_auth.ts",
-      "--key",
-      "team-a.key",
-      "--signer-key-id",
-      "team-a",
-      "--plugin-id",
-      "bearer-auth",
-      "--kind",
-      "authProvider",
-      "--plugin-version",
-      "1.0.0",
-      "--core-range",
-      ">=1.0.0 <2.0.0",
-      "--capabilities",
-      '["readsCredentials"]',
-      "--out",
-      "bearer-auth.signed.json",
-    ]),
+    await run(target, dir, ["plugin-sign", ...bearerSignArgs((file) => file)]),
     "plugin-sign",
   );
 }

@@ -4,6 +4,7 @@ import { pluginSignCommand } from "../../src/cli/plugin_sign.ts";
 import { pluginVerifyCommand } from "../../src/cli/plugin_verify.ts";
 import { pluginValidateCommand } from "../../src/cli/plugin_validate.ts";
 import { createTestIO } from "./_io.ts";
+import { bearerSignArgs } from "../fixtures/plugins/bearer_sign_args.ts";
 
 const EXAMPLE = new URL("../../examples/plugins/bearer_auth.ts", import.meta.url).pathname;
 
@@ -18,25 +19,7 @@ async function signedDir() {
   await Deno.copyFile(EXAMPLE, `${dir}/bearer_auth.ts`);
   const keygen = await run(pluginKeygenCommand, ["--key-id", "team-a", "--out-dir", dir]);
   assertEquals(keygen.code, 0, keygen.err);
-  const sign = await run(pluginSignCommand, [
-    `${dir}/bearer_auth.ts`,
-    "--key",
-    `${dir}/team-a.key`,
-    "--signer-key-id",
-    "team-a",
-    "--plugin-id",
-    "bearer-auth",
-    "--kind",
-    "authProvider",
-    "--plugin-version",
-    "1.0.0",
-    "--core-range",
-    ">=1.0.0 <2.0.0",
-    "--capabilities",
-    '["readsCredentials"]',
-    "--out",
-    `${dir}/bearer-auth.signed.json`,
-  ]);
+  const sign = await run(pluginSignCommand, bearerSignArgs((file) => `${dir}/${file}`));
   assertEquals(sign.code, 0, sign.err);
   return { dir, keygen, sign };
 }
