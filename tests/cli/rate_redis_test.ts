@@ -10,6 +10,25 @@ async function roomInWindow(ms: number): Promise<void> {
   if (left < ms) await new Promise((r) => setTimeout(r, left + 50));
 }
 
+/** An upstream that answers every chat request "ok". */
+function okUpstream() {
+  return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    await req.body?.cancel();
+    return Response.json({
+      choices: [{ index: 0, message: { role: "assistant", content: "ok" } }],
+    });
+  });
+}
+
+/** One small chat request to the proxy at `url`. */
+function chat(url: string): Promise<Response> {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+  });
+}
+
 Deno.test({
   name: "three gateway processes sharing one redis-server enforce one per-minute budget",
   ignore: REDIS === null,
@@ -24,22 +43,11 @@ Deno.test({
         },
       },
     });
-    const upstream = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-      await req.body?.cancel();
-      return Response.json({
-        choices: [{ index: 0, message: { role: "assistant", content: "ok" } }],
-      });
-    });
+    const upstream = okUpstream();
     const up = `http://127.0.0.1:${upstream.addr.port}`;
     const proxies: Awaited<ReturnType<typeof startProxy>>[] = [];
     try {
       for (let i = 0; i < 3; i++) proxies.push(await startProxy(env, up));
-      const chat = (url: string) =>
-        fetch(`${url}/v1/chat/completions`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
-        });
       await roomInWindow(20_000);
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) {
@@ -80,12 +88,7 @@ Deno.test({
         profileBinding: { default: "strict" },
       },
     });
-    const upstream = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-      await req.body?.cancel();
-      return Response.json({
-        choices: [{ index: 0, message: { role: "assistant", content: "ok" } }],
-      });
-    });
+    const upstream = okUpstream();
     const up = `http://127.0.0.1:${upstream.addr.port}`;
     const proxies: Awaited<ReturnType<typeof startProxy>>[] = [];
     try {
@@ -93,11 +96,7 @@ Deno.test({
       await roomInWindow(20_000);
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) {
-        const res = await fetch(`${proxies[i % 2].url}/v1/chat/completions`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
-        });
+        const res = await chat(proxies[i % 2].url);
         statuses.push(res.status);
         await res.body?.cancel();
       }
