@@ -91,7 +91,17 @@ async function startProxy(
     }
     text += value;
   }
-  return { child, reader, url: m[1] };
+  /** Ends the proxy however the test left it: stderr dropped, killed if still running. */
+  const stop = async () => {
+    await reader.cancel().catch(() => {});
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await child.status;
+  };
+  return { child, url: m[1], stop };
 }
 
 /** Run the whole smoke test as steps of `t`, in a fresh temp folder. */
@@ -124,7 +134,7 @@ export async function smokeTest(t: Deno.TestContext, target: SmokeTarget): Promi
     await t.step("proxy: the OpenAI SDK through the gateway to a mock upstream", async () => {
       const up = createMockUpstream();
       const upstream = await serveHttp(up.fetch, { hostname: "127.0.0.1", port: 0 });
-      const { child, reader, url } = await startProxy(target, dir, upstream.port);
+      const { child, url, stop } = await startProxy(target, dir, upstream.port);
       try {
         const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "sk-test", maxRetries: 0 });
         const res = await client.chat.completions.create({
@@ -145,13 +155,7 @@ export async function smokeTest(t: Deno.TestContext, target: SmokeTarget): Promi
         child.kill("SIGTERM");
         assertEquals((await child.status).code, 0, "the proxy stops cleanly on SIGTERM");
       } finally {
-        await reader.cancel().catch(() => {});
-        try {
-          child.kill("SIGKILL");
-        } catch {
-          // already gone
-        }
-        await child.status;
+        await stop();
         await upstream.close();
       }
     });
@@ -282,7 +286,7 @@ async function pluginProxyStep(target: SmokeTarget, dir: string): Promise<void> 
   // A temp folder of its own, to see the runner the build writes and that it is removed.
   const tmp = `${dir}/tmp`;
   await Deno.mkdir(tmp);
-  const { child, reader, url } = await startProxy(target, dir, upstream.port, { TMPDIR: tmp });
+  const { child, url, stop } = await startProxy(target, dir, upstream.port, { TMPDIR: tmp });
   try {
     const ask = (token?: string) =>
       fetch(`${url}/v1/chat/completions`, {
@@ -316,13 +320,7 @@ async function pluginProxyStep(target: SmokeTarget, dir: string): Promise<void> 
     assertEquals((await child.status).code, 0, "the proxy stops cleanly on SIGTERM");
     assertEquals(await Array.fromAsync(Deno.readDir(tmp)), [], "the runner folder is removed");
   } finally {
-    await reader.cancel().catch(() => {});
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
-    await child.status;
+    await stop();
     await upstream.close();
   }
   const audit = ok(await run(target, dir, ["audit-verify"]), "audit-verify after plugin use");
