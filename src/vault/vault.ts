@@ -441,7 +441,7 @@ class Vault implements TokenVault {
     await this.keys.reserveNonces(id, 1);
     const nonce = randomBytes(12);
     const plain = encoder.encode(plaintext);
-    const sync = this.#syncKeys.get(id) ?? await this.#loadSyncKey(id);
+    const sync = await this.#syncKey(id);
     const ciphertext = sync !== null ? sync.seal(nonce, aad, plain) : new Uint8Array(
       await crypto.subtle.encrypt(
         { name: "AES-GCM", iv: nonce as BufferSource, additionalData: aad as BufferSource },
@@ -450,6 +450,16 @@ class Vault implements TokenVault {
       ),
     );
     return { keyId: id, nonce, ciphertext };
+  }
+
+  /**
+   * The synchronous key for `id`, or `null` where only the WebCrypto path can serve it. A
+   * remembered `null` (a provider without key bytes) is an answer too, so it is not asked
+   * again on every seal and open.
+   */
+  #syncKey(id: number): AesGcmKey | null | Promise<AesGcmKey | null> {
+    const known = this.#syncKeys.get(id);
+    return known !== undefined || this.#syncKeys.has(id) ? known ?? null : this.#loadSyncKey(id);
   }
 
   // Cached per key id: the bytes of a key id never change, rotation adds a new id.
@@ -472,7 +482,7 @@ class Vault implements TokenVault {
     ciphertext: Uint8Array,
     aad: Uint8Array,
   ): Promise<string | null> {
-    const sync = this.#syncKeys.get(keyId) ?? await this.#loadSyncKey(keyId);
+    const sync = await this.#syncKey(keyId);
     if (sync !== null) {
       const plain = sync.open(nonce, aad, ciphertext);
       if (plain === null) return null;
