@@ -69,7 +69,7 @@ export function unrollCounts(source: string, flags: string): string {
 }
 
 /** Where the one-unit atom at `i` ends, or -1 when `i` does not start one. */
-function singleUnitAtomEnd(s: string, i: number): number {
+export function singleUnitAtomEnd(s: string, i: number): number {
   const c = s[i];
   if (c === "[") {
     // In JS a `]` right after `[` or `[^` closes the class (`[]`, `[^]`).

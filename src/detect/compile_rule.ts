@@ -9,6 +9,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
+import { deferLeadingLookbehinds } from "./_defer_lookbehinds.ts";
 import { unrollCounts } from "./_unroll_counts.ts";
 import type { Rule, RuleContext } from "./rule.ts";
 import { findUnboundedRepeats } from "./unbounded_repeats.ts";
@@ -111,7 +112,7 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
   return {
     rule,
     index,
-    re: new RegExp(unrollCounts(rule.pattern.source, flags), flags),
+    re: new RegExp(deferLeadingLookbehinds(unrollCounts(rule.pattern.source, flags), flags), flags),
     before: rule.windowBefore ?? DEFAULT_BEFORE,
     after: rule.windowAfter ?? DEFAULT_AFTER,
     digitBefore: rule.windowBefore ?? DEFAULT_DIGIT_BEFORE,
