@@ -181,6 +181,8 @@ const runUnits = new Uint16Array(4096);
  */
 const runBytes = new Uint8Array(runUnits.length);
 const asciiDecoder = new TextDecoder();
+/** Shorter runs are joined from units: a decoder call has a fixed cost of its own. */
+const DECODE_FROM = 256;
 /** Unchanged gaps up to this long are copied into the run rather than sliced. */
 const SHORT_GAP = 32;
 
@@ -208,8 +210,9 @@ function foldSlowly(input: string): NormalizedText {
   const flushRun = () => {
     if (run > 0) {
       const units = runUnits.subarray(0, run);
-      if (runWide) pieces.push(String.fromCharCode.apply(null, units as unknown as number[]));
-      else {
+      if (runWide || run < DECODE_FROM) {
+        pieces.push(String.fromCharCode.apply(null, units as unknown as number[]));
+      } else {
         runBytes.set(units);
         pieces.push(asciiDecoder.decode(runBytes.subarray(0, run)));
       }
