@@ -24,7 +24,7 @@ import {
   findKeywords,
   type KeywordAutomaton,
 } from "./triggers.ts";
-import { RuleWindows, type TriggerListeners } from "./windows.ts";
+import { RuleWindows, type TriggerListeners, type WindowGaps } from "./windows.ts";
 import { shannonEntropy } from "./entropy.ts";
 import { findEncodedCandidates } from "./decode.ts";
 import { assertUniqueIds, type CompiledRule, compileRule } from "./compile_rule.ts";
@@ -219,7 +219,7 @@ interface Engine {
   readonly compiled: readonly CompiledRule[];
   readonly automaton: KeywordAutomaton;
   readonly listeners: TriggerListeners<CompiledRule>;
-  readonly reach: ReturnType<typeof RuleWindows.reach>;
+  readonly reach: WindowGaps;
   /** Whether the keyword pass can tell when a text needs folding (see `runRules`). */
   readonly foldOnTheWay: boolean;
 }

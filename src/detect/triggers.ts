@@ -318,9 +318,9 @@ function advance(
  */
 export function findClusters(text: string, sink: Pick<TriggerSink, "cluster">): void {
   const digit = /[0-9]/g;
-  for (let m = digit.exec(text); m !== null; m = digit.exec(text)) {
-    digit.lastIndex = clusterAt(text, m.index, sink);
-  }
+  // `test` rather than `exec`: a page of short numbers has a cluster every few units, and
+  // no match object is needed to learn where the digit was.
+  while (digit.test(text)) digit.lastIndex = clusterAt(text, digit.lastIndex - 1, sink);
 }
 
 function isDigit(c: number): boolean {

@@ -42,6 +42,19 @@ export interface TriggerListeners<R extends WindowReach> {
  */
 export type WindowTable = (number[] | undefined)[];
 
+/** Cluster digit counts past this are looked up by walking the digit rules. */
+const MAX_LEVEL_TABLE = 1024;
+
+/** What {@linkcode RuleWindows.reach} works out once per rule table. */
+export interface WindowGaps {
+  /** Per keyword id, the largest gap between hits that still join. */
+  readonly keyword: readonly number[];
+  /** Per wake level, the largest gap between clusters that still join. */
+  readonly cluster: readonly number[];
+  /** Wake level by cluster digits, up to the largest rule threshold (or 1024). */
+  readonly levels: Uint32Array;
+}
+
 /**
  * A trigger sink that collects windows per rule. Keyword hits must arrive in the order the
  * keyword pass reports them and clusters in text order, as `findTriggers` does.
@@ -63,8 +76,10 @@ export class RuleWindows<R extends WindowReach> implements TriggerSink {
   #table: WindowTable;
   /** For each keyword id, the largest gap between hits whose windows overlap for every rule. */
   readonly #keywordReach: readonly number[];
-  /** For each wake level (rules woken, see `#level`), the same gap for clusters. */
+  /** For each wake level (how many digit rules a cluster wakes), the same gap for clusters. */
   readonly #clusterReach: readonly number[];
+  /** Wake level by cluster digits, for counts up to the table's length. */
+  readonly #levels: Uint32Array;
   #runKeyword = -1;
   #runStart = 0;
   #runEnd = 0;
@@ -80,15 +95,14 @@ export class RuleWindows<R extends WindowReach> implements TriggerSink {
   constructor(
     listeners: TriggerListeners<R>,
     length: number,
-    reach: { keyword: readonly number[]; cluster: readonly number[] } = RuleWindows.reach(
-      listeners,
-    ),
+    reach: WindowGaps = RuleWindows.reach(listeners),
   ) {
     this.#on = listeners;
     this.length = length;
     this.#table = new Array(listeners.rules.length);
     this.#keywordReach = reach.keyword;
     this.#clusterReach = reach.cluster;
+    this.#levels = reach.levels;
   }
 
   /**
@@ -98,7 +112,7 @@ export class RuleWindows<R extends WindowReach> implements TriggerSink {
    */
   static reach<R extends WindowReach>(
     on: TriggerListeners<R>,
-  ): { keyword: number[]; cluster: number[] } {
+  ): WindowGaps {
     const keyword = on.keywordRules.map((ids) =>
       Math.min(...ids.map((r) => on.rules[r].before + on.rules[r].after))
     );
@@ -106,7 +120,12 @@ export class RuleWindows<R extends WindowReach> implements TriggerSink {
     for (const c of on.digitRules) {
       cluster.push(Math.min(cluster[cluster.length - 1], c.digitBefore + c.digitAfter));
     }
-    return { keyword, cluster };
+    const most = on.digitRules.reduce((m, c) => Math.max(m, c.digits), 0);
+    const levels = new Uint32Array(Math.min(most, MAX_LEVEL_TABLE) + 1);
+    for (let d = 0; d < levels.length; d++) {
+      levels[d] = on.digitRules.filter((c) => c.digits <= d).length;
+    }
+    return { keyword, cluster, levels };
   }
 
   /** Drop every window: the triggers start over on a text of `length`. */
@@ -129,7 +148,8 @@ export class RuleWindows<R extends WindowReach> implements TriggerSink {
   }
 
   cluster(start: number, end: number, digits: number): void {
-    const level = this.#level(digits);
+    const levels = this.#levels;
+    const level = digits < levels.length ? levels[digits] : this.#levelPastTable(digits);
     if (level === 0) return;
     if (level === this.#clusterLevel && start - this.#clusterEnd <= this.#clusterReach[level]) {
       this.#clusterEnd = end;
@@ -153,8 +173,8 @@ export class RuleWindows<R extends WindowReach> implements TriggerSink {
     return table;
   }
 
-  /** How many digit rules a cluster of `digits` wakes (they are sorted by digits). */
-  #level(digits: number): number {
+  /** The wake level of a count past the table: every rule, unless one asks for more. */
+  #levelPastTable(digits: number): number {
     const rules = this.#on.digitRules;
     let n = 0;
     while (n < rules.length && rules[n].digits <= digits) n++;
