@@ -97,7 +97,7 @@ function topLevelAlternatives(body: string): string[] {
 }
 
 /** Index just past the bracket class opened at `open`. */
-function classEnd(s: string, open: number): number {
+export function classEnd(s: string, open: number): number {
   let j = open + 1;
   // In JS a `]` right after `[` or `[^` closes the class (`[]`, `[^]`).
   if (s[j] === "^") j++;
@@ -106,7 +106,7 @@ function classEnd(s: string, open: number): number {
 }
 
 /** Index just past the group opened at `open`, or -1 when it is not closed. */
-function groupEnd(s: string, open: number): number {
+export function groupEnd(s: string, open: number): number {
   let depth = 0;
   for (let j = open; j < s.length; j++) {
     const c = s[j];

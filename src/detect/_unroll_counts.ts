@@ -89,7 +89,7 @@ export function singleUnitAtomEnd(s: string, i: number): number {
 }
 
 /** How much to copy unchanged at `i`: a whole escape, or one character. */
-function copyLength(s: string, i: number): number {
+export function copyLength(s: string, i: number): number {
   if (s[i] !== "\\") return 1;
   const e = s[i + 1];
   let j = i + 2;

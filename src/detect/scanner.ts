@@ -306,6 +306,7 @@ function matchWindow(c: CompiledRule, view: ScanText, s: number, e: number, out:
     if (!mentioned) return;
   }
   const slice = text.slice(s, e);
+  if (c.requiredUnit !== null && !c.requiredUnit.test(slice)) return;
   re.lastIndex = 0;
   for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
     if (m[0].length === 0) {
