@@ -99,6 +99,26 @@ export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uin
     return r.done ? null : decode(r.value);
   }
 
+  /**
+   * Rewrite `frames` from `from` on until one must be waited for. The frames of a chunk are
+   * taken in this plain loop, and only a returned promise leaves it: V8 compiles a loop with
+   * an `await` in it (in the async `pull`) to far slower code even where the await is never
+   * reached, and a stream of one-token deltas takes that loop once per frame.
+   */
+  function rewriteUntilWait(
+    frames: readonly Frame[],
+    from: number,
+  ): { out: string; next: number; wait?: Promise<Frame[]> } {
+    let out = "";
+    for (let i = from; i < frames.length; i++) {
+      if (rewriter.finished) break;
+      const r = rewriter.frame(frames[i]);
+      if (r instanceof Promise) return { out, next: i + 1, wait: r };
+      for (const o of r) out += serialize(o);
+    }
+    return { out, next: frames.length };
+  }
+
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -109,10 +129,11 @@ export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uin
           if (done) decoder.decode();
           const frames = done ? codec.flush() : codec.push(value);
           let out = "";
-          for (const f of frames) {
-            if (rewriter.finished) break;
-            const r = rewriter.frame(f);
-            for (const o of r instanceof Promise ? await r : r) out += serialize(o);
+          for (let i = 0; i < frames.length;) {
+            const step = rewriteUntilWait(frames, i);
+            out += step.out;
+            i = step.next;
+            if (step.wait !== undefined) { for (const o of await step.wait) out += serialize(o); }
           }
           if (done && !rewriter.finished) {
             for (const o of await rewriter.end()) out += serialize(o);
