@@ -353,11 +353,15 @@ class ChannelGuard implements TextGuard {
         }
       }
     }
-    if (forced) cut = this.#forcedCut(buffer, cut, spans);
-    cut = avoidMarkerPrefix(buffer, cut);
+    const bound = forced ? this.#forcedCut(buffer, cut, spans) : cut;
+    cut = avoidMarkerPrefix(buffer, bound);
     const code = buffer.charCodeAt(cut - 1);
     if (cut > 0 && code >= 0xd800 && code <= 0xdbff) cut--;
-    if (forced && cut <= 0) cut = buffer.length - this.#window;
+    // At the cap something must go: when the marker-like text or the pair before `bound`
+    // reaches back to the start, it is split at `bound`, which is still at a token's edge.
+    // Cutting at `length - window` instead would release part of a token `bound` kept whole
+    // (`[` then a long key: the token starts at 1, and the `[` sent the cut back to 0).
+    if (forced && cut <= 0) cut = bound;
     return cut;
   }
 

@@ -432,3 +432,25 @@ Deno.test("one unbroken token longer than the cap ends the stream instead of goi
   assertEquals((err as HaechiError).code, "payload.too_large");
   assert(!out.includes("eyJ"), "no part of the token went out");
 });
+
+Deno.test("a forced cut stays at a token's edge when a `[` or a marker-like start opens the held text", async () => {
+  const { protector } = await setup();
+  const token = "eyJ" + "A".repeat(600);
+  // The held text starts where the trailing run starts, so `[` is its first character: the
+  // token starts at 1, and moving the cut off the marker-like `[` used to send it to 0 and
+  // from there back to `length - window`, inside the token.
+  for (const lead of ["lead-in [", "lead-in [TOKEN:", "lead-in [RED"]) {
+    for (const size of [1, 50]) {
+      const g = guardFor(protector, { window: 32, maxHeld: 400 });
+      let out = "";
+      const err = await assertRejects(async () => {
+        for (const d of [lead, ...randomSplit(token, 1, size)]) {
+          const r = g.push(d);
+          out += (r instanceof Promise ? await r : r).text;
+        }
+      }, HaechiError);
+      assertEquals((err as HaechiError).code, "payload.too_large", `${lead} / ${size}`);
+      assert(!out.includes("eyJ"), `no part of the token went out (${lead} / ${size})`);
+    }
+  }
+});
