@@ -22,6 +22,7 @@ import {
   decodeBody,
   framingContentType,
   framingOf,
+  isIdentity,
   rewriteStream,
 } from "../stream/mod.ts";
 import type { TokenRestorer } from "../vault/mod.ts";
@@ -29,7 +30,12 @@ import { errorResponse } from "./errors.ts";
 import { sanitizeResponseHeaderList, setHeader } from "./headers.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 import { trackEnd } from "./track_end.ts";
-import { guardUpstreamBody, readReply, type ReplyClock } from "./upstream_body.ts";
+import {
+  guardUpstreamBody,
+  guardUpstreamSource,
+  readReply,
+  type ReplyClock,
+} from "./upstream_body.ts";
 
 /** What {@linkcode reply} needs from the gateway it serves, fixed when the gateway is built. */
 export interface ReplyContext {
@@ -76,9 +82,9 @@ export async function reply(
   const type = (res.headers.get("content-type") ?? "").toLowerCase();
   const encoding = res.headers.get("content-encoding");
   // A body read as it streams is bounded per read (idle) and in total, from here on.
-  const guarded = (body: ReadableStream<Uint8Array>) => {
+  const bounds = () => {
     clock.stop();
-    return guardUpstreamBody(body, {
+    return {
       idleMs: proxy.upstreamTimeoutMs,
       deadline: clock.sent + proxy.stream.maxDurationMs,
       totalKey: "proxy.stream.maxDurationMs",
@@ -86,8 +92,9 @@ export async function reply(
         metrics.upstreamError("timeout");
         ctrl.abort();
       },
-    });
+    };
   };
+  const guarded = (body: ReadableStream<Uint8Array>) => guardUpstreamBody(body, bounds());
   if (res.status >= 300 && res.status < 400) {
     await res.body?.cancel();
     throw new HaechiError(
@@ -134,12 +141,16 @@ export async function reply(
       },
     });
     const body = rewriteStream({
-      body: decodeBody(guarded(res.body), encoding, { maxBytes: Number.MAX_SAFE_INTEGER }),
+      // An encoded body is decoded through stream layers; a plain one (the usual case) is
+      // read straight into the rewriter, which uses each chunk up before the next read.
+      source: isIdentity(encoding)
+        ? guardUpstreamSource(res.body, bounds())
+        : decodeBody(guarded(res.body), encoding, { maxBytes: Number.MAX_SAFE_INTEGER })
+          .getReader(),
       framing,
       errorFrame: protocol.streamErrorFrame,
       rewriter,
       maxEventBytes: config.proxy.stream.maxEventBytes,
-      idleTimeoutMs: config.proxy.upstreamTimeoutMs,
       abortUpstream: () => ctrl.abort(),
       onEnd: (why) => {
         if (why !== undefined && why !== "cancelled") metrics.upstreamError("stream");

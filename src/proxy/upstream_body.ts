@@ -11,7 +11,7 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
-import { createReadWatch } from "../stream/mod.ts";
+import { type ChunkSource, createChunkReader, createReadWatch } from "../stream/mod.ts";
 import { readResponseText } from "./body.ts";
 
 /** Options for {@linkcode guardUpstreamBody}. */
@@ -47,15 +47,53 @@ export function guardUpstreamBody(
   body: ReadableStream<Uint8Array>,
   guard: UpstreamBodyGuard,
 ): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
+  const source = guarded(body.getReader(), guard);
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const r = await source.read();
+      if (r.done) controller.close();
+      else controller.enqueue(r.value);
+    },
+    cancel: (reason) => source.cancel(reason),
+  });
+}
+
+/**
+ * The bounds of {@linkcode guardUpstreamBody} on a body read by a consumer that uses each
+ * chunk up before the next read (a stream rewriter decoding it): no stream layer in between,
+ * and a byte stream (a `fetch` body) is read into one reused buffer.
+ *
+ * @param body The raw upstream body, not content-encoded.
+ * @param guard Idle and total bounds.
+ * @returns The source; each chunk is valid only until the next read. Reads reject as the
+ *   guarded body's would.
+ *
+ * @example
+ * ```ts
+ * import { guardUpstreamSource } from "./upstream_body.ts";
+ * const source = guardUpstreamSource(new Response("ok").body!, {
+ *   idleMs: 1000, deadline: performance.now() + 1000, totalKey: "t", onTimeout: () => {},
+ * });
+ * const r = await source.read();
+ * if (r.done || new TextDecoder().decode(r.value) !== "ok") throw new Error("passes bytes");
+ * ```
+ */
+export function guardUpstreamSource(
+  body: ReadableStream<Uint8Array>,
+  guard: UpstreamBodyGuard,
+): ChunkSource {
+  return guarded(createChunkReader(body), guard);
+}
+
+function guarded(reader: ChunkSource, guard: UpstreamBodyGuard): ChunkSource {
   let total = false;
   // One timer for the whole body, not one per read: a stream arrives in hundreds of reads.
   const watch = createReadWatch(() => {
     reader.cancel().catch(() => {});
     guard.onTimeout();
   });
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
+  return {
+    async read() {
       const now = performance.now();
       total = guard.deadline - now <= guard.idleMs;
       watch.begin(Math.min(guard.deadline, now + guard.idleMs));
@@ -73,16 +111,14 @@ export function guardUpstreamBody(
       }
       watch.end();
       if (watch.late) throw timeoutError(guard, total);
-      if (r.done) {
-        watch.stop();
-        controller.close();
-      } else controller.enqueue(r.value);
+      if (r.done) watch.stop();
+      return r;
     },
     cancel(reason) {
       watch.stop();
       return reader.cancel(reason);
     },
-  });
+  };
 }
 
 function timeoutError(guard: UpstreamBodyGuard, total: boolean): HaechiError {

@@ -47,8 +47,7 @@ export function decodeBody(
   options: DecodeBodyOptions = {},
 ): ReadableStream<Uint8Array> {
   const max = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const codings = (contentEncoding ?? "").split(",").map((c) => c.trim().toLowerCase())
-    .filter((c) => c !== "" && c !== "identity");
+  const codings = codingsOf(contentEncoding);
   for (const c of codings) {
     if (!KNOWN.has(c)) {
       throw new HaechiError(
@@ -66,6 +65,28 @@ export function decodeBody(
 }
 
 const KNOWN = new Set(["gzip", "x-gzip", "deflate", "br"]);
+
+/**
+ * Whether a body with this `Content-Encoding` is sent as it is (no header, or only
+ * `identity`): {@linkcode decodeBody} would have nothing to undo.
+ *
+ * @param contentEncoding The header, or `null`.
+ * @returns True when there is nothing to decode.
+ *
+ * @example
+ * ```ts
+ * import { isIdentity } from "./decode_body.ts";
+ * if (!isIdentity(null) || !isIdentity(" Identity ") || isIdentity("gzip")) throw new Error();
+ * ```
+ */
+export function isIdentity(contentEncoding: string | null): boolean {
+  return codingsOf(contentEncoding).length === 0;
+}
+
+function codingsOf(contentEncoding: string | null): string[] {
+  return (contentEncoding ?? "").split(",").map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== "" && c !== "identity");
+}
 
 function layer(stream: ReadableStream<Uint8Array>, coding: string): ReadableStream<Uint8Array> {
   switch (coding) {

@@ -15,7 +15,7 @@ export {
   type SseParserOptions,
 } from "./sse.ts";
 export { createNdjsonParser, type NdjsonParser, type NdjsonParserOptions } from "./ndjson.ts";
-export { decodeBody, type DecodeBodyOptions } from "./decode_body.ts";
+export { decodeBody, type DecodeBodyOptions, isIdentity } from "./decode_body.ts";
 export {
   createTextGuard,
   type GuardSpan,
@@ -43,5 +43,6 @@ export {
 } from "./framing.ts";
 export { createJsonArraySplitter, type JsonArraySplitter } from "./json_array.ts";
 export { rewriteStream, type RewriteStreamOptions } from "./rewrite_stream.ts";
+export { type ChunkSource, createChunkReader } from "./chunk_reader.ts";
 export { createGuardFactory, type GuardFactoryOptions } from "./reply_guards.ts";
 export { createReadWatch, type ReadWatch } from "./read_watch.ts";

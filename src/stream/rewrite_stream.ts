@@ -12,13 +12,17 @@
  */
 import { HaechiError, toHaechiError } from "../errors.ts";
 import type { Frame, StreamRewriter } from "./channel_stream.ts";
+import type { ChunkSource } from "./chunk_reader.ts";
 import { createFrameCodec, type Framing } from "./framing.ts";
-import { createReadWatch } from "./read_watch.ts";
 
 /** Options for {@linkcode rewriteStream}. */
 export interface RewriteStreamOptions {
-  /** Decoded upstream body. */
-  readonly body: ReadableStream<Uint8Array>;
+  /**
+   * The decoded upstream body. Each chunk is decoded before the next read, so a source
+   * that reuses its buffer (`createChunkReader`) is fine. The source bounds the
+   * time of its own reads (the gateway's upstream guard does).
+   */
+  readonly source: ChunkSource;
   /** Wire framing of the body. */
   readonly framing: Framing;
   /** The protocol's error frame, written last when the stream fails. */
@@ -27,8 +31,6 @@ export interface RewriteStreamOptions {
   readonly rewriter: StreamRewriter;
   /** Largest event or line. */
   readonly maxEventBytes: number;
-  /** Longest wait for the next upstream chunk, in ms. */
-  readonly idleTimeoutMs: number;
   /** Called when the caller goes away or the stream fails, to abort the upstream request. */
   readonly abortUpstream: () => void;
   /**
@@ -47,8 +49,8 @@ export interface RewriteStreamOptions {
  *
  * @example
  * ```ts ignore
- * const body = rewriteStream({ body: upstream.body!, framing: "sse",
- *   errorFrame: OPENAI.streamErrorFrame, rewriter, maxEventBytes: 1 << 20, idleTimeoutMs: 30_000, abortUpstream, onEnd });
+ * const body = rewriteStream({ source: createChunkReader(upstream.body!), framing: "sse",
+ *   errorFrame: OPENAI.streamErrorFrame, rewriter, maxEventBytes: 1 << 20, abortUpstream, onEnd });
  * ```
  */
 export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uint8Array> {
@@ -74,11 +76,10 @@ export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uin
     if (bytes.length > 0) carrying = bytes[bytes.length - 1] >= 0x80;
     return text;
   }
-  const reader = options.body.getReader();
+  const reader = options.source;
   const codec = createFrameCodec(options.framing, options.maxEventBytes);
   const serialize = codec.serialize;
   let ended = false;
-  const watch = createReadWatch(() => reader.cancel().catch(() => {}));
 
   const finish = (controller: ReadableStreamDefaultController<Uint8Array>, tail: string) => {
     tail += codec.close();
@@ -87,7 +88,6 @@ export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uin
   };
 
   const end = async (why: HaechiError | "cancelled" | undefined): Promise<void> => {
-    watch.stop();
     if (ended) return;
     ended = true;
     await options.onEnd(why);
@@ -95,17 +95,28 @@ export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uin
 
   /** The next decoded text, or `null` at the end of the body. */
   async function read(): Promise<string | null> {
-    watch.begin(performance.now() + options.idleTimeoutMs);
-    let r: ReadableStreamReadResult<Uint8Array>;
-    try {
-      r = await reader.read();
-    } finally {
-      watch.end();
-    }
-    if (watch.late) {
-      throw new HaechiError("proxy.timeout", "Upstream stopped sending within the timeout");
-    }
+    const r = await reader.read();
     return r.done ? null : decode(r.value);
+  }
+
+  /**
+   * Rewrite `frames` from `from` on until one must be waited for. The frames of a chunk are
+   * taken in this plain loop, and only a returned promise leaves it: V8 compiles a loop with
+   * an `await` in it (in the async `pull`) to far slower code even where the await is never
+   * reached, and a stream of one-token deltas takes that loop once per frame.
+   */
+  function rewriteUntilWait(
+    frames: readonly Frame[],
+    from: number,
+  ): { out: string; next: number; wait?: Promise<Frame[]> } {
+    let out = "";
+    for (let i = from; i < frames.length; i++) {
+      if (rewriter.finished) break;
+      const r = rewriter.frame(frames[i]);
+      if (r instanceof Promise) return { out, next: i + 1, wait: r };
+      for (const o of r) out += serialize(o);
+    }
+    return { out, next: frames.length };
   }
 
   return new ReadableStream<Uint8Array>({
@@ -118,10 +129,11 @@ export function rewriteStream(options: RewriteStreamOptions): ReadableStream<Uin
           if (done) decoder.decode();
           const frames = done ? codec.flush() : codec.push(value);
           let out = "";
-          for (const f of frames) {
-            if (rewriter.finished) break;
-            const r = rewriter.frame(f);
-            for (const o of r instanceof Promise ? await r : r) out += serialize(o);
+          for (let i = 0; i < frames.length;) {
+            const step = rewriteUntilWait(frames, i);
+            out += step.out;
+            i = step.next;
+            if (step.wait !== undefined) { for (const o of await step.wait) out += serialize(o); }
           }
           if (done && !rewriter.finished) {
             for (const o of await rewriter.end()) out += serialize(o);

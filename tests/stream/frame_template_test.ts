@@ -9,6 +9,8 @@ import { ANTHROPIC, GEMINI, OPENAI } from "../../src/protocols/mod.ts";
 import type { Route, StreamShape } from "../../src/protocols/mod.ts";
 import { createChannelRewriter, createGuardFactory, rewriteStream } from "../../src/stream/mod.ts";
 import { buildTemplate, matchTemplate } from "../../src/stream/frame_template.ts";
+import { createChunkReader } from "../../src/stream/chunk_reader.ts";
+import { byteBody, jsBody } from "./_bodies.ts";
 
 const EMAIL = "minsu.kim@corp.example.com";
 const CARD = "4111 1111 1111 1111";
@@ -101,20 +103,16 @@ async function run(
       for (const f of list) findings.push(`${path} ${f.type} ${f.start}-${f.end}`);
     },
   });
-  let i = 0;
-  const body = new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (i < chunks.length) c.enqueue(chunks[i++]);
-      else c.close();
-    },
-  });
+  // A templated shape is read as the gateway reads a `fetch` body (a byte stream into one
+  // reused buffer); the frame-by-frame reference as a JS stream, chunk by chunk.
   const out = rewriteStream({
-    body,
+    source: shape.repeatable === true
+      ? createChunkReader(byteBody(chunks))
+      : jsBody(chunks).getReader(),
     framing: "sse",
     errorFrame,
     rewriter,
     maxEventBytes: 1 << 20,
-    idleTimeoutMs: 30_000,
     abortUpstream() {},
     onEnd() {},
   });

@@ -1,6 +1,8 @@
 import { assert, assertEquals } from "../assert.ts";
 import { createChannelRewriter, type StreamShape } from "../../src/stream/channel_stream.ts";
 import { rewriteStream } from "../../src/stream/rewrite_stream.ts";
+import { createChunkReader } from "../../src/stream/chunk_reader.ts";
+import { byteBody, jsBody } from "./_bodies.ts";
 
 // Frames pass whole: what is checked here is how bytes become text.
 const shape: StreamShape = {
@@ -8,20 +10,17 @@ const shape: StreamShape = {
   carrier: () => ({ value: {} }),
 };
 
-function body(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream({
-    pull(c) {
-      if (i < chunks.length) c.enqueue(chunks[i++]);
-      else c.close();
-    },
-  });
-}
-
-async function rewrite(chunks: readonly Uint8Array[]): Promise<{ text: string; end: unknown }> {
+/**
+ * Rewrite `chunks` read from a JS stream, or with `bytes` from a byte stream through the
+ * reader that reuses one buffer (as the gateway reads a `fetch` body).
+ */
+async function rewrite(
+  chunks: readonly Uint8Array[],
+  bytes = false,
+): Promise<{ text: string; end: unknown }> {
   let end: unknown = "open";
   const out = rewriteStream({
-    body: body(chunks),
+    source: bytes ? createChunkReader(byteBody(chunks)) : jsBody(chunks).getReader(),
     framing: "sse",
     errorFrame: (code) => ({ data: JSON.stringify({ error: code }) }),
     rewriter: createChannelRewriter(shape, {
@@ -31,7 +30,6 @@ async function rewrite(chunks: readonly Uint8Array[]): Promise<{ text: string; e
       protectValue: (v) => Promise.resolve(v),
     }),
     maxEventBytes: 1 << 16,
-    idleTimeoutMs: 10_000,
     abortUpstream: () => {},
     onEnd: (why) =>
       void (end = why === undefined ? undefined : typeof why === "string" ? why : why.code),
@@ -60,7 +58,11 @@ Deno.test("multi-byte characters cut anywhere across chunks decode as in one chu
   assert(whole.text.startsWith('data: {"t":"héllo'), whole.text);
   assert(whole.text.includes("\uFFFD 😀 \uFEFF end"), whole.text);
   assert(whole.text.includes('{"t":"\uFEFF😀😀 é"}'), whole.text);
-  for (const chunks of cuts(bytes)) assertEquals(await rewrite(chunks), whole);
+  assertEquals(await rewrite([bytes], true), whole);
+  for (const chunks of cuts(bytes)) {
+    assertEquals(await rewrite(chunks), whole);
+    assertEquals(await rewrite(chunks, true), whole);
+  }
 });
 
 Deno.test("invalid UTF-8 anywhere ends the stream with the error frame", async () => {
@@ -76,6 +78,7 @@ Deno.test("invalid UTF-8 anywhere ends the stream with the error frame", async (
       const r = await rewrite(chunks);
       assertEquals(r.end, "stream.invalid");
       assert(r.text.endsWith('data: {"error":"stream.invalid"}\n\n'), r.text);
+      assertEquals(await rewrite(chunks, true), r);
     }
   }
 });
@@ -85,5 +88,6 @@ Deno.test("a body that ends inside a multi-byte sequence ends with the error fra
   for (const cut of [bytes.length - 1, bytes.length - 3]) {
     const r = await rewrite([bytes.subarray(0, cut)]);
     assertEquals(r.end, "stream.invalid");
+    assertEquals(await rewrite([bytes.subarray(0, cut)], true), r);
   }
 });

@@ -347,12 +347,16 @@ Deno.test("any split of a text into deltas gives the one-delta output and findin
     SENTENCE.repeat(4),
     `password=${GITHUB} and ${"prose ".repeat(80)}${EMAIL}`,
     `intro ${key} after the key ${EMAIL}`,
+    // Whitespace the trailing run stops at besides ASCII, pairs a cut must not split, and
+    // text that looks like the start of a marker.
+    `한국어\u3000${EMAIL}\u00a0😀😀 [TOKEN:email_ab [REDACTED:x\u2028${"y".repeat(500)}😀 ${CARD}`,
   ];
   const configs: Partial<TextGuardOptions>[] = [
     { window: 256, step: 32 },
     { window: 48, step: 1 },
     { window: 32, step: 8, maxHeld: 400 },
     { window: 64, step: 32, lookbehind: 64 },
+    { window: 24, step: 4, maxHeld: 400, lookbehind: 32 },
   ];
   const run = async (deltas: readonly string[], extra: Partial<TextGuardOptions>) => {
     const g = guardFor(protector, extra);
