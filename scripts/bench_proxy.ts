@@ -6,7 +6,10 @@
  * Setups:
  * - `direct`: client → mock upstream.
  * - `bare relay`: about twenty lines of `Deno.serve` + `fetch` forwarding to the same mock
- *   upstream. Every ratio is against this: it pays for the extra hop and nothing else.
+ *   upstream. Every ratio is against this: it pays for the extra hop and nothing else. Its
+ *   reply body goes from `fetch` to `Deno.serve` untouched, so a streamed reply's bytes
+ *   never enter JS; any proxy that reads them (even to pass them on unchanged) pays a JS
+ *   read and write per chunk that this one does not.
  * - `pass-through`: the proxy with every action set to `allow`. It still parses, scans
  *   both directions, audits and re-serialises; it just changes nothing.
  * - `parse-only`: the proxy with every detection rule disabled: parsing, routing, audit
