@@ -69,7 +69,7 @@ export function unrollCounts(source: string, flags: string): string {
 }
 
 /** Where the one-unit atom at `i` ends, or -1 when `i` does not start one. */
-function singleUnitAtomEnd(s: string, i: number): number {
+export function singleUnitAtomEnd(s: string, i: number): number {
   const c = s[i];
   if (c === "[") {
     // In JS a `]` right after `[` or `[^` closes the class (`[]`, `[^]`).
@@ -89,7 +89,7 @@ function singleUnitAtomEnd(s: string, i: number): number {
 }
 
 /** How much to copy unchanged at `i`: a whole escape, or one character. */
-function copyLength(s: string, i: number): number {
+export function copyLength(s: string, i: number): number {
   if (s[i] !== "\\") return 1;
   const e = s[i + 1];
   let j = i + 2;

@@ -9,6 +9,8 @@
  * @module
  */
 import { HaechiError } from "../errors.ts";
+import { deferLeadingLookbehinds } from "./_defer_lookbehinds.ts";
+import { requiredUnit } from "./_required_unit.ts";
 import { unrollCounts } from "./_unroll_counts.ts";
 import type { Rule, RuleContext } from "./rule.ts";
 import { findUnboundedRepeats } from "./unbounded_repeats.ts";
@@ -40,6 +42,11 @@ export interface CompiledRule {
   readonly requiresCased: RegExp | null;
   /** How far around the window the prefilter looks. */
   readonly requiresReach: number;
+  /**
+   * Punctuation of which every match holds a unit (see `_required_unit.ts`): a window
+   * without one is skipped. Null when the pattern names none.
+   */
+  readonly requiredUnit: RegExp | null;
   // The rule's optional fields, copied into one fixed shape: rule rows are object literals
   // with different field sets, and reading them in the match loop was megamorphic.
   readonly group: number;
@@ -107,11 +114,12 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
     );
   }
   const flags = rule.pattern.flags + "g" + (rule.group !== undefined ? "d" : "");
+  const source = deferLeadingLookbehinds(unrollCounts(rule.pattern.source, flags), flags);
   const requireWords = rule.windowRequires ?? rule.context?.words ?? null;
   return {
     rule,
     index,
-    re: new RegExp(unrollCounts(rule.pattern.source, flags), flags),
+    re: new RegExp(source, flags),
     before: rule.windowBefore ?? DEFAULT_BEFORE,
     after: rule.windowAfter ?? DEFAULT_AFTER,
     digitBefore: rule.windowBefore ?? DEFAULT_DIGIT_BEFORE,
@@ -124,6 +132,7 @@ export function compileRule(rule: Rule, index: number): CompiledRule {
     requiresReach: rule.windowRequires !== undefined || rule.context === undefined
       ? 0
       : Math.max(rule.context.before ?? 48, rule.context.after ?? 16),
+    requiredUnit: requiredUnit(source, flags),
     group: rule.group ?? -1,
     validate: rule.validate ?? null,
     minEntropy: rule.minEntropy ?? 0,

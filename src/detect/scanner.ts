@@ -23,8 +23,8 @@ import {
   findClusters,
   findKeywords,
   type KeywordAutomaton,
-  type TriggerSink,
 } from "./triggers.ts";
+import { RuleWindows, type TriggerListeners, type WindowGaps } from "./windows.ts";
 import { shannonEntropy } from "./entropy.ts";
 import { findEncodedCandidates } from "./decode.ts";
 import { assertUniqueIds, type CompiledRule, compileRule } from "./compile_rule.ts";
@@ -110,9 +110,11 @@ export function createScanner(rules: readonly Rule[], options: ScanOptions = {})
     }
   }
   const automaton = buildKeywordAutomaton(keywords, { stopAt: mayFold });
-  const digitRules = compiled
-    .filter((c) => c.digits !== Infinity)
-    .sort((a, b) => a.digits - b.digits);
+  const listeners = {
+    rules: compiled,
+    keywordRules,
+    digitRules: compiled.filter((c) => c.digits !== Infinity).sort((a, b) => a.digits - b.digits),
+  };
   const minConfidence = options.minConfidence ?? 0;
   const allow = compileAllowlist(options.allowlist ?? []);
   const decode = options.decode === true ? {} : options.decode || null;
@@ -121,8 +123,8 @@ export function createScanner(rules: readonly Rule[], options: ScanOptions = {})
   const engine: Engine = {
     compiled,
     automaton,
-    keywordRules,
-    digitRules,
+    listeners,
+    reach: RuleWindows.reach(listeners),
     foldOnTheWay: keywordLettersFoldToThemselves(automaton),
   };
 
@@ -216,8 +218,8 @@ function insideMarker(spans: readonly number[], f: RawFinding): boolean {
 interface Engine {
   readonly compiled: readonly CompiledRule[];
   readonly automaton: KeywordAutomaton;
-  readonly keywordRules: readonly (readonly number[])[];
-  readonly digitRules: readonly CompiledRule[];
+  readonly listeners: TriggerListeners<CompiledRule>;
+  readonly reach: WindowGaps;
   /** Whether the keyword pass can tell when a text needs folding (see `runRules`). */
   readonly foldOnTheWay: boolean;
 }
@@ -235,41 +237,6 @@ function keywordLettersFoldToThemselves(ac: KeywordAutomaton): boolean {
   return true;
 }
 
-/** Windows per rule as flat `[start, end, start, end, …]`, merged with the last as they arrive. */
-type WindowTable = (number[] | undefined)[];
-
-function addWindow(
-  table: WindowTable,
-  c: CompiledRule,
-  start: number,
-  end: number,
-): void {
-  let w = table[c.index];
-  if (w === undefined) {
-    w = [];
-    table[c.index] = w;
-  }
-  const last = w.length - 1;
-  if (last > 0 && start <= w[last] && start >= w[last - 1]) {
-    if (end > w[last]) w[last] = end;
-  } else {
-    w.push(start, end);
-  }
-}
-
-/** Keyword and digit triggers arrive in two ordered runs; put a rule's windows in one order. */
-function sortWindows(w: number[]): number[] {
-  for (let i = 2; i < w.length; i += 2) {
-    if (w[i] < w[i - 2]) {
-      const pairs: [number, number][] = [];
-      for (let k = 0; k < w.length; k += 2) pairs.push([w[k], w[k + 1]]);
-      pairs.sort((a, b) => a[0] - b[0]);
-      return pairs.flat();
-    }
-  }
-  return w;
-}
-
 /** What one scan pass found, in the offsets of the folded text it read. */
 interface Pass {
   readonly folded: NormalizedText;
@@ -284,43 +251,27 @@ interface Pass {
  * folded text where it paused; otherwise it starts over there.
  */
 function runRules(engine: Engine, original: string, fold: boolean): Pass {
-  const { compiled, keywordRules, digitRules, automaton } = engine;
+  const { compiled, automaton } = engine;
   let folded: NormalizedText = { text: original, map: null };
   if (fold && !engine.foldOnTheWay) folded = normalizeForScan(original);
   let text = folded.text;
-  let table: WindowTable = new Array(compiled.length);
-  const sink: TriggerSink = {
-    keyword(id, s, e) {
-      const listeners = keywordRules[id];
-      for (let k = 0; k < listeners.length; k++) {
-        const c = compiled[listeners[k]];
-        addWindow(table, c, Math.max(0, s - c.before), Math.min(text.length, e + c.after));
-      }
-    },
-    cluster(s, e, digits) {
-      for (let k = 0; k < digitRules.length; k++) {
-        const c = digitRules[k];
-        if (c.digits > digits) break;
-        const end = Math.min(text.length, e + c.digitAfter);
-        addWindow(table, c, Math.max(0, s - c.digitBefore), end);
-      }
-    },
-  };
+  const sink = new RuleWindows(engine.listeners, text.length, engine.reach);
   const pauses = fold && engine.foldOnTheWay;
   const paused = findKeywords(text, automaton, sink, undefined, pauses);
   if (paused.at < text.length) {
     folded = normalizeForScan(original);
     const resumes = folded.text.length === text.length;
     text = folded.text;
-    if (!resumes) table = new Array(compiled.length);
+    if (!resumes) sink.reset(text.length);
     findKeywords(text, automaton, sink, resumes ? paused : undefined);
   }
   findClusters(text, sink);
+  const table = sink.finish();
   const found: RawFinding[] = [];
   const view = new ScanText(text);
   for (let r = 0; r < table.length; r++) {
     const w = table[r];
-    if (w !== undefined) scanWindows(compiled[r], view, sortWindows(w), found);
+    if (w !== undefined) scanWindows(compiled[r], view, w, found);
   }
   return { folded, found };
 }
@@ -355,6 +306,7 @@ function matchWindow(c: CompiledRule, view: ScanText, s: number, e: number, out:
     if (!mentioned) return;
   }
   const slice = text.slice(s, e);
+  if (c.requiredUnit !== null && !c.requiredUnit.test(slice)) return;
   re.lastIndex = 0;
   for (let m = re.exec(slice); m !== null; m = re.exec(slice)) {
     if (m[0].length === 0) {

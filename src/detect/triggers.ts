@@ -253,25 +253,53 @@ export function findKeywords(
   const stopRow = ac.stopSymbol === 0 ? -1 : outputs.length << shift;
   const n = text.length;
   let row = from.row;
-  for (let i = from.at; i < n; i++) {
+  let i = from.at;
+  for (;;) {
+    i = advance(text, delta, symbols, i, row);
+    row = advancedRow;
+    if (i === n) return { at: n, row };
     const before = row;
-    row = delta[row | symbols[text.charCodeAt(i)]];
-    if (row < 0) {
-      row = ~row;
-      if (row === stopRow) {
-        if (pause) return { at: i, row: before };
-        // No keyword holds a stop character, so it leads back to the root.
-        row = 0;
-        continue;
-      }
+    row = ~delta[row | symbols[text.charCodeAt(i)]];
+    if (row === stopRow) {
+      if (pause) return { at: i, row: before };
+      // No keyword holds a stop character, so it leads back to the root.
+      row = 0;
+    } else {
       const hits = outputs[row >> shift];
       for (let h = 0; h < hits.length; h++) {
         const id = hits[h];
         sink.keyword(id, i + 1 - lengths[id], i + 1);
       }
     }
+    i++;
   }
-  return { at: n, row };
+}
+
+/** The row {@linkcode advance} stopped in. */
+let advancedRow = 0;
+
+/**
+ * Step the automaton from row `row` at offset `at` to the next unit at which it accepts or
+ * stops, and return that unit's offset (the text's length when there is none); the row
+ * before that unit is left in `advancedRow`. The loop calls nothing, so what a sink does
+ * with a hit cannot make the step per unit of text costlier.
+ */
+function advance(
+  text: string,
+  delta: Int32Array,
+  symbols: Uint8Array,
+  at: number,
+  row: number,
+): number {
+  const n = text.length;
+  let i = at;
+  for (; i < n; i++) {
+    const next = delta[row | symbols[text.charCodeAt(i)]];
+    if (next < 0) break;
+    row = next;
+  }
+  advancedRow = row;
+  return i;
 }
 
 /**
@@ -290,9 +318,9 @@ export function findKeywords(
  */
 export function findClusters(text: string, sink: Pick<TriggerSink, "cluster">): void {
   const digit = /[0-9]/g;
-  for (let m = digit.exec(text); m !== null; m = digit.exec(text)) {
-    digit.lastIndex = clusterAt(text, m.index, sink);
-  }
+  // `test` rather than `exec`: a page of short numbers has a cluster every few units, and
+  // no match object is needed to learn where the digit was.
+  while (digit.test(text)) digit.lastIndex = clusterAt(text, digit.lastIndex - 1, sink);
 }
 
 function isDigit(c: number): boolean {
@@ -325,18 +353,18 @@ function digitsIn(text: string, from: number, to: number): number {
   return d;
 }
 
+/** The first unit that is neither alphanumeric nor a separator (see `isSeparator`). */
+const RUN_BREAK = /[^0-9A-Za-z \t\-./()+:_]/g;
+
 /** Report the head and tail of the long run starting at `start`; returns the run's end. */
 function skipLongRun(text: string, start: number, sink: Pick<TriggerSink, "cluster">): number {
   const n = text.length;
   let headEnd = start + MAX_CLUSTER_CHARS;
   while (headEnd > start && isAlnum(text.charCodeAt(headEnd - 1))) headEnd--;
   if (headEnd === start) headEnd = start + MAX_CLUSTER_CHARS;
-  let runEnd = headEnd;
-  while (runEnd < n) {
-    const c = text.charCodeAt(runEnd);
-    if (!isAlnum(c) && !isSeparator(c)) break;
-    runEnd++;
-  }
+  // A native class search: the run can be the rest of a megabyte of base64.
+  RUN_BREAK.lastIndex = headEnd;
+  let runEnd = RUN_BREAK.exec(text)?.index ?? n;
   while (runEnd > headEnd && isSeparator(text.charCodeAt(runEnd - 1))) runEnd--;
   const headDigits = digitsIn(text, start, headEnd);
   if (headDigits > 0) sink.cluster(start, headEnd, headDigits);

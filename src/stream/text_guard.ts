@@ -8,7 +8,9 @@
  * - at least `window` trailing characters stay held, so a value split across deltas is
  *   whole before any of it is emitted;
  * - the trailing whitespace-free run stays held too (a JWT or an API key is one run, and
- *   may be longer than the window), up to `maxHeld`;
+ *   may be longer than the window), up to `maxHeld`; a cut the cap forces goes back to the
+ *   start of the token in progress, and one token longer than the cap ends the channel
+ *   with `payload.too_large`;
  * - an open `-----BEGIN … PRIVATE KEY-----` block stays held until its END line;
  * - the cut moves left to the start of any finding that crosses it, and never lands inside
  *   a surrogate pair or inside something that looks like the start of a `[TOKEN:` or
@@ -351,11 +353,36 @@ class ChannelGuard implements TextGuard {
         }
       }
     }
+    if (forced) cut = this.#forcedCut(buffer, cut, spans);
     cut = avoidMarkerPrefix(buffer, cut);
     const code = buffer.charCodeAt(cut - 1);
     if (cut > 0 && code >= 0xd800 && code <= 0xdbff) cut--;
     if (forced && cut <= 0) cut = buffer.length - this.#window;
     return cut;
+  }
+
+  /**
+   * A cut forced by the cap lands in text no finding covers yet, which may be the first part
+   * of a value still arriving (a long JWT in minified JSON): its prefix would match nothing
+   * when scanned alone and go out raw. The cut moves back to where that token began, unless
+   * a finding ends inside it, so nothing is cut mid-token. A token that alone fills the held
+   * text cannot be checked whole at all, and the stream ends rather than release part of it.
+   */
+  #forcedCut(buffer: string, cut: number, spans: readonly { end: number }[]): number {
+    if (!isTokenChar(buffer.charCodeAt(cut - 1)) || !isTokenChar(buffer.charCodeAt(cut))) {
+      return cut;
+    }
+    let start = cut - 1;
+    while (start > 0 && isTokenChar(buffer.charCodeAt(start - 1))) start--;
+    for (const s of spans) if (s.end > start && s.end <= cut) start = s.end;
+    if (start > 0) return start;
+    throw new HaechiError(
+      "payload.too_large",
+      `Streamed text holds one unbroken token longer than ${
+        this.#maxHeld - this.#window
+      } characters; it cannot be checked whole, so the stream ends here`,
+      { maxHeld: this.#maxHeld },
+    );
   }
 
   #openKeyFinding(start: number, end: number): AppliedFinding {
@@ -456,6 +483,15 @@ function openKeyStart(text: string): number {
   for (let m = BEGIN_KEY.exec(text); m !== null; m = BEGIN_KEY.exec(text)) last = m.index;
   if (last < 0) return -1;
   return END_KEY.test(text.slice(last)) ? -1 : last;
+}
+
+/** Characters a token (a key, a JWT, an email, a URL) is made of; see isWordish in detect. */
+const TOKEN_CHARS = new Uint8Array(128);
+for (const c of "_-+/=.:@%~") TOKEN_CHARS[c.charCodeAt(0)] = 1;
+for (let c = 48; c < 123; c++) if (/[0-9A-Za-z]/.test(String.fromCharCode(c))) TOKEN_CHARS[c] = 1;
+
+function isTokenChar(c: number): boolean {
+  return c < 128 && TOKEN_CHARS[c] === 1;
 }
 
 function isSpace(c: number): boolean {

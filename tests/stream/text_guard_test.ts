@@ -343,13 +343,16 @@ Deno.test("any split of a text into deltas gives the one-delta output and findin
     "\n-----END RSA PRIVATE KEY-----";
   const texts = [
     SENTENCE,
-    "word " + "x".repeat(3000) + " then " + SENTENCE,
+    // A run longer than the window, yet short enough to be held whole under every cap below.
+    "word " + "x".repeat(340) + " then " + SENTENCE,
     SENTENCE.repeat(4),
     `password=${GITHUB} and ${"prose ".repeat(80)}${EMAIL}`,
     `intro ${key} after the key ${EMAIL}`,
     // Whitespace the trailing run stops at besides ASCII, pairs a cut must not split, and
     // text that looks like the start of a marker.
-    `한국어\u3000${EMAIL}\u00a0😀😀 [TOKEN:email_ab [REDACTED:x\u2028${"y".repeat(500)}😀 ${CARD}`,
+    `한국어\u3000${EMAIL}\u00a0😀😀 [TOKEN:email_ab [REDACTED:x\u2028${"y".repeat(300)}😀 ${CARD}`,
+    // Minified JSON: no whitespace for longer than the caps below, so cuts are forced.
+    JSON.stringify({ items: Array.from({ length: 40 }, (_, i) => ({ i, note: "ok" })), JWT }),
   ];
   const configs: Partial<TextGuardOptions>[] = [
     { window: 256, step: 32 },
@@ -401,4 +404,31 @@ Deno.test("a delta that cannot release anything is taken at once, without a prom
   assertEquals(out, ("short " + "x".repeat(40) + tail).slice(0, out.length));
   assert(out.length > 0);
   assertEquals(out + (await g.flush()).text, "short " + "x".repeat(40) + tail);
+});
+
+Deno.test("a cut forced by the cap never splits a token still arriving: a JWT in minified JSON stays whole", async () => {
+  const { protector } = await setup();
+  // No whitespace anywhere, so the held text reaches the cap; the JWT crosses the forced cut.
+  const text = JSON.stringify({ pad: "a,".repeat(180), session: JWT, after: "b,".repeat(100) });
+  for (const size of [1, 7, 50, 300]) {
+    const deltas = randomSplit(text, size, size);
+    const { out } = await run(protector, deltas, { window: 32, maxHeld: 400 });
+    assertNoSecret(out, `deltas up to ${size}`);
+    assertStringIncludes(out, "[REDACTED:jwt]");
+  }
+});
+
+Deno.test("one unbroken token longer than the cap ends the stream instead of going out in parts", async () => {
+  const { protector } = await setup();
+  const g = guardFor(protector, { window: 32, maxHeld: 400 });
+  const token = "eyJ" + "A".repeat(600);
+  let out = "";
+  const err = await assertRejects(async () => {
+    for (const d of ["lead-in ", ...token.match(/.{1,50}/g)!]) {
+      const r = g.push(d);
+      out += (r instanceof Promise ? await r : r).text;
+    }
+  }, HaechiError);
+  assertEquals((err as HaechiError).code, "payload.too_large");
+  assert(!out.includes("eyJ"), "no part of the token went out");
 });
