@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
 
 const TAG_BYTES = 16;
 
@@ -32,7 +32,9 @@ export interface AesGcmKey {
  * ```
  */
 export function aesGcmKey(bytes: Uint8Array): AesGcmKey {
-  const key: KeyObject = createSecretKey(bytes);
+  // Raw bytes, not a KeyObject: Deno exports a KeyObject's bytes again on every cipher it
+  // builds (about a quarter of a seal). A private copy, so the caller may wipe its own.
+  const key = bytes.slice();
   return {
     seal(nonce, aad, plaintext) {
       const c = createCipheriv("aes-256-gcm", key, nonce);

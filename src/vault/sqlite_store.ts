@@ -14,9 +14,10 @@
  *   `insert` returns, which survives a process crash; only a power loss or kernel crash
  *   can drop the last commits. `tokenVault.synchronous: "full"` also syncs every commit,
  *   at roughly a disk flush per token.
- * - Lookups go through the primary key (id) and a unique partial index on the
- *   fingerprint; purging goes through an index on the expiry time. No query scans the
- *   table except `list` (export) and `count`.
+ * - Records are appended to a table keyed by a sequence number; lookups go through unique
+ *   indexes on the token id and the fingerprint, purging through an index on the expiry
+ *   time (layout and upgrades in `_vault_schema.ts`). No query scans the table except
+ *   `list` (export) and `count`.
  * - Statements are prepared once, when the store opens.
  * - Records read by id are kept in memory (ciphertext and metadata only, never a value), and
  *   a kept record is handed out only while `PRAGMA data_version` says no other connection,
@@ -31,10 +32,10 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { HaechiError } from "../errors.ts";
 import { corruptError, openDatabase } from "./_sqlite.ts";
 import { RecentMap } from "./_recent.ts";
+import { COLUMNS, prepareVaultSchema } from "./_vault_schema.ts";
 import type { TokenMetadata, VaultRecord, VaultStore } from "./store.ts";
 
-/** Schema version kept in `PRAGMA user_version`. */
-export const VAULT_SCHEMA_VERSION = 1;
+export { VAULT_SCHEMA_VERSION } from "./_vault_schema.ts";
 
 const LABEL = "Token vault";
 /** Page cache per open vault, KiB; SQLite allocates it only as pages are read. */
@@ -42,28 +43,8 @@ const CACHE_KIB = 32 * 1024;
 /** WAL pages (4 KiB) that trigger a checkpoint. */
 const CHECKPOINT_PAGES = 8192;
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS tokens (
-  id TEXT PRIMARY KEY,
-  type TEXT NOT NULL,
-  scope TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER,
-  fingerprint BLOB,
-  key_id INTEGER NOT NULL,
-  nonce BLOB NOT NULL,
-  ciphertext BLOB NOT NULL
-) STRICT, WITHOUT ROWID;
-CREATE UNIQUE INDEX IF NOT EXISTS tokens_by_fingerprint
-  ON tokens (fingerprint) WHERE fingerprint IS NOT NULL;
-CREATE INDEX IF NOT EXISTS tokens_by_expiry
-  ON tokens (expires_at) WHERE expires_at IS NOT NULL;
-`;
-
 /** Records kept by id between commits of other connections. */
 const KEPT_RECORDS = 10_000;
-
-const COLUMNS = "id, type, scope, created_at, expires_at, fingerprint, key_id, nonce, ciphertext";
 
 /** Options for {@linkcode openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -113,33 +94,21 @@ export async function openSqliteStore(
     label: LABEL,
   });
   try {
-    const version = (db.prepare("PRAGMA user_version").get() as { user_version: number })
-      .user_version;
-    if (version > VAULT_SCHEMA_VERSION) {
-      db.close();
-      throw new HaechiError(
-        "vault.corrupt",
-        `${LABEL} ${path} has schema version ${version}; this haechi reads up to ${VAULT_SCHEMA_VERSION}`,
-        { path },
-      );
-    }
-    db.exec(SCHEMA);
-    // Tokens land on random pages of two B-trees (random ids, keyed fingerprints); SQLite's
+    // Tokens land on random pages of two indexes (random ids, keyed fingerprints); SQLite's
     // default 2 MB page cache made most inserts into a vault of some 10k tokens re-read pages.
     db.exec(`PRAGMA cache_size = -${CACHE_KIB}`);
     // A checkpoint copies WAL pages into the file and syncs both. At SQLite's default of
     // 1000 pages a batch of new tokens, spread over random pages, forced one per commit.
     db.exec(`PRAGMA wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
-    if (version === 0) db.exec(`PRAGMA user_version = ${VAULT_SCHEMA_VERSION}`);
+    prepareVaultSchema(db, path, LABEL);
     return new SqliteStore(db, path);
   } catch (e) {
-    if (e instanceof HaechiError) throw e;
     try {
       db.close();
     } catch {
       // Already unusable.
     }
-    throw corruptError(LABEL, path, e);
+    throw e instanceof HaechiError ? e : corruptError(LABEL, path, e);
   }
 }
 
@@ -171,7 +140,7 @@ class SqliteStore implements SqliteVaultStore {
     );
     this.#delete = db.prepare("DELETE FROM tokens WHERE id = ?");
     this.#purge = db.prepare(
-      "DELETE FROM tokens WHERE id IN (SELECT id FROM tokens " +
+      "DELETE FROM tokens WHERE seq IN (SELECT seq FROM tokens " +
         "WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)",
     );
     this.#count = db.prepare("SELECT count(*) AS n FROM tokens");

@@ -16,7 +16,7 @@
  *   every {@linkcode DEFAULT_PURGE_EVERY} new tokens (and by `haechi token-purge --expired`).
  *
  * Performance invariant: tokenize and restore cost O(log n) in the number of stored
- * tokens (primary key and fingerprint index lookups, one AES-GCM call, at most one HMAC
+ * tokens (id and fingerprint index lookups, one AES-GCM call, at most one HMAC
  * and one insert); CryptoKeys are imported once per key. The benchmark in
  * `scripts/bench_vault.ts` checks this stays flat from 1k to 1M tokens.
  *
