@@ -368,17 +368,29 @@ class ChannelGuard implements TextGuard {
   /**
    * A cut forced by the cap lands in text no finding covers yet, which may be the first part
    * of a value still arriving (a long JWT in minified JSON): its prefix would match nothing
-   * when scanned alone and go out raw. The cut moves back to where that token began, unless
-   * a finding ends inside it, so nothing is cut mid-token. A token that alone fills the held
-   * text cannot be checked whole at all, and the stream ends rather than release part of it.
+   * when scanned alone and go out raw. The cut moves back to where that token began, and
+   * further to the start of any finding that crosses there, so nothing is cut mid-token. A
+   * cut at the end of the held text counts as mid-token when a token character ends it: the
+   * next delta may go on with the token. A finding that ends inside the token is no place to
+   * cut either: it may be a partial match of the whole (a JWT's head), and the rest of the
+   * token would be scanned later without it. A token that alone fills the held text cannot
+   * be checked whole at all, and the stream ends rather than release part of it.
    */
-  #forcedCut(buffer: string, cut: number, spans: readonly { end: number }[]): number {
-    if (!isTokenChar(buffer.charCodeAt(cut - 1)) || !isTokenChar(buffer.charCodeAt(cut))) {
-      return cut;
-    }
+  #forcedCut(buffer: string, cut: number, spans: readonly GuardSpan[]): number {
+    const last = buffer.charCodeAt(cut - 1);
+    const next = cut < buffer.length ? buffer.charCodeAt(cut) : last;
+    if (!isTokenChar(last) || !isTokenChar(next)) return cut;
     let start = cut - 1;
     while (start > 0 && isTokenChar(buffer.charCodeAt(start - 1))) start--;
-    for (const s of spans) if (s.end > start && s.end <= cut) start = s.end;
+    for (let moved = true; moved && start > 0;) {
+      moved = false;
+      for (const s of spans) {
+        if (s.start < start && s.end > start) {
+          start = Math.max(0, s.start);
+          moved = true;
+        }
+      }
+    }
     if (start > 0) return start;
     throw new HaechiError(
       "payload.too_large",

@@ -454,3 +454,29 @@ Deno.test("a forced cut stays at a token's edge when a `[` or a marker-like star
     }
   }
 });
+
+Deno.test("a forced cut never lands at a partial finding's end inside a token: a JWT longer than the hold ends the stream", async () => {
+  const { protector } = await setup();
+  const b64 = (s: string) => btoa(s).replace(/=+$/, "").replaceAll("+", "-").replaceAll("/", "_");
+  // Head and payload alone already match as a JWT, so a scan of the held text finds one that
+  // ends inside the token (or at the end of what has arrived) while its signature still runs.
+  const jwt = b64('{"alg":"HS256","typ":"JWT"}') + "." +
+    b64(JSON.stringify({ sub: "1234567890", data: "x".repeat(200) })) + "." +
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c" + "Qx9".repeat(10);
+  const text = JSON.stringify({ pad: "a,".repeat(180), session: jwt, after: "b,".repeat(100) });
+  for (const size of [1, 7, 50]) {
+    const g = guardFor(protector, { window: 32, maxHeld: 400 });
+    let out = "";
+    const err = await assertRejects(async () => {
+      for (const d of randomSplit(text, size, size)) {
+        const r = g.push(d);
+        out += (r instanceof Promise ? await r : r).text;
+      }
+      out += (await g.flush()).text;
+    }, HaechiError);
+    assertEquals((err as HaechiError).code, "payload.too_large", `deltas up to ${size}`);
+    for (let i = 0; i + 8 <= jwt.length; i++) {
+      assert(!out.includes(jwt.slice(i, i + 8)), `deltas up to ${size}: part of the JWT went out`);
+    }
+  }
+});
