@@ -2,6 +2,7 @@ import {
   FOLD_STABLE_RANGES,
   mayFold,
   normalizeForScan,
+  normalizeUnitByUnit,
   toOriginalSpan,
 } from "../../src/detect/normalize.ts";
 import { assertEquals } from "../assert.ts";
@@ -121,4 +122,44 @@ Deno.test("mayFold is true exactly for units outside ASCII and the fold-stable r
     if (mayFold(c) === stable) wrong.push(c.toString(16));
   }
   assertEquals(wrong, []);
+});
+
+Deno.test("searching past stable stretches folds exactly as reading unit by unit", () => {
+  const repeat = (s: string, n: number) => s.repeat(Math.ceil(n / s.length)).slice(0, n);
+  // Stretch lengths on both sides of the copied-gap limit (32), the decoded-run limit (256)
+  // and the run buffer (4096), for each kind of unit the fold loop treats differently.
+  const lengths = [1, 2, 31, 32, 33, 255, 256, 257, 4095, 4096, 4097];
+  const kinds = [
+    "ascii words, with punctuation.", // copied or searched past
+    "한국어 문장", // Hangul: fold-stable, two-byte text
+    "éàüßÇ", // Latin-1 letters: stable but read through the table unit by unit
+    "ゝゞ゛゜ァ", // kana around the voiced marks the loop passes over
+    "ｔｏｋｅｎ＝ＡＢＣ１２３", // folds one for one to ASCII
+    "ｶﾀｶﾅ￠", // folds one for one outside ASCII
+    "ﬁ㎏…", // folds to several units
+    "\u200b\u2060\ufeff", // dropped
+    "😀𝐀𝟙", // surrogate pairs, kept or folded
+    "\ud800x\udc00", // lone surrogates
+  ];
+  let x = 12345;
+  const rand = (k: number) => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return (x >>> 8) % k;
+  };
+  for (let round = 0; round < 60; round++) {
+    let text = "";
+    const parts = 2 + rand(8);
+    for (let p = 0; p < parts; p++) {
+      if (rand(4) === 0) {
+        // Any BMP unit, so units no list above names also cross the stretch edges.
+        for (let k = rand(40); k > 0; k--) text += String.fromCharCode(rand(0x10000));
+      } else {
+        text += repeat(kinds[rand(kinds.length)], lengths[rand(lengths.length)]);
+      }
+    }
+    const fast = normalizeForScan(text);
+    const plain = normalizeUnitByUnit(text);
+    assertEquals(fast.text, plain.text, `round ${round}`);
+    assertEquals(fast.map, plain.map, `round ${round}`);
+  }
 });
