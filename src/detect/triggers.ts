@@ -338,12 +338,20 @@ function isSeparator(c: number): boolean {
 }
 
 /**
- * A digit cluster longer than this is not one value but a blob (base64, a grid of numbers,
- * a hex dump). Only its first and last stretches are reported, so digit rules never run
- * over a megabyte of `"1 1 1 …"`; a value buried deep inside such a run is not seen by
- * digit rules (keyword rules still scan it).
+ * A digit cluster longer than this is not one value but a blob. How it is read depends on
+ * white space:
+ * - a chain with white space in it (a grid of numbers, a one-line list of transactions, a
+ *   long list then a sentence) is text a person wrote, where a value may sit anywhere: it is
+ *   reported in pieces of about this length that overlap by {@linkcode CLUSTER_OVERLAP}, so
+ *   every value is whole in one piece and each unit is read a bounded number of times;
+ * - a chain without white space (base64, a hex dump joined by `+` and `/`) is opaque data:
+ *   only its first and last stretches are reported, so digit rules do not run over a
+ *   megabyte of base64, and a value buried deep inside such a blob is not seen by digit
+ *   rules (keyword rules still scan it, and `decode` scans what the base64 encodes).
  */
 const MAX_CLUSTER_CHARS = 256;
+/** More than the longest value a digit rule matches (an IBAN with spaces, 42 units). */
+const CLUSTER_OVERLAP = 64;
 /** How much of a long run's end is still reported as a cluster. */
 const LONG_RUN_TAIL = 128;
 
@@ -353,10 +361,13 @@ function digitsIn(text: string, from: number, to: number): number {
   return d;
 }
 
-/** The first unit that is neither alphanumeric nor a separator (see `isSeparator`). */
-const RUN_BREAK = /[^0-9A-Za-z \t\-./()+:_]/g;
+/** The first unit that is neither alphanumeric nor a separator other than white space. */
+const RUN_BREAK = /[^0-9A-Za-z\-./()+:_]/g;
 
-/** Report the head and tail of the long run starting at `start`; returns the run's end. */
+/**
+ * Report the head and tail of the blob without white space starting at `start`; returns
+ * where it ends (the first unit that is not alphanumeric or a separator, white space included).
+ */
 function skipLongRun(text: string, start: number, sink: Pick<TriggerSink, "cluster">): number {
   const n = text.length;
   let headEnd = start + MAX_CLUSTER_CHARS;
@@ -389,6 +400,7 @@ function clusterAt(text: string, at: number, sink: Pick<TriggerSink, "cluster">)
   let start = -1;
   let end = -1;
   let digits = 0;
+  let spaced = false;
   while (i < n) {
     const tokenStart = i;
     let tokenDigits = 0;
@@ -399,11 +411,20 @@ function clusterAt(text: string, at: number, sink: Pick<TriggerSink, "cluster">)
     }
     if (tokenDigits === 0 || i - tokenStart > MAX_TOKEN_LENGTH) break;
     if (start < 0) start = tokenStart;
+    if (i - start > MAX_CLUSTER_CHARS && end > start) {
+      if (!spaced) return skipLongRun(text, start, sink);
+      // The piece so far ends at the previous token; the search picks up the next piece at
+      // the first digit past `end - CLUSTER_OVERLAP`, well after `start`, so it moves on.
+      sink.cluster(start, end, digits);
+      return end - CLUSTER_OVERLAP;
+    }
     end = i;
     digits += tokenDigits;
-    if (end - start > MAX_CLUSTER_CHARS) return skipLongRun(text, start, sink);
     const gap = i;
-    while (i < n && i - gap <= MAX_SEPARATOR_RUN && isSeparator(text.charCodeAt(i))) i++;
+    while (i < n && i - gap <= MAX_SEPARATOR_RUN && isSeparator(text.charCodeAt(i))) {
+      const c = text.charCodeAt(i++);
+      if (c === 32 || c === 9) spaced = true;
+    }
     if (i === gap || i - gap > MAX_SEPARATOR_RUN || i >= n || !isAlnum(text.charCodeAt(i))) break;
   }
   if (digits > 0) sink.cluster(start, end, digits);

@@ -202,19 +202,36 @@ Deno.test("an ASCII context word counts only as a whole word, other scripts anyw
   assertEquals(s.scan("주민번호는 123456789").length, 1);
 });
 
-Deno.test("a digit run longer than any value reports only its head and tail as clusters", () => {
+Deno.test("a value anywhere in a long chain of numbers is found, and the chain costs pieces of bounded size", () => {
   const ac = buildKeywordAutomaton(["x"]);
   const clusters: [number, number, number][] = [];
   const sink = {
     keyword: () => {},
     cluster: (s: number, e: number, d: number) => clusters.push([s, e, d]),
   };
-  const text = "call 010-1234-5678 " + "1 ".repeat(50_000) + "or 4111 1111 1111 1111";
+  const grid = "1 ".repeat(50_000);
+  const text = "call 010-1234-5678 " + grid + "or 4111 1111 1111 1111 " + grid;
   findTriggers(text, ac, sink);
-  assert(clusters.length <= 4, `got ${clusters.length} clusters`);
+  // Pieces overlap by 64 units and end at a token, so each new one covers 150 or more.
+  assert(clusters.length <= text.length / 150, `got ${clusters.length} clusters`);
   for (const [s, e] of clusters) assert(e - s <= 256, "a reported cluster is bounded");
   const found = createScanner([CARD]).scan(text);
   assertEquals(found.map((f) => text.slice(f.start, f.end)), ["4111 1111 1111 1111"]);
+});
+
+Deno.test("a value after or inside a long list of numbers is found wherever it falls", () => {
+  const s = createScanner(BUILTIN);
+  const list = Array.from({ length: 70 }, (_, i) => String(1000 + i)).join(" ");
+  const prose = " and then we shipped the order to the customer via the usual carrier and " +
+    "everything was fine after that for the rest of the week";
+  const cases: [string, string][] = [
+    [`${list} and the customer card 4111 1111 1111 1111 was used${prose}`, "payment_card"],
+    [`${list} DE89 3704 0044 0532 0130 00 ${list}${prose}`, "iban"],
+  ];
+  for (const [text, type] of cases) {
+    const types = s.scan(text).map((f) => f.type);
+    assert(types.includes(type), `${type}: got [${types}]`);
+  }
 });
 
 Deno.test("haechi's own token and redaction markers survive a second scan untouched", () => {

@@ -8,8 +8,10 @@ const isSeparator = (c: number) => " \t-./()+:_".includes(String.fromCharCode(c)
 
 /**
  * Digit clusters found unit by unit, as documented on `findTriggers`: tokens with a digit
- * of at most 40 units joined by at most three separators; a cluster past 256 units is a
- * blob, reported as its head (cut back to a token edge) and its last 128 units or so.
+ * of at most 40 units joined by at most three separators. A chain past 256 units is a blob:
+ * with white space in it, reported in pieces that end at a token and overlap by 64 units;
+ * without, as its head (cut back to a token edge) and its last 128 units or so, up to the
+ * first unit that is not alphanumeric or a separator (white space included).
  */
 function clustersByWalking(text: string): number[][] {
   const out: number[][] = [];
@@ -19,6 +21,7 @@ function clustersByWalking(text: string): number[][] {
     for (let k = a; k < b; k++) if (isDigit(text.charCodeAt(k))) d++;
     return d;
   };
+  const isSpace = (c: number) => c === 32 || c === 9;
   let at = 0;
   while (at < n) {
     if (!isDigit(text.charCodeAt(at))) {
@@ -35,6 +38,7 @@ function clustersByWalking(text: string): number[][] {
     let start = -1;
     let end = -1;
     let digits = 0;
+    let spaced = false;
     let long = false;
     while (i < n) {
       const tokenStart = i;
@@ -44,14 +48,17 @@ function clustersByWalking(text: string): number[][] {
       }
       if (tokenDigits === 0 || i - tokenStart > 40) break;
       if (start < 0) start = tokenStart;
-      end = i;
-      digits += tokenDigits;
-      if (end - start > 256) {
+      if (i - start > 256) {
         long = true;
         break;
       }
+      end = i;
+      digits += tokenDigits;
       const gap = i;
-      while (i < n && i - gap <= 3 && isSeparator(text.charCodeAt(i))) i++;
+      while (i < n && i - gap <= 3 && isSeparator(text.charCodeAt(i))) {
+        if (isSpace(text.charCodeAt(i))) spaced = true;
+        i++;
+      }
       if (i === gap || i - gap > 3 || i >= n || !isAlnum(text.charCodeAt(i))) break;
     }
     if (!long) {
@@ -59,15 +66,17 @@ function clustersByWalking(text: string): number[][] {
       at = Math.max(i, at + 1);
       continue;
     }
+    if (spaced) {
+      out.push([start, end, digits]);
+      at = end - 64;
+      continue;
+    }
     let headEnd = start + 256;
     while (headEnd > start && isAlnum(text.charCodeAt(headEnd - 1))) headEnd--;
     if (headEnd === start) headEnd = start + 256;
     let runEnd = headEnd;
-    while (
-      runEnd < n && (isAlnum(text.charCodeAt(runEnd)) || isSeparator(text.charCodeAt(runEnd)))
-    ) {
-      runEnd++;
-    }
+    const inRun = (c: number) => isAlnum(c) || (isSeparator(c) && !isSpace(c));
+    while (runEnd < n && inRun(text.charCodeAt(runEnd))) runEnd++;
     while (runEnd > headEnd && isSeparator(text.charCodeAt(runEnd - 1))) runEnd--;
     if (digitsIn(start, headEnd) > 0) out.push([start, headEnd, digitsIn(start, headEnd)]);
     let tailStart = Math.max(headEnd, runEnd - 128);
@@ -84,7 +93,7 @@ const clusters = (text: string) => {
   return found;
 };
 
-Deno.test("digit clusters agree with a unit-by-unit walk, long runs and their ends included", () => {
+Deno.test("digit clusters agree with a unit-by-unit walk, for long chains with and without white space", () => {
   const rng = new Rng(15).fork("clusters");
   // Every unit that can end a long run: each ASCII unit and a few beyond.
   const enders = [...Array(128).keys(), 0xa0, 0xff10, 0x3000, 0xd800].map((c) =>
