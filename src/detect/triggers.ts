@@ -366,7 +366,8 @@ const RUN_BREAK = /[^0-9A-Za-z\-./()+:_]/g;
 
 /**
  * Report the head and tail of the blob without white space starting at `start`; returns
- * where it ends (the first unit that is not alphanumeric or a separator, white space included).
+ * where it ends: at white space, or at the first unit that is neither alphanumeric nor a
+ * separator.
  */
 function skipLongRun(text: string, start: number, sink: Pick<TriggerSink, "cluster">): number {
   const n = text.length;
