@@ -30,6 +30,7 @@ export {
   linearityProblem,
 } from "./custom_rules.ts";
 export { compileRule } from "./compile_rule.ts";
+export { isWordish } from "./scan_text.ts";
 export { octetsOfIpv4, parseIpv4, parseIpv6 } from "./validators/ip.ts";
 export { findUnboundedRepeats, type UnboundedRepeat } from "./unbounded_repeats.ts";
 export { createScanner, type DecodeOptions, type Scanner, type ScanOptions } from "./scanner.ts";

@@ -27,6 +27,7 @@
  *
  * @module
  */
+import { isWordish } from "../detect/mod.ts";
 import { HaechiError } from "../errors.ts";
 import { type AppliedFinding, redactionMarker } from "../protect/mod.ts";
 
@@ -501,13 +502,13 @@ function openKeyStart(text: string): number {
   return END_KEY.test(text.slice(last)) ? -1 : last;
 }
 
-/** Characters a token (a key, a JWT, an email, a URL) is made of; see isWordish in detect. */
-const TOKEN_CHARS = new Uint8Array(128);
-for (const c of "_-+/=.:@%~") TOKEN_CHARS[c.charCodeAt(0)] = 1;
-for (let c = 48; c < 123; c++) if (/[0-9A-Za-z]/.test(String.fromCharCode(c))) TOKEN_CHARS[c] = 1;
-
+/**
+ * Whether `c` belongs to a token (a key, a JWT, an email, a URL): an ASCII unit the scanner
+ * keeps inside one word when it widens a window. Other units end a token, so CJK text with
+ * no spaces still offers a cut between its words.
+ */
 function isTokenChar(c: number): boolean {
-  return c < 128 && TOKEN_CHARS[c] === 1;
+  return c < 128 && isWordish(c);
 }
 
 function isSpace(c: number): boolean {
