@@ -6,7 +6,13 @@
  *
  * @module
  */
-import type { AuditDetails, AuditEvent, AuditFinding, AuditMode } from "./record.ts";
+import {
+  type AuditDetails,
+  type AuditEvent,
+  type AuditFinding,
+  type AuditMode,
+  compareCodeUnits,
+} from "./record.ts";
 import type { Outcome } from "./outcome.ts";
 
 /** The part of a finding the audit log may see. Extra fields are ignored. */
@@ -127,7 +133,8 @@ function aggregate(
     if (f.path !== undefined) rawPaths.add(f.path);
   }
   const findings = [...counts.values()].sort((a, b) =>
-    compare(a.type, b.type) || compare(a.ruleId, b.ruleId) || compare(a.action, b.action)
+    compareCodeUnits(a.type, b.type) || compareCodeUnits(a.ruleId, b.ruleId) ||
+    compareCodeUnits(a.action, b.action)
   );
   return { findings, rawPaths };
 }
@@ -147,8 +154,4 @@ function eventOf(
     paths,
   };
   return input.details === undefined ? event : { ...event, details: { ...input.details } };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -149,3 +149,17 @@ export function hashRecordSync(record: Readonly<Record<string, unknown>>): strin
   // audited request hashes at least one record on its way out.
   return sha256Hex(canonicalJson(rest));
 }
+
+/**
+ * Order two strings by UTF-16 code units, as canonical JSON orders keys and as `sort()`
+ * does without a comparator.
+ *
+ * @example
+ * ```ts
+ * import { compareCodeUnits } from "./record.ts";
+ * if (["b", "B", "a"].sort(compareCodeUnits).join() !== "B,a,b") throw new Error();
+ * ```
+ */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -15,7 +15,12 @@
  * @module
  */
 import { sha256Hex } from "../crypto/mod.ts";
-import { AUDIT_SCHEMA_VERSION, type AuditEvent, type AuditRecord } from "./record.ts";
+import {
+  AUDIT_SCHEMA_VERSION,
+  type AuditEvent,
+  type AuditRecord,
+  compareCodeUnits,
+} from "./record.ts";
 
 /** An accepted event with its values already encoded. */
 export interface EventText {
@@ -91,9 +96,7 @@ export function encodeEvent(event: AuditEvent): EventText {
     for (let i = 0; i < keys.length; i++) pairs[i] = `${q(keys[i])}:${q(details[keys[i]])}`;
     lineBody += `,"details":{${pairs.join(",")}}`;
     // Canonical JSON sorts keys by UTF-16 code units, as `<` compares them.
-    const order = keys.map((_, i) => i).sort((a, b) =>
-      keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0
-    );
+    const order = keys.map((_, i) => i).sort((a, b) => compareCodeUnits(keys[a], keys[b]));
     let sorted = "";
     for (let i = 0; i < order.length; i++) sorted += (i > 0 ? "," : "") + pairs[order[i]];
     canonicalHead += `,"details":{${sorted}}`;

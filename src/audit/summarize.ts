@@ -9,7 +9,7 @@
  */
 import { HaechiError } from "../errors.ts";
 import { isNotFound, openReadStream, readLines } from "../runtime/mod.ts";
-import { MAX_RECORD_LINE_BYTES } from "./record.ts";
+import { compareCodeUnits, MAX_RECORD_LINE_BYTES } from "./record.ts";
 
 /** Totals over a log. */
 export interface AuditSummary {
@@ -201,7 +201,7 @@ function bump(map: Map<string, number>, key: string, by: number): void {
 
 function byCount(map: Map<string, number>): Record<string, number> {
   return Object.fromEntries(
-    [...map].sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : ka > kb ? 1 : 0)),
+    [...map].sort(([ka, a], [kb, b]) => b - a || compareCodeUnits(ka, kb)),
   );
 }
 
