@@ -150,6 +150,10 @@ class Vault implements TokenVault {
   #hitCacheSize: number;
   // Synchronous AES-GCM keys by id; null when the provider keeps its key bytes to itself.
   #syncKeys = new Map<number, AesGcmKey | null>();
+  // The last context that passed: a bulk run checks the same type and scope for every
+  // value. Undefined until one passes: an empty pair must never match before a check ran.
+  #checkedType: string | undefined;
+  #checkedScope: string | undefined;
 
   constructor(o: TokenVaultOptions) {
     this.keys = o.keys;
@@ -164,8 +168,15 @@ class Vault implements TokenVault {
     this.#opened = new RecentMap(this.#hitCacheSize);
   }
 
-  async tokenize(value: string, ctx: ReversibleContext): Promise<string> {
+  #checkContext(ctx: ReversibleContext): void {
+    if (ctx.type === this.#checkedType && ctx.scope === this.#checkedScope) return;
     checkContext(ctx);
+    this.#checkedType = ctx.type;
+    this.#checkedScope = ctx.scope;
+  }
+
+  async tokenize(value: string, ctx: ReversibleContext): Promise<string> {
+    this.#checkContext(ctx);
     const { type, scope } = ctx;
     if (!this.#deterministic.has(type)) {
       for (let attempt = 0; attempt < 4; attempt++) {
@@ -254,7 +265,7 @@ class Vault implements TokenVault {
   }
 
   async encrypt(value: string, ctx: ReversibleContext): Promise<string> {
-    checkContext(ctx);
+    this.#checkContext(ctx);
     const sealed = await this.#seal(value, envelopeAad(ctx.type, ctx.scope));
     return encodeEnvelope({ type: ctx.type, ...sealed });
   }
@@ -459,7 +470,7 @@ class Vault implements TokenVault {
    */
   #syncKey(id: number): AesGcmKey | null | Promise<AesGcmKey | null> {
     const known = this.#syncKeys.get(id);
-    return known !== undefined || this.#syncKeys.has(id) ? known ?? null : this.#loadSyncKey(id);
+    return known !== undefined ? known : this.#loadSyncKey(id);
   }
 
   // Cached per key id: the bytes of a key id never change, rotation adds a new id.
@@ -534,13 +545,7 @@ function invalidToken(): HaechiError {
   );
 }
 
-// The last context that passed: a bulk run checks the same type and scope for every value.
-// Undefined until one passes: an empty pair must never match before any check ran.
-let checkedType: string | undefined;
-let checkedScope: string | undefined;
-
 function checkContext(ctx: ReversibleContext): void {
-  if (ctx.type === checkedType && ctx.scope === checkedScope) return;
   if (!isTokenType(ctx.type)) {
     throw new HaechiError(
       "vault.invalid_type",
@@ -549,8 +554,6 @@ function checkContext(ctx: ReversibleContext): void {
     );
   }
   checkScope(ctx.scope);
-  checkedType = ctx.type;
-  checkedScope = ctx.scope;
 }
 
 /**
