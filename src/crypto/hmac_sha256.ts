@@ -104,6 +104,9 @@ export function createHmacSha256(key: Uint8Array): HmacSha256 {
     sha256Block(state, buf, 0);
     const mac = new Uint8Array(32);
     for (let i = 0; i < 8; i++) writeWord(mac, 4 * i, state[i]);
+    // Bytes 0-63 now hold the inner hash and padding; past them the message (a value being
+    // fingerprinted) would stay in this long-lived buffer until the next call.
+    buf.fill(0, 64, end);
     return mac;
   };
   return (message) => {
