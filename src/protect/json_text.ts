@@ -54,37 +54,37 @@ export function mayNotRoundTrip(text: string): boolean {
   let from = 0;
   const first = FIRST_NUMBER.exec(text);
   if (first !== null) {
-    const end = lexemeEnd(text, first[0].length);
-    if (changesOnReparse(text, end, first[0].length)) return true;
-    from = end;
+    from = endIfRoundTrips(text, first[0].length);
+    if (from < 0) return true;
   }
   NUMBER_START.lastIndex = from;
   for (let m = NUMBER_START.exec(text); m !== null; m = NUMBER_START.exec(text)) {
-    const afterDigit = m.index + m[0].length;
-    const end = lexemeEnd(text, afterDigit);
-    if (changesOnReparse(text, end, afterDigit)) return true;
+    const end = endIfRoundTrips(text, m.index + m[0].length);
+    if (end < 0) return true;
     NUMBER_START.lastIndex = end;
   }
   return false;
 }
 
-/** Start of the lexeme whose first digit ends at `afterDigit`: the digit, or its minus sign. */
-function lexemeStart(text: string, afterDigit: number): number {
-  return afterDigit >= 2 && text.charCodeAt(afterDigit - 2) === 45
+/**
+ * The end of the run whose first digit ends at `afterDigit` (its lexeme starts at that digit
+ * or at its minus sign), or -1 when it is a number token that would not read back as itself.
+ */
+function endIfRoundTrips(text: string, afterDigit: number): number {
+  const start = afterDigit >= 2 && text.charCodeAt(afterDigit - 2) === 45
     ? afterDigit - 2
     : afterDigit - 1;
+  LEXEME.lastIndex = start;
+  const lexeme = LEXEME.exec(text)![0];
+  const end = start + lexeme.length;
+  return changesOnReparse(lexeme, text.charCodeAt(end)) ? -1 : end;
 }
 
-function lexemeEnd(text: string, afterDigit: number): number {
-  LEXEME.lastIndex = lexemeStart(text, afterDigit);
-  return LEXEME.lastIndex + LEXEME.exec(text)![0].length;
-}
-
-function changesOnReparse(text: string, end: number, afterDigit: number): boolean {
-  const lexeme = text.slice(lexemeStart(text, afterDigit), end);
+/** Whether `lexeme`, followed by the unit `next`, is a number token that reparses differently. */
+function changesOnReparse(lexeme: string, next: number): boolean {
   // Short plain integers are the common case and always round-trip.
   if (lexeme.length < 16 && PLAIN_INTEGER.test(lexeme) && lexeme !== "-0") return false;
-  if (!JSON_NUMBER.test(lexeme) || !endsToken(text.charCodeAt(end))) return false;
+  if (!JSON_NUMBER.test(lexeme) || !endsToken(next)) return false;
   return String(Number(lexeme)) !== lexeme;
 }
 
